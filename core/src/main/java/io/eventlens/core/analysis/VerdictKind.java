@@ -1,0 +1,12 @@
+package io.eventlens.core.analysis;
+
+/** The kinds of verdict, in the order a person triages (DESIGN.md, "The verdict"). */
+public enum VerdictKind {
+    NO_EVENTS,
+    DEAD_LETTERED,
+    STOPPED,
+    CONFLICTING_DUPLICATE,
+    OUT_OF_ORDER,
+    LAG,
+    HEALTHY
+}

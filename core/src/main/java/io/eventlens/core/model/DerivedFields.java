@@ -1,0 +1,65 @@
+package io.eventlens.core.model;
+
+import java.time.Instant;
+
+/**
+ * The fields EventLens derives from a message by extraction rules (DESIGN.md, "Default
+ * extraction rules"). Each field is {@code null} when no rule matched.
+ *
+ * @param correlationId correlation ID, the key of a timeline
+ * @param eventId       event ID; when no rule matched, a synthetic hash of channel, key and
+ *                      payload with {@link #eventIdSynthetic()} true
+ * @param eventType     event type (CloudEvents {@code type} and friends)
+ * @param eventTime     the event's own declared time
+ * @param sequence      the event's sequence number within its ordering scope
+ * @param causationId   the ID of the event that caused this one
+ */
+public record DerivedFields(
+        Derived<String> correlationId,
+        Derived<String> eventId,
+        Derived<String> eventType,
+        Derived<Instant> eventTime,
+        Derived<Long> sequence,
+        Derived<String> causationId) {
+
+    /** Rule text used when the event ID is a synthetic hash (DESIGN.md: "the UI says so"). */
+    public static final String SYNTHETIC_EVENT_ID_RULE = "hash of channel, key and payload (no event ID found)";
+
+    /** No derived fields at all. */
+    public static final DerivedFields NONE = new DerivedFields(null, null, null, null, null, null);
+
+    /** The correlation ID value, or {@code null}. */
+    public String correlationIdValue() {
+        return correlationId == null ? null : correlationId.value();
+    }
+
+    /** The event ID value, or {@code null}. */
+    public String eventIdValue() {
+        return eventId == null ? null : eventId.value();
+    }
+
+    /** The event type value, or {@code null}. */
+    public String eventTypeValue() {
+        return eventType == null ? null : eventType.value();
+    }
+
+    /** The event time value, or {@code null}. */
+    public Instant eventTimeValue() {
+        return eventTime == null ? null : eventTime.value();
+    }
+
+    /** The sequence value, or {@code null}. */
+    public Long sequenceValue() {
+        return sequence == null ? null : sequence.value();
+    }
+
+    /** The causation ID value, or {@code null}. */
+    public String causationIdValue() {
+        return causationId == null ? null : causationId.value();
+    }
+
+    /** True when the event ID is a synthetic hash because no rule found one. */
+    public boolean eventIdSynthetic() {
+        return eventId != null && SYNTHETIC_EVENT_ID_RULE.equals(eventId.rule());
+    }
+}

@@ -1,0 +1,81 @@
+package io.eventlens.core.store;
+
+import io.eventlens.core.model.CapturedEvent;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A capture store: the events of one or more captures and the source positions they came from,
+ * in an embedded H2 database file. Thread-safe: one writer (a capture) and many readers (the UI,
+ * the CLI) may use one store at once.
+ *
+ * <p>Never loads a whole capture into memory: every read is a bounded page or one correlation ID.
+ */
+public interface CaptureStore extends AutoCloseable {
+
+    /**
+     * Opens the store in {@code file}, creating it (and its schema) when absent.
+     *
+     * @param file the store file; the {@code .mv.db} suffix may be left off
+     * @throws CaptureStoreException when the file is not a capture store, is locked by another
+     *                               process, or cannot be created; the message names the file
+     */
+    static CaptureStore open(Path file) {
+        throw new UnsupportedOperationException("TODO: H2 capture store (issue 2)");
+    }
+
+    /** The store file ({@code ....mv.db}). */
+    Path file();
+
+    /**
+     * Appends events and the positions to resume from, in one transaction: after a crash either
+     * both are stored or neither. Assigns each event the next store sequence.
+     *
+     * @param events        events in capture order (their {@code seq} is ignored)
+     * @param nextPositions for each source partition, the next offset to read (the last captured
+     *                      offset + 1)
+     * @throws CaptureStoreException when the write fails; nothing of this call is then stored
+     */
+    void append(List<CapturedEvent> events, Map<SourcePartition, Long> nextPositions);
+
+    /** The stored next positions of one source (cluster), by partition; empty when none. */
+    Map<SourcePartition, Long> positions(String source);
+
+    /** Number of events stored. */
+    long eventCount();
+
+    /**
+     * A page of events in store order.
+     *
+     * @param fromSeq first store sequence to return (1-based)
+     * @param limit   maximum number of events, 1 to 10,000
+     */
+    List<CapturedEvent> page(long fromSeq, int limit);
+
+    /** One event by store sequence, or {@code null}. */
+    CapturedEvent event(long seq);
+
+    /** All events with this correlation ID, in store order (indexed lookup). */
+    List<CapturedEvent> findByCorrelationId(String correlationId);
+
+    /** All events with this event ID, in store order (indexed lookup). */
+    List<CapturedEvent> findByEventId(String eventId);
+
+    /**
+     * Distinct correlation IDs that start with {@code prefix} (case-sensitive), sorted, at most
+     * {@code limit}: the correlation ID search completion.
+     */
+    List<String> correlationIds(String prefix, int limit);
+
+    /**
+     * Writes a consistent copy of the store to {@code target} (a {@code .mv.db} file), for "Save As".
+     *
+     * @throws CaptureStoreException when the copy fails; the message names the target
+     */
+    void copyTo(Path target);
+
+    /** Closes the database; further calls fail. */
+    @Override
+    void close();
+}
