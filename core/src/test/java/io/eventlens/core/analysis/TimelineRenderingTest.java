@@ -92,6 +92,16 @@ class TimelineRenderingTest {
     }
 
     @Test
+    void timelineCountsAnomaliesByKind() {
+        Timeline t = sample();
+        assertThat(t.anomalyCounts()).hasSize(AnomalyKind.values().length)
+                .containsEntry(AnomalyKind.LAG, 1).containsEntry(AnomalyKind.DUPLICATE, 1)
+                .containsEntry(AnomalyKind.DEAD_LETTERED, 1).containsEntry(AnomalyKind.OUT_OF_ORDER, 0);
+        assertThat(t.has(AnomalyKind.LAG)).isTrue();
+        assertThat(t.has(AnomalyKind.CLOCK_SKEW)).isFalse();
+    }
+
+    @Test
     void jsonOfAnEmptyTimelineHasTheNoEventsVerdict() throws Exception {
         JsonNode root = JSON.readTree(TimelineJson.write(TimelineAnalyzer.withDefaults().analyze("nobody", List.of())));
         assertThat(root.path("events")).isEmpty();
