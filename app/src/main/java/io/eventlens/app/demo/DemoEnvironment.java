@@ -80,6 +80,11 @@ public final class DemoEnvironment implements AutoCloseable {
         return saga.faultsInjected();
     }
 
+    /** The correlation ID of the latest flow that carried each fault, to try in a timeline. */
+    public Map<SagaSimulator.Fault, String> latestExamples() {
+        return saga.latestExamples();
+    }
+
     /** Stops the saga and the broker and deletes the broker's data folder. Idempotent. */
     @Override
     public void close() {

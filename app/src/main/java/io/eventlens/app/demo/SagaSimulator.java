@@ -107,6 +107,7 @@ public final class SagaSimulator implements AutoCloseable {
     private final Random random;
     private final AtomicLong flows = new AtomicLong();
     private final Map<Fault, AtomicLong> faults = new EnumMap<>(Fault.class);
+    private final Map<Fault, String> examples = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     private SagaSimulator(String bootstrapServers, Settings settings) {
@@ -154,6 +155,13 @@ public final class SagaSimulator implements AutoCloseable {
         return m;
     }
 
+    /** The correlation ID of the latest flow that carried each fault (faults not yet injected are absent). */
+    public Map<Fault, String> latestExamples() {
+        Map<Fault, String> m = new EnumMap<>(Fault.class);
+        m.putAll(examples);
+        return m;
+    }
+
     /**
      * The fault of flow number {@code n} (0-based), or {@code null} for a healthy flow: flows
      * 2, 2+k, 2+2k, ... (k = faultEvery) cycle through {@link Fault#values()}.
@@ -194,9 +202,6 @@ public final class SagaSimulator implements AutoCloseable {
     private void startFlow() {
         long n = flows.getAndIncrement();
         Fault fault = faultOf(n, settings.faultEvery());
-        if (fault != null) {
-            faults.get(fault).incrementAndGet();
-        }
         Flow flow = new Flow(
                 "checkout-" + HexFormat.of().toHexDigits(random.nextInt()),
                 "ord-" + (10_001 + n),
@@ -205,6 +210,8 @@ public final class SagaSimulator implements AutoCloseable {
                 1 + random.nextInt(3),
                 fault);
         if (fault != null) {
+            faults.get(fault).incrementAndGet();
+            examples.put(fault, flow.correlationId);
             LOG.info("Demo saga: flow {} ({}) carries fault {}", flow.correlationId, flow.orderId, fault);
         }
         flow.send(0);
