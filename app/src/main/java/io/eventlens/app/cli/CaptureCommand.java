@@ -141,10 +141,16 @@ public final class CaptureCommand implements Callable<Integer> {
         };
     }
 
-    /** Prints one progress line to stderr at most once a second. */
+    /**
+     * Prints a progress line to stderr at most once a second while events arrive, and every 15 s
+     * while idle, so a long capture of a quiet topic does not flood the terminal.
+     */
     private static final class ProgressPrinter implements CaptureListener {
+        private static final long BUSY_NANOS = 1_000_000_000L;
+        private static final long IDLE_NANOS = 15_000_000_000L;
         private final PrintWriter err;
         private long lastPrintNanos = System.nanoTime();
+        private long lastEvents = -1;
 
         ProgressPrinter(PrintWriter err) {
             this.err = err;
@@ -153,10 +159,13 @@ public final class CaptureCommand implements Callable<Integer> {
         @Override
         public void onProgress(CaptureStats stats) {
             long now = System.nanoTime();
-            if (now - lastPrintNanos < 1_000_000_000L) {
+            long since = now - lastPrintNanos;
+            boolean moved = stats.events() != lastEvents;
+            if (since < BUSY_NANOS || (!moved && since < IDLE_NANOS)) {
                 return;
             }
             lastPrintNanos = now;
+            lastEvents = stats.events();
             err.printf(Locale.ROOT, "  %,d events, %,.0f events/s, %.0f s%n",
                     stats.events(), stats.eventsPerSecond(), stats.elapsedMs() / 1000.0);
             err.flush();
