@@ -54,9 +54,13 @@ public final class DetailsViewModel {
     private final ReadOnlyStringWrapper keyText = new ReadOnlyStringWrapper(this, "keyText", "");
     private final ReadOnlyBooleanWrapper hasEvent = new ReadOnlyBooleanWrapper(this, "hasEvent");
     private final ObservableList<Field> derived = FXCollections.observableArrayList();
+    private final ObservableList<Field> derivedView = FXCollections.unmodifiableObservableList(derived);
     private final ObservableList<Field> source = FXCollections.observableArrayList();
+    private final ObservableList<Field> sourceView = FXCollections.unmodifiableObservableList(source);
     private final ObservableList<Field> headers = FXCollections.observableArrayList();
+    private final ObservableList<Field> headersView = FXCollections.unmodifiableObservableList(headers);
     private final ObservableList<Anomaly> anomalies = FXCollections.observableArrayList();
+    private final ObservableList<Anomaly> anomaliesView = FXCollections.unmodifiableObservableList(anomalies);
     private long shownSeq = -1;
 
     /**
@@ -215,21 +219,21 @@ public final class DetailsViewModel {
 
     /** Derived fields with their rules. */
     public ObservableList<Field> derived() {
-        return FXCollections.unmodifiableObservableList(derived);
+        return derivedView;
     }
 
     /** Source coordinates. */
     public ObservableList<Field> source() {
-        return FXCollections.unmodifiableObservableList(source);
+        return sourceView;
     }
 
     /** Headers in delivered order. */
     public ObservableList<Field> headers() {
-        return FXCollections.unmodifiableObservableList(headers);
+        return headersView;
     }
 
     /** The event's anomalies. */
     public ObservableList<Anomaly> anomalies() {
-        return FXCollections.unmodifiableObservableList(anomalies);
+        return anomaliesView;
     }
 }

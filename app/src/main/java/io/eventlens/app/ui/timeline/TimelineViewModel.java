@@ -50,7 +50,9 @@ public final class TimelineViewModel {
             "Search a correlation ID (Ctrl+F) or double-click an event to see its timeline.");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final ObservableList<TimelineEntry> entries = FXCollections.observableArrayList();
+    private final ObservableList<TimelineEntry> entriesView = FXCollections.unmodifiableObservableList(entries);
     private final ObservableList<AnomalyKind> legendKinds = FXCollections.observableArrayList();
+    private final ObservableList<AnomalyKind> legendKindsView = FXCollections.unmodifiableObservableList(legendKinds);
     private final ObjectProperty<TimelineEntry> selected = new SimpleObjectProperty<>(this, "selected");
     private TaskExecutor.Handle pending;
 
@@ -226,12 +228,12 @@ public final class TimelineViewModel {
 
     /** The timeline's entries in observed order (read-only for views). */
     public ObservableList<TimelineEntry> entries() {
-        return FXCollections.unmodifiableObservableList(entries);
+        return entriesView;
     }
 
     /** The anomaly kinds present in the shown timeline, most severe first (the legend). */
     public ObservableList<AnomalyKind> legendKinds() {
-        return FXCollections.unmodifiableObservableList(legendKinds);
+        return legendKindsView;
     }
 
     /** The selected entry, or {@code null}. */
