@@ -1,5 +1,11 @@
 package io.eventlens.app;
 
+import io.eventlens.app.cli.EventLensCommand;
+import io.eventlens.app.ui.EventLensApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
 /**
  * Entry point of {@code eventlens.jar}. No arguments (or {@code --demo}, or a capture file) opens
  * the desktop app; a subcommand runs headless (DESIGN.md, "Machine-readable contract").
@@ -13,6 +19,44 @@ public final class Main {
 
     /** Runs EventLens; exits with the subcommand's exit code (0, 1, 2 or 3). */
     public static void main(String[] args) {
-        throw new UnsupportedOperationException("TODO: launcher + CLI (issue 2)");
+        Launch launch = decide(args);
+        switch (launch) {
+            case Launch.Desktop d -> EventLensApp.launchApp(d.startDemo(), d.captureFile());
+            case Launch.Cli c -> System.exit(EventLensCommand.execute(c.args()));
+        }
+    }
+
+    /** What {@link #main} does with its arguments. */
+    sealed interface Launch {
+        /** Open the desktop app, optionally on the live demo or a capture file. */
+        record Desktop(boolean startDemo, Path captureFile) implements Launch { }
+
+        /** Run the headless CLI with these arguments. */
+        record Cli(String[] args) implements Launch { }
+    }
+
+    /**
+     * Decides between the desktop app and the CLI: no arguments → desktop; {@code --demo} alone →
+     * desktop on the live demo; one existing {@code *.mv.db} file → desktop with that capture open;
+     * anything else → the CLI (which reports unknown arguments as usage errors).
+     */
+    static Launch decide(String[] args) {
+        if (args.length == 0) {
+            return new Launch.Desktop(false, null);
+        }
+        if (args.length == 1 && args[0].equals("--demo")) {
+            return new Launch.Desktop(true, null);
+        }
+        if (args.length == 1 && args[0].endsWith(".mv.db")) {
+            try {
+                Path p = Paths.get(args[0]);
+                if (Files.isRegularFile(p)) {
+                    return new Launch.Desktop(false, p.toAbsolutePath());
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a path: let the CLI report it
+            }
+        }
+        return new Launch.Cli(args);
     }
 }

@@ -1,9 +1,17 @@
 package io.eventlens.app.demo;
 
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * The live demo: an embedded single-node Kafka broker (KRaft, in-process) and a simulated checkout
- * saga (orders, payments, inventory, notifications topics; poison messages to {@code orders.DLT})
- * with injected faults. Start with {@link #start()}, close to stop both.
+ * The live demo: an embedded single-node Kafka broker (KRaft, in-process, see
+ * {@link EmbeddedKafkaBroker}) and a simulated checkout saga ({@link SagaSimulator}: orders,
+ * payments, inventory, notifications topics; poison messages to {@code orders.DLT}) with injected
+ * faults: a redelivered duplicate, a conflicting duplicate, an out-of-order sequence, a slow hop
+ * and a dead-lettered poison message, each within the first ~10 s and recurring after that.
+ * Start with {@link #start()}, close to stop both.
  */
 public final class DemoEnvironment implements AutoCloseable {
 
@@ -11,7 +19,17 @@ public final class DemoEnvironment implements AutoCloseable {
     public static final java.util.List<String> TOPICS =
             java.util.List.of("orders", "payments", "inventory", "notifications", "orders.DLT");
 
-    private DemoEnvironment() {
+    /** Partitions of each demo topic. */
+    public static final int PARTITIONS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoEnvironment.class);
+
+    private final EmbeddedKafkaBroker broker;
+    private final SagaSimulator saga;
+
+    private DemoEnvironment(EmbeddedKafkaBroker broker, SagaSimulator saga) {
+        this.broker = broker;
+        this.saga = saga;
     }
 
     /**
@@ -21,16 +39,59 @@ public final class DemoEnvironment implements AutoCloseable {
      * @throws IllegalStateException when the broker cannot start; the message says why
      */
     public static DemoEnvironment start() {
-        throw new UnsupportedOperationException("TODO: demo (issue 2)");
+        return start(SagaSimulator.Settings.defaults());
+    }
+
+    /**
+     * Like {@link #start()}, with the saga paced by {@code settings}.
+     *
+     * @throws IllegalStateException when the broker cannot start; the message says why
+     */
+    public static DemoEnvironment start(SagaSimulator.Settings settings) {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        try {
+            broker.createTopics(TOPICS, PARTITIONS);
+            SagaSimulator saga = SagaSimulator.start(broker.bootstrapServers(), settings);
+            LOG.info("Demo saga running on {} (topics {})", broker.bootstrapServers(), TOPICS);
+            return new DemoEnvironment(broker, saga);
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
     }
 
     /** The broker's bootstrap servers, e.g. {@code 127.0.0.1:39092}. */
     public String bootstrapServers() {
-        throw new UnsupportedOperationException("TODO");
+        return broker.bootstrapServers();
     }
 
-    /** Stops the saga and the broker and deletes the broker's data folder. */
+    /** The demo topics, the dead-letter topic included (same as {@link #TOPICS}). */
+    public List<String> topics() {
+        return TOPICS;
+    }
+
+    /** Flows started so far. */
+    public long flowsStarted() {
+        return saga.flowsStarted();
+    }
+
+    /** How many flows carried each injected fault so far. */
+    public Map<SagaSimulator.Fault, Long> faultsInjected() {
+        return saga.faultsInjected();
+    }
+
+    /** The correlation ID of the latest flow that carried each fault, to try in a timeline. */
+    public Map<SagaSimulator.Fault, String> latestExamples() {
+        return saga.latestExamples();
+    }
+
+    /** Stops the saga and the broker and deletes the broker's data folder. Idempotent. */
     @Override
     public void close() {
+        try {
+            saga.close();
+        } finally {
+            broker.close();
+        }
     }
 }

@@ -1,28 +1,158 @@
 package io.eventlens.core.extract;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
+import io.eventlens.core.extract.ExtractionRules.CloudEventsSource;
+import io.eventlens.core.extract.ExtractionRules.Field;
+import io.eventlens.core.extract.ExtractionRules.HeaderSource;
+import io.eventlens.core.extract.ExtractionRules.JsonSource;
+import io.eventlens.core.extract.ExtractionRules.Source;
+import io.eventlens.core.extract.ExtractionRules.TraceparentSource;
 import io.eventlens.core.model.Channel;
+import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Finds the derived fields of a message by {@link ExtractionRules} (DESIGN.md, "Default extraction
- * rules"; first match wins). Thread-safe; sits on the capture hot path, so it parses a JSON payload
- * at most once and only when a header did not already answer every field.
+ * rules"; first match wins). Thread-safe and allocation-light: it sits on the capture hot path.
+ *
+ * <p>How it works: the rules are compiled once into a map from lower-cased header name to the
+ * rules that read it, and a trie of the JSON Pointers. Headers are scanned once. The payload is
+ * parsed at most once, with Jackson's streaming parser, and only when (a) some field still has a
+ * JSON rule ranked above what the headers gave, and (b) the first non-blank byte is <code>{</code>.
+ * The parser descends only into members on a wanted pointer's path and skips everything else
+ * without building values. A payload that is not one complete JSON object (binary, truncated,
+ * nested deeper than Jackson's limits) matches no JSON rule.
+ *
+ * <p>Value conversions: IDs and types are strings or integral numbers (header bytes as UTF-8,
+ * binary header values as {@code 0x}-hex); the event time is ISO-8601 text (with {@code Z} or an
+ * offset) or epoch milliseconds (a JSON integer or decimal text); the sequence is an integer (JSON
+ * integer, decimal text, or a 1-, 4- or 8-byte big-endian header value). A value that does not
+ * convert does not match, and the next rule is tried. With no event ID, the ID is the hex SHA-256
+ * of channel name, key and payload, with rule {@link DerivedFields#SYNTHETIC_EVENT_ID_RULE}.
  */
 public final class EventExtractor {
 
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    });
+    private static final String STRUCTURED_CLOUDEVENTS = "application/cloudevents+json";
+    private static final int FIELDS = Field.values().length;
+
+    private enum Kind { PLAIN, TRACEPARENT, CONTENT_TYPE }
+
+    /** A rule reading one header: the field it fills, its rank, and the rule text it records. */
+    private record HeaderRule(Field field, int priority, Kind kind, String ruleText) {
+    }
+
+    /** A rule reading one JSON slot; {@code cloudEvents} rules count only in a CloudEvents envelope. */
+    private record JsonRule(int priority, int slot, boolean cloudEvents, String ruleText) {
+    }
+
+    /** A node of the JSON Pointer trie: children by member name (or array index), and a value slot. */
+    private static final class Node {
+        final Map<String, Node> children = new HashMap<>();
+        int slot = -1;
+    }
+
+    /** A JSON number that is not a long: kept as its text (an ID may be one; a time or sequence not). */
+    private record JsonNumber(String text) {
+    }
+
     private final ExtractionRules rules;
+    private final Map<String, HeaderRule[]> headerRules = new HashMap<>();
+    private final JsonRule[][] jsonRules = new JsonRule[FIELDS][];
+    private final int[] firstJsonPriority = new int[FIELDS];
+    private final Node jsonRoot = new Node();
+    private final int slotCount;
+    private final int specversionSlot;
 
     /** An extractor applying these rules. */
     public EventExtractor(ExtractionRules rules) {
-        this.rules = java.util.Objects.requireNonNull(rules, "rules");
+        this.rules = Objects.requireNonNull(rules, "rules");
+        Map<String, List<HeaderRule>> byName = new HashMap<>();
+        int[] slots = {0};
+        boolean anyCloudEvents = false;
+        for (Field f : Field.values()) {
+            List<Source> sources = rules.sources(f);
+            List<JsonRule> json = new ArrayList<>();
+            for (int p = 0; p < sources.size(); p++) {
+                switch (sources.get(p)) {
+                    case HeaderSource h -> addHeader(byName, h.name(), new HeaderRule(f, p, Kind.PLAIN, h.describe()));
+                    case TraceparentSource t ->
+                            addHeader(byName, "traceparent", new HeaderRule(f, p, Kind.TRACEPARENT, t.describe()));
+                    case JsonSource j -> json.add(new JsonRule(p, slotFor(j.pointer(), slots), false, j.describe()));
+                    case CloudEventsSource c -> {
+                        anyCloudEvents = true;
+                        String a = c.attribute();
+                        addHeader(byName, "ce_" + a, new HeaderRule(f, p, Kind.PLAIN, "CloudEvents ce_" + a));
+                        addHeader(byName, "cloudevents_" + a, new HeaderRule(f, p, Kind.PLAIN, "CloudEvents cloudEvents_" + a));
+                        addHeader(byName, "cloudevents:" + a, new HeaderRule(f, p, Kind.PLAIN, "CloudEvents cloudEvents:" + a));
+                        addHeader(byName, "ce-" + a, new HeaderRule(f, p, Kind.PLAIN, "CloudEvents ce-" + a));
+                        json.add(new JsonRule(p, slotFor("/" + a, slots), true, "CloudEvents json /" + a));
+                    }
+                }
+            }
+            jsonRules[f.ordinal()] = json.toArray(new JsonRule[0]);
+            firstJsonPriority[f.ordinal()] = json.isEmpty() ? Integer.MAX_VALUE : json.get(0).priority();
+        }
+        if (anyCloudEvents) {
+            addHeader(byName, "content-type", new HeaderRule(null, -1, Kind.CONTENT_TYPE, "content-type"));
+            specversionSlot = slotFor("/specversion", slots);
+        } else {
+            specversionSlot = -1;
+        }
+        byName.forEach((name, list) -> headerRules.put(name, list.toArray(new HeaderRule[0])));
+        slotCount = slots[0];
     }
 
     /** An extractor applying the default rules. */
     public static EventExtractor withDefaults() {
         return new EventExtractor(ExtractionRules.defaults());
+    }
+
+    /** The rules in force. */
+    public ExtractionRules rules() {
+        return rules;
+    }
+
+    private static void addHeader(Map<String, List<HeaderRule>> byName, String name, HeaderRule rule) {
+        byName.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(rule);
+    }
+
+    private int slotFor(String pointer, int[] slots) {
+        Node node = jsonRoot;
+        for (JsonPointer ptr = JsonPointer.compile(pointer); !ptr.matches(); ptr = ptr.tail()) {
+            node = node.children.computeIfAbsent(ptr.getMatchingProperty(), k -> new Node());
+        }
+        if (node.slot < 0) {
+            node.slot = slots[0]++;
+        }
+        return node.slot;
     }
 
     /**
@@ -36,6 +166,399 @@ public final class EventExtractor {
      *         simply matches no JSON rule.
      */
     public DerivedFields extract(Channel channel, byte[] key, List<Header> headers, byte[] payload) {
-        throw new UnsupportedOperationException("TODO: extraction (issue 2)");
+        Objects.requireNonNull(channel, "channel");
+        Object[] values = new Object[FIELDS];
+        String[] ruleTexts = new String[FIELDS];
+        int[] best = new int[FIELDS];
+        Arrays.fill(best, Integer.MAX_VALUE);
+        boolean structured = false;
+
+        if (headers != null) {
+            for (int i = 0, n = headers.size(); i < n; i++) {
+                Header h = headers.get(i);
+                HeaderRule[] matches = headerRules.get(h.name().toLowerCase(Locale.ROOT));
+                if (matches == null) {
+                    continue;
+                }
+                for (HeaderRule r : matches) {
+                    if (r.kind() == Kind.CONTENT_TYPE) {
+                        structured |= isStructuredCloudEvents(h.value());
+                        continue;
+                    }
+                    int f = r.field().ordinal();
+                    if (r.priority() >= best[f]) {
+                        continue;
+                    }
+                    Object v = r.kind() == Kind.TRACEPARENT
+                            ? traceId(h.value())
+                            : fromHeader(r.field(), h.value());
+                    if (v != null) {
+                        values[f] = v;
+                        ruleTexts[f] = r.ruleText();
+                        best[f] = r.priority();
+                    }
+                }
+            }
+        }
+
+        boolean jsonWanted = false;
+        for (int f = 0; f < FIELDS; f++) {
+            jsonWanted |= firstJsonPriority[f] < best[f];
+        }
+        if (jsonWanted && looksLikeJsonObject(payload)) {
+            Object[] slots = parse(payload);
+            if (slots != null) {
+                boolean envelope = structured || (specversionSlot >= 0 && slots[specversionSlot] != null);
+                for (Field field : Field.values()) {
+                    int f = field.ordinal();
+                    for (JsonRule r : jsonRules[f]) {
+                        if (r.priority() >= best[f]) {
+                            break;
+                        }
+                        if (r.cloudEvents() && !envelope) {
+                            continue;
+                        }
+                        Object v = fromJson(field, slots[r.slot()]);
+                        if (v != null) {
+                            values[f] = v;
+                            ruleTexts[f] = r.ruleText();
+                            best[f] = r.priority();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
+        Derived<String> eventId = derivedString(values, ruleTexts, Field.EVENT_ID);
+        if (eventId == null) {
+            eventId = new Derived<>(syntheticEventId(channel, key, payload), DerivedFields.SYNTHETIC_EVENT_ID_RULE);
+        }
+        int t = Field.EVENT_TIME.ordinal();
+        int s = Field.SEQUENCE.ordinal();
+        return new DerivedFields(
+                derivedString(values, ruleTexts, Field.CORRELATION_ID),
+                eventId,
+                derivedString(values, ruleTexts, Field.EVENT_TYPE),
+                values[t] == null ? null : new Derived<>((Instant) values[t], ruleTexts[t]),
+                values[s] == null ? null : new Derived<>((Long) values[s], ruleTexts[s]),
+                derivedString(values, ruleTexts, Field.CAUSATION_ID));
+    }
+
+    private static Derived<String> derivedString(Object[] values, String[] rules, Field field) {
+        int f = field.ordinal();
+        return values[f] == null ? null : new Derived<>((String) values[f], rules[f]);
+    }
+
+    /**
+     * The synthetic event ID of a message without one: lowercase hex SHA-256 (64 characters) of the
+     * channel name, key and payload, each length-prefixed so that no two different triples collide
+     * by concatenation.
+     */
+    public static String syntheticEventId(Channel channel, byte[] key, byte[] payload) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        byte[] name = channel.name().getBytes(StandardCharsets.UTF_8);
+        update(md, name);
+        update(md, key);
+        update(md, payload);
+        return HEX.formatHex(md.digest());
+    }
+
+    private static void update(MessageDigest md, byte[] part) {
+        int len = part == null ? -1 : part.length;
+        md.update((byte) (len >>> 24));
+        md.update((byte) (len >>> 16));
+        md.update((byte) (len >>> 8));
+        md.update((byte) len);
+        if (part != null) {
+            md.update(part);
+        }
+    }
+
+    // ---- header values -------------------------------------------------------------------------
+
+    private static boolean isStructuredCloudEvents(byte[] value) {
+        if (value == null || value.length < STRUCTURED_CLOUDEVENTS.length()) {
+            return false;
+        }
+        String text = new String(value, StandardCharsets.ISO_8859_1).strip().toLowerCase(Locale.ROOT);
+        return text.startsWith(STRUCTURED_CLOUDEVENTS)
+                && (text.length() == STRUCTURED_CLOUDEVENTS.length()
+                    || text.charAt(STRUCTURED_CLOUDEVENTS.length()) == ';'
+                    || text.charAt(STRUCTURED_CLOUDEVENTS.length()) == ' ');
+    }
+
+    private static Object fromHeader(Field field, byte[] value) {
+        if (value == null || value.length == 0) {
+            return null;
+        }
+        return switch (field) {
+            case SEQUENCE -> HeaderValues.integer(value);
+            case EVENT_TIME -> parseTime(HeaderValues.text(value));
+            default -> nonBlank(HeaderValues.text(value));
+        };
+    }
+
+    /**
+     * The trace-id of a W3C Trace Context {@code traceparent} value, or {@code null} when invalid:
+     * {@code version-traceid-parentid-flags}, 2-32-16-2 lowercase hex; version {@code ff}, an all-zero
+     * trace-id or parent-id are invalid; version {@code 00} has exactly these four parts, later
+     * versions may append {@code -...}.
+     */
+    static String traceId(byte[] value) {
+        if (value == null || value.length < 55) {
+            return null;
+        }
+        if (value[2] != '-' || value[35] != '-' || value[52] != '-') {
+            return null;
+        }
+        if (!lowerHex(value, 0, 2) || !lowerHex(value, 3, 35) || !lowerHex(value, 36, 52) || !lowerHex(value, 53, 55)) {
+            return null;
+        }
+        boolean v00 = value[0] == '0' && value[1] == '0';
+        if ((value[0] == 'f' && value[1] == 'f') || (v00 && value.length != 55)
+                || (value.length > 55 && value[55] != '-')) {
+            return null;
+        }
+        if (allZero(value, 3, 35) || allZero(value, 36, 52)) {
+            return null;
+        }
+        return new String(value, 3, 32, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean lowerHex(byte[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = v[i];
+            if (!((b >= '0' && b <= '9') || (b >= 'a' && b <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allZero(byte[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (v[i] != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- JSON ----------------------------------------------------------------------------------
+
+    private static boolean looksLikeJsonObject(byte[] payload) {
+        if (payload == null) {
+            return false;
+        }
+        int i = 0;
+        if (payload.length >= 3 && payload[0] == (byte) 0xEF && payload[1] == (byte) 0xBB && payload[2] == (byte) 0xBF) {
+            i = 3; // UTF-8 byte order mark
+        }
+        for (; i < payload.length; i++) {
+            byte b = payload[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b == '{';
+            }
+        }
+        return false;
+    }
+
+    /** The values at the wanted pointers, or {@code null} when the payload is not one complete JSON object. */
+    private Object[] parse(byte[] payload) {
+        try (JsonParser p = JSON.createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Object[] slots = new Object[slotCount];
+            walkObject(p, jsonRoot, slots);
+            return slots;
+        } catch (IOException | RuntimeException e) {
+            // Not JSON, truncated, or beyond Jackson's stream limits: no JSON rule matches.
+            return null;
+        }
+    }
+
+    private static void walkObject(JsonParser p, Node node, Object[] slots) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            Node child = node.children.get(p.currentName());
+            visit(p, p.nextToken(), child, slots);
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new IOException("unexpected " + t + " in JSON object");
+        }
+    }
+
+    private static void walkArray(JsonParser p, Node node, Object[] slots) throws IOException {
+        JsonToken t;
+        int index = 0;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new IOException("end of input inside a JSON array");
+            }
+            visit(p, t, node.children.get(Integer.toString(index++)), slots);
+        }
+    }
+
+    private static void visit(JsonParser p, JsonToken t, Node node, Object[] slots) throws IOException {
+        if (t == null) {
+            throw new IOException("end of input inside a JSON object");
+        }
+        if (node == null || (t.isStructStart() && node.children.isEmpty())) {
+            p.skipChildren();
+            return;
+        }
+        switch (t) {
+            case START_OBJECT -> walkObject(p, node, slots);
+            case START_ARRAY -> walkArray(p, node, slots);
+            case VALUE_STRING -> setFirst(slots, node, p.getText());
+            case VALUE_NUMBER_INT -> setFirst(slots, node, switch (p.getNumberType()) {
+                case INT, LONG -> (Object) p.getLongValue();
+                default -> new JsonNumber(p.getText());
+            });
+            case VALUE_NUMBER_FLOAT -> setFirst(slots, node, new JsonNumber(p.getText()));
+            default -> { } // true, false, null: match nothing
+        }
+    }
+
+    private static void setFirst(Object[] slots, Node node, Object value) {
+        if (node.slot >= 0 && slots[node.slot] == null) {
+            slots[node.slot] = value;
+        }
+    }
+
+    private static Object fromJson(Field field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (field) {
+            case SEQUENCE -> switch (value) {
+                case Long l -> l;
+                case String s -> HeaderValues.decimal(s.getBytes(StandardCharsets.ISO_8859_1));
+                default -> null;
+            };
+            case EVENT_TIME -> switch (value) {
+                case Long l -> epochMillis(l);
+                case String s -> parseTime(s);
+                default -> null;
+            };
+            default -> switch (value) {
+                case String s -> nonBlank(s);
+                case Long l -> l.toString();
+                case JsonNumber n -> n.text();
+                default -> null;
+            };
+        };
+    }
+
+    // ---- conversions ---------------------------------------------------------------------------
+
+    private static String nonBlank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** ISO-8601 instant text ({@code Z} or an offset), or decimal epoch milliseconds; else {@code null}. */
+    static Instant parseTime(String text) {
+        if (text == null) {
+            return null;
+        }
+        String s = text.strip();
+        if (s.isEmpty()) {
+            return null;
+        }
+        if (Character.isDigit(s.charAt(s.length() - 1)) && s.indexOf('T') < 0 && s.indexOf('t') < 0) {
+            Long millis = HeaderValues.decimal(s.getBytes(StandardCharsets.ISO_8859_1));
+            return millis == null ? null : epochMillis(millis);
+        }
+        Instant fast = parseIsoFast(s);
+        if (fast != null) {
+            return fast;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeException e) {
+            try {
+                return OffsetDateTime.parse(s).toInstant();
+            } catch (DateTimeException e2) {
+                return null; // no zone, or not a date: not a usable event time
+            }
+        }
+    }
+
+    /**
+     * Fast path for the usual shape {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|+HH:MM|-HH:MM)}, about ten
+     * times cheaper than {@link Instant#parse}; {@code null} for anything else (the caller falls back).
+     */
+    static Instant parseIsoFast(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != 't')
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 7);
+        int day = digits(s, 8, 10);
+        int hour = digits(s, 11, 13);
+        int minute = digits(s, 14, 16);
+        int second = digits(s, 17, 19);
+        if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
+            return null;
+        }
+        int i = 19;
+        int nanos = 0;
+        if (s.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && i - start < 9 && Character.isDigit(s.charAt(i))) {
+                nanos = nanos * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == start) {
+                return null;
+            }
+            for (int k = i - start; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (i == n - 1 && (s.charAt(i) == 'Z' || s.charAt(i) == 'z')) {
+            offsetSeconds = 0;
+        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
+            int oh = digits(s, i + 1, i + 3);
+            int om = digits(s, i + 4, i + 6);
+            if ((oh | om) < 0 || oh > 18 || om > 59) {
+                return null;
+            }
+            offsetSeconds = (oh * 3600 + om * 60) * (s.charAt(i) == '-' ? -1 : 1);
+        } else {
+            return null;
+        }
+        try {
+            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+            return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
+        } catch (DateTimeException e) {
+            return null; // e.g. February 30th
+        }
+    }
+
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            int d = s.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    private static Instant epochMillis(long millis) {
+        try {
+            return Instant.ofEpochMilli(millis);
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 }

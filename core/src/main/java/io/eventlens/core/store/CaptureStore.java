@@ -2,6 +2,7 @@ package io.eventlens.core.store;
 
 import io.eventlens.core.model.CapturedEvent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -19,10 +20,11 @@ public interface CaptureStore extends AutoCloseable {
      *
      * @param file the store file; the {@code .mv.db} suffix may be left off
      * @throws CaptureStoreException when the file is not a capture store, is locked by another
-     *                               process, or cannot be created; the message names the file
+     *                               process (or already open in this one), or cannot be created;
+     *                               the message names the file
      */
     static CaptureStore open(Path file) {
-        throw new UnsupportedOperationException("TODO: H2 capture store (issue 2)");
+        return H2CaptureStore.open(file);
     }
 
     /** The store file ({@code ....mv.db}). */
@@ -35,9 +37,11 @@ public interface CaptureStore extends AutoCloseable {
      * @param events        events in capture order (their {@code seq} is ignored)
      * @param nextPositions for each source partition, the next offset to read (the last captured
      *                      offset + 1)
+     * @return the store sequence assigned to the first event (the others follow densely), or 0
+     *         when {@code events} is empty
      * @throws CaptureStoreException when the write fails; nothing of this call is then stored
      */
-    void append(List<CapturedEvent> events, Map<SourcePartition, Long> nextPositions);
+    long append(List<CapturedEvent> events, Map<SourcePartition, Long> nextPositions);
 
     /** The stored next positions of one source (cluster), by partition; empty when none. */
     Map<SourcePartition, Long> positions(String source);
@@ -67,6 +71,24 @@ public interface CaptureStore extends AutoCloseable {
      * {@code limit}: the correlation ID search completion.
      */
     List<String> correlationIds(String prefix, int limit);
+
+    /**
+     * The highest store sequence through which the secondary index (correlation ID, event ID) is
+     * written. Lookups are complete whatever it is (events past it are found by scanning); it only
+     * tells how far a background indexer lags ({@link #eventCount()} minus this).
+     */
+    default long indexedThroughSeq() {
+        return eventCount();
+    }
+
+    /**
+     * Waits until the secondary index covers every event stored when this was called.
+     *
+     * @return true when indexed, false when {@code timeout} passed first
+     */
+    default boolean awaitIndexed(Duration timeout) {
+        return true;
+    }
 
     /**
      * Writes a consistent copy of the store to {@code target} (a {@code .mv.db} file), for "Save As".

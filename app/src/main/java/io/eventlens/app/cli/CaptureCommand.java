@@ -1,0 +1,165 @@
+package io.eventlens.app.cli;
+
+import io.eventlens.core.extract.EventExtractor;
+import io.eventlens.core.kafka.CaptureListener;
+import io.eventlens.core.kafka.CaptureStats;
+import io.eventlens.core.kafka.KafkaCapture;
+import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.kafka.KafkaConnectException;
+import io.eventlens.core.kafka.StartPosition;
+import io.eventlens.core.store.CaptureStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code eventlens capture}: records Kafka topics into a capture store, for a duration, up to a
+ * number of events, or until Ctrl-C (DESIGN.md, "Machine-readable contract").
+ *
+ * <p>Into an existing store it resumes each partition from its stored position unless
+ * {@code --from} is given ({@link StartPosition.Resume}). Progress goes to stderr about once a
+ * second; stdout stays empty. Ctrl-C stops gracefully: the capture commits what it has polled and
+ * closes the store before the JVM exits. An unreachable cluster or an unknown topic ends with exit 3
+ * and a message naming the endpoint within the connect timeout (8 s by default).
+ */
+@Command(name = "capture", sortOptions = false,
+        description = {"Record Kafka topics into a capture store (an H2 file).",
+                "Into an existing store, each partition resumes where the last capture stopped unless --from is given."},
+        footer = {"", "Example:",
+                "  eventlens capture --kafka localhost:9092 --topic orders --topic payments --from earliest --duration 20s --out run.mv.db"})
+public final class CaptureCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions.KafkaSource kafka;
+
+    @Option(names = "--topic-pattern", paramLabel = "REGEX",
+            description = "Capture every topic whose name matches this regex (instead of --topic).")
+    String topicPattern;
+
+    @Mixin
+    CommonOptions.From from;
+
+    @Mixin
+    CommonOptions.Limits limits;
+
+    @Mixin
+    CommonOptions.CaptureOut out;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "How long to wait for the cluster before giving up with exit 3. Default: 8s.")
+    Duration connectTimeout = Duration.ofSeconds(8);
+
+    @Option(names = "--quiet", description = "No progress lines on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        KafkaCaptureConfig config = config();
+        Path file = out.file();
+        PrintWriter err = spec.commandLine().getErr();
+        try (CaptureStore store = CaptureStore.open(file)) {
+            long before = store.eventCount();
+            KafkaCapture capture = new KafkaCapture(config, store, EventExtractor.withDefaults());
+            if (!quiet) {
+                err.printf("eventlens capture: %s -> %s%s (%s)%n", config.bootstrapServers(), file,
+                        before > 0 ? " (" + before + " events already stored)" : "",
+                        describeStart(config.startPosition()));
+                err.flush();
+            }
+            CaptureStats stats;
+            try (GracefulStop stop = GracefulStop.onShutdown(capture::stop, Duration.ofSeconds(20))) {
+                stats = capture.run(quiet ? CaptureListener.NONE : new ProgressPrinter(err));
+            }
+            err.printf(Locale.ROOT, "eventlens capture: %d events (%d payload bytes) in %.1f s into %s (%d events in total)%n",
+                    stats.events(), stats.bytes(), stats.elapsedMs() / 1000.0, file, store.eventCount());
+            err.flush();
+            return ExitCodes.OK;
+        } catch (KafkaConnectException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (!msg.contains(config.bootstrapServers())) {
+                msg = msg + " (--kafka " + config.bootstrapServers() + ")";
+            }
+            throw new InputException(msg, e);
+        }
+    }
+
+    private KafkaCaptureConfig config() {
+        boolean hasTopics = !kafka.topics().isEmpty();
+        if (hasTopics == (topicPattern != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Give the topics to capture with --topic NAME (repeatable) or --topic-pattern REGEX, not both");
+        }
+        KafkaCaptureConfig.Builder b = KafkaCaptureConfig.builder(kafka.bootstrapServers())
+                .topics(kafka.topics())
+                .startPosition(from.from() == null ? new StartPosition.Resume() : from.from())
+                .maxEvents(limits.maxEvents())
+                .duration(limits.duration())
+                .connectTimeout(connectTimeout);
+        if (topicPattern != null) {
+            try {
+                b.topicPattern(Pattern.compile(topicPattern));
+            } catch (PatternSyntaxException e) {
+                throw new ParameterException(spec.commandLine(), "--topic-pattern: '" + topicPattern
+                        + "' is not a valid regex: " + e.getDescription());
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), optionName(e.getMessage()));
+        }
+    }
+
+    /** Maps the config's field names in a validation message to the CLI's option names. */
+    private static String optionName(String message) {
+        return message.replaceFirst("^bootstrapServers:", "--kafka:")
+                .replaceFirst("^topics:", "--topic:")
+                .replaceFirst("^maxEvents:", "--max-events:")
+                .replaceFirst("^duration:", "--duration:")
+                .replaceFirst("^connectTimeout:", "--connect-timeout:");
+    }
+
+    private static String describeStart(StartPosition p) {
+        return switch (p) {
+            case StartPosition.Earliest e -> "from earliest";
+            case StartPosition.Latest l -> "from latest";
+            case StartPosition.AtTime t -> "from " + t.time();
+            case StartPosition.Resume r -> "resuming stored positions, else from earliest";
+        };
+    }
+
+    /** Prints one progress line to stderr at most once a second. */
+    private static final class ProgressPrinter implements CaptureListener {
+        private final PrintWriter err;
+        private long lastPrintNanos = System.nanoTime();
+
+        ProgressPrinter(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void onProgress(CaptureStats stats) {
+            long now = System.nanoTime();
+            if (now - lastPrintNanos < 1_000_000_000L) {
+                return;
+            }
+            lastPrintNanos = now;
+            err.printf(Locale.ROOT, "  %,d events, %,.0f events/s, %.0f s%n",
+                    stats.events(), stats.eventsPerSecond(), stats.elapsedMs() / 1000.0);
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.eventlens.app.cli;
+
+import io.eventlens.core.kafka.KafkaConnectException;
+import io.eventlens.core.store.CaptureStoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root command {@code eventlens} of the headless CLI (DESIGN.md, "Machine-readable contract"):
+ * {@code --help}, {@code --version} and the subcommands {@code capture}, {@code timeline} and
+ * {@code demo}. Build a ready-to-run command line with {@link #commandLine()}; it maps errors to the
+ * contract's exit codes ({@link ExitCodes}): picocli parameter errors → 2, {@link InputException},
+ * {@link KafkaConnectException} and {@link CaptureStoreException} → 3 with their message on stderr,
+ * anything else → 4 with a stack trace.
+ */
+@Command(name = "eventlens", mixinStandardHelpOptions = true, versionProvider = EventLensCommand.Version.class,
+        description = {"EventLens: the event-flow inspector (capture, timeline, demo).",
+                "Without arguments, java -jar eventlens.jar opens the desktop app."},
+        subcommands = {CaptureCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "1:findings: a kind named by --fail-on was found",
+            "2:usage error",
+            "3:input error: bad or missing file, unreachable broker (the message names it)",
+            "4:internal error (a bug; stack trace on stderr)"})
+public final class EventLensCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand the root prints its usage to stderr (a usage error). */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: capture, timeline or demo");
+    }
+
+    /**
+     * A command line for {@code eventlens}, with the contract's exit codes, case-insensitive enum
+     * values ({@code --format JSON} works) and stdout/stderr as its out/err. Tests redirect them
+     * with {@code setOut}/{@code setErr}.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new EventLensCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.INTERNAL);
+        cl.setExecutionExceptionHandler(EventLensCommand::handleExecutionException);
+        cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.INTERNAL);
+        return cl;
+    }
+
+    /** Runs {@code args} headless and returns the exit code (0, 1, 2, 3 or 4); never calls System.exit. */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        String command = "eventlens " + cl.getCommandName();
+        if (ex instanceof CommandLine.ParameterException pe) {
+            err.println(command + ": " + pe.getMessage());
+            pe.getCommandLine().usage(err);
+            err.flush();
+            return ExitCodes.USAGE;
+        }
+        if (ex instanceof InputException || ex instanceof KafkaConnectException || ex instanceof CaptureStoreException) {
+            err.println(command + ": " + ex.getMessage());
+            err.flush();
+            return ExitCodes.INPUT;
+        }
+        err.println(command + ": internal error: " + ex);
+        ex.printStackTrace(err);
+        err.flush();
+        return ExitCodes.INTERNAL;
+    }
+
+    /** {@code --version}: the build's version from {@code eventlens-version.properties}. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties p = new Properties();
+            try (InputStream in = EventLensCommand.class.getResourceAsStream("/eventlens-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                // fall through to "unknown"
+            }
+            String v = p.getProperty("version", "unknown");
+            if (v.startsWith("${")) {
+                v = "development build";
+            }
+            return new String[] {"EventLens " + v, "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.eventlens.app.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The live demo against its real embedded broker, read back with a plain consumer. */
+class DemoEnvironmentTest {
+
+    private static DemoEnvironment demo;
+
+    @BeforeAll
+    static void startDemo() {
+        demo = DemoEnvironment.start();
+    }
+
+    @AfterAll
+    static void stopDemo() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    @Test
+    void sagaWritesEveryFaultShapeToTheBrokerWithinFifteenSeconds() {
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : DemoEnvironment.TOPICS) {
+                for (int p = 0; p < DemoEnvironment.PARTITIONS; p++) {
+                    parts.add(new TopicPartition(t, p));
+                }
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                assertThat(shapes(seen)).as("fault shapes seen in %s records", seen.size())
+                        .containsKeys("duplicate", "conflicting", "outOfOrder", "slowHop", "deadLetter");
+            });
+        }
+        ConsumerRecord<byte[], byte[]> dlt = shapeRecords.get("deadLetter");
+        assertThat(text(dlt, "kafka_dlt-original-topic")).isEqualTo("orders");
+        assertThat(dlt.headers().lastHeader("kafka_dlt-original-partition").value()).hasSize(4);
+        assertThat(dlt.headers().lastHeader("kafka_dlt-original-offset").value()).hasSize(8);
+        assertThat(ByteBuffer.wrap(dlt.headers().lastHeader("kafka_deliveryAttempt").value()).getInt()).isEqualTo(3);
+        assertThat(text(dlt, "kafka_dlt-exception-fqcn")).contains("ListenerExecutionFailedException");
+        assertThat(text(dlt, "kafka_dlt-exception-message")).contains("BigDecimal");
+        assertThat(text(dlt, "correlationId")).startsWith("checkout-");
+        assertThat(demo.faultsInjected().values()).allMatch(n -> n >= 1);
+    }
+
+    private final Map<String, ConsumerRecord<byte[], byte[]>> shapeRecords = new HashMap<>();
+
+    /** Finds the fault shapes in raw records by their headers (independent of the analysis). */
+    private Map<String, ConsumerRecord<byte[], byte[]>> shapes(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<String, ConsumerRecord<byte[], byte[]>> firstByEventId = new HashMap<>();
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byCorrelation = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.topic().equals("orders.DLT")) {
+                shapeRecords.put("deadLetter", r);
+                continue;
+            }
+            String id = text(r, "eventId");
+            ConsumerRecord<byte[], byte[]> first = firstByEventId.putIfAbsent(id, r);
+            if (first != null) {
+                shapeRecords.put(java.util.Arrays.equals(first.value(), r.value()) ? "duplicate" : "conflicting", r);
+            }
+            byCorrelation.computeIfAbsent(text(r, "correlationId"), k -> new ArrayList<>()).add(r);
+        }
+        for (List<ConsumerRecord<byte[], byte[]>> flow : byCorrelation.values()) {
+            Map<Integer, Long> timeBySeq = new HashMap<>();
+            flow.forEach(r -> timeBySeq.putIfAbsent(Integer.parseInt(text(r, "sequence")), r.timestamp()));
+            if (timeBySeq.containsKey(2) && timeBySeq.containsKey(3)) {
+                if (timeBySeq.get(3) < timeBySeq.get(2)) {
+                    shapeRecords.put("outOfOrder", flow.get(0));
+                }
+                if (timeBySeq.get(3) - timeBySeq.get(2) > 2_000) {
+                    shapeRecords.put("slowHop", flow.get(0));
+                }
+            }
+        }
+        return shapeRecords;
+    }
+
+    private static String text(ConsumerRecord<byte[], byte[]> r, String header) {
+        Header h = r.headers().lastHeader(header);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, demo.bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(p);
+    }
+}

@@ -1,0 +1,800 @@
+package io.eventlens.core.store;
+
+import io.eventlens.core.model.CapturedEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.api.ErrorCode;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The H2 capture store (docs/decisions/0001-capture-store.md). One H2 file per store; schema by
+ * Flyway migrations in {@code db/migration}.
+ *
+ * <p>Writes: {@link #append} encodes events into blocks of up to {@value #BLOCK_EVENTS} events
+ * (or about {@value #BLOCK_BYTES} bytes) with {@link EventBlockCodec}, and inserts the blocks and
+ * the source positions in one transaction. A background indexer thread then writes one
+ * {@code event_index} row per event and {@code index_state.indexed_through_seq} in one transaction.
+ * Reads by correlation ID or event ID use the index through {@code indexed_through_seq} and decode
+ * the blocks past it, so they are always complete.
+ *
+ * <p>Threads: one writer (appends are serialized), any number of readers (a connection pool),
+ * and the indexer. A file may be open only once per process; another process holding it open
+ * makes {@link #open} fail.
+ */
+public final class H2CaptureStore implements CaptureStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(H2CaptureStore.class);
+
+    /** Maximum events per block. */
+    static final int BLOCK_EVENTS = 1024;
+    /** A block is closed once its encoding reaches this many bytes. */
+    static final int BLOCK_BYTES = 4 * 1024 * 1024;
+    /** Blocks the indexer handles per transaction. */
+    private static final int INDEX_BLOCKS_PER_TX = 8;
+    /** Blocks fetched per query when scanning. */
+    private static final int SCAN_BLOCKS = 8;
+    private static final String MV_DB = ".mv.db";
+
+    private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
+
+    private final Path file;
+    private final JdbcConnectionPool readers;
+    private final Connection writer;
+    private final Object writeLock = new Object();
+    private final EventBlockCodec codec = new EventBlockCodec();
+    private final AtomicLong lastSeq = new AtomicLong();
+    private final BlockCache cache = new BlockCache();
+    private final Indexer indexer;
+    private volatile boolean closed;
+
+    private H2CaptureStore(Path file, JdbcConnectionPool readers, Connection writer, long lastSeq,
+                           long indexedThrough) {
+        this.file = file;
+        this.readers = readers;
+        this.writer = writer;
+        this.lastSeq.set(lastSeq);
+        this.indexer = new Indexer(indexedThrough);
+    }
+
+    /**
+     * Opens or creates the store in {@code file} (the {@code .mv.db} suffix may be left off) and
+     * starts its indexer, which first catches up with blocks not yet indexed.
+     *
+     * @throws CaptureStoreException naming the file when it is not an H2 file, is an H2 database
+     *                               but not a capture store, is locked, or cannot be created
+     */
+    public static H2CaptureStore open(Path file) {
+        Path mvFile = normalize(file);
+        if (Files.isDirectory(mvFile)) {
+            throw CaptureStoreException.of(mvFile, "is a directory, not a capture store file", null);
+        }
+        if (!OPEN_FILES.add(mvFile)) {
+            throw CaptureStoreException.of(mvFile, "capture store is already open in this process", null);
+        }
+        String base = mvFile.toString().substring(0, mvFile.toString().length() - MV_DB.length());
+        String url = "jdbc:h2:file:" + base;
+        Connection writer = null;
+        JdbcConnectionPool pool = null;
+        try {
+            if (mvFile.getParent() != null) {
+                Files.createDirectories(mvFile.getParent());
+            }
+            writer = org.h2.Driver.load().connect(url, credentials());
+            if (writer == null) {
+                throw CaptureStoreException.of(mvFile, "H2 refused the URL " + url, null);
+            }
+            migrate(mvFile, url);
+            long last;
+            long indexed;
+            try (Statement st = writer.createStatement()) {
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT first_seq + event_count - 1 FROM event_block ORDER BY first_seq DESC LIMIT 1")) {
+                    last = rs.next() ? rs.getLong(1) : 0;
+                }
+                try (ResultSet rs = st.executeQuery("SELECT indexed_through_seq FROM index_state WHERE id = 1")) {
+                    indexed = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            writer.setAutoCommit(false);
+            pool = JdbcConnectionPool.create(url, "sa", "");
+            pool.setMaxConnections(16);
+            H2CaptureStore store = new H2CaptureStore(mvFile, pool, writer, last, indexed);
+            store.indexer.start();
+            return store;
+        } catch (SQLException e) {
+            cleanup(writer, pool, mvFile);
+            throw CaptureStoreException.of(mvFile, describe(e), e);
+        } catch (IOException e) {
+            cleanup(writer, pool, mvFile);
+            throw CaptureStoreException.of(mvFile, "cannot create the capture store's folder", e);
+        } catch (RuntimeException e) {
+            cleanup(writer, pool, mvFile);
+            throw e;
+        }
+    }
+
+    private static java.util.Properties credentials() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "sa");
+        p.setProperty("password", "");
+        return p;
+    }
+
+    private static void migrate(Path mvFile, String url) {
+        try {
+            Flyway.configure(H2CaptureStore.class.getClassLoader())
+                    .dataSource(url, "sa", "")
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw CaptureStoreException.of(mvFile, "is an H2 database but not an EventLens capture store"
+                    + " (schema migration failed)", e);
+        }
+    }
+
+    private static String describe(SQLException e) {
+        return switch (e.getErrorCode()) {
+            case ErrorCode.DATABASE_ALREADY_OPEN_1 -> "capture store is locked: another process has it open";
+            case ErrorCode.FILE_CORRUPTED_1, ErrorCode.FILE_VERSION_ERROR_1, ErrorCode.IO_EXCEPTION_1, ErrorCode.IO_EXCEPTION_2,
+                 ErrorCode.GENERAL_ERROR_1 -> "not an H2 capture store file, or it is damaged";
+            default -> "cannot open the capture store";
+        };
+    }
+
+    private static void cleanup(Connection writer, JdbcConnectionPool pool, Path mvFile) {
+        if (pool != null) {
+            pool.dispose();
+        }
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (SQLException e) {
+                LOG.debug("closing {} after a failed open", mvFile, e);
+            }
+        }
+        OPEN_FILES.remove(mvFile);
+    }
+
+    /** The absolute {@code ....mv.db} path for a store file given with or without the suffix. */
+    static Path normalize(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        String name = abs.getFileName().toString();
+        return name.endsWith(MV_DB) ? abs : abs.resolveSibling(name + MV_DB);
+    }
+
+    @Override
+    public Path file() {
+        return file;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    @Override
+    public long append(List<CapturedEvent> events, Map<SourcePartition, Long> nextPositions) {
+        if (events.isEmpty() && nextPositions.isEmpty()) {
+            return 0;
+        }
+        synchronized (writeLock) {
+            ensureOpen();
+            long first = lastSeq.get() + 1;
+            long seq = first;
+            try {
+                if (!events.isEmpty()) {
+                    try (PreparedStatement ins = writer.prepareStatement("INSERT INTO event_block"
+                            + " (first_seq, event_count, min_observed_ms, max_observed_ms, payload_bytes, data)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                        codec.reset();
+                        long blockFirst = seq;
+                        for (CapturedEvent e : events) {
+                            codec.add(e);
+                            seq++;
+                            if (codec.count() >= BLOCK_EVENTS || codec.size() >= BLOCK_BYTES) {
+                                addBlock(ins, blockFirst);
+                                blockFirst = seq;
+                                codec.reset();
+                            }
+                        }
+                        if (codec.count() > 0) {
+                            addBlock(ins, blockFirst);
+                        }
+                        ins.executeBatch();
+                    }
+                }
+                if (!nextPositions.isEmpty()) {
+                    try (PreparedStatement merge = writer.prepareStatement("MERGE INTO source_position"
+                            + " (source, channel, partition_no, next_offset) KEY (source, channel, partition_no)"
+                            + " VALUES (?, ?, ?, ?)")) {
+                        for (Map.Entry<SourcePartition, Long> p : nextPositions.entrySet()) {
+                            merge.setString(1, p.getKey().source());
+                            merge.setString(2, p.getKey().channel());
+                            merge.setInt(3, p.getKey().partition());
+                            merge.setLong(4, p.getValue());
+                            merge.addBatch();
+                        }
+                        merge.executeBatch();
+                    }
+                }
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    writer.rollback();
+                } catch (SQLException re) {
+                    e.addSuppressed(re);
+                }
+                throw CaptureStoreException.of(file, "appending " + events.size() + " events failed; nothing of"
+                        + " them was stored", e);
+            }
+            lastSeq.set(seq - 1);
+        }
+        if (!events.isEmpty()) {
+            indexer.wake();
+        }
+        return events.isEmpty() ? 0 : lastSeq.get() - events.size() + 1;
+    }
+
+    private void addBlock(PreparedStatement ins, long blockFirst) throws SQLException {
+        ins.setLong(1, blockFirst);
+        ins.setInt(2, codec.count());
+        ins.setLong(3, codec.minObservedMs());
+        ins.setLong(4, codec.maxObservedMs());
+        ins.setLong(5, codec.payloadBytes());
+        ins.setBytes(6, codec.toBytes());
+        ins.addBatch();
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    @Override
+    public Map<SourcePartition, Long> positions(String source) {
+        return read("reading source positions", c -> {
+            Map<SourcePartition, Long> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT channel, partition_no, next_offset"
+                    + " FROM source_position WHERE source = ? ORDER BY channel, partition_no")) {
+                ps.setString(1, source);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new SourcePartition(source, rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long eventCount() {
+        ensureOpen();
+        return lastSeq.get();
+    }
+
+    @Override
+    public List<CapturedEvent> page(long fromSeq, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit: must be 1 to 10000, was " + limit);
+        }
+        long from = Math.max(1, fromSeq);
+        if (from > lastSeq.get()) {
+            ensureOpen();
+            return List.of();
+        }
+        return read("reading events from seq " + from, c -> {
+            List<CapturedEvent> out = new ArrayList<>(Math.min(limit, 1024));
+            long next = from;
+            Block b = blockContaining(c, from);
+            while (b != null && out.size() < limit) {
+                for (CapturedEvent e : b.events()) {
+                    if (e.seq() >= next && out.size() < limit) {
+                        out.add(e);
+                    }
+                }
+                next = b.firstSeq() + b.count();
+                b = out.size() < limit ? blockStartingAt(c, next) : null;
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public CapturedEvent event(long seq) {
+        if (seq < 1 || seq > lastSeq.get()) {
+            ensureOpen();
+            return null;
+        }
+        return read("reading event " + seq, c -> {
+            Block b = blockContaining(c, seq);
+            return b == null || seq >= b.firstSeq() + b.count() ? null : b.events().get((int) (seq - b.firstSeq()));
+        });
+    }
+
+    @Override
+    public List<CapturedEvent> findByCorrelationId(String correlationId) {
+        if (correlationId == null) {
+            return List.of();
+        }
+        return lookup("correlation_id", correlationId, e -> correlationId.equals(e.derived().correlationIdValue()));
+    }
+
+    @Override
+    public List<CapturedEvent> findByEventId(String eventId) {
+        if (eventId == null) {
+            return List.of();
+        }
+        return lookup("event_id", eventId, e -> eventId.equals(e.derived().eventIdValue()));
+    }
+
+    private List<CapturedEvent> lookup(String column, String value, Predicate<CapturedEvent> matches) {
+        return read("looking up " + column + " " + value, c -> {
+            long indexed = indexedThrough(c);
+            TreeMap<Long, List<Long>> seqsByBlock = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, block_seq FROM event_index WHERE "
+                    + column + " = ? AND seq <= ? ORDER BY seq")) {
+                ps.setString(1, value);
+                ps.setLong(2, indexed);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        seqsByBlock.computeIfAbsent(rs.getLong(2), k -> new ArrayList<>()).add(rs.getLong(1));
+                    }
+                }
+            }
+            List<CapturedEvent> out = new ArrayList<>();
+            for (Map.Entry<Long, List<Long>> entry : seqsByBlock.entrySet()) {
+                Block b = blockStartingAt(c, entry.getKey());
+                if (b == null) {
+                    throw new SQLException("index names block " + entry.getKey() + " which is missing");
+                }
+                for (long seq : entry.getValue()) {
+                    out.add(b.events().get((int) (seq - b.firstSeq())));
+                }
+            }
+            scanAfter(c, indexed, b -> {
+                for (CapturedEvent e : b.events()) {
+                    if (matches.test(e)) {
+                        out.add(e);
+                    }
+                }
+            });
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> correlationIds(String prefix, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit: must be 1 or more, was " + limit);
+        }
+        String p = prefix == null ? "" : prefix;
+        return read("completing correlation IDs for '" + p + "'", c -> {
+            long indexed = indexedThrough(c);
+            TreeSet<String> ids = new TreeSet<>();
+            String upper = p + '\uFFFF';
+            try (PreparedStatement first = c.prepareStatement("SELECT correlation_id FROM event_index"
+                    + " WHERE correlation_id >= ? AND correlation_id < ? ORDER BY correlation_id LIMIT 1");
+                 PreparedStatement next = c.prepareStatement("SELECT correlation_id FROM event_index"
+                         + " WHERE correlation_id > ? AND correlation_id < ? ORDER BY correlation_id LIMIT 1")) {
+                String last = null;
+                while (ids.size() < limit) {
+                    PreparedStatement ps = last == null ? first : next;
+                    ps.setString(1, last == null ? p : last);
+                    ps.setString(2, upper);
+                    String found;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        found = rs.next() ? rs.getString(1) : null;
+                    }
+                    if (found == null) {
+                        break;
+                    }
+                    if (found.startsWith(p)) {
+                        ids.add(found);
+                    }
+                    last = found;
+                }
+            }
+            scanAfter(c, indexed, b -> {
+                for (CapturedEvent e : b.events()) {
+                    String id = e.derived().correlationIdValue();
+                    if (id != null && id.startsWith(p)) {
+                        ids.add(id);
+                    }
+                }
+            });
+            List<String> out = new ArrayList<>(limit);
+            for (String id : ids) {
+                if (out.size() == limit) {
+                    break;
+                }
+                out.add(id);
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long indexedThroughSeq() {
+        return indexer.indexedThrough();
+    }
+
+    @Override
+    public boolean awaitIndexed(Duration timeout) {
+        return indexer.awaitThrough(lastSeq.get(), timeout);
+    }
+
+    /** Tests only: pauses or resumes the background indexer, to make the index lag on purpose. */
+    void pauseIndexer(boolean pause) {
+        indexer.pause(pause);
+    }
+
+    // ------------------------------------------------------------------ blocks
+
+    /** One decoded block. */
+    private record Block(long firstSeq, int count, List<CapturedEvent> events) {
+    }
+
+    @FunctionalInterface
+    private interface SqlFunction<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface BlockConsumer {
+        void accept(Block b) throws SQLException;
+    }
+
+    private <T> T read(String what, SqlFunction<T> body) {
+        ensureOpen();
+        try (Connection c = readers.getConnection()) {
+            return body.apply(c);
+        } catch (SQLException | IllegalStateException e) {
+            throw CaptureStoreException.of(file, what + " failed", e);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw CaptureStoreException.of(file, what + " failed: an event block is damaged", e);
+        }
+    }
+
+    private static long indexedThrough(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT indexed_through_seq FROM index_state WHERE id = 1")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private Block blockContaining(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
+                + " WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? toBlock(rs) : null;
+            }
+        }
+    }
+
+    private Block blockStartingAt(Connection c, long firstSeq) throws SQLException {
+        Block cached = cache.get(firstSeq);
+        if (cached != null) {
+            return cached;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
+                + " WHERE first_seq = ?")) {
+            ps.setLong(1, firstSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? toBlock(rs) : null;
+            }
+        }
+    }
+
+    /** Decodes every block with events past {@code afterSeq}, a few blocks per query. */
+    private void scanAfter(Connection c, long afterSeq, BlockConsumer consumer) throws SQLException {
+        long next = afterSeq;
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
+                + " WHERE first_seq > ? ORDER BY first_seq LIMIT " + SCAN_BLOCKS)) {
+            while (true) {
+                ps.setLong(1, next);
+                int n = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Block b = toBlock(rs);
+                        consumer.accept(b);
+                        next = b.firstSeq();
+                        n++;
+                    }
+                }
+                if (n < SCAN_BLOCKS) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private Block toBlock(ResultSet rs) throws SQLException {
+        long first = rs.getLong(1);
+        Block cached = cache.get(first);
+        if (cached != null) {
+            return cached;
+        }
+        int count = rs.getInt(2);
+        byte[] data = rs.getBytes(3);
+        Block b = new Block(first, count, EventBlockCodec.decode(data, first, count));
+        if (data.length <= BlockCache.MAX_CACHED_BLOCK_BYTES) {
+            cache.put(first, b);
+        }
+        return b;
+    }
+
+    /** A small LRU of decoded blocks for paging tables (blocks never change once written). */
+    private static final class BlockCache {
+        static final int MAX_CACHED_BLOCK_BYTES = 1024 * 1024;
+        private static final int ENTRIES = 16;
+        private final LinkedHashMap<Long, Block> map = new LinkedHashMap<>(32, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Block> eldest) {
+                return size() > ENTRIES;
+            }
+        };
+
+        synchronized Block get(long firstSeq) {
+            return map.get(firstSeq);
+        }
+
+        synchronized void put(long firstSeq, Block b) {
+            map.put(firstSeq, b);
+        }
+    }
+
+    // ------------------------------------------------------------------ indexer
+
+    /**
+     * Writes {@code event_index} rows for committed blocks, oldest first, {@value #INDEX_BLOCKS_PER_TX}
+     * blocks per transaction together with the new {@code indexed_through_seq}; so a crash leaves
+     * either all rows of a block and the watermark past it, or neither.
+     */
+    private final class Indexer implements Runnable {
+        private final Thread thread;
+        private final Object signal = new Object();
+        private long through;
+        private boolean pending = true;
+        private volatile SQLException failure;
+        private volatile boolean paused;
+
+        Indexer(long indexedThrough) {
+            this.through = indexedThrough;
+            this.thread = new Thread(this, "eventlens-indexer-" + file.getFileName());
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        long indexedThrough() {
+            synchronized (signal) {
+                return through;
+            }
+        }
+
+        void wake() {
+            synchronized (signal) {
+                pending = true;
+                signal.notifyAll();
+            }
+        }
+
+        boolean awaitThrough(long seq, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (signal) {
+                while (through < seq) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || closed || failure != null) {
+                        return through >= seq;
+                    }
+                    try {
+                        signal.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+
+        @Override
+        public void run() {
+            try (Connection c = readers.getConnection()) {
+                c.setAutoCommit(false);
+                while (!closed) {
+                    synchronized (signal) {
+                        while (!pending && !closed) {
+                            signal.wait(1000);
+                        }
+                        pending = false;
+                    }
+                    while (!closed && !paused && indexSome(c)) {
+                        Thread.yield();
+                    }
+                }
+            } catch (SQLException e) {
+                if (!closed) {
+                    failure = e;
+                    LOG.error("{}: indexing stopped; lookups scan the unindexed blocks instead", file, e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                synchronized (signal) {
+                    signal.notifyAll();
+                }
+            }
+        }
+
+        /** Indexes up to a few blocks; true when it did some work (more may be waiting). */
+        private boolean indexSome(Connection c) throws SQLException {
+            long from = indexedThrough();
+            long newThrough = from;
+            int rows = 0;
+            try (PreparedStatement sel = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
+                    + " WHERE first_seq > ? ORDER BY first_seq LIMIT " + INDEX_BLOCKS_PER_TX);
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO event_index (seq, block_seq,"
+                         + " correlation_id, event_id, event_type, channel, observed_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement upd = c.prepareStatement(
+                         "UPDATE index_state SET indexed_through_seq = ? WHERE id = 1")) {
+                sel.setLong(1, from);
+                try (ResultSet rs = sel.executeQuery()) {
+                    while (rs.next()) {
+                        long first = rs.getLong(1);
+                        int count = rs.getInt(2);
+                        for (EventBlockCodec.IndexFields f : EventBlockCodec.decodeIndexFields(rs.getBytes(3), first, count)) {
+                            ins.setLong(1, f.seq());
+                            ins.setLong(2, first);
+                            ins.setString(3, f.correlationId());
+                            ins.setString(4, f.eventId());
+                            ins.setString(5, f.eventType());
+                            ins.setString(6, f.channel());
+                            ins.setLong(7, f.observedMs());
+                            ins.addBatch();
+                            rows++;
+                        }
+                        newThrough = first + count - 1;
+                    }
+                }
+                if (newThrough == from) {
+                    c.rollback();
+                    return false;
+                }
+                if (rows > 0) {
+                    ins.executeBatch();
+                }
+                upd.setLong(1, newThrough);
+                upd.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e instanceof SQLException se ? se : new SQLException("indexing block after seq " + from, e);
+            }
+            synchronized (signal) {
+                through = newThrough;
+                signal.notifyAll();
+            }
+            return true;
+        }
+
+        void pause(boolean pause) {
+            paused = pause;
+            wake();
+        }
+
+        void stop() {
+            wake();
+            try {
+                thread.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ copy and close
+
+    @Override
+    public void copyTo(Path target) {
+        Path to = normalize(target);
+        if (to.equals(file)) {
+            throw CaptureStoreException.of(to, "cannot copy a capture store onto itself", null);
+        }
+        ensureOpen();
+        Path zip = null;
+        try {
+            Path dir = to.getParent();
+            Files.createDirectories(dir);
+            zip = Files.createTempFile(dir, ".eventlens-copy", ".zip");
+            Files.delete(zip);
+            try (Connection c = readers.getConnection(); Statement st = c.createStatement()) {
+                st.execute("BACKUP TO '" + zip.toString().replace("'", "''") + "'");
+            }
+            Path tmp = Files.createTempFile(dir, ".eventlens-copy", MV_DB);
+            boolean found = false;
+            try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+                for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                    if (entry.getName().endsWith(MV_DB)) {
+                        copy(in, tmp);
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            if (!found) {
+                Files.deleteIfExists(tmp);
+                throw CaptureStoreException.of(to, "H2 backup held no database file", null);
+            }
+            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (SQLException | IOException e) {
+            throw CaptureStoreException.of(to, "saving a copy of " + file + " failed", e);
+        } finally {
+            if (zip != null) {
+                try {
+                    Files.deleteIfExists(zip);
+                } catch (IOException e) {
+                    LOG.warn("could not delete temporary backup {}", zip, e);
+                }
+            }
+        }
+    }
+
+    private static void copy(InputStream in, Path to) throws IOException {
+        Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw CaptureStoreException.of(file, "capture store is closed", null);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        indexer.stop();
+        readers.dispose();
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            throw CaptureStoreException.of(file, "closing the capture store failed", e);
+        } finally {
+            OPEN_FILES.remove(file);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "H2CaptureStore[" + file + "]";
+    }
+}
