@@ -5,7 +5,6 @@ import io.eventlens.app.ui.details.DetailsView;
 import io.eventlens.app.ui.events.EventTableView;
 import io.eventlens.app.ui.task.FxTaskExecutor;
 import io.eventlens.app.ui.timeline.TimelineView;
-import io.eventlens.core.kafka.KafkaCaptureConfig;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
@@ -54,7 +53,6 @@ public final class MainView extends BorderPane {
     private final DetailsView detailsView;
     private final Timeline pulse;
     private final Subscription subscriptions;
-    private KafkaCaptureConfig lastConfig;
 
     /** The main view of {@code vm}; {@code executor} feeds the status bar. */
     public MainView(MainViewModel vm, FxTaskExecutor executor) {
@@ -208,18 +206,11 @@ public final class MainView extends BorderPane {
             return;
         }
         ConnectDialog dialog = new ConnectDialog(vm.newConnectViewModel(), window());
-        dialog.showAndWait().ifPresent(config -> {
-            lastConfig = config;
-            vm.capture().start(config);
-        });
+        dialog.showAndWait().ifPresent(vm.capture()::start);
     }
 
     private void toggleCapture() {
-        if (vm.capture().capturingProperty().get()) {
-            vm.capture().stop();
-        } else if (lastConfig != null) {
-            vm.capture().start(lastConfig);
-        } else {
+        if (!vm.capture().toggle()) {
             connect();
         }
     }

@@ -52,6 +52,7 @@ public final class CaptureViewModel {
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private volatile boolean newEvents;
     private AppServices.CaptureRun run;
+    private KafkaCaptureConfig lastConfig;
     private AppServices.Demo demo;
 
     /** Gives the store to capture into, creating a new one when none is open; calls back on the FX thread. */
@@ -84,6 +85,7 @@ public final class CaptureViewModel {
             statusSink.accept("A capture is already running: stop it first.");
             return;
         }
+        lastConfig = config;
         starting.set(true);
         storeProvider.withStore(store -> {
             if (store == null) {
@@ -123,10 +125,10 @@ public final class CaptureViewModel {
             capturing.set(false);
             if (stats != null) {
                 latestStats.set(stats);
+                capturedEvents.set(stats.events());
             }
-            newEvents = true;
-            drain();
             eventsPerSecond.set(0);
+            newEvents = true; // the next pulse appends the last rows and analyzes the last touched IDs
         }
     }
 
@@ -149,6 +151,26 @@ public final class CaptureViewModel {
                 newEvents = true;
             }
         };
+    }
+
+    /**
+     * Start/Stop: stops a running capture, else restarts the last configuration resuming each
+     * partition from the store's stored position, so a stop and restart neither skips nor doubles a record.
+     *
+     * @return false when there is nothing to restart (the view then opens the Connect dialog)
+     */
+    public boolean toggle() {
+        if (capturing.get()) {
+            stop();
+            return true;
+        }
+        if (lastConfig != null) {
+            KafkaCaptureConfig c = lastConfig;
+            start(new KafkaCaptureConfig(c.bootstrapServers(), c.topics(), c.topicPattern(), new StartPosition.Resume(),
+                    c.maxEvents(), c.duration(), c.connectTimeout(), c.clientProperties()));
+            return true;
+        }
+        return false;
     }
 
     /** Asks the running capture to stop after committing what it has polled. */
