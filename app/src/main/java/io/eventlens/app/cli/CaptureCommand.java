@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * closes the store before the JVM exits. An unreachable cluster or an unknown topic ends with exit 3
  * and a message naming the endpoint within the connect timeout (8 s by default).
  */
-@Command(name = "capture", sortOptions = false,
+@Command(name = "capture", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Record Kafka topics into a capture store (an H2 file).",
                 "Into an existing store, each partition resumes where the last capture stopped unless --from is given."},
         footer = {"", "Example:",

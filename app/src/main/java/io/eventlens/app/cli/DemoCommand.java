@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * it also captures the demo topics into that store from the start, and at the end prints a
  * {@code timeline} command line for one flow of each fault kind.
  */
-@Command(name = "demo", sortOptions = false,
+@Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Run an embedded Kafka broker with a simulated, deliberately flaky checkout saga",
                 "(duplicates, a conflicting duplicate, out-of-order, a slow hop, a poison message to orders.DLT)."},
         footer = {"", "Example:", "  eventlens demo --duration 1m --capture-out demo.mv.db"})

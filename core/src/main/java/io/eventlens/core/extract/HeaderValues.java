@@ -22,7 +22,7 @@ public final class HeaderValues {
 
     /**
      * The value as text: UTF-8 when the bytes are valid UTF-8 without control characters (other
-     * than tab), else lowercase hex prefixed with {@code 0x} (for binary IDs such as Spring's raw
+     * than tab, line feed and carriage return), else lowercase hex prefixed with {@code 0x} (for binary IDs such as Spring's raw
      * {@code kafka_correlationId}).
      *
      * @return the text, or {@code null} for a {@code null} value
@@ -34,7 +34,7 @@ public final class HeaderValues {
         boolean ascii = true;
         for (byte b : value) {
             if (b < 0x20 || b == 0x7f) { // negative bytes: non-ASCII, checked below
-                if (b >= 0 && b != '\t') {
+                if (b >= 0 && b != '\t' && b != '\n' && b != '\r') {
                     return "0x" + HEX.formatHex(value);
                 }
                 ascii = ascii && b >= 0;

@@ -296,7 +296,9 @@ public final class KafkaCapture {
                         consumer.seek(tp, o.offset());
                     }
                 }
-                consumer.seekToEnd(none);
+                if (!none.isEmpty()) {   // an empty list would seek every assigned partition
+                    consumer.seekToEnd(none);
+                }
             }
             case StartPosition.Resume r -> {
                 Map<SourcePartition, Long> stored = store.positions(sourceId);
@@ -309,7 +311,9 @@ public final class KafkaCapture {
                         consumer.seek(tp, next);
                     }
                 }
-                consumer.seekToBeginning(fresh);
+                if (!fresh.isEmpty()) {   // an empty list would seek every assigned partition
+                    consumer.seekToBeginning(fresh);
+                }
             }
         }
         for (TopicPartition tp : partitions) {
