@@ -2,6 +2,7 @@ package io.eventlens.app.ui;
 
 import io.eventlens.app.demo.DemoEnvironment;
 import io.eventlens.core.analysis.AnalysisSettings;
+import io.eventlens.core.analysis.DeadLetterChannels;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineAnalyzer;
 import io.eventlens.core.extract.EventExtractor;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The core services the view models use, as one immutable value so tests can substitute any of them
@@ -100,12 +100,12 @@ public record AppServices(
         Demo start();
     }
 
-    private static final Pattern DEAD_LETTER_NAME =
-            Pattern.compile("(?i).*(\\.dlt|\\.dlq|-dlq|dead-letter|deadletter).*");
-
-    /** The dead-letter naming convention of DESIGN.md ({@code *.DLT}, {@code *.dlq}, {@code *-dlq}, {@code *dead-letter*}). */
+    /**
+     * The dead-letter naming convention of DESIGN.md ({@code *.DLT}, {@code *.dlq}, {@code *-dlq},
+     * {@code *dead-letter*}), as decided by {@link DeadLetterChannels#isDeadLetter(String)}.
+     */
     public static boolean namedLikeDeadLetter(String channel) {
-        return channel != null && DEAD_LETTER_NAME.matcher(channel).matches();
+        return channel != null && DeadLetterChannels.isDeadLetter(channel);
     }
 
     /** The core implementations with default analysis settings and extraction rules. */

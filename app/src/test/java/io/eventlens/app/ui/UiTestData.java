@@ -69,47 +69,4 @@ public final class UiTestData {
         events.add(event("orders.DLT", 0, 0, 5000, TROUBLED, "e-order", "OrderPlaced", ",\"amount\":42"));
         return events;
     }
-
-    /**
-     * A small stand-in for the core analysis (used until the analysis branch lands and for pure view
-     * model tests): DUPLICATE for a repeated event ID off dead-letter channels, LAG for gaps over 2 s,
-     * DEAD_LETTERED on channels named like a DLT; the verdict is the most severe of them.
-     */
-    public static Timeline analyze(String correlationId, List<CapturedEvent> events) {
-        List<CapturedEvent> sorted = new ArrayList<>(events);
-        sorted.sort(Comparator.comparing(CapturedEvent::observedAt).thenComparingLong(CapturedEvent::seq));
-        Map<String, CapturedEvent> seen = new HashMap<>();
-        List<TimelineEntry> entries = new ArrayList<>();
-        CapturedEvent prev = null;
-        Verdict verdict = new Verdict(VerdictKind.HEALTHY, "healthy: " + sorted.size() + " events", 0);
-        for (CapturedEvent e : sorted) {
-            List<Anomaly> anomalies = new ArrayList<>();
-            boolean dlt = AppServices.namedLikeDeadLetter(e.channel().name());
-            if (dlt) {
-                anomalies.add(new Anomaly(AnomalyKind.DEAD_LETTERED, "dead-lettered on " + e.channel().name(),
-                        "dead-letter.channel-name", Map.of("channel", e.channel().name()), 0));
-                verdict = new Verdict(VerdictKind.DEAD_LETTERED, "dead-lettered on " + e.channel().name(), e.seq());
-            } else if (seen.containsKey(e.derived().eventIdValue())) {
-                anomalies.add(new Anomaly(AnomalyKind.DUPLICATE, e.derived().eventIdValue() + " redelivered",
-                        "duplicate.same-payload", Map.of(), seen.get(e.derived().eventIdValue()).seq()));
-            }
-            if (prev != null && Duration.between(prev.observedAt(), e.observedAt()).toMillis() > 2000) {
-                long gap = Duration.between(prev.observedAt(), e.observedAt()).toMillis();
-                anomalies.add(new Anomaly(AnomalyKind.LAG, e.channel().name() + " came " + gap + " ms after "
-                        + prev.channel().name() + " (SLO 2000 ms)", "lag.previous-step", Map.of("gapMs", gap), prev.seq()));
-            }
-            seen.putIfAbsent(e.derived().eventIdValue(), e);
-            entries.add(new TimelineEntry(e, anomalies));
-            prev = e;
-        }
-        if (sorted.isEmpty()) {
-            verdict = new Verdict(VerdictKind.NO_EVENTS, "nothing was produced for this correlation ID", 0);
-        }
-        return new Timeline(correlationId, entries, verdict);
-    }
-
-    /** Real core services with the stand-in analysis. */
-    public static AppServices services() {
-        return AppServices.real().withAnalyzer(UiTestData::analyze);
-    }
 }

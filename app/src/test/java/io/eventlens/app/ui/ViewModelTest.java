@@ -37,7 +37,7 @@ import java.util.prefs.Preferences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The view models without a window: a direct executor, a real capture store, the stand-in analysis. */
+/** The view models without a window: a direct executor, a real capture store and the core analysis. */
 class ViewModelTest {
 
     @TempDir
@@ -51,7 +51,7 @@ class ViewModelTest {
 
     @BeforeEach
     void setUp() {
-        services = UiTestData.services().withStoreOpener(file -> {
+        services = AppServices.real().withStoreOpener(file -> {
             CaptureStore s = CaptureStore.open(file);
             opened.add(s);
             return s;
@@ -116,7 +116,7 @@ class ViewModelTest {
         assertThat(timeline.correlationIdProperty().get()).isEqualTo(UiTestData.TROUBLED);
         assertThat(timeline.entries()).hasSize(5);
         assertThat(timeline.verdictKindProperty().get()).isEqualTo(VerdictKind.DEAD_LETTERED);
-        assertThat(timeline.verdictTextProperty().get()).isEqualTo("dead-lettered on orders.DLT");
+        assertThat(timeline.verdictTextProperty().get()).startsWith("dead-lettered on orders.DLT");
         assertThat(timeline.legendKinds()).containsExactly(AnomalyKind.DEAD_LETTERED, AnomalyKind.LAG, AnomalyKind.DUPLICATE);
         assertThat(timeline.selectedProperty().get().event().channel().name()).isEqualTo("orders.DLT");
         assertThat(vm.details().anomalies()).extracting(a -> a.kind()).contains(AnomalyKind.DEAD_LETTERED);
