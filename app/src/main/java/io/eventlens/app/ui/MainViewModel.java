@@ -45,6 +45,12 @@ public final class MainViewModel {
     /** At most this many correlation IDs are re-analyzed per round during a live capture. */
     static final int ANALYSIS_BATCH = 300;
 
+    /**
+     * When a capture file is opened, the first this many correlation IDs (sorted) are analyzed in the
+     * background so the table can mark their anomalous events.
+     */
+    static final int OPEN_ANALYSIS_LIMIT = 5_000;
+
     private final AppServices services;
     private final TaskExecutor executor;
     private final AppSettings settings;
@@ -113,17 +119,21 @@ public final class MainViewModel {
         executor.submit("Opening " + file.getFileName(),
                 ctx -> {
                     CaptureStore s = services.storeOpener().open(file);
-                    s.eventCount();
-                    return s;
+                    return new Opened(s, s.correlationIds("", OPEN_ANALYSIS_LIMIT));
                 },
-                opened -> {
+                result -> {
+                    CaptureStore opened = result.store();
                     replaceStore(opened);
+                    pendingAnalysis.addAll(result.correlationIds());
                     settings.addRecentFile(opened.file());
                     settings.flush();
                     status.set(String.format(java.util.Locale.ROOT, "Opened %s: %,d events.",
                             opened.file(), table.eventCountProperty().get()));
                 },
                 this::reportError);
+    }
+
+    private record Opened(CaptureStore store, List<String> correlationIds) {
     }
 
     /** Copies the open store to {@code target} in the background ("Save capture as"). */

@@ -93,6 +93,6 @@ public final class ScreenshotTool {
         List<io.eventlens.core.analysis.AnomalyKind> kinds = t.entries().stream()
                 .flatMap((TimelineEntry e) -> e.anomalies().stream()).map(a -> a.kind()).distinct().toList();
         int severe = kinds.stream().mapToInt(k -> 10 - AnomalySeverity.ORDER.indexOf(k)).max().orElse(0);
-        return kinds.size() * 100 + severe * 5 + t.entries().size();
+        return kinds.size() * 100 + severe * 5 + t.entries().size() * 15;
     }
 }

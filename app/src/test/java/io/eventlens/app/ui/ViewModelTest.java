@@ -94,6 +94,19 @@ class ViewModelTest {
     }
 
     @Test
+    void openingACaptureAnalyzesItsCorrelationIdsInTheBackgroundToMarkTableRows() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        long dltSeq = vm.storeProperty().get().findByCorrelationId(UiTestData.TROUBLED).stream()
+                .filter(e -> e.channel().name().equals("orders.DLT")).findFirst().orElseThrow().seq();
+        assertThat(vm.table().anomalyOf(dltSeq)).as("before the first pulse").isNull();
+
+        vm.pulse();
+
+        assertThat(vm.table().anomalyOf(dltSeq)).isEqualTo(AnomalyKind.DEAD_LETTERED);
+        assertThat(vm.table().anomalyOf(1)).as("a healthy flow's event").isNull();
+    }
+
+    @Test
     void openingAFileThatIsNotACaptureReportsAnErrorNamingTheFile() throws Exception {
         Path bogus = dir.resolve("notes.mv.db");
         Files.writeString(bogus, "this is not an H2 database");

@@ -175,10 +175,15 @@ public final class DetailsView extends VBox {
             Label message = new Label(a.message());
             message.setWrapText(true);
             message.getStyleClass().add("anomaly-message");
-            Label rule = new Label("rule " + a.rule() + (a.evidence().isEmpty() ? "" : " · " + a.evidence()));
+            Label rule = new Label("rule " + a.rule());
             rule.getStyleClass().add("rule");
-            rule.setWrapText(true);
             VBox text = new VBox(2, kind, message, rule);
+            for (var ev : a.evidence().entrySet()) {
+                Label evidence = new Label(ev.getKey() + " = " + ev.getValue());
+                evidence.getStyleClass().add("evidence");
+                evidence.setWrapText(true);
+                text.getChildren().add(evidence);
+            }
             HBox row = new HBox(8, icon, text);
             row.setAlignment(Pos.TOP_LEFT);
             row.getStyleClass().add("anomaly-row");

@@ -81,9 +81,9 @@ public final class EventTableView extends VBox {
         table.setPlaceholder(new Label("No events yet: open a capture (Ctrl+O), connect to Kafka, or start the demo."));
         table.getColumns().add(anomalyColumn());
         table.getColumns().add(column("Seq", 70, r -> r.seq(), "num"));
-        table.getColumns().add(column("Observed (UTC)", 110, r -> TIME.format(r.observedAt()), null));
+        table.getColumns().add(column("Observed (UTC)", 125, r -> TIME.format(r.observedAt()), null));
         table.getColumns().add(column("Channel", 130, EventRow::channel, null));
-        table.getColumns().add(column("Partition / offset", 120, EventRow::position, "num"));
+        table.getColumns().add(column("P / offset", 95, EventRow::position, "num"));
         table.getColumns().add(column("Key", 120, EventRow::key, "mono"));
         table.getColumns().add(column("Type", 160, EventRow::type, null));
         table.getColumns().add(column("Event ID", 170, EventRow::eventId, "mono"));

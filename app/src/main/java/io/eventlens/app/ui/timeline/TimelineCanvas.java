@@ -224,10 +224,11 @@ public final class TimelineCanvas extends Region {
             String label = ellipsize(m.label(), 22);
             double width = label.length() * 6.0;
             double end = laneLabelEnd.getOrDefault(m.lane(), Double.NEGATIVE_INFINITY);
-            if (m.x() - width / 2 > end + 6 && m.x() + width / 2 < w - 2) {
+            double cx = Math.min(m.x(), w - 4 - width / 2);
+            if (cx - width / 2 > end + 6) {
                 g.setFill(m.primaryKind() == null ? muted : MarkerPainter.color(m.primaryKind()));
-                g.fillText(label, m.x(), m.y() + m.radius() + 3);
-                laneLabelEnd.put(m.lane(), m.x() + width / 2);
+                g.fillText(label, cx, m.y() + m.radius() + 3);
+                laneLabelEnd.put(m.lane(), cx + width / 2);
             }
         }
     }
