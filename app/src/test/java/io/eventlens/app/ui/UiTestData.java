@@ -1,11 +1,5 @@
 package io.eventlens.app.ui;
 
-import io.eventlens.core.analysis.Anomaly;
-import io.eventlens.core.analysis.AnomalyKind;
-import io.eventlens.core.analysis.Timeline;
-import io.eventlens.core.analysis.TimelineEntry;
-import io.eventlens.core.analysis.Verdict;
-import io.eventlens.core.analysis.VerdictKind;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Channel;
 import io.eventlens.core.model.Derived;
@@ -15,13 +9,9 @@ import io.eventlens.core.model.SourcePosition;
 import io.eventlens.core.model.TimestampType;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Test events for the UI: one troubled checkout flow and background noise. */
 public final class UiTestData {

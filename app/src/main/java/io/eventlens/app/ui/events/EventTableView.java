@@ -1,5 +1,6 @@
 package io.eventlens.app.ui.events;
 
+import io.eventlens.app.ui.task.Throttler;
 import io.eventlens.app.ui.timeline.MarkerPainter;
 import io.eventlens.core.analysis.AnomalyKind;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -41,6 +42,7 @@ public final class EventTableView extends VBox {
     private final TextField search = new TextField();
     private final TableView<EventRow> table = new TableView<>();
     private final AutoCompletionBinding<String> completion;
+    private final Throttler refreshThrottle = new Throttler(300, table::refresh);
     private final Subscription subscriptions;
 
     /** A table view of {@code vm}. */
@@ -81,7 +83,7 @@ public final class EventTableView extends VBox {
         table.setPlaceholder(new Label("No events yet: open a capture (Ctrl+O), connect to Kafka, or start the demo."));
         table.getColumns().add(anomalyColumn());
         table.getColumns().add(column("Seq", 70, r -> r.seq(), "num"));
-        table.getColumns().add(column("Observed (UTC)", 125, r -> TIME.format(r.observedAt()), null));
+        table.getColumns().add(column("Observed (UTC)", 140, r -> TIME.format(r.observedAt()), null));
         table.getColumns().add(column("Channel", 130, EventRow::channel, null));
         table.getColumns().add(column("P / offset", 95, EventRow::position, "num"));
         table.getColumns().add(column("Key", 120, EventRow::key, "mono"));
@@ -107,7 +109,7 @@ public final class EventTableView extends VBox {
 
         getChildren().addAll(bar, table);
         subscriptions = table.getSelectionModel().selectedItemProperty().subscribe(vm::select)
-                .and(vm.anomaliesVersionProperty().subscribe(v -> table.refresh()));
+                .and(vm.anomaliesVersionProperty().subscribe(v -> refreshThrottle.schedule()));
     }
 
     private interface Getter<T> {
@@ -170,6 +172,7 @@ public final class EventTableView extends VBox {
     /** Stops listening to the view model. */
     public void dispose() {
         subscriptions.unsubscribe();
+        refreshThrottle.cancel();
         completion.dispose();
         search.textProperty().unbindBidirectional(vm.searchTextProperty());
     }
