@@ -59,20 +59,31 @@ public final class ScreenshotTool {
             chosen.complete(best);
         });
         String id = chosen.get();
+        if (args.length > 3 && args[3].equals("connect")) {
+            CompletableFuture<Void> dialogShot = new CompletableFuture<>();
+            Platform.runLater(() -> {
+                var dialog = new io.eventlens.app.ui.capture.ConnectDialog(vm.newConnectViewModel(), scene.getWindow());
+                dialog.show();
+                javafx.animation.PauseTransition p = new javafx.animation.PauseTransition(javafx.util.Duration.seconds(2));
+                p.setOnFinished(e -> {
+                    try {
+                        write(dialog.getDialogPane().getScene().snapshot(null), Path.of(out.toString().replace(".png", "-connect.png")));
+                        dialog.close();
+                        dialogShot.complete(null);
+                    } catch (Exception ex) {
+                        dialogShot.completeExceptionally(ex);
+                    }
+                });
+                p.play();
+            });
+            dialogShot.get();
+        }
         Platform.runLater(() -> vm.openTimeline(id));
         Thread.sleep(3000);
         CompletableFuture<Void> shot = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {
-                var image = scene.snapshot(null);
-                Files.createDirectories(out.toAbsolutePath().getParent());
-                int w = (int) image.getWidth();
-                int h = (int) image.getHeight();
-                java.awt.image.BufferedImage bi = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
-                int[] argb = new int[w * h];
-                image.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
-                bi.setRGB(0, 0, w, h, argb, 0, w);
-                javax.imageio.ImageIO.write(bi, "png", out.toFile());
+                write(scene.snapshot(null), out);
                 shot.complete(null);
             } catch (Exception e) {
                 shot.completeExceptionally(e);
@@ -86,6 +97,17 @@ public final class ScreenshotTool {
         });
         Thread.sleep(2000);
         System.exit(0);
+    }
+
+    private static void write(javafx.scene.image.Image image, Path out) throws Exception {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        int w = (int) image.getWidth();
+        int h = (int) image.getHeight();
+        java.awt.image.BufferedImage bi = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        int[] argb = new int[w * h];
+        image.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
+        bi.setRGB(0, 0, w, h, argb, 0, w);
+        javax.imageio.ImageIO.write(bi, "png", out.toFile());
     }
 
     private static int score(MainViewModel vm, CaptureStore store, String id) {

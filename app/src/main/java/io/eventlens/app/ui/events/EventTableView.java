@@ -7,6 +7,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
@@ -71,8 +72,17 @@ public final class EventTableView extends VBox {
         open.setOnAction(e -> vm.openSearchedTimeline());
         open.disableProperty().bind(search.textProperty().isEmpty());
 
-        HBox bar = new HBox(10, title, count, new javafx.scene.layout.Region(), search, open);
-        HBox.setHgrow(bar.getChildren().get(2), Priority.ALWAYS);
+        CheckBox follow = new CheckBox("Follow new events");
+        follow.setId("followToggle");
+        follow.setTooltip(new Tooltip("Keep the newest captured event in view"));
+        vm.rows().addListener((javafx.collections.ListChangeListener<EventRow>) c -> {
+            if (follow.isSelected() && !vm.rows().isEmpty()) {
+                table.scrollTo(vm.rows().size() - 1);
+            }
+        });
+
+        HBox bar = new HBox(10, title, count, follow, new javafx.scene.layout.Region(), search, open);
+        HBox.setHgrow(bar.getChildren().get(3), Priority.ALWAYS);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 12, 8, 12));
 
