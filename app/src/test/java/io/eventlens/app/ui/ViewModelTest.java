@@ -140,6 +140,22 @@ class ViewModelTest {
     }
 
     @Test
+    void arrowKeysMoveTheTimelineSelectionInObservedOrderAndStopAtTheEnds() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        vm.openTimeline(UiTestData.TROUBLED);
+        var t = vm.timeline();
+        assertThat(t.selectedProperty().get()).isEqualTo(t.entries().get(4));
+
+        t.selectRelative(1);
+        assertThat(t.selectedProperty().get()).isEqualTo(t.entries().get(4));
+        t.selectRelative(-1);
+        assertThat(t.selectedProperty().get()).isEqualTo(t.entries().get(3));
+        assertThat(vm.details().titleProperty().get()).startsWith("StockReserved");
+        t.selectRelative(-100);
+        assertThat(t.selectedProperty().get()).isEqualTo(t.entries().get(0));
+    }
+
+    @Test
     void doubleClickingARowOpensItsCorrelationIdsTimeline() {
         vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
         EventRow row = vm.table().rows().get(41);

@@ -19,7 +19,8 @@ import javafx.util.Subscription;
  * The timeline drawing: a {@link Canvas} that paints the core {@link TimelineLayout} (time axis with
  * ticks and grid lines, one lane per channel with dead-letter lanes tinted, one marker per event with
  * its anomaly shape and colour, the selected event ringed). Hovering a marker shows a tooltip with the
- * event and every anomaly message; clicking selects the event. Resizes with its parent's width.
+ * event and every anomaly message; clicking selects the event, and the arrow keys (Home, End) move the
+ * selection along the timeline. Resizes with its parent's width.
  */
 public final class TimelineCanvas extends Region {
 
@@ -45,10 +46,24 @@ public final class TimelineCanvas extends Region {
         canvas.setOnMouseMoved(e -> hover(layout.markerAt(e.getX(), e.getY()), e.getScreenX(), e.getScreenY()));
         canvas.setOnMouseExited(e -> hover(null, 0, 0));
         canvas.setOnMouseClicked(e -> {
+            requestFocus();
             TimelineLayout.Marker m = layout.markerAt(e.getX(), e.getY());
             if (m != null) {
                 vm.selectSeq(m.seq());
             }
+        });
+        setFocusTraversable(true);
+        setOnKeyPressed(e -> {
+            switch (e.getCode()) {
+                case LEFT, UP -> vm.selectRelative(-1);
+                case RIGHT, DOWN -> vm.selectRelative(1);
+                case HOME -> vm.selectRelative(-Integer.MAX_VALUE / 2);
+                case END -> vm.selectRelative(Integer.MAX_VALUE / 2);
+                default -> {
+                    return;
+                }
+            }
+            e.consume();
         });
         subscriptions = vm.timelineProperty().subscribe(t -> relayout())
                 .and(vm.selectedProperty().subscribe(s -> draw()))

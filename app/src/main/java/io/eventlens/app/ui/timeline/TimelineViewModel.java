@@ -191,6 +191,19 @@ public final class TimelineViewModel {
         }
     }
 
+    /**
+     * Moves the selection {@code delta} events along the timeline in observed order (arrow keys);
+     * selects the first event when nothing is selected; stays at the ends.
+     */
+    public void selectRelative(int delta) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        int at = selected.get() == null ? -1 : entries.indexOf(selected.get());
+        int next = at < 0 ? 0 : Math.max(0, Math.min(entries.size() - 1, at + delta));
+        selected.set(entries.get(next));
+    }
+
     /** The entry of the shown timeline with this store sequence, or {@code null}. */
     public TimelineEntry entryOf(long seq) {
         for (TimelineEntry entry : entries) {
