@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "eventlens", mixinStandardHelpOptions = true, versionProvider = EventLensCommand.Version.class,
         description = {"EventLens: the event-flow inspector (capture, timeline, demo).",
                 "Without arguments, java -jar eventlens.jar opens the desktop app."},
-        subcommands = {CaptureCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CaptureCommand.class, TimelineCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",

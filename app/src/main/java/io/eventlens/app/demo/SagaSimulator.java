@@ -155,7 +155,10 @@ public final class SagaSimulator implements AutoCloseable {
         return m;
     }
 
-    /** The correlation ID of the latest flow that carried each fault (faults not yet injected are absent). */
+    /**
+     * The correlation ID of the latest completed flow (its last record sent) that carried each
+     * fault; faults not yet completed are absent.
+     */
     public Map<Fault, String> latestExamples() {
         Map<Fault, String> m = new EnumMap<>(Fault.class);
         m.putAll(examples);
@@ -211,7 +214,6 @@ public final class SagaSimulator implements AutoCloseable {
                 fault);
         if (fault != null) {
             faults.get(fault).incrementAndGet();
-            examples.put(fault, flow.correlationId);
             LOG.info("Demo saga: flow {} ({}) carries fault {}", flow.correlationId, flow.orderId, fault);
         }
         flow.send(0);
@@ -249,6 +251,7 @@ public final class SagaSimulator implements AutoCloseable {
         private final int quantity;
         private final Fault fault;
         private final String[] eventIds = new String[4];
+        private final Instant[] eventTimes = new Instant[4];
 
         Flow(String correlationId, String orderId, BigDecimal total, String sku, int quantity, Fault fault) {
             this.correlationId = correlationId;
@@ -292,8 +295,18 @@ public final class SagaSimulator implements AutoCloseable {
                     sendStep(2, payload(2));
                     later(stepDelayMs(), () -> send(3));
                 }
-                case 3 -> sendStep(3, payload(3));
+                case 3 -> {
+                    sendStep(3, payload(3));
+                    completed();
+                }
                 default -> throw new IllegalArgumentException("no step " + step);
+            }
+        }
+
+        /** The flow's last record is sent: it becomes the latest example of its fault. */
+        private void completed() {
+            if (fault != null) {
+                examples.put(fault, correlationId);
             }
         }
 
@@ -348,6 +361,7 @@ public final class SagaSimulator implements AutoCloseable {
                     LOG.warn("Demo saga: dead-lettering {} failed: {}", orderId, error.toString());
                 }
             });
+            completed();
         }
 
         private void sendStep(int step, byte[] body) {
@@ -408,7 +422,10 @@ public final class SagaSimulator implements AutoCloseable {
             node.put("correlationId", correlationId);
             node.put("type", EVENT_TYPES.get(step));
             node.put("orderId", orderId);
-            node.put("timestamp", Instant.now().toString());
+            if (eventTimes[step] == null) {
+                eventTimes[step] = Instant.now();   // a rebuilt event keeps its time: only its content differs
+            }
+            node.put("timestamp", eventTimes[step].toString());
             node.put("sequence", step + 1);
             return node;
         }

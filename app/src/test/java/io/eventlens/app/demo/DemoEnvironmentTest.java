@@ -3,6 +3,17 @@ package io.eventlens.app.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.eventlens.core.analysis.AnalysisSettings;
+import io.eventlens.core.analysis.Timeline;
+import io.eventlens.core.analysis.TimelineAnalyzer;
+import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.extract.EventExtractor;
+import io.eventlens.core.kafka.CaptureListener;
+import io.eventlens.core.kafka.CaptureStats;
+import io.eventlens.core.kafka.KafkaCapture;
+import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.kafka.StartPosition;
+import io.eventlens.core.store.CaptureStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +22,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,7 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The live demo against its real embedded broker, read back with a plain consumer. */
+/** The live demo against its real embedded broker: read back raw, and captured and analyzed. */
 class DemoEnvironmentTest {
 
     private static DemoEnvironment demo;
@@ -65,6 +82,47 @@ class DemoEnvironmentTest {
         assertThat(text(dlt, "kafka_dlt-exception-message")).contains("BigDecimal");
         assertThat(text(dlt, "correlationId")).startsWith("checkout-");
         assertThat(demo.faultsInjected().values()).allMatch(n -> n >= 1);
+    }
+
+    @Test
+    void capturedDemoShowsEveryAnomalyKindAndDeadLetteredVerdictWithinAMinute(@TempDir Path dir) throws Exception {
+        KafkaCaptureConfig config = KafkaCaptureConfig.builder(demo.bootstrapServers())
+                .topics(DemoEnvironment.TOPICS).startPosition(new StartPosition.Earliest()).build();
+        TimelineAnalyzer analyzer = new TimelineAnalyzer(AnalysisSettings.defaults());
+        try (CaptureStore store = CaptureStore.open(dir.resolve("demo"))) {
+            KafkaCapture capture = new KafkaCapture(config, store, EventExtractor.withDefaults());
+            CompletableFuture<CaptureStats> run = CompletableFuture.supplyAsync(() -> capture.run(CaptureListener.NONE));
+            try {
+                Set<String> expected = Set.of("DUPLICATE", "CONFLICTING_DUPLICATE", "OUT_OF_ORDER", "LAG", "DEAD_LETTERED",
+                        "verdict:DEAD_LETTERED", "verdict:CONFLICTING_DUPLICATE", "verdict:OUT_OF_ORDER", "verdict:LAG",
+                        "verdict:HEALTHY");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    assertThat(run).isNotCompletedExceptionally();
+                    Set<String> seen = new TreeSet<>();
+                    for (String id : store.correlationIds("", 10_000)) {
+                        Timeline t = analyzer.analyze(id, store.findByCorrelationId(id));
+                        seen.add("verdict:" + t.verdict().kind());
+                        t.entries().forEach(e -> e.anomalies().forEach(a -> seen.add(a.kind().name())));
+                    }
+                    assertThat(seen).as("anomaly and verdict kinds in the captured demo (%s events)", store.eventCount())
+                            .containsAll(expected);
+                });
+            } finally {
+                capture.stop();
+                run.get(30, TimeUnit.SECONDS);
+            }
+            // Every poison flow stops at the dead-letter topic: nothing of it reaches payments.
+            int deadLettered = 0;
+            for (String id : store.correlationIds("", 10_000)) {
+                Timeline t = analyzer.analyze(id, store.findByCorrelationId(id));
+                if (t.verdict().kind() == VerdictKind.DEAD_LETTERED) {
+                    deadLettered++;
+                    assertThat(t.entries()).as("timeline of %s", id)
+                            .extracting(e -> e.event().channel().name()).containsExactly("orders", "orders.DLT");
+                }
+            }
+            assertThat(deadLettered).isPositive();
+        }
     }
 
     private final Map<String, ConsumerRecord<byte[], byte[]>> shapeRecords = new HashMap<>();

@@ -62,6 +62,8 @@ public final class TimelineAnalyzer {
     private static final Comparator<CapturedEvent> OBSERVED_ORDER =
             Comparator.comparing(CapturedEvent::observedAt).thenComparingLong(CapturedEvent::seq);
     private static final int SNIPPET = 24;
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+    private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\s*\\R\\s*");
 
     private final AnalysisSettings settings;
 
@@ -471,7 +473,7 @@ public final class TimelineAnalyzer {
         return b == null ? new byte[0] : b;
     }
 
-    /** A short quoted excerpt of a payload around a byte offset, as text (UTF-8, lossy) . */
+    /** A short quoted excerpt of a payload around a byte offset, as text (UTF-8, lossy). */
     private static String snippet(byte[] payload, int at) {
         if (payload == null) {
             return "<tombstone>";
@@ -481,13 +483,12 @@ public final class TimelineAnalyzer {
         }
         int from = Math.max(0, at - SNIPPET / 3);
         int to = Math.min(payload.length, from + SNIPPET);
-        String text = new String(payload, from, to - from, StandardCharsets.UTF_8)
-                .replaceAll("\\p{Cntrl}", "\u00b7");
+        String text = CONTROL.matcher(new String(payload, from, to - from, StandardCharsets.UTF_8)).replaceAll("\u00b7");
         return (from > 0 ? "…" : "") + "\"" + text + "\"" + (to < payload.length ? "…" : "");
     }
 
     private static String abbreviate(String s, int max) {
-        String oneLine = s.strip().replaceAll("\\s*\\R\\s*", " ");
+        String oneLine = LINE_BREAK.matcher(s.strip()).replaceAll(" ");
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 1) + "…";
     }
 

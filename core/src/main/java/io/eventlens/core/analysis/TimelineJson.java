@@ -11,7 +11,6 @@ import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.SourcePosition;
 import java.io.UncheckedIOException;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -66,17 +65,8 @@ public final class TimelineJson {
         verdict.put("message", timeline.verdict().message());
         verdict.put("atSeq", timeline.verdict().atSeq());
 
-        Map<AnomalyKind, Integer> counts = new EnumMap<>(AnomalyKind.class);
-        for (AnomalyKind k : AnomalyKind.values()) {
-            counts.put(k, 0);
-        }
-        int total = 0;
-        for (TimelineEntry entry : timeline.entries()) {
-            for (Anomaly a : entry.anomalies()) {
-                counts.merge(a.kind(), 1, Integer::sum);
-                total++;
-            }
-        }
+        Map<AnomalyKind, Integer> counts = timeline.anomalyCounts();
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         ObjectNode summary = root.putObject("summary");
         summary.put("events", timeline.entries().size());
         summary.put("anomalies", total);

@@ -14,13 +14,13 @@ import java.util.Set;
  * store sequence, channel, source position ({@code partition/offset}), event type, event ID, and
  * anomaly marks. Long values are cut with {@code …}; missing values show as {@code -}.
  * <pre>
- * VERDICT LAG: lag: payments → inventory took 4.2 s, SLO 2 s (2.2 s over) [at #7]
- * Correlation ID c-42: 4 events on 4 channels, first observed 2026-11-22T04:00:00Z
+ * VERDICT LAG: lag: orders → payments took 4.2 s, SLO 2 s (2.2 s over) [at #7]
+ * Correlation ID c-42: 2 events on 2 channels, first observed 2026-11-22T04:00:00Z
  *
  *      +ms  seq    channel              position     type                   event ID                 anomalies
  *        0  #1     orders               0/12         OrderPlaced            e-1
- *     4200  #7     inventory            0/3          StockReserved          e-3                      LAG
- *                  ! LAG inventory: payments → inventory took 4.2 s, SLO 2 s
+ *     4200  #7     payments             1/3          PaymentTaken           e-3                      LAG
+ *                   ! LAG orders → payments took 4.2 s, SLO 2 s
  * </pre>
  */
 public final class TimelineText {

@@ -56,7 +56,8 @@ public final class HeaderValues {
 
     /**
      * The value as an integer: decimal ASCII text (optional sign, surrounding spaces allowed), else
-     * a 1-byte (unsigned), 4-byte or 8-byte big-endian binary integer.
+     * a 1-byte (unsigned; only when not a printable ASCII character, which is text), 4-byte or
+     * 8-byte big-endian binary integer.
      *
      * @return the number, or {@code null} when the value is none of these
      */
@@ -69,7 +70,7 @@ public final class HeaderValues {
             return decimal;
         }
         return switch (value.length) {
-            case 1 -> (long) (value[0] & 0xff);
+            case 1 -> value[0] >= 0x20 && value[0] < 0x7f ? null : (Long) (long) (value[0] & 0xff);
             case 4 -> (long) ByteBuffer.wrap(value).getInt();
             case 8 -> ByteBuffer.wrap(value).getLong();
             default -> null;
