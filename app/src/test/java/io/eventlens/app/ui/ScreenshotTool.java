@@ -78,8 +78,18 @@ public final class ScreenshotTool {
             });
             dialogShot.get();
         }
+        MainView view = (MainView) r[2];
         Platform.runLater(() -> vm.openTimeline(id));
         Thread.sleep(3000);
+        Platform.runLater(() -> {
+            var selected = vm.timeline().selectedProperty().get();
+            if (selected != null) {
+                view.tableView().table().scrollTo((int) Math.max(0, selected.event().seq() - 5));
+                view.tableView().table().getSelectionModel().select((int) selected.event().seq() - 1);
+                vm.timeline().selectSeq(selected.event().seq());
+            }
+        });
+        Thread.sleep(1500);
         CompletableFuture<Void> shot = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {

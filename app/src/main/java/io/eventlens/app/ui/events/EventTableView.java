@@ -138,7 +138,7 @@ public final class EventTableView extends VBox {
 
     private TableColumn<EventRow, AnomalyKind> anomalyColumn() {
         TableColumn<EventRow, AnomalyKind> c = new TableColumn<>("Anomaly");
-        c.setPrefWidth(150);
+        c.setPrefWidth(185);
         c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(vm.anomalyOf(cell.getValue().seq())));
         c.setCellFactory(col -> new TableCell<>() {
             private final Circle dot = new Circle(5);
