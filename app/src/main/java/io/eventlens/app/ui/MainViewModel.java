@@ -115,6 +115,12 @@ public final class MainViewModel {
             status.set("Stop the capture before opening another capture file.");
             return;
         }
+        CaptureStore current = store.get();
+        if (current != null && sameFile(current.file(), file)) {
+            table.reload();
+            status.set(current.file() + " is already open.");
+            return;
+        }
         status.set("Opening " + file + " …");
         executor.submit("Opening " + file.getFileName(),
                 ctx -> {
@@ -131,6 +137,15 @@ public final class MainViewModel {
                             opened.file(), table.eventCountProperty().get()));
                 },
                 this::reportError);
+    }
+
+    /** True when {@code candidate} (the {@code .mv.db} suffix may be left off) names {@code storeFile}. */
+    static boolean sameFile(Path storeFile, Path candidate) {
+        Path c = candidate.toAbsolutePath().normalize();
+        if (!c.getFileName().toString().endsWith(".mv.db")) {
+            c = c.resolveSibling(c.getFileName() + ".mv.db");
+        }
+        return storeFile.toAbsolutePath().normalize().equals(c);
     }
 
     private record Opened(CaptureStore store, List<String> correlationIds) {

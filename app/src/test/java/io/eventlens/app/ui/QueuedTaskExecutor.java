@@ -24,6 +24,7 @@ final class QueuedTaskExecutor implements TaskExecutor, AutoCloseable {
         return t;
     });
     private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
+    private final List<Handle> handles = new CopyOnWriteArrayList<>();
 
     @Override
     public <T> Handle submit(String title, Work<T> work, Consumer<? super T> onSuccess,
@@ -68,7 +69,7 @@ final class QueuedTaskExecutor implements TaskExecutor, AutoCloseable {
                 });
             }
         });
-        return new Handle() {
+        Handle handle = new Handle() {
             @Override
             public void cancel() {
                 cancelled[0] = true;
@@ -80,6 +81,13 @@ final class QueuedTaskExecutor implements TaskExecutor, AutoCloseable {
                 return !done[0] && !cancelled[0];
             }
         };
+        handles.add(handle);
+        return handle;
+    }
+
+    /** Cancels every running task, as the status bar's Cancel does (call from the test thread). */
+    void cancelRunning() {
+        handles.stream().filter(Handle::isRunning).forEach(Handle::cancel);
     }
 
     /** Runs the queued callbacks on the calling (test) thread. */

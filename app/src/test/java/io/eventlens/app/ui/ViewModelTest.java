@@ -107,6 +107,21 @@ class ViewModelTest {
     }
 
     @Test
+    void openingTheFileThatIsAlreadyOpenKeepsItOpen() {
+        Path file = storeWith(UiTestData.captureWithTroubledFlow());
+        vm.openCapture(file);
+        CaptureStore first = vm.storeProperty().get();
+        String withoutSuffix = file.toString().substring(0, file.toString().length() - ".mv.db".length());
+
+        vm.openCapture(Path.of(withoutSuffix));
+
+        assertThat(vm.storeProperty().get()).isSameAs(first);
+        assertThat(vm.lastErrorProperty().get()).isNull();
+        assertThat(vm.statusProperty().get()).endsWith("is already open.");
+        assertThat(first.eventCount()).isEqualTo(45);
+    }
+
+    @Test
     void openingAFileThatIsNotACaptureReportsAnErrorNamingTheFile() throws Exception {
         Path bogus = dir.resolve("notes.mv.db");
         Files.writeString(bogus, "this is not an H2 database");
@@ -340,6 +355,41 @@ class ViewModelTest {
         assertThat(started).hasSize(2);
         assertThat(started.get(0).startPosition()).isInstanceOf(StartPosition.Earliest.class);
         assertThat(started.get(1).startPosition()).isInstanceOf(StartPosition.Resume.class);
+    }
+
+    @Test
+    void cancellingTheCaptureTaskStopsTheCaptureAndEndsTheCapturingState() throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        services = services.withCaptureFactory((config, store) -> new AppServices.CaptureRun() {
+            @Override
+            public CaptureStats run(CaptureListener l) {
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new CaptureStats(0, 0, 0, 1);
+            }
+
+            @Override
+            public void stop() {
+                stop.countDown();
+            }
+        });
+        try (QueuedTaskExecutor queued = new QueuedTaskExecutor()) {
+            vm = new MainViewModel(services, queued, settings, dir.resolve("captures"));
+            vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                queued.runCallbacks();
+                return vm.capture().capturingProperty().get();
+            });
+
+            queued.cancelRunning();
+
+            assertThat(stop.getCount()).as("the capture was asked to stop").isZero();
+            assertThat(vm.capture().capturingProperty().get()).isFalse();
+            assertThat(vm.statusProperty().get()).startsWith("Capture cancelled");
+        }
     }
 
     @Test

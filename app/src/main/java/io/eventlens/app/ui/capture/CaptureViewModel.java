@@ -104,7 +104,13 @@ public final class CaptureViewModel {
                     + " into " + store.file().getFileName());
             executor.submit("Capturing from " + config.bootstrapServers(),
                     ctx -> {
-                        ctx.onCancel(r::stop);
+                        // Cancel (status bar) stops the capture like Stop; the task's callbacks are then
+                        // skipped, so the hook ends the capture state itself (it runs on the FX thread).
+                        ctx.onCancel(() -> {
+                            r.stop();
+                            finished(r, null);
+                            statusSink.accept("Capture cancelled; what was polled is committed.");
+                        });
                         return r.run(listener());
                     },
                     stats -> {
