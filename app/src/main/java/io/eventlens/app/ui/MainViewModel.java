@@ -258,7 +258,7 @@ public final class MainViewModel {
         }
         List<String> ids = new ArrayList<>(pendingAnalysis.subList(0, Math.min(ANALYSIS_BATCH, pendingAnalysis.size())));
         pendingAnalysis.subList(0, ids.size()).clear();
-        analysis = executor.submit("Analyzing " + ids.size() + " correlation IDs",
+        analysis = executor.submit(ids.size() == 1 ? "Analyzing 1 correlation ID" : "Analyzing " + ids.size() + " correlation IDs",
                 ctx -> {
                     Map<Long, List<AnomalyKind>> bySeq = new LinkedHashMap<>();
                     Map<String, Timeline> timelines = new LinkedHashMap<>();

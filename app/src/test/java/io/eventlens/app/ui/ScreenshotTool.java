@@ -89,6 +89,11 @@ public final class ScreenshotTool {
                 vm.timeline().selectSeq(selected.event().seq());
             }
         });
+        if (args.length > 3 && args[3].startsWith("tab")) {
+            int tab = Integer.parseInt(args[3].substring(3));
+            Platform.runLater(() -> ((javafx.scene.control.TabPane) scene.lookup("#detailsTabs"))
+                    .getSelectionModel().select(tab));
+        }
         Thread.sleep(1500);
         CompletableFuture<Void> shot = new CompletableFuture<>();
         Platform.runLater(() -> {
