@@ -1,6 +1,7 @@
 package io.eventlens.app;
 
 import io.eventlens.app.cli.EventLensCommand;
+import io.eventlens.app.cli.ExitCodes;
 import io.eventlens.app.ui.EventLensApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,10 @@ public final class Main {
         switch (launch) {
             case Launch.Desktop d -> EventLensApp.launchApp(d.startDemo(), d.captureFile());
             case Launch.Cli c -> System.exit(EventLensCommand.execute(c.args()));
+            case Launch.Fail f -> {
+                System.err.println("eventlens: " + f.message());
+                System.exit(f.exitCode());
+            }
         }
     }
 
@@ -33,12 +38,16 @@ public final class Main {
 
         /** Run the headless CLI with these arguments. */
         record Cli(String[] args) implements Launch { }
+
+        /** Refuse at once: print {@code message} to stderr and exit with {@code exitCode}. */
+        record Fail(int exitCode, String message) implements Launch { }
     }
 
     /**
      * Decides between the desktop app and the CLI: no arguments → desktop; {@code --demo} alone →
-     * desktop on the live demo; one existing {@code *.mv.db} file → desktop with that capture open;
-     * anything else → the CLI (which reports unknown arguments as usage errors).
+     * desktop on the live demo; one existing {@code *.mv.db} file → desktop with that capture open
+     * (a missing one → exit 3 naming it); anything else → the CLI (which reports unknown arguments
+     * as usage errors).
      */
     static Launch decide(String[] args) {
         if (args.length == 0) {
@@ -53,6 +62,7 @@ public final class Main {
                 if (Files.isRegularFile(p)) {
                     return new Launch.Desktop(false, p.toAbsolutePath());
                 }
+                return new Launch.Fail(ExitCodes.INPUT, "capture file not found: " + p.toAbsolutePath());
             } catch (java.nio.file.InvalidPathException e) {
                 // not a path: let the CLI report it
             }

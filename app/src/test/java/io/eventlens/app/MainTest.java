@@ -30,10 +30,12 @@ class MainTest {
     }
 
     @Test
-    void aMissingCaptureFileGoesToTheCliWhichReportsIt() {
-        Main.Launch launch = Main.decide(new String[] {dir.resolve("absent.mv.db").toString()});
+    void aMissingCaptureFileIsAnInputErrorNamingIt() {
+        Path absent = dir.resolve("absent.mv.db");
 
-        assertThat(launch).isInstanceOf(Main.Launch.Cli.class);
+        Main.Launch launch = Main.decide(new String[] {absent.toString()});
+
+        assertThat(launch).isEqualTo(new Main.Launch.Fail(3, "capture file not found: " + absent.toAbsolutePath()));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.eventlens.core.kafka.KafkaConnectException;
 import io.eventlens.core.kafka.StartPosition;
 import io.eventlens.core.store.CaptureStore;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -59,17 +60,36 @@ public final class CaptureCommand implements Callable<Integer> {
     CommonOptions.CaptureOut out;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
-            description = "How long to wait for the cluster before giving up with exit 3. Default: 8s.")
-    Duration connectTimeout = Duration.ofSeconds(8);
+            description = "How long to wait for the cluster before giving up with exit 3. Default: 6s.")
+    Duration connectTimeout = Duration.ofSeconds(6);
 
     @Option(names = "--quiet", description = "No progress lines on stderr.")
     boolean quiet;
+
+    /** Events in the store when a capture failed to connect (-1 until known). */
+    private long eventsInStore = -1;
 
     @Override
     public Integer call() {
         KafkaCaptureConfig config = config();
         Path file = out.file();
         PrintWriter err = spec.commandLine().getErr();
+        boolean created = !Files.exists(file);
+        try {
+            return capture(config, file, err);
+        } catch (KafkaConnectException e) {
+            if (created && eventsInStore == 0) {
+                deleteEmptyStore(file);
+            }
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (!msg.contains(config.bootstrapServers())) {
+                msg = msg + " (--kafka " + config.bootstrapServers() + ")";
+            }
+            throw new InputException(msg, e);
+        }
+    }
+
+    private int capture(KafkaCaptureConfig config, Path file, PrintWriter err) {
         try (CaptureStore store = CaptureStore.open(file)) {
             long before = store.eventCount();
             KafkaCapture capture = new KafkaCapture(config, store, EventExtractor.withDefaults());
@@ -82,17 +102,24 @@ public final class CaptureCommand implements Callable<Integer> {
             CaptureStats stats;
             try (GracefulStop stop = GracefulStop.onShutdown(capture::stop, Duration.ofSeconds(20))) {
                 stats = capture.run(quiet ? CaptureListener.NONE : new ProgressPrinter(err));
+            } catch (KafkaConnectException e) {
+                eventsInStore = store.eventCount();
+                throw e;
             }
             err.printf(Locale.ROOT, "eventlens capture: %d events (%d payload bytes) in %.1f s into %s (%d events in total)%n",
                     stats.events(), stats.bytes(), stats.elapsedMs() / 1000.0, file, store.eventCount());
             err.flush();
             return ExitCodes.OK;
-        } catch (KafkaConnectException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (!msg.contains(config.bootstrapServers())) {
-                msg = msg + " (--kafka " + config.bootstrapServers() + ")";
-            }
-            throw new InputException(msg, e);
+        }
+    }
+
+    /** Deletes a store file this run created and left empty (the capture never connected). */
+    private static void deleteEmptyStore(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.resolveSibling(file.getFileName().toString().replace(".mv.db", ".trace.db")));
+        } catch (java.io.IOException e) {
+            // leave it: an empty store is harmless
         }
     }
 
@@ -141,10 +168,16 @@ public final class CaptureCommand implements Callable<Integer> {
         };
     }
 
-    /** Prints one progress line to stderr at most once a second. */
+    /**
+     * Prints a progress line to stderr at most once a second while events arrive, and every 15 s
+     * while idle, so a long capture of a quiet topic does not flood the terminal.
+     */
     private static final class ProgressPrinter implements CaptureListener {
+        private static final long BUSY_NANOS = 1_000_000_000L;
+        private static final long IDLE_NANOS = 15_000_000_000L;
         private final PrintWriter err;
         private long lastPrintNanos = System.nanoTime();
+        private long lastEvents = -1;
 
         ProgressPrinter(PrintWriter err) {
             this.err = err;
@@ -153,10 +186,13 @@ public final class CaptureCommand implements Callable<Integer> {
         @Override
         public void onProgress(CaptureStats stats) {
             long now = System.nanoTime();
-            if (now - lastPrintNanos < 1_000_000_000L) {
+            long since = now - lastPrintNanos;
+            boolean moved = stats.events() != lastEvents;
+            if (since < BUSY_NANOS || (!moved && since < IDLE_NANOS)) {
                 return;
             }
             lastPrintNanos = now;
+            lastEvents = stats.events();
             err.printf(Locale.ROOT, "  %,d events, %,.0f events/s, %.0f s%n",
                     stats.events(), stats.eventsPerSecond(), stats.elapsedMs() / 1000.0);
             err.flush();

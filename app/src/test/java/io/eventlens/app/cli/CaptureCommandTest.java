@@ -105,6 +105,7 @@ class CaptureCommandTest {
         assertThat(run.elapsed()).as(run.toString()).isLessThan(Duration.ofSeconds(10));
         assertThat(run.err()).contains("127.0.0.1:1");
         assertThat(run.out()).isEmpty();
+        assertThat(out).as("a store created by a run that never connected is removed").doesNotExist();
     }
 
     @Test

@@ -163,7 +163,7 @@ public final class KafkaCapture {
             return List.copyOf(new TreeSet<>(get(admin.listTopics(new ListTopicsOptions().listInternal(false)
                     .timeoutMs(remainingMs(deadline))).names(), deadline, bootstrapServers, timeout, "listing topics")));
         } finally {
-            admin.close(Duration.ofSeconds(1));
+            admin.close(Duration.ZERO);
         }
     }
 
@@ -175,7 +175,8 @@ public final class KafkaCapture {
 
     private static ClusterView describe(String bootstrap, Duration timeout, Map<String, String> clientProperties,
                                         List<String> topics, java.util.regex.Pattern pattern) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // leave a little of the budget for closing clients, so the caller hears back within the timeout
+        long deadline = System.nanoTime() + Math.max(timeout.toNanos() * 9 / 10, Math.min(timeout.toNanos(), 1_000_000_000L));
         Admin admin = admin(bootstrap, timeout, clientProperties);
         try {
             String clusterId = get(admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs(deadline)))
@@ -207,7 +208,7 @@ public final class KafkaCapture {
             }
             return new ClusterView(clusterId, chosen, partitions);
         } finally {
-            admin.close(Duration.ofSeconds(1));
+            admin.close(Duration.ZERO);
         }
     }
 
@@ -296,7 +297,7 @@ public final class KafkaCapture {
                         consumer.seek(tp, o.offset());
                     }
                 }
-                if (!none.isEmpty()) {   // an empty list would seek every assigned partition
+                if (!none.isEmpty()) { // an empty collection would mean "every assigned partition"
                     consumer.seekToEnd(none);
                 }
             }
@@ -311,7 +312,7 @@ public final class KafkaCapture {
                         consumer.seek(tp, next);
                     }
                 }
-                if (!fresh.isEmpty()) {   // an empty list would seek every assigned partition
+                if (!fresh.isEmpty()) { // an empty collection would mean "every assigned partition"
                     consumer.seekToBeginning(fresh);
                 }
             }
