@@ -28,8 +28,9 @@ final class QueuedTaskExecutor implements TaskExecutor, AutoCloseable {
 
     @Override
     public <T> Handle submit(String title, Work<T> work, Consumer<? super T> onSuccess,
-                             Consumer<? super Throwable> onFailure) {
+                             Consumer<? super Throwable> onFailure, Runnable onCancel) {
         List<Runnable> hooks = new CopyOnWriteArrayList<>();
+        hooks.add(onCancel);
         boolean[] cancelled = {false};
         boolean[] done = {false};
         TaskContext ctx = new TaskContext() {

@@ -103,16 +103,7 @@ public final class CaptureViewModel {
             statusSink.accept("Capturing " + String.join(", ", config.topics()) + " from " + config.bootstrapServers()
                     + " into " + store.file().getFileName());
             executor.submit("Capturing from " + config.bootstrapServers(),
-                    ctx -> {
-                        // Cancel (status bar) stops the capture like Stop; the task's callbacks are then
-                        // skipped, so the hook ends the capture state itself (it runs on the FX thread).
-                        ctx.onCancel(() -> {
-                            r.stop();
-                            finished(r, null);
-                            statusSink.accept("Capture cancelled; what was polled is committed.");
-                        });
-                        return r.run(listener());
-                    },
+                    ctx -> r.run(listener()),
                     stats -> {
                         finished(r, stats);
                         statusSink.accept(String.format(java.util.Locale.ROOT,
@@ -121,6 +112,13 @@ public final class CaptureViewModel {
                     error -> {
                         finished(r, null);
                         errorSink.accept(error);
+                    },
+                    () -> {
+                        // Cancel (status bar) stops the capture like Stop does; the task's other
+                        // callbacks are then skipped, so this ends the capture state itself.
+                        r.stop();
+                        finished(r, null);
+                        statusSink.accept("Capture cancelled; what was polled is committed.");
                     });
         });
     }

@@ -10,7 +10,7 @@ public final class DirectTaskExecutor implements TaskExecutor {
 
     @Override
     public <T> Handle submit(String title, Work<T> work, Consumer<? super T> onSuccess,
-                             Consumer<? super Throwable> onFailure) {
+                             Consumer<? super Throwable> onFailure, Runnable onCancel) {
         T result;
         try {
             result = work.run(TaskContext.NONE);

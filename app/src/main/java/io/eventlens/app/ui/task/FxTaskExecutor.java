@@ -45,8 +45,9 @@ public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
 
     @Override
     public <T> Handle submit(String title, Work<T> work, Consumer<? super T> onSuccess,
-                             Consumer<? super Throwable> onFailure) {
+                             Consumer<? super Throwable> onFailure, Runnable onCancel) {
         UiTask<T> task = new UiTask<>(title, work);
+        task.onCancel(onCancel);
         task.setOnSucceeded(e -> {
             finished(task);
             onSuccess.accept(task.getValue());

@@ -18,7 +18,21 @@ public interface TaskExecutor {
      * @param onFailure receives the exception on the FX thread (not called when cancelled)
      * @return a handle to cancel the work
      */
-    <T> Handle submit(String title, Work<T> work, Consumer<? super T> onSuccess, Consumer<? super Throwable> onFailure);
+    default <T> Handle submit(String title, Work<T> work, Consumer<? super T> onSuccess,
+                              Consumer<? super Throwable> onFailure) {
+        return submit(title, work, onSuccess, onFailure, () -> { });
+    }
+
+    /**
+     * Runs {@code work} in the background, with an action for when the user cancels it.
+     *
+     * @param onCancel runs on the FX thread as soon as the work is cancelled (even before the work
+     *                 started), e.g. to stop a capture; {@code onSuccess} and {@code onFailure} are then
+     *                 not called
+     * @see #submit(String, Work, Consumer, Consumer)
+     */
+    <T> Handle submit(String title, Work<T> work, Consumer<? super T> onSuccess,
+                      Consumer<? super Throwable> onFailure, Runnable onCancel);
 
     /** A submitted piece of work. */
     interface Handle {
