@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
@@ -89,10 +91,28 @@ public final class CaptureCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Opens the store, captures, prints the summary and closes the store, all inside the Ctrl-C
+     * guard: on SIGINT/SIGTERM the hook stops the capture and the JVM waits until the last batch is
+     * committed, the summary printed and the store closed.
+     */
     private int capture(KafkaCaptureConfig config, Path file, PrintWriter err) {
-        try (CaptureStore store = CaptureStore.open(file)) {
+        AtomicReference<KafkaCapture> running = new AtomicReference<>();
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        try (GracefulStop guard = GracefulStop.onShutdown(() -> {
+            stopRequested.set(true);
+            KafkaCapture c = running.get();
+            if (c != null) {
+                c.stop();
+            }
+        }, Duration.ofSeconds(20));
+             CaptureStore store = CaptureStore.open(file)) {
             long before = store.eventCount();
             KafkaCapture capture = new KafkaCapture(config, store, EventExtractor.withDefaults());
+            running.set(capture);
+            if (stopRequested.get()) {
+                return ExitCodes.OK;   // interrupted before it started: nothing to commit
+            }
             if (!quiet) {
                 err.printf("eventlens capture: %s -> %s%s (%s)%n", config.bootstrapServers(), file,
                         before > 0 ? " (" + before + " events already stored)" : "",
@@ -100,7 +120,7 @@ public final class CaptureCommand implements Callable<Integer> {
                 err.flush();
             }
             CaptureStats stats;
-            try (GracefulStop stop = GracefulStop.onShutdown(capture::stop, Duration.ofSeconds(20))) {
+            try {
                 stats = capture.run(quiet ? CaptureListener.NONE : new ProgressPrinter(err));
             } catch (KafkaConnectException e) {
                 eventsInStore = store.eventCount();

@@ -1,6 +1,7 @@
 package io.eventlens.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.eventlens.app.demo.EmbeddedKafkaBroker;
 import io.eventlens.core.model.CapturedEvent;
@@ -91,6 +92,35 @@ class CaptureCommandTest {
         assertThat(again.exitCode()).as(again.toString()).isZero();
         try (CaptureStore store = CaptureStore.open(out)) {
             assertThat(store.eventCount()).as("10 records read twice").isEqualTo(20);
+        }
+    }
+
+    @Test
+    void sigtermStopsACaptureGracefullyCommittingWhatItPolled() throws Exception {
+        produceTo("cap-sig", 20);
+        Path out = dir.resolve("sig.mv.db");
+        Path err = dir.resolve("sig.err");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.eventlens.app.Main",
+                "capture", "--kafka", broker.bootstrapServers(), "--topic", "cap-sig", "--out", out.toString())
+                .redirectErrorStream(false)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(Files.readString(err)).as("progress of the capture subprocess").contains("  20 events"));
+            p.destroy();   // SIGTERM, the same shutdown path as Ctrl-C
+            assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(Files.readString(err)).contains("eventlens capture: 20 events");
+        CliRun resumed = CliRun.of("capture", "--kafka", broker.bootstrapServers(), "--topic", "cap-sig",
+                "--duration", "1s", "--out", out.toString());
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        try (CaptureStore store = CaptureStore.open(out)) {
+            assertThat(store.eventCount()).as("events after SIGTERM and a resumed run").isEqualTo(20);
         }
     }
 

@@ -97,7 +97,9 @@ public final class H2CaptureStore implements CaptureStore {
             throw CaptureStoreException.of(mvFile, "capture store is already open in this process", null);
         }
         String base = mvFile.toString().substring(0, mvFile.toString().length() - MV_DB.length());
-        String url = "jdbc:h2:file:" + base;
+        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would otherwise close the database while a
+        // capture's shutdown hook (Ctrl-C) is still committing its last batch; close() closes it.
+        String url = "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE";
         Connection writer = null;
         JdbcConnectionPool pool = null;
         try {
