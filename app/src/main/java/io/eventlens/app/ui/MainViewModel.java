@@ -307,14 +307,17 @@ public final class MainViewModel {
         status.set(what + ": " + message);
     }
 
-    /** Stops the capture and demo, closes the store. */
+    /**
+     * Stops the capture and the demo, waits up to 5 s for the capture to commit its last batch, then
+     * closes the store (the store is not closed by a JVM shutdown hook, so this is what makes it clean).
+     */
     public void dispose() {
         capture.dispose();
         if (analysis != null) {
             analysis.cancel();
         }
         CaptureStore s = store.get();
-        if (s != null && !capture.capturingProperty().get()) {
+        if (s != null && capture.awaitStopped(java.time.Duration.ofSeconds(5))) {
             try {
                 s.close();
             } catch (RuntimeException ignored) {

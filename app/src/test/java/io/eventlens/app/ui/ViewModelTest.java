@@ -393,6 +393,45 @@ class ViewModelTest {
     }
 
     @Test
+    void disposingWhileCapturingStopsTheCaptureAndThenClosesTheStore() {
+        CountDownLatch stop = new CountDownLatch(1);
+        services = services.withCaptureFactory((config, store) -> new AppServices.CaptureRun() {
+            @Override
+            public CaptureStats run(CaptureListener l) {
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                store.append(UiTestData.captureWithTroubledFlow(), Map.of()); // the last batch, committed on stop
+                return new CaptureStats(45, 0, 0, 1);
+            }
+
+            @Override
+            public void stop() {
+                stop.countDown();
+            }
+        });
+        try (QueuedTaskExecutor queued = new QueuedTaskExecutor()) {
+            vm = new MainViewModel(services, queued, settings, dir.resolve("captures"));
+            vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                queued.runCallbacks();
+                return vm.capture().capturingProperty().get();
+            });
+            CaptureStore store = vm.storeProperty().get();
+            Path file = store.file();
+
+            vm.dispose();
+
+            assertThatThrownBy(store::eventCount).as("the store is closed after dispose");
+            try (CaptureStore reopened = CaptureStore.open(file)) {
+                assertThat(reopened.eventCount()).as("the last batch was committed before closing").isEqualTo(45);
+            }
+        }
+    }
+
+    @Test
     void connectReportsAnUnreachableClusterByEndpointAndPreselectsRememberedTopics() {
         settings.setTopics(List.of("payments", "gone"));
         var failing = new io.eventlens.app.ui.capture.ConnectViewModel(services.withTopicLister((b, t) -> {

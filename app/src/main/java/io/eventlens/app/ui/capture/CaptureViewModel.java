@@ -53,6 +53,7 @@ public final class CaptureViewModel {
     private volatile boolean newEvents;
     private AppServices.CaptureRun run;
     private KafkaCaptureConfig lastConfig;
+    private volatile java.util.concurrent.CountDownLatch runDone = new java.util.concurrent.CountDownLatch(0);
     private AppServices.Demo demo;
 
     /** Gives the store to capture into, creating a new one when none is open; calls back on the FX thread. */
@@ -93,6 +94,8 @@ public final class CaptureViewModel {
                 return;
             }
             AppServices.CaptureRun r = services.captureFactory().create(config, store);
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            runDone = done;
             run = r;
             latestStats.set(null);
             capturedEvents.set(0);
@@ -103,7 +106,13 @@ public final class CaptureViewModel {
             statusSink.accept("Capturing " + String.join(", ", config.topics()) + " from " + config.bootstrapServers()
                     + " into " + store.file().getFileName());
             executor.submit("Capturing from " + config.bootstrapServers(),
-                    ctx -> r.run(listener()),
+                    ctx -> {
+                        try {
+                            return r.run(listener());
+                        } finally {
+                            done.countDown();
+                        }
+                    },
                     stats -> {
                         finished(r, stats);
                         statusSink.accept(String.format(java.util.Locale.ROOT,
@@ -238,6 +247,19 @@ public final class CaptureViewModel {
         List<String> ids = new ArrayList<>(touched);
         touched.removeAll(ids);
         return ids;
+    }
+
+    /**
+     * Waits until the capture thread has returned (after {@link #stop()}), so the store can be closed
+     * with every polled batch committed. True at once when no capture runs.
+     */
+    public boolean awaitStopped(java.time.Duration timeout) {
+        try {
+            return runDone.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** True when {@link #drain()} has something to move. */
