@@ -1,0 +1,179 @@
+package io.eventlens.app.ui;
+
+import io.eventlens.app.demo.DemoEnvironment;
+import io.eventlens.core.analysis.AnalysisSettings;
+import io.eventlens.core.analysis.DeadLetterChannels;
+import io.eventlens.core.analysis.Timeline;
+import io.eventlens.core.analysis.TimelineAnalyzer;
+import io.eventlens.core.extract.EventExtractor;
+import io.eventlens.core.kafka.CaptureListener;
+import io.eventlens.core.kafka.CaptureStats;
+import io.eventlens.core.kafka.KafkaCapture;
+import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.store.CaptureStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * The core services the view models use, as one immutable value so tests can substitute any of them
+ * (an in-memory store, a fixed analysis). {@link #real()} wires the core implementations.
+ *
+ * @param storeOpener       opens or creates a capture store file ({@link CaptureStore#open(Path)})
+ * @param analyzer          analyzes one correlation ID's events ({@link TimelineAnalyzer#analyze})
+ * @param deadLetterChannel tells whether a channel name is a dead-letter channel (lanes are tinted)
+ * @param topicLister       lists a cluster's topics ({@link KafkaCapture#listTopics(String, Duration)})
+ * @param captureFactory    creates a Kafka capture into a store
+ * @param demoStarter       starts the live demo ({@link DemoEnvironment#start()})
+ */
+public record AppServices(
+        StoreOpener storeOpener,
+        Analyzer analyzer,
+        Predicate<String> deadLetterChannel,
+        TopicLister topicLister,
+        CaptureFactory captureFactory,
+        DemoStarter demoStarter) {
+
+    public AppServices {
+        Objects.requireNonNull(storeOpener, "storeOpener");
+        Objects.requireNonNull(analyzer, "analyzer");
+        Objects.requireNonNull(deadLetterChannel, "deadLetterChannel");
+        Objects.requireNonNull(topicLister, "topicLister");
+        Objects.requireNonNull(captureFactory, "captureFactory");
+        Objects.requireNonNull(demoStarter, "demoStarter");
+    }
+
+    /** Opens or creates a capture store. */
+    @FunctionalInterface
+    public interface StoreOpener {
+        /** @throws io.eventlens.core.store.CaptureStoreException naming the file */
+        CaptureStore open(Path file);
+    }
+
+    /** Analyzes the events of one correlation ID into a timeline. */
+    @FunctionalInterface
+    public interface Analyzer {
+        Timeline analyze(String correlationId, List<CapturedEvent> events);
+    }
+
+    /** Lists a Kafka cluster's topics. */
+    @FunctionalInterface
+    public interface TopicLister {
+        /** @throws io.eventlens.core.kafka.KafkaConnectException naming the bootstrap servers */
+        List<String> listTopics(String bootstrapServers, Duration timeout);
+    }
+
+    /** A running or runnable capture. */
+    public interface CaptureRun {
+        /** Blocks until the capture ends; see {@link KafkaCapture#run(CaptureListener)}. */
+        CaptureStats run(CaptureListener listener);
+
+        /** Asks the capture to stop; safe from any thread. */
+        void stop();
+    }
+
+    /** Creates captures. */
+    @FunctionalInterface
+    public interface CaptureFactory {
+        CaptureRun create(KafkaCaptureConfig config, CaptureStore store);
+    }
+
+    /** The live demo: an embedded broker and the flaky saga. */
+    public interface Demo extends AutoCloseable {
+        /** The demo broker's bootstrap servers. */
+        String bootstrapServers();
+
+        /** The demo's topics, the dead-letter topic included. */
+        List<String> topics();
+
+        @Override
+        void close();
+    }
+
+    /** Starts the demo (blocking, ~5 s). */
+    @FunctionalInterface
+    public interface DemoStarter {
+        Demo start();
+    }
+
+    /**
+     * The dead-letter naming convention of DESIGN.md ({@code *.DLT}, {@code *.dlq}, {@code *-dlq},
+     * {@code *dead-letter*}), as decided by {@link DeadLetterChannels#isDeadLetter(String)}.
+     */
+    public static boolean namedLikeDeadLetter(String channel) {
+        return channel != null && DeadLetterChannels.isDeadLetter(channel);
+    }
+
+    /** The core implementations with default analysis settings and extraction rules. */
+    public static AppServices real() {
+        TimelineAnalyzer analyzer = new TimelineAnalyzer(AnalysisSettings.defaults());
+        EventExtractor extractor = EventExtractor.withDefaults();
+        return new AppServices(
+                CaptureStore::open,
+                analyzer::analyze,
+                AppServices::namedLikeDeadLetter,
+                KafkaCapture::listTopics,
+                (config, store) -> {
+                    KafkaCapture capture = new KafkaCapture(config, store, extractor);
+                    return new CaptureRun() {
+                        @Override
+                        public CaptureStats run(CaptureListener listener) {
+                            return capture.run(listener);
+                        }
+
+                        @Override
+                        public void stop() {
+                            capture.stop();
+                        }
+                    };
+                },
+                () -> {
+                    DemoEnvironment demo = DemoEnvironment.start();
+                    return new Demo() {
+                        @Override
+                        public String bootstrapServers() {
+                            return demo.bootstrapServers();
+                        }
+
+                        @Override
+                        public List<String> topics() {
+                            return DemoEnvironment.TOPICS;
+                        }
+
+                        @Override
+                        public void close() {
+                            demo.close();
+                        }
+                    };
+                });
+    }
+
+    /** A copy with another store opener. */
+    public AppServices withStoreOpener(StoreOpener opener) {
+        return new AppServices(opener, analyzer, deadLetterChannel, topicLister, captureFactory, demoStarter);
+    }
+
+    /** A copy with another analyzer. */
+    public AppServices withAnalyzer(Analyzer a) {
+        return new AppServices(storeOpener, a, deadLetterChannel, topicLister, captureFactory, demoStarter);
+    }
+
+    /** A copy with another topic lister. */
+    public AppServices withTopicLister(TopicLister lister) {
+        return new AppServices(storeOpener, analyzer, deadLetterChannel, lister, captureFactory, demoStarter);
+    }
+
+    /** A copy with another capture factory. */
+    public AppServices withCaptureFactory(CaptureFactory factory) {
+        return new AppServices(storeOpener, analyzer, deadLetterChannel, topicLister, factory, demoStarter);
+    }
+
+    /** A copy with another demo starter. */
+    public AppServices withDemoStarter(DemoStarter starter) {
+        return new AppServices(storeOpener, analyzer, deadLetterChannel, topicLister, captureFactory, starter);
+    }
+}

@@ -1,0 +1,306 @@
+package io.eventlens.app.ui;
+
+import io.eventlens.app.ui.capture.ConnectDialog;
+import io.eventlens.app.ui.details.DetailsView;
+import io.eventlens.app.ui.events.EventTableView;
+import io.eventlens.app.ui.task.FxTaskExecutor;
+import io.eventlens.app.ui.timeline.TimelineView;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Separator;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import javafx.util.Duration;
+import javafx.util.Subscription;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The main window's content: toolbar (Connect…, Start/Stop capture, live counters, Open…, Save as…,
+ * Start demo, theme toggle), the event table with the correlation ID search, the timeline with its
+ * verdict and legend, the details pane, and a status bar with the running task's progress and Cancel.
+ * Drives the capture pulse: four times a second it lets the view model drain the capture queue.
+ */
+public final class MainView extends BorderPane {
+
+    private final MainViewModel vm;
+    private final FxTaskExecutor executor;
+    private final EventTableView tableView;
+    private final TimelineView timelineView;
+    private final DetailsView detailsView;
+    private final Timeline pulse;
+    private final Subscription subscriptions;
+
+    /** The main view of {@code vm}; {@code executor} feeds the status bar. */
+    public MainView(MainViewModel vm, FxTaskExecutor executor) {
+        this.vm = vm;
+        this.executor = executor;
+        getStyleClass().add("main-view");
+        tableView = new EventTableView(vm.table());
+        timelineView = new TimelineView(vm.timeline(), vm.darkThemeProperty());
+        detailsView = new DetailsView(vm.details());
+
+        SplitPane lower = new SplitPane(timelineView, detailsView);
+        lower.setOrientation(Orientation.HORIZONTAL);
+        lower.setDividerPositions(0.66);
+        SplitPane.setResizableWithParent(detailsView, false);
+        SplitPane center = new SplitPane(tableView, lower);
+        center.setOrientation(Orientation.VERTICAL);
+        center.setDividerPositions(0.40);
+
+        setTop(toolbar());
+        setCenter(center);
+        setBottom(statusBar());
+
+        pulse = new Timeline(new KeyFrame(Duration.millis(250), e -> vm.pulse()));
+        pulse.setCycleCount(Timeline.INDEFINITE);
+        pulse.play();
+
+        subscriptions = vm.lastErrorProperty().subscribe(err -> {
+            if (err != null && getScene() != null && getScene().getWindow() != null) {
+                showError(err);
+            }
+        });
+    }
+
+    private ToolBar toolbar() {
+        Button connect = new Button("Connect…");
+        connect.setId("connectButton");
+        connect.setTooltip(new Tooltip("Choose a Kafka cluster and topics to capture (Ctrl+K)"));
+        connect.setOnAction(e -> connect());
+        connect.disableProperty().bind(vm.capture().capturingProperty().or(vm.capture().startingProperty()));
+
+        Button startStop = new Button();
+        startStop.setId("captureButton");
+        startStop.textProperty().bind(Bindings.when(vm.capture().capturingProperty())
+                .then("Stop capture").otherwise("Start capture"));
+        startStop.setTooltip(new Tooltip("Start or stop capturing (Ctrl+R)"));
+        startStop.setOnAction(e -> toggleCapture());
+        startStop.disableProperty().bind(vm.capture().startingProperty());
+        vm.capture().capturingProperty().subscribe(c -> {
+            startStop.getStyleClass().removeAll("danger", "success");
+            startStop.getStyleClass().add(c ? "danger" : "success");
+        });
+
+        Label counters = new Label();
+        counters.setId("captureCounters");
+        counters.getStyleClass().add("counters");
+        counters.textProperty().bind(Bindings.createStringBinding(
+                () -> String.format(Locale.ROOT, "%,d events  ·  %,.0f events/s",
+                        vm.capture().capturedEventsProperty().get(), vm.capture().eventsPerSecondProperty().get()),
+                vm.capture().capturedEventsProperty(), vm.capture().eventsPerSecondProperty()));
+        counters.setMinWidth(Region.USE_PREF_SIZE);
+        Region liveDot = new Region();
+        liveDot.getStyleClass().add("live-dot");
+        liveDot.visibleProperty().bind(vm.capture().capturingProperty());
+        HBox counterBox = new HBox(6, liveDot, counters);
+        counterBox.setAlignment(Pos.CENTER_LEFT);
+
+        Button open = new Button("Open…");
+        open.setTooltip(new Tooltip("Open a capture file (Ctrl+O)"));
+        open.setOnAction(e -> openFile());
+        open.disableProperty().bind(vm.capture().capturingProperty());
+        MenuButton recent = new MenuButton("Recent");
+        recent.setOnShowing(e -> fillRecent(recent));
+        recent.getItems().add(new MenuItem("(none)"));
+        Button save = new Button("Save as…");
+        save.setTooltip(new Tooltip("Save a copy of the capture (Ctrl+Shift+S)"));
+        save.setOnAction(e -> saveAs());
+        save.disableProperty().bind(vm.storeProperty().isNull());
+
+        Button demo = new Button("Start demo");
+        demo.setId("demoButton");
+        demo.setTooltip(new Tooltip("Start an embedded Kafka broker with a flaky checkout saga and capture it"));
+        demo.setOnAction(e -> vm.capture().startDemo());
+        demo.disableProperty().bind(vm.capture().demoRunningProperty().or(vm.capture().startingProperty())
+                .or(vm.capture().capturingProperty()));
+        demo.getStyleClass().add("accent");
+
+        ToggleButton theme = new ToggleButton();
+        theme.setId("themeToggle");
+        theme.selectedProperty().bindBidirectional(vm.darkThemeProperty());
+        theme.textProperty().bind(Bindings.when(vm.darkThemeProperty()).then("Light theme").otherwise("Dark theme"));
+        theme.setTooltip(new Tooltip("Switch between light and dark themes (Ctrl+T)"));
+
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        ToolBar bar = new ToolBar(connect, startStop, counterBox, new Separator(Orientation.VERTICAL),
+                open, recent, save, new Separator(Orientation.VERTICAL), demo, spacer, theme);
+        bar.getStyleClass().add("main-toolbar");
+        return bar;
+    }
+
+    private HBox statusBar() {
+        Label status = new Label();
+        status.setId("statusText");
+        status.textProperty().bind(vm.statusProperty());
+        status.setMinWidth(0);
+        HBox.setHgrow(status, Priority.ALWAYS);
+        status.setMaxWidth(Double.MAX_VALUE);
+
+        Label task = new Label();
+        task.textProperty().bind(Bindings.createStringBinding(
+                () -> executor.messageProperty().get().isEmpty() ? executor.titleProperty().get() : executor.messageProperty().get(),
+                executor.titleProperty(), executor.messageProperty()));
+        task.getStyleClass().add("muted");
+        ProgressBar progress = new ProgressBar();
+        progress.progressProperty().bind(executor.progressProperty());
+        progress.setPrefWidth(140);
+        Button cancel = new Button("Cancel");
+        cancel.getStyleClass().addAll("flat", "small");
+        cancel.setOnAction(e -> executor.cancelCurrent());
+        HBox taskBox = new HBox(8, task, progress, cancel);
+        taskBox.setAlignment(Pos.CENTER_RIGHT);
+        taskBox.visibleProperty().bind(executor.busyProperty());
+        taskBox.managedProperty().bind(taskBox.visibleProperty());
+
+        HBox bar = new HBox(12, status, taskBox);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(4, 12, 4, 12));
+        bar.getStyleClass().add("status-bar");
+        bar.setMinHeight(30);
+        return bar;
+    }
+
+    /** Installs the window's keyboard shortcuts on its scene. */
+    public void installShortcuts() {
+        var acc = getScene().getAccelerators();
+        acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::openFile);
+        acc.put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::saveAs);
+        acc.put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), tableView::focusSearch);
+        acc.put(new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN), this::connect);
+        acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), this::toggleCapture);
+        acc.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
+                () -> vm.darkThemeProperty().set(!vm.darkThemeProperty().get()));
+    }
+
+    private Window window() {
+        return getScene() == null ? null : getScene().getWindow();
+    }
+
+    private void connect() {
+        if (vm.capture().capturingProperty().get()) {
+            return;
+        }
+        ConnectDialog dialog = new ConnectDialog(vm.newConnectViewModel(), window());
+        dialog.showAndWait().ifPresent(vm.capture()::start);
+    }
+
+    private void toggleCapture() {
+        if (!vm.capture().toggle()) {
+            connect();
+        }
+    }
+
+    private void openFile() {
+        if (vm.capture().capturingProperty().get()) {
+            return;
+        }
+        FileChooser chooser = chooser("Open capture file");
+        File f = chooser.showOpenDialog(window());
+        if (f != null) {
+            vm.openCapture(f.toPath());
+        }
+    }
+
+    private void saveAs() {
+        if (vm.storeProperty().get() == null) {
+            return;
+        }
+        FileChooser chooser = chooser("Save capture as");
+        chooser.setInitialFileName("capture.mv.db");
+        File f = chooser.showSaveDialog(window());
+        if (f != null) {
+            Path p = f.toPath();
+            if (!p.getFileName().toString().endsWith(".mv.db")) {
+                p = p.resolveSibling(p.getFileName() + ".mv.db");
+            }
+            vm.saveCaptureAs(p);
+        }
+    }
+
+    private FileChooser chooser(String title) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("EventLens capture (*.mv.db)", "*.mv.db"),
+                new FileChooser.ExtensionFilter("All files", "*.*"));
+        var recent = vm.settings().recentFiles();
+        File dir = recent.isEmpty() ? MainViewModel.defaultCapturesDir().toFile() : recent.get(0).toFile().getParentFile();
+        if (dir != null && dir.isDirectory()) {
+            chooser.setInitialDirectory(dir);
+        }
+        return chooser;
+    }
+
+    private void fillRecent(MenuButton menu) {
+        menu.getItems().clear();
+        for (Path p : vm.settings().recentFiles()) {
+            MenuItem item = new MenuItem(p.toString());
+            item.setOnAction(e -> vm.openCapture(p));
+            item.setDisable(vm.capture().capturingProperty().get());
+            menu.getItems().add(item);
+        }
+        if (menu.getItems().isEmpty()) {
+            MenuItem none = new MenuItem("No recent capture files");
+            none.setDisable(true);
+            menu.getItems().add(none);
+        }
+    }
+
+    private void showError(MainViewModel.UserError err) {
+        Alert alert = new Alert(Alert.AlertType.ERROR);
+        alert.initOwner(window());
+        alert.setTitle("EventLens");
+        alert.setHeaderText(err.title());
+        alert.setContentText(err.message());
+        alert.getDialogPane().setMinWidth(480);
+        alert.show();
+    }
+
+    /** The event table view. */
+    public EventTableView tableView() {
+        return tableView;
+    }
+
+    /** The timeline view. */
+    public TimelineView timelineView() {
+        return timelineView;
+    }
+
+    /** The details view. */
+    public DetailsView detailsView() {
+        return detailsView;
+    }
+
+    /** Stops the pulse and every subscription. */
+    public void dispose() {
+        pulse.stop();
+        subscriptions.unsubscribe();
+        tableView.dispose();
+        timelineView.dispose();
+    }
+}

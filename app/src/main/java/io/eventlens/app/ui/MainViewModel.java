@@ -1,0 +1,378 @@
+package io.eventlens.app.ui;
+
+import io.eventlens.app.ui.capture.CaptureViewModel;
+import io.eventlens.app.ui.capture.ConnectViewModel;
+import io.eventlens.app.ui.details.DetailsViewModel;
+import io.eventlens.app.ui.events.EventTableViewModel;
+import io.eventlens.app.ui.task.TaskExecutor;
+import io.eventlens.app.ui.timeline.TimelineViewModel;
+import io.eventlens.core.analysis.Anomaly;
+import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.analysis.Timeline;
+import io.eventlens.core.analysis.TimelineEntry;
+import io.eventlens.core.layout.AnomalySeverity;
+import io.eventlens.core.store.CaptureStore;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * View model of the main window: owns the open capture store and the child view models (event table,
+ * timeline, details, capture), and the window-level commands: open and save capture files, start the
+ * demo, switch the theme. Failures become a {@link UserError} naming the file or endpoint.
+ */
+public final class MainViewModel {
+
+    /** A failure to show the user. */
+    public record UserError(String title, String message) {
+    }
+
+    /** At most this many correlation IDs are re-analyzed per round during a live capture. */
+    static final int ANALYSIS_BATCH = 300;
+
+    /**
+     * When a capture file is opened, the first this many correlation IDs (sorted) are analyzed in the
+     * background so the table can mark their anomalous events.
+     */
+    static final int OPEN_ANALYSIS_LIMIT = 5_000;
+
+    private final AppServices services;
+    private final TaskExecutor executor;
+    private final AppSettings settings;
+    private final Path capturesDir;
+
+    private final ReadOnlyObjectWrapper<CaptureStore> store = new ReadOnlyObjectWrapper<>(this, "store");
+    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "EventLens");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Ready.");
+    private final ReadOnlyObjectWrapper<UserError> lastError = new ReadOnlyObjectWrapper<>(this, "lastError");
+    private final BooleanProperty darkTheme = new SimpleBooleanProperty(this, "darkTheme");
+
+    private final EventTableViewModel table;
+    private final TimelineViewModel timeline;
+    private final DetailsViewModel details;
+    private final CaptureViewModel capture;
+    private final List<String> pendingAnalysis = new ArrayList<>();
+    private TaskExecutor.Handle analysis;
+
+    /**
+     * A main view model.
+     *
+     * @param services    core services
+     * @param executor    the app's task executor
+     * @param settings    remembered settings
+     * @param capturesDir where new capture files go when none is open (the user's EventLens folder)
+     */
+    public MainViewModel(AppServices services, TaskExecutor executor, AppSettings settings, Path capturesDir) {
+        this.services = Objects.requireNonNull(services, "services");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.capturesDir = Objects.requireNonNull(capturesDir, "capturesDir");
+        Consumer<Throwable> errors = this::reportError;
+        this.table = new EventTableViewModel(store::get, this::openTimeline, this::showEvent);
+        this.timeline = new TimelineViewModel(store::get, services, executor, table::recordAnomalies, errors);
+        this.details = new DetailsViewModel(store::get, executor, this::anomaliesOf, errors);
+        this.capture = new CaptureViewModel(services, executor, this::withCaptureStore, errors, status::set);
+        darkTheme.set(settings.darkTheme());
+        darkTheme.addListener((obs, was, dark) -> {
+            settings.setDarkTheme(dark);
+            settings.flush();
+        });
+        timeline.selectedProperty().addListener((obs, old, entry) -> {
+            if (entry != null) {
+                details.show(entry.event(), entry.anomalies());
+            }
+        });
+    }
+
+    /** The user's EventLens folder for new captures: {@code ~/.eventlens/captures}. */
+    public static Path defaultCapturesDir() {
+        return Path.of(System.getProperty("user.home"), ".eventlens", "captures");
+    }
+
+    /** A new connect-dialog view model, prefilled from the settings. */
+    public ConnectViewModel newConnectViewModel() {
+        return new ConnectViewModel(services, executor, settings);
+    }
+
+    /** Opens a capture store file in the background; refused while capturing. */
+    public void openCapture(Path file) {
+        if (capture.capturingProperty().get()) {
+            status.set("Stop the capture before opening another capture file.");
+            return;
+        }
+        CaptureStore current = store.get();
+        if (current != null && sameFile(current.file(), file)) {
+            table.reload();
+            status.set(current.file() + " is already open.");
+            return;
+        }
+        status.set("Opening " + file + " …");
+        executor.submit("Opening " + file.getFileName(),
+                ctx -> {
+                    CaptureStore s = services.storeOpener().open(file);
+                    return new Opened(s, s.correlationIds("", OPEN_ANALYSIS_LIMIT));
+                },
+                result -> {
+                    CaptureStore opened = result.store();
+                    replaceStore(opened);
+                    pendingAnalysis.addAll(result.correlationIds());
+                    settings.addRecentFile(opened.file());
+                    settings.flush();
+                    status.set(String.format(java.util.Locale.ROOT, "Opened %s: %,d events.",
+                            opened.file(), table.eventCountProperty().get()));
+                },
+                this::reportError);
+    }
+
+    /** True when {@code candidate} (the {@code .mv.db} suffix may be left off) names {@code storeFile}. */
+    static boolean sameFile(Path storeFile, Path candidate) {
+        Path c = candidate.toAbsolutePath().normalize();
+        if (!c.getFileName().toString().endsWith(".mv.db")) {
+            c = c.resolveSibling(c.getFileName() + ".mv.db");
+        }
+        return storeFile.toAbsolutePath().normalize().equals(c);
+    }
+
+    private record Opened(CaptureStore store, List<String> correlationIds) {
+    }
+
+    /** Copies the open store to {@code target} in the background ("Save capture as"). */
+    public void saveCaptureAs(Path target) {
+        CaptureStore s = store.get();
+        if (s == null) {
+            status.set("Nothing to save: no capture is open.");
+            return;
+        }
+        status.set("Saving to " + target + " …");
+        executor.submit("Saving capture to " + target.getFileName(),
+                ctx -> {
+                    ctx.message("Copying " + s.file().getFileName() + " to " + target);
+                    s.copyTo(target);
+                    return target;
+                },
+                saved -> {
+                    settings.addRecentFile(saved);
+                    settings.flush();
+                    status.set("Saved the capture to " + saved + ".");
+                },
+                this::reportError);
+    }
+
+    /** Opens the timeline of a correlation ID (search Enter, table double-click). */
+    public void openTimeline(String correlationId) {
+        table.searchTextProperty().set(correlationId);
+        timeline.open(correlationId);
+    }
+
+    private void showEvent(long seq) {
+        details.showSeq(seq);
+    }
+
+    private List<Anomaly> anomaliesOf(long seq) {
+        TimelineEntry entry = timeline.entryOf(seq);
+        return entry == null ? List.of() : entry.anomalies();
+    }
+
+    private void replaceStore(CaptureStore opened) {
+        CaptureStore old = store.get();
+        store.set(opened);
+        title.set("EventLens — " + opened.file().getFileName());
+        timeline.clear();
+        details.clear();
+        table.reload();
+        pendingAnalysis.clear();
+        if (old != null && old != opened) {
+            executor.submit("Closing " + old.file().getFileName(), ctx -> {
+                old.close();
+                return null;
+            }, ignored -> { }, this::reportError);
+        }
+    }
+
+    /** Gives the open store, or creates a new capture file in the captures folder first. */
+    private void withCaptureStore(Consumer<CaptureStore> then) {
+        CaptureStore s = store.get();
+        if (s != null) {
+            then.accept(s);
+            return;
+        }
+        Path file = capturesDir.resolve("capture-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".mv.db");
+        executor.submit("Creating " + file.getFileName(),
+                ctx -> {
+                    try {
+                        Files.createDirectories(capturesDir);
+                    } catch (IOException e) {
+                        throw new IOException(capturesDir + ": cannot create the captures folder: " + e.getMessage(), e);
+                    }
+                    return services.storeOpener().open(file);
+                },
+                created -> {
+                    replaceStore(created);
+                    then.accept(created);
+                },
+                error -> {
+                    reportError(error);
+                    then.accept(null);
+                });
+    }
+
+    /**
+     * One UI pulse during a capture (a few times a second): drains the capture's queue, appends new
+     * table rows with one change, and re-analyzes the correlation IDs that got events (one background
+     * task at a time, at most {@value #ANALYSIS_BATCH} IDs per round), refreshing the shown timeline.
+     */
+    public void pulse() {
+        if (!capture.hasNews() && pendingAnalysis.isEmpty()) {
+            return;
+        }
+        List<String> touched = capture.drain();
+        table.refresh();
+        for (String id : touched) {
+            if (!pendingAnalysis.contains(id)) {
+                pendingAnalysis.add(id);
+            }
+        }
+        analyzePending();
+    }
+
+    private void analyzePending() {
+        CaptureStore s = store.get();
+        if (s == null || pendingAnalysis.isEmpty() || (analysis != null && analysis.isRunning())) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(pendingAnalysis.subList(0, Math.min(ANALYSIS_BATCH, pendingAnalysis.size())));
+        pendingAnalysis.subList(0, ids.size()).clear();
+        analysis = executor.submit(ids.size() == 1 ? "Analyzing 1 correlation ID" : "Analyzing " + ids.size() + " correlation IDs",
+                ctx -> {
+                    Map<Long, List<AnomalyKind>> bySeq = new LinkedHashMap<>();
+                    Map<String, Timeline> timelines = new LinkedHashMap<>();
+                    for (String id : ids) {
+                        if (ctx.isCancelled()) {
+                            break;
+                        }
+                        Timeline t = services.analyzer().analyze(id, s.findByCorrelationId(id));
+                        timelines.put(id, t);
+                        for (TimelineEntry e : t.entries()) {
+                            bySeq.put(e.event().seq(), AnomalySeverity.kindsOf(e.anomalies()));
+                        }
+                    }
+                    return new Analyzed(bySeq, timelines);
+                },
+                result -> {
+                    if (store.get() != s) {
+                        return;
+                    }
+                    table.recordAnomalies(result.bySeq());
+                    Timeline shown = result.timelines().get(timeline.correlationIdProperty().get());
+                    if (shown != null && !timeline.loadingProperty().get()) {
+                        timeline.show(shown, true);
+                    }
+                },
+                this::reportError);
+    }
+
+    private record Analyzed(Map<Long, List<AnomalyKind>> bySeq, Map<String, Timeline> timelines) {
+    }
+
+    /** Turns a failure into a {@link UserError} (its message names the file or endpoint). */
+    public void reportError(Throwable error) {
+        Throwable e = error;
+        while (e.getCause() != null && (e.getMessage() == null || e instanceof java.util.concurrent.ExecutionException)) {
+            e = e.getCause();
+        }
+        String what = switch (e) {
+            case io.eventlens.core.store.CaptureStoreException x -> "Capture file error";
+            case io.eventlens.core.kafka.KafkaConnectException x -> "Kafka connection error";
+            case IllegalStateException x -> "Cannot do that now";
+            default -> "Something went wrong";
+        };
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        lastError.set(new UserError(what, message));
+        status.set(what + ": " + message);
+    }
+
+    /**
+     * Stops the capture and the demo, waits up to 5 s for the capture to commit its last batch, then
+     * closes the store (the store is not closed by a JVM shutdown hook, so this is what makes it clean).
+     */
+    public void dispose() {
+        capture.dispose();
+        if (analysis != null) {
+            analysis.cancel();
+        }
+        CaptureStore s = store.get();
+        if (s != null && capture.awaitStopped(java.time.Duration.ofSeconds(5))) {
+            try {
+                s.close();
+            } catch (RuntimeException ignored) {
+                // closing on exit: nothing left to tell the user
+            }
+        }
+    }
+
+    /** The open capture store, or {@code null}. */
+    public ReadOnlyObjectProperty<CaptureStore> storeProperty() {
+        return store.getReadOnlyProperty();
+    }
+
+    /** The window title. */
+    public ReadOnlyStringProperty titleProperty() {
+        return title.getReadOnlyProperty();
+    }
+
+    /** The status bar line. */
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** The latest failure to show, or {@code null}; a new value per failure. */
+    public ReadOnlyObjectProperty<UserError> lastErrorProperty() {
+        return lastError.getReadOnlyProperty();
+    }
+
+    /** True for the dark theme (remembered). */
+    public BooleanProperty darkThemeProperty() {
+        return darkTheme;
+    }
+
+    /** The remembered settings. */
+    public AppSettings settings() {
+        return settings;
+    }
+
+    /** The event table's view model. */
+    public EventTableViewModel table() {
+        return table;
+    }
+
+    /** The timeline's view model. */
+    public TimelineViewModel timeline() {
+        return timeline;
+    }
+
+    /** The details pane's view model. */
+    public DetailsViewModel details() {
+        return details;
+    }
+
+    /** The capture's view model. */
+    public CaptureViewModel capture() {
+        return capture;
+    }
+}

@@ -1,0 +1,194 @@
+package io.eventlens.app.ui.details;
+
+import io.eventlens.app.ui.timeline.MarkerPainter;
+import io.eventlens.core.analysis.Anomaly;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+
+/**
+ * The details pane of the selected event: an Overview tab (anomalies with their messages, derived
+ * fields with the rule that found each, source coordinates, key), a Headers tab and a Payload tab
+ * (pretty JSON, else text, else hex; truncated for huge payloads).
+ */
+public final class DetailsView extends VBox {
+
+    private final DetailsViewModel vm;
+    private final VBox anomalyBox = new VBox(6);
+    private final GridPane derivedGrid = grid();
+    private final GridPane sourceGrid = grid();
+
+    /** A details view of {@code vm}. */
+    public DetailsView(DetailsViewModel vm) {
+        this.vm = vm;
+        getStyleClass().add("details-view");
+        setId("detailsView");
+
+        Label title = new Label();
+        title.setId("detailsTitle");
+        title.getStyleClass().add("section-title");
+        title.textProperty().bind(vm.titleProperty());
+        title.setPadding(new Insets(8, 12, 6, 12));
+
+        Label keyLabel = new Label();
+        keyLabel.getStyleClass().add("mono");
+        keyLabel.textProperty().bind(vm.keyTextProperty());
+        keyLabel.setWrapText(true);
+
+        VBox overview = new VBox(10,
+                subheading("Anomalies"), anomalyBox,
+                subheading("Derived fields"), derivedGrid,
+                subheading("Source"), sourceGrid,
+                subheading("Key"), keyLabel);
+        overview.setPadding(new Insets(10, 12, 12, 12));
+        ScrollPane overviewScroll = new ScrollPane(overview);
+        overviewScroll.setFitToWidth(true);
+        overviewScroll.getStyleClass().add("edge-to-edge");
+
+        TableView<DetailsViewModel.Field> headers = new TableView<>(vm.headers());
+        headers.setId("headersTable");
+        headers.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        headers.setFixedCellSize(26);
+        headers.setPlaceholder(new Label("No headers"));
+        TableColumn<DetailsViewModel.Field, String> hName = new TableColumn<>("Header");
+        hName.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
+        hName.setPrefWidth(200);
+        TableColumn<DetailsViewModel.Field, String> hValue = new TableColumn<>("Value");
+        hValue.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().value()));
+        headers.getColumns().add(hName);
+        headers.getColumns().add(hValue);
+        headers.getStyleClass().add("dense");
+
+        TextArea payload = new TextArea();
+        payload.setId("payloadText");
+        payload.setEditable(false);
+        payload.getStyleClass().add("mono-area");
+        payload.textProperty().bind(vm.payloadTextProperty());
+        Label payloadSummary = new Label();
+        payloadSummary.getStyleClass().add("muted");
+        payloadSummary.textProperty().bind(vm.payloadSummaryProperty());
+        VBox payloadBox = new VBox(6, payloadSummary, payload);
+        payloadBox.setPadding(new Insets(8, 12, 12, 12));
+        VBox.setVgrow(payload, Priority.ALWAYS);
+
+        Tab overviewTab = new Tab("Overview", overviewScroll);
+        Tab headersTab = new Tab("Headers", headers);
+        headersTab.textProperty().bind(Bindings.size(vm.headers()).asString("Headers (%d)"));
+        Tab payloadTab = new Tab("Payload", payloadBox);
+        TabPane tabs = new TabPane(overviewTab, headersTab, payloadTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.setId("detailsTabs");
+        VBox.setVgrow(tabs, Priority.ALWAYS);
+
+        Label empty = new Label("Select an event in the table or on the timeline to see its details.");
+        empty.getStyleClass().add("muted");
+        empty.setWrapText(true);
+        empty.setPadding(new Insets(16));
+        empty.visibleProperty().bind(vm.hasEventProperty().not());
+        empty.managedProperty().bind(empty.visibleProperty());
+        tabs.visibleProperty().bind(vm.hasEventProperty());
+        tabs.managedProperty().bind(tabs.visibleProperty());
+
+        getChildren().addAll(title, empty, tabs);
+        setMinWidth(300);
+
+        vm.anomalies().addListener((ListChangeListener<Anomaly>) c -> rebuildAnomalies());
+        vm.derived().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(derivedGrid, vm.derived(), true));
+        vm.source().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(sourceGrid, vm.source(), true));
+    }
+
+    private static Label subheading(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("subheading");
+        return l;
+    }
+
+    private static GridPane grid() {
+        GridPane g = new GridPane();
+        g.setHgap(12);
+        g.setVgap(4);
+        ColumnConstraints name = new ColumnConstraints();
+        name.setMinWidth(100);
+        name.setPrefWidth(110);
+        ColumnConstraints value = new ColumnConstraints();
+        value.setHgrow(Priority.ALWAYS);
+        value.setMinWidth(80);
+        g.getColumnConstraints().addAll(name, value);
+        return g;
+    }
+
+    private static void fill(GridPane grid, ObservableList<DetailsViewModel.Field> fields, boolean withRule) {
+        grid.getChildren().clear();
+        int row = 0;
+        for (DetailsViewModel.Field f : fields) {
+            Label name = new Label(f.name());
+            name.getStyleClass().add("field-name");
+            GridPane.setValignment(name, VPos.TOP);
+            Label value = new Label(f.value());
+            value.getStyleClass().add("field-value");
+            value.setWrapText(true);
+            VBox cell = new VBox(1, value);
+            if (withRule && f.rule() != null && !f.rule().isEmpty()) {
+                Label rule = new Label(f.rule());
+                rule.getStyleClass().add(f.rule().startsWith("synthetic") ? "rule-warning" : "rule");
+                rule.setWrapText(true);
+                cell.getChildren().add(rule);
+            }
+            grid.add(name, 0, row);
+            grid.add(cell, 1, row);
+            row++;
+        }
+    }
+
+    private void rebuildAnomalies() {
+        anomalyBox.getChildren().clear();
+        if (vm.anomalies().isEmpty()) {
+            Label none = new Label("None found on this event.");
+            none.getStyleClass().add("muted");
+            anomalyBox.getChildren().add(none);
+            return;
+        }
+        for (Anomaly a : vm.anomalies()) {
+            Canvas icon = new Canvas(18, 18);
+            MarkerPainter.paint(icon.getGraphicsContext2D(), a.kind(), 9, 9, 6.5, Color.WHITE);
+            Label kind = new Label(a.kind().name().replace('_', ' '));
+            kind.getStyleClass().add("anomaly-kind");
+            kind.setTextFill(MarkerPainter.color(a.kind()));
+            Label message = new Label(a.message());
+            message.setWrapText(true);
+            message.getStyleClass().add("anomaly-message");
+            Label rule = new Label("rule " + a.rule());
+            rule.getStyleClass().add("rule");
+            VBox text = new VBox(2, kind, message, rule);
+            for (var ev : a.evidence().entrySet()) {
+                Label evidence = new Label(ev.getKey() + " = " + ev.getValue());
+                evidence.getStyleClass().add("evidence");
+                evidence.setWrapText(true);
+                text.getChildren().add(evidence);
+            }
+            HBox row = new HBox(8, icon, text);
+            row.setAlignment(Pos.TOP_LEFT);
+            row.getStyleClass().add("anomaly-row");
+            HBox.setHgrow(text, Priority.ALWAYS);
+            anomalyBox.getChildren().add(row);
+        }
+    }
+}

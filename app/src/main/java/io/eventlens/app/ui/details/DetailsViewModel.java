@@ -1,0 +1,239 @@
+package io.eventlens.app.ui.details;
+
+import io.eventlens.app.ui.task.TaskExecutor;
+import io.eventlens.core.analysis.Anomaly;
+import io.eventlens.core.format.FormattedPayload;
+import io.eventlens.core.format.PayloadFormatter;
+import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.model.Derived;
+import io.eventlens.core.model.DerivedFields;
+import io.eventlens.core.model.Header;
+import io.eventlens.core.model.SourcePosition;
+import io.eventlens.core.store.CaptureStore;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * View model of the details pane: for one captured event, its derived fields with the extraction rule
+ * that found each (saying so when the event ID is a synthetic hash), source coordinates, key, headers,
+ * the payload rendered by {@link PayloadFormatter} (pretty JSON, else text, else hex; truncated for
+ * huge payloads) and its anomalies with their messages.
+ */
+public final class DetailsViewModel {
+
+    /** Observed-time format in the details: ISO-8601 UTC with milliseconds. */
+    public static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    /** One labelled value: a derived field (with its rule), a source coordinate, or a header. */
+    public record Field(String name, String value, String rule) {
+    }
+
+    private final Supplier<CaptureStore> store;
+    private final TaskExecutor executor;
+    private final Function<Long, List<Anomaly>> knownAnomalies;
+    private final Consumer<Throwable> errorSink;
+    private final PayloadFormatter formatter = PayloadFormatter.withDefaults();
+
+    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "No event selected");
+    private final ReadOnlyStringWrapper payloadText = new ReadOnlyStringWrapper(this, "payloadText", "");
+    private final ReadOnlyStringWrapper payloadSummary = new ReadOnlyStringWrapper(this, "payloadSummary", "");
+    private final ReadOnlyStringWrapper keyText = new ReadOnlyStringWrapper(this, "keyText", "");
+    private final ReadOnlyBooleanWrapper hasEvent = new ReadOnlyBooleanWrapper(this, "hasEvent");
+    private final ObservableList<Field> derived = FXCollections.observableArrayList();
+    private final ObservableList<Field> derivedView = FXCollections.unmodifiableObservableList(derived);
+    private final ObservableList<Field> source = FXCollections.observableArrayList();
+    private final ObservableList<Field> sourceView = FXCollections.unmodifiableObservableList(source);
+    private final ObservableList<Field> headers = FXCollections.observableArrayList();
+    private final ObservableList<Field> headersView = FXCollections.unmodifiableObservableList(headers);
+    private final ObservableList<Anomaly> anomalies = FXCollections.observableArrayList();
+    private final ObservableList<Anomaly> anomaliesView = FXCollections.unmodifiableObservableList(anomalies);
+    private long shownSeq = -1;
+
+    /**
+     * A details view model.
+     *
+     * @param store          the open store, or {@code null}
+     * @param executor       loads events off the FX thread
+     * @param knownAnomalies the anomalies known for a store sequence (from the shown timeline); empty when unknown
+     * @param errorSink      receives failures
+     */
+    public DetailsViewModel(Supplier<CaptureStore> store, TaskExecutor executor,
+                            Function<Long, List<Anomaly>> knownAnomalies, Consumer<Throwable> errorSink) {
+        this.store = store;
+        this.executor = executor;
+        this.knownAnomalies = knownAnomalies;
+        this.errorSink = errorSink;
+    }
+
+    /** Shows an event already in memory (a timeline entry) with its anomalies. */
+    public void show(CapturedEvent event, List<Anomaly> eventAnomalies) {
+        if (event == null) {
+            clear();
+            return;
+        }
+        apply(event, formatter.format(event.payload()), eventAnomalies);
+    }
+
+    /** Loads the event with this store sequence in the background and shows it (a table selection). */
+    public void showSeq(long seq) {
+        CaptureStore s = store.get();
+        if (s == null || seq == shownSeq) {
+            return;
+        }
+        executor.submit("Loading event " + seq,
+                ctx -> {
+                    CapturedEvent e = s.event(seq);
+                    return e == null ? null : new Loaded(e, formatter.format(e.payload()));
+                },
+                loaded -> {
+                    if (loaded != null) {
+                        apply(loaded.event(), loaded.payload(), knownAnomalies.apply(seq));
+                    }
+                },
+                errorSink);
+    }
+
+    private record Loaded(CapturedEvent event, FormattedPayload payload) {
+    }
+
+    private void apply(CapturedEvent e, FormattedPayload payload, List<Anomaly> eventAnomalies) {
+        shownSeq = e.seq();
+        DerivedFields d = e.derived();
+        String type = d.eventTypeValue();
+        title.set((type == null ? "Event" : type) + "  ·  seq " + e.seq());
+        List<Field> fields = new ArrayList<>();
+        fields.add(field("Correlation ID", d.correlationId()));
+        Derived<String> id = d.eventId();
+        if (id != null && d.eventIdSynthetic()) {
+            fields.add(new Field("Event ID", id.value(), "synthetic: " + DerivedFields.SYNTHETIC_EVENT_ID_RULE));
+        } else {
+            fields.add(field("Event ID", id));
+        }
+        fields.add(field("Event type", d.eventType()));
+        fields.add(d.eventTime() == null ? new Field("Event time", "—", "no rule matched")
+                : new Field("Event time", TIME.format(d.eventTime().value()), d.eventTime().rule()));
+        fields.add(field("Sequence", d.sequence()));
+        fields.add(field("Causation ID", d.causationId()));
+        derived.setAll(fields);
+
+        List<Field> src = new ArrayList<>();
+        src.add(new Field("Channel", e.channel().name(), e.channel().kind().name()));
+        switch (e.source()) {
+            case SourcePosition.Kafka k -> {
+                src.add(new Field("Partition", String.valueOf(k.partition()), ""));
+                src.add(new Field("Offset", String.valueOf(k.offset()), ""));
+                src.add(new Field("Observed", TIME.format(e.observedAt()), timestampMeaning(k)));
+            }
+        }
+        src.add(new Field("Captured", TIME.format(e.capturedAt()), "EventLens capture time"));
+        src.add(new Field("Store seq", String.valueOf(e.seq()), ""));
+        source.setAll(src);
+
+        keyText.set(e.key() == null ? "(no key)" : PayloadFormatter.shortText(e.key(), 200));
+        List<Field> hs = new ArrayList<>();
+        for (Header h : e.headers()) {
+            hs.add(new Field(h.name(), h.value() == null ? "(null)" : PayloadFormatter.shortText(h.value(), 300), ""));
+        }
+        headers.setAll(hs);
+        payloadText.set(payload.text());
+        payloadSummary.set(summary(payload));
+        anomalies.setAll(eventAnomalies == null ? List.of() : eventAnomalies);
+        hasEvent.set(true);
+    }
+
+    private static String timestampMeaning(SourcePosition.Kafka k) {
+        return switch (k.timestampType()) {
+            case CREATE_TIME -> "Kafka CreateTime";
+            case LOG_APPEND_TIME -> "Kafka LogAppendTime";
+            case CAPTURE_TIME -> "capture time";
+            case NONE -> "no timestamp delivered";
+        };
+    }
+
+    /** E.g. {@code "JSON · 1,204 bytes"} or {@code "HEX · 10,485,760 bytes · first 65,536 shown"}. */
+    static String summary(FormattedPayload p) {
+        String s = String.format(Locale.ROOT, "%s · %,d bytes", p.kind(), p.totalBytes());
+        if (p.truncated()) {
+            s += String.format(Locale.ROOT, " · truncated, %,d bytes not shown", p.omittedBytes());
+        }
+        return s;
+    }
+
+    private static Field field(String name, Derived<?> value) {
+        return value == null ? new Field(name, "—", "no rule matched")
+                : new Field(name, String.valueOf(value.value()), value.rule());
+    }
+
+    /** Shows nothing. */
+    public void clear() {
+        shownSeq = -1;
+        title.set("No event selected");
+        derived.clear();
+        source.clear();
+        headers.clear();
+        anomalies.clear();
+        keyText.set("");
+        payloadText.set("");
+        payloadSummary.set("");
+        hasEvent.set(false);
+    }
+
+    /** Title: event type and store sequence. */
+    public ReadOnlyStringProperty titleProperty() {
+        return title.getReadOnlyProperty();
+    }
+
+    /** The rendered payload. */
+    public ReadOnlyStringProperty payloadTextProperty() {
+        return payloadText.getReadOnlyProperty();
+    }
+
+    /** How the payload was rendered and its size. */
+    public ReadOnlyStringProperty payloadSummaryProperty() {
+        return payloadSummary.getReadOnlyProperty();
+    }
+
+    /** The key as text (or hex), or "(no key)". */
+    public ReadOnlyStringProperty keyTextProperty() {
+        return keyText.getReadOnlyProperty();
+    }
+
+    /** True while an event is shown. */
+    public ReadOnlyBooleanProperty hasEventProperty() {
+        return hasEvent.getReadOnlyProperty();
+    }
+
+    /** Derived fields with their rules. */
+    public ObservableList<Field> derived() {
+        return derivedView;
+    }
+
+    /** Source coordinates. */
+    public ObservableList<Field> source() {
+        return sourceView;
+    }
+
+    /** Headers in delivered order. */
+    public ObservableList<Field> headers() {
+        return headersView;
+    }
+
+    /** The event's anomalies. */
+    public ObservableList<Anomaly> anomalies() {
+        return anomaliesView;
+    }
+}

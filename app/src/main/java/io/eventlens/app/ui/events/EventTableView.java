@@ -1,0 +1,189 @@
+package io.eventlens.app.ui.events;
+
+import io.eventlens.app.ui.task.Throttler;
+import io.eventlens.app.ui.timeline.MarkerPainter;
+import io.eventlens.core.analysis.AnomalyKind;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Circle;
+import javafx.util.Subscription;
+import org.controlsfx.control.textfield.AutoCompletionBinding;
+import org.controlsfx.control.textfield.TextFields;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * The live event table with the correlation ID search above it. The table is virtualized over the
+ * paged row list (fixed cell size, cheap cell value factories); the search field completes correlation
+ * IDs from the store (queried off the FX thread by the completion popup) and opens the timeline on
+ * Enter; double-clicking a row opens its correlation ID's timeline.
+ */
+public final class EventTableView extends VBox {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    private final EventTableViewModel vm;
+    private final TextField search = new TextField();
+    private final TableView<EventRow> table = new TableView<>();
+    private final AutoCompletionBinding<String> completion;
+    private final Throttler refreshThrottle = new Throttler(300, table::refresh);
+    private final Subscription subscriptions;
+
+    /** A table view of {@code vm}. */
+    public EventTableView(EventTableViewModel vm) {
+        this.vm = vm;
+        getStyleClass().add("event-table-view");
+
+        Label title = new Label("Events");
+        title.getStyleClass().add("section-title");
+        Label count = new Label();
+        count.getStyleClass().add("muted");
+        count.textProperty().bind(vm.eventCountProperty().map(n -> String.format(Locale.ROOT, "%,d in capture", n.longValue())));
+
+        search.setId("correlationSearch");
+        search.setPromptText("Correlation ID — type to complete, Enter opens the timeline (Ctrl+F)");
+        search.textProperty().bindBidirectional(vm.searchTextProperty());
+        search.setOnAction(e -> vm.openSearchedTimeline());
+        search.getStyleClass().add("search-field");
+        HBox.setHgrow(search, Priority.ALWAYS);
+        search.setMaxWidth(560);
+        completion = TextFields.bindAutoCompletion(search, request -> vm.completions(request.getUserText()));
+        completion.setDelay(150);
+        completion.setVisibleRowCount(12);
+        completion.setOnAutoCompleted(e -> vm.openSearchedTimeline());
+        Button open = new Button("Show timeline");
+        open.setOnAction(e -> vm.openSearchedTimeline());
+        open.disableProperty().bind(search.textProperty().isEmpty());
+
+        CheckBox follow = new CheckBox("Follow new events");
+        follow.setId("followToggle");
+        follow.setTooltip(new Tooltip("Keep the newest captured event in view"));
+        vm.rows().addListener((javafx.collections.ListChangeListener<EventRow>) c -> {
+            if (follow.isSelected() && !vm.rows().isEmpty()) {
+                table.scrollTo(vm.rows().size() - 1);
+            }
+        });
+
+        HBox bar = new HBox(10, title, count, follow, new javafx.scene.layout.Region(), search, open);
+        HBox.setHgrow(bar.getChildren().get(3), Priority.ALWAYS);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(8, 12, 8, 12));
+
+        table.setId("eventTable");
+        table.setItems(vm.rows());
+        table.setFixedCellSize(26);
+        table.getStyleClass().addAll("dense", "striped");
+        table.setPlaceholder(new Label("No events yet: open a capture (Ctrl+O), connect to Kafka, or start the demo."));
+        table.getColumns().add(anomalyColumn());
+        table.getColumns().add(column("Seq", 70, r -> r.seq(), "num"));
+        table.getColumns().add(column("Observed (UTC)", 140, r -> TIME.format(r.observedAt()), null));
+        table.getColumns().add(column("Channel", 130, EventRow::channel, null));
+        table.getColumns().add(column("P / offset", 95, EventRow::position, "num"));
+        table.getColumns().add(column("Key", 120, EventRow::key, "mono"));
+        table.getColumns().add(column("Type", 160, EventRow::type, null));
+        table.getColumns().add(column("Event ID", 170, EventRow::eventId, "mono"));
+        table.getColumns().add(column("Correlation ID", 170, EventRow::correlationId, "mono"));
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        table.setRowFactory(tv -> {
+            TableRow<EventRow> row = new TableRow<>();
+            row.setOnMouseClicked(e -> {
+                if (!row.isEmpty() && e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) {
+                    vm.openTimelineOf(row.getItem());
+                }
+            });
+            return row;
+        });
+        table.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ENTER && table.getSelectionModel().getSelectedItem() != null) {
+                vm.openTimelineOf(table.getSelectionModel().getSelectedItem());
+            }
+        });
+        VBox.setVgrow(table, Priority.ALWAYS);
+
+        getChildren().addAll(bar, table);
+        subscriptions = table.getSelectionModel().selectedItemProperty().subscribe(vm::select)
+                .and(vm.anomaliesVersionProperty().subscribe(v -> refreshThrottle.schedule()));
+    }
+
+    private interface Getter<T> {
+        T get(EventRow row);
+    }
+
+    private static <T> TableColumn<EventRow, T> column(String title, double width, Getter<T> getter, String style) {
+        TableColumn<EventRow, T> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(getter.get(cell.getValue())));
+        if (style != null) {
+            c.getStyleClass().add(style);
+        }
+        return c;
+    }
+
+    private TableColumn<EventRow, AnomalyKind> anomalyColumn() {
+        TableColumn<EventRow, AnomalyKind> c = new TableColumn<>("Anomaly");
+        c.setPrefWidth(185);
+        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(vm.anomalyOf(cell.getValue().seq())));
+        c.setCellFactory(col -> new TableCell<>() {
+            private final Circle dot = new Circle(5);
+            private final Tooltip tip = new Tooltip();
+
+            @Override
+            protected void updateItem(AnomalyKind kind, boolean empty) {
+                super.updateItem(kind, empty);
+                if (empty || kind == null) {
+                    setText(null);
+                    setGraphic(null);
+                    setTooltip(null);
+                    return;
+                }
+                dot.setFill(MarkerPainter.color(kind));
+                setGraphic(dot);
+                setText(MarkerPainter.style(kind).label());
+                tip.setText(MarkerPainter.style(kind).label() + ": " + MarkerPainter.style(kind).description());
+                setTooltip(tip);
+            }
+        });
+        return c;
+    }
+
+    /** Focuses the correlation ID search and selects its text (Ctrl+F). */
+    public void focusSearch() {
+        search.requestFocus();
+        search.selectAll();
+    }
+
+    /** The search field. */
+    public TextField searchField() {
+        return search;
+    }
+
+    /** The table. */
+    public TableView<EventRow> table() {
+        return table;
+    }
+
+    /** Stops listening to the view model. */
+    public void dispose() {
+        subscriptions.unsubscribe();
+        refreshThrottle.cancel();
+        completion.dispose();
+        search.textProperty().unbindBidirectional(vm.searchTextProperty());
+    }
+}

@@ -1,0 +1,153 @@
+package io.eventlens.app.ui.events;
+
+import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.layout.AnomalySeverity;
+import io.eventlens.core.store.CaptureStore;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.ObservableList;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * View model of the live event table and the correlation ID search: a paged row list over the open
+ * capture store, the anomaly marker of rows whose timeline has been analyzed, search completion
+ * ({@code correlationIds(prefix, 20)}, called off the FX thread by the completion popup) and the
+ * "open timeline" command.
+ */
+public final class EventTableViewModel {
+
+    /** How many completions the search offers. */
+    public static final int COMPLETIONS = 20;
+
+    private final Supplier<CaptureStore> store;
+    private final Consumer<String> timelineOpener;
+    private final Consumer<Long> eventSelector;
+    private final PagedEventList rows;
+    private final ReadOnlyLongWrapper eventCount = new ReadOnlyLongWrapper(this, "eventCount");
+    private final ReadOnlyIntegerWrapper anomaliesVersion = new ReadOnlyIntegerWrapper(this, "anomaliesVersion");
+    private final StringProperty searchText = new SimpleStringProperty(this, "searchText", "");
+    private final Map<Long, AnomalyKind> knownAnomalies = new HashMap<>();
+
+    /**
+     * A table view model.
+     *
+     * @param store          the open store, or {@code null} when none is open
+     * @param timelineOpener opens the timeline of a correlation ID
+     * @param eventSelector  shows the event with this store sequence in the details pane
+     */
+    public EventTableViewModel(Supplier<CaptureStore> store, Consumer<String> timelineOpener,
+                               Consumer<Long> eventSelector) {
+        this.store = store;
+        this.timelineOpener = timelineOpener;
+        this.eventSelector = eventSelector;
+        this.rows = new PagedEventList((from, limit) -> {
+            CaptureStore s = store.get();
+            return s == null ? List.of() : s.page(from, limit).stream().map(EventRow::of).toList();
+        });
+    }
+
+    /** The rows, paged from the store. */
+    public ObservableList<EventRow> rows() {
+        return rows;
+    }
+
+    /** The paged list itself (page statistics). */
+    public PagedEventList pagedRows() {
+        return rows;
+    }
+
+    /** Events in the store as last refreshed. */
+    public ReadOnlyLongProperty eventCountProperty() {
+        return eventCount.getReadOnlyProperty();
+    }
+
+    /** Changes whenever the known anomaly markers change (the view refreshes its marker column). */
+    public ReadOnlyIntegerProperty anomaliesVersionProperty() {
+        return anomaliesVersion.getReadOnlyProperty();
+    }
+
+    /** The search field's text (a correlation ID or its prefix). */
+    public StringProperty searchTextProperty() {
+        return searchText;
+    }
+
+    /** The most severe known anomaly of an event, or {@code null} when none is known. */
+    public AnomalyKind anomalyOf(long seq) {
+        return knownAnomalies.get(seq);
+    }
+
+    /** Records analyzed anomalies: the most severe kind per store sequence ({@code null} kinds clear). */
+    public void recordAnomalies(Map<Long, List<AnomalyKind>> bySeq) {
+        boolean changed = false;
+        for (Map.Entry<Long, List<AnomalyKind>> e : bySeq.entrySet()) {
+            AnomalyKind top = e.getValue().stream().min(AnomalySeverity.MOST_SEVERE_FIRST).orElse(null);
+            AnomalyKind old = top == null ? knownAnomalies.remove(e.getKey()) : knownAnomalies.put(e.getKey(), top);
+            changed |= old != top;
+        }
+        if (changed) {
+            anomaliesVersion.set(anomaliesVersion.get() + 1);
+        }
+    }
+
+    /** Re-reads the event count and appends new rows (one change); call once per pulse while capturing. */
+    public void refresh() {
+        CaptureStore s = store.get();
+        long count = s == null ? 0 : s.eventCount();
+        eventCount.set(count);
+        rows.setSize(count);
+    }
+
+    /** Forgets every row and anomaly (another store was opened) and reloads. */
+    public void reload() {
+        knownAnomalies.clear();
+        anomaliesVersion.set(anomaliesVersion.get() + 1);
+        CaptureStore s = store.get();
+        long count = s == null ? 0 : s.eventCount();
+        eventCount.set(count);
+        rows.reset(count);
+    }
+
+    /**
+     * Completions for the search field: correlation IDs starting with {@code prefix}, at most
+     * {@value #COMPLETIONS}. Blocking store query: call it off the FX thread (the completion popup does).
+     */
+    public List<String> completions(String prefix) {
+        CaptureStore s = store.get();
+        if (s == null || prefix == null || prefix.isBlank()) {
+            return List.of();
+        }
+        return s.correlationIds(prefix.trim(), COMPLETIONS);
+    }
+
+    /** Opens the timeline of the correlation ID in the search field (Enter); ignored when blank. */
+    public void openSearchedTimeline() {
+        String id = searchText.get() == null ? "" : searchText.get().trim();
+        if (!id.isEmpty()) {
+            timelineOpener.accept(id);
+        }
+    }
+
+    /** Opens the timeline of a row's correlation ID (double-click); ignored for rows without one. */
+    public void openTimelineOf(EventRow row) {
+        if (row != null && !row.correlationId().isEmpty()) {
+            searchText.set(row.correlationId());
+            timelineOpener.accept(row.correlationId());
+        }
+    }
+
+    /** Shows a row's event in the details pane. */
+    public void select(EventRow row) {
+        if (row != null) {
+            eventSelector.accept(row.seq());
+        }
+    }
+}

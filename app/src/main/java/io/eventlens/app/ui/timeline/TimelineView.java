@@ -1,0 +1,148 @@
+package io.eventlens.app.ui.timeline;
+
+import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.analysis.VerdictKind;
+import javafx.beans.property.BooleanProperty;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.util.Subscription;
+
+/**
+ * The timeline view: the verdict banner (kind and message, coloured by severity) above the
+ * {@link TimelineCanvas}, and a legend of the anomaly kinds drawn (colour, shape and name).
+ */
+public final class TimelineView extends VBox {
+
+    private final TimelineViewModel vm;
+    private final TimelineCanvas canvas;
+    private final Label verdictKind = new Label();
+    private final Label verdictText = new Label();
+    private final Label heading = new Label("Timeline");
+    private final FlowPane legend = new FlowPane(14, 6);
+    private final Subscription subscriptions;
+
+    /** A timeline view of {@code vm}; {@code dark} picks the canvas palette. */
+    public TimelineView(TimelineViewModel vm, BooleanProperty dark) {
+        this.vm = vm;
+        this.canvas = new TimelineCanvas(vm, dark);
+        getStyleClass().add("timeline-view");
+        setSpacing(0);
+
+        heading.getStyleClass().add("section-title");
+        Label cid = new Label();
+        cid.setId("timelineCorrelationId");
+        cid.getStyleClass().add("mono");
+        cid.textProperty().bind(vm.correlationIdProperty());
+        ProgressIndicator busy = new ProgressIndicator();
+        busy.setPrefSize(16, 16);
+        busy.visibleProperty().bind(vm.loadingProperty());
+        busy.managedProperty().bind(busy.visibleProperty());
+        HBox header = new HBox(8, heading, cid, busy);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.setPadding(new Insets(8, 12, 6, 12));
+
+        verdictKind.setId("verdictKind");
+        verdictKind.getStyleClass().add("verdict-kind");
+        verdictKind.setMinWidth(Region.USE_PREF_SIZE);
+        verdictText.setId("verdictText");
+        verdictText.getStyleClass().add("verdict-text");
+        verdictText.textProperty().bind(vm.verdictTextProperty());
+        verdictText.setWrapText(true);
+        verdictText.setTooltip(new Tooltip());
+        verdictText.getTooltip().textProperty().bind(vm.verdictTextProperty());
+        HBox banner = new HBox(10, verdictKind, verdictText);
+        banner.setId("verdictBanner");
+        banner.getStyleClass().add("verdict-banner");
+        banner.setAlignment(Pos.CENTER_LEFT);
+        banner.setPadding(new Insets(8, 12, 8, 12));
+        HBox.setHgrow(verdictText, Priority.ALWAYS);
+        VBox.setMargin(banner, new Insets(0, 12, 8, 12));
+
+        ScrollPane scroll = new ScrollPane(canvas);
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("timeline-scroll");
+        scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        VBox.setVgrow(scroll, Priority.ALWAYS);
+
+        legend.setId("legend");
+        legend.getStyleClass().add("legend");
+        legend.setPadding(new Insets(6, 12, 8, 12));
+        legend.setAlignment(Pos.CENTER_LEFT);
+
+        getChildren().addAll(header, banner, scroll, legend);
+
+        subscriptions = vm.verdictKindProperty().subscribe(k -> styleVerdict(banner, k));
+        vm.legendKinds().addListener((ListChangeListener<AnomalyKind>) c -> rebuildLegend());
+        rebuildLegend();
+    }
+
+    /** The canvas (hit tests and tooltip for tests and keyboard access). */
+    public TimelineCanvas canvas() {
+        return canvas;
+    }
+
+    private void styleVerdict(HBox banner, VerdictKind kind) {
+        banner.getStyleClass().removeAll("verdict-danger", "verdict-warning", "verdict-success", "verdict-neutral");
+        banner.getStyleClass().add(severityClass(kind));
+        verdictKind.setText(kind == null ? "NO TIMELINE" : kind.name().replace('_', ' '));
+    }
+
+    /** The style class of a verdict kind: danger, warning, success or neutral. */
+    public static String severityClass(VerdictKind kind) {
+        if (kind == null) {
+            return "verdict-neutral";
+        }
+        return switch (kind) {
+            case DEAD_LETTERED, STOPPED, CONFLICTING_DUPLICATE -> "verdict-danger";
+            case OUT_OF_ORDER, LAG -> "verdict-warning";
+            case HEALTHY -> "verdict-success";
+            case NO_EVENTS -> "verdict-neutral";
+        };
+    }
+
+    private void rebuildLegend() {
+        legend.getChildren().clear();
+        Label title = new Label("Legend");
+        title.getStyleClass().add("legend-title");
+        legend.getChildren().add(title);
+        legend.getChildren().add(item(null, "legend-EVENT"));
+        for (AnomalyKind kind : vm.legendKinds()) {
+            legend.getChildren().add(item(kind, "legend-" + kind.name()));
+        }
+        Region swatch = new Region();
+        swatch.getStyleClass().add("dlt-swatch");
+        swatch.setPrefSize(18, 12);
+        swatch.setMinSize(18, 12);
+        Label dlt = new Label("dead-letter lane", swatch);
+        dlt.getStyleClass().add("legend-item");
+        legend.getChildren().add(dlt);
+    }
+
+    private static Label item(AnomalyKind kind, String id) {
+        Canvas icon = new Canvas(20, 20);
+        MarkerPainter.paint(icon.getGraphicsContext2D(), kind, 10, 10, 7, javafx.scene.paint.Color.WHITE);
+        MarkerPainter.Style style = MarkerPainter.style(kind);
+        Label label = new Label(style.label(), icon);
+        label.setId(id);
+        label.getStyleClass().add("legend-item");
+        label.setTooltip(new Tooltip(style.label() + ": " + style.description()));
+        return label;
+    }
+
+    /** Stops listening to the view model. */
+    public void dispose() {
+        subscriptions.unsubscribe();
+        canvas.dispose();
+    }
+}

@@ -1,0 +1,256 @@
+package io.eventlens.app.ui.timeline;
+
+import io.eventlens.app.ui.AppServices;
+import io.eventlens.app.ui.task.TaskExecutor;
+import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.analysis.Timeline;
+import io.eventlens.core.analysis.TimelineEntry;
+import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.layout.AnomalySeverity;
+import io.eventlens.core.layout.TimelineLayout;
+import io.eventlens.core.layout.TimelineLayouter;
+import io.eventlens.core.store.CaptureStore;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * View model of the timeline view: loads one correlation ID's events from the store and analyzes them
+ * off the FX thread, then exposes the timeline, the verdict (kind and message), the legend's anomaly
+ * kinds, the selected entry and the canvas layout (computed by the core {@link TimelineLayouter}).
+ */
+public final class TimelineViewModel {
+
+    private final Supplier<CaptureStore> store;
+    private final AppServices services;
+    private final TaskExecutor executor;
+    private final TimelineLayouter layouter;
+    private final Consumer<Map<Long, List<AnomalyKind>>> anomalySink;
+    private final Consumer<Throwable> errorSink;
+
+    private final ReadOnlyStringWrapper correlationId = new ReadOnlyStringWrapper(this, "correlationId", "");
+    private final ReadOnlyObjectWrapper<Timeline> timeline = new ReadOnlyObjectWrapper<>(this, "timeline");
+    private final ReadOnlyObjectWrapper<VerdictKind> verdictKind = new ReadOnlyObjectWrapper<>(this, "verdictKind");
+    private final ReadOnlyStringWrapper verdictText = new ReadOnlyStringWrapper(this, "verdictText",
+            "Search a correlation ID (Ctrl+F) or double-click an event to see its timeline.");
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
+    private final ObservableList<TimelineEntry> entries = FXCollections.observableArrayList();
+    private final ObservableList<TimelineEntry> entriesView = FXCollections.unmodifiableObservableList(entries);
+    private final ObservableList<AnomalyKind> legendKinds = FXCollections.observableArrayList();
+    private final ObservableList<AnomalyKind> legendKindsView = FXCollections.unmodifiableObservableList(legendKinds);
+    private final ObjectProperty<TimelineEntry> selected = new SimpleObjectProperty<>(this, "selected");
+    private TaskExecutor.Handle pending;
+
+    /**
+     * A timeline view model.
+     *
+     * @param store       the open store, or {@code null} when none is open
+     * @param services    analysis and dead-letter naming
+     * @param executor    runs the query and analysis
+     * @param anomalySink receives every analyzed event's anomaly kinds by store sequence (the table's markers)
+     * @param errorSink   receives failures (shown to the user)
+     */
+    public TimelineViewModel(Supplier<CaptureStore> store, AppServices services, TaskExecutor executor,
+                             Consumer<Map<Long, List<AnomalyKind>>> anomalySink, Consumer<Throwable> errorSink) {
+        this.store = store;
+        this.services = services;
+        this.executor = executor;
+        this.layouter = new TimelineLayouter(TimelineLayouter.Metrics.defaults(), services.deadLetterChannel());
+        this.anomalySink = anomalySink;
+        this.errorSink = errorSink;
+    }
+
+    /**
+     * Loads and analyzes the timeline of {@code id} in the background; a load still running is cancelled.
+     * The previous selection is kept when the same correlation ID is reloaded.
+     */
+    public void open(String id) {
+        String cid = Objects.requireNonNull(id, "id").trim();
+        if (cid.isEmpty()) {
+            return;
+        }
+        CaptureStore s = store.get();
+        if (s == null) {
+            errorSink.accept(new IllegalStateException("No capture is open: open a capture file (Ctrl+O), "
+                    + "connect to Kafka or start the demo first."));
+            return;
+        }
+        if (pending != null) {
+            pending.cancel();
+        }
+        boolean sameId = cid.equals(correlationId.get());
+        correlationId.set(cid);
+        loading.set(true);
+        pending = executor.submit("Loading timeline of " + cid,
+                ctx -> {
+                    ctx.message("Querying " + s.file().getFileName() + " for correlation ID " + cid);
+                    return services.analyzer().analyze(cid, s.findByCorrelationId(cid));
+                },
+                result -> {
+                    loading.set(false);
+                    show(result, sameId);
+                },
+                error -> {
+                    loading.set(false);
+                    errorSink.accept(error);
+                });
+    }
+
+    /** Reloads the shown timeline when one of these correlation IDs got new events (live capture). */
+    public void reloadIfShowing(Collection<String> touched) {
+        if (!correlationId.get().isEmpty() && touched.contains(correlationId.get()) && !loading.get()) {
+            open(correlationId.get());
+        }
+    }
+
+    /** Shows an analyzed timeline (also used when a live re-analysis produced it). */
+    public void show(Timeline result, boolean keepSelection) {
+        long selectedSeq = keepSelection && selected.get() != null ? selected.get().event().seq() : -1;
+        timeline.set(result);
+        correlationId.set(result.correlationId());
+        verdictKind.set(result.verdict().kind());
+        verdictText.set(result.verdict().message());
+        entries.setAll(result.entries());
+        List<AnomalyKind> kinds = TimelineLayouter.kindsIn(result);
+        legendKinds.setAll(kinds);
+        Map<Long, List<AnomalyKind>> bySeq = new LinkedHashMap<>();
+        for (TimelineEntry entry : result.entries()) {
+            bySeq.put(entry.event().seq(), AnomalySeverity.kindsOf(entry.anomalies()));
+        }
+        anomalySink.accept(bySeq);
+        TimelineEntry keep = null;
+        for (TimelineEntry entry : result.entries()) {
+            if (entry.event().seq() == selectedSeq) {
+                keep = entry;
+            }
+        }
+        if (keep == null && !result.entries().isEmpty()) {
+            keep = firstMostSevere(result);
+        }
+        selected.set(keep);
+    }
+
+    private static TimelineEntry firstMostSevere(Timeline result) {
+        TimelineEntry best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (TimelineEntry entry : result.entries()) {
+            for (AnomalyKind k : AnomalySeverity.kindsOf(entry.anomalies())) {
+                int rank = AnomalySeverity.ORDER.indexOf(k);
+                if (rank < bestRank) {
+                    bestRank = rank;
+                    best = entry;
+                }
+            }
+        }
+        return best != null ? best : result.entries().get(0);
+    }
+
+    /** Forgets the shown timeline (another store was opened). */
+    public void clear() {
+        if (pending != null) {
+            pending.cancel();
+        }
+        loading.set(false);
+        timeline.set(null);
+        correlationId.set("");
+        verdictKind.set(null);
+        verdictText.set("Search a correlation ID (Ctrl+F) or double-click an event to see its timeline.");
+        entries.clear();
+        legendKinds.clear();
+        selected.set(null);
+    }
+
+    /** The canvas layout of the shown timeline for a drawing {@code width} px wide. */
+    public TimelineLayout layout(double width) {
+        Timeline t = timeline.get();
+        return t == null ? TimelineLayout.empty(width, 0) : layouter.layout(t, width);
+    }
+
+    /** Selects the entry with this store sequence (a click on its marker); unknown sequences are ignored. */
+    public void selectSeq(long seq) {
+        for (TimelineEntry entry : entries) {
+            if (entry.event().seq() == seq) {
+                selected.set(entry);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Moves the selection {@code delta} events along the timeline in observed order (arrow keys);
+     * selects the first event when nothing is selected; stays at the ends.
+     */
+    public void selectRelative(int delta) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        int at = selected.get() == null ? -1 : entries.indexOf(selected.get());
+        int next = at < 0 ? 0 : Math.max(0, Math.min(entries.size() - 1, at + delta));
+        selected.set(entries.get(next));
+    }
+
+    /** The entry of the shown timeline with this store sequence, or {@code null}. */
+    public TimelineEntry entryOf(long seq) {
+        for (TimelineEntry entry : entries) {
+            if (entry.event().seq() == seq) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** The correlation ID shown, or "". */
+    public ReadOnlyStringProperty correlationIdProperty() {
+        return correlationId.getReadOnlyProperty();
+    }
+
+    /** The analyzed timeline, or {@code null}. */
+    public ReadOnlyObjectProperty<Timeline> timelineProperty() {
+        return timeline.getReadOnlyProperty();
+    }
+
+    /** The verdict kind, or {@code null} before a timeline is shown. */
+    public ReadOnlyObjectProperty<VerdictKind> verdictKindProperty() {
+        return verdictKind.getReadOnlyProperty();
+    }
+
+    /** The verdict message (or a hint before a timeline is shown). */
+    public ReadOnlyStringProperty verdictTextProperty() {
+        return verdictText.getReadOnlyProperty();
+    }
+
+    /** True while a timeline loads. */
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
+    /** The timeline's entries in observed order (read-only for views). */
+    public ObservableList<TimelineEntry> entries() {
+        return entriesView;
+    }
+
+    /** The anomaly kinds present in the shown timeline, most severe first (the legend). */
+    public ObservableList<AnomalyKind> legendKinds() {
+        return legendKindsView;
+    }
+
+    /** The selected entry, or {@code null}. */
+    public ObjectProperty<TimelineEntry> selectedProperty() {
+        return selected;
+    }
+}

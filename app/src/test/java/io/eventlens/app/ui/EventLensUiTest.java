@@ -1,0 +1,130 @@
+package io.eventlens.app.ui;
+
+import io.eventlens.app.ui.task.FxTaskExecutor;
+import io.eventlens.app.ui.timeline.TimelineCanvas;
+import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.layout.TimelineLayout;
+import io.eventlens.core.store.CaptureStore;
+import javafx.geometry.Point2D;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Headless (Monocle) end-to-end test of the desktop app: open a capture file holding a flow with a
+ * duplicate, lag and a dead-lettered event; type its correlation ID in the search; press Enter; see the
+ * verdict and the highlighted dead-letter anomaly in the legend and in the marker's tooltip.
+ */
+@ExtendWith(ApplicationExtension.class)
+class EventLensUiTest {
+
+    @TempDir
+    static Path dir;
+
+    private final Preferences node = Preferences.userRoot().node("io/eventlens/test/" + UUID.randomUUID());
+    private MainViewModel vm;
+    private MainView view;
+    private FxTaskExecutor executor;
+
+    @Start
+    void start(Stage stage) {
+        executor = new FxTaskExecutor();
+        vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
+        view = new MainView(vm, executor);
+        stage.setScene(EventLensApp.createScene(view, vm, 1200, 760));
+        stage.show();
+    }
+
+    @AfterEach
+    void tearDown(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            view.dispose();
+            vm.dispose();
+        });
+        executor.close();
+        node.removeNode();
+    }
+
+    @Test
+    void searchingACorrelationIdShowsTheVerdictAndTheHighlightedDeadLetterAnomaly(FxRobot robot) {
+        Path file = dir.resolve("troubled-" + UUID.randomUUID() + ".mv.db");
+        try (CaptureStore store = CaptureStore.open(file)) {
+            store.append(UiTestData.captureWithTroubledFlow(), Map.of());
+        }
+
+        robot.interact(() -> vm.openCapture(file));
+        await().atMost(Duration.ofSeconds(20)).until(() -> vm.table().rows().size() == 45);
+
+        robot.clickOn("#correlationSearch").write(UiTestData.TROUBLED).type(KeyCode.ENTER);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> vm.timeline().verdictKindProperty().get() == VerdictKind.DEAD_LETTERED);
+        robot.interact(() -> { });
+
+        Label verdict = robot.lookup("#verdictText").queryAs(Label.class);
+        assertThat(verdict.getText()).isEqualTo(vm.timeline().verdictTextProperty().get()).startsWith("dead-lettered on orders.DLT");
+        assertThat(robot.lookup("#verdictKind").queryAs(Label.class).getText()).isEqualTo("DEAD LETTERED");
+        assertThat(robot.lookup("#verdictBanner").query().getStyleClass()).contains("verdict-danger");
+        assertThat(robot.lookup("#legend-DEAD_LETTERED").queryAs(Label.class).getText()).isEqualTo("Dead-lettered");
+        assertThat(robot.lookup("#legend-LAG").tryQuery()).isPresent();
+        assertThat(robot.lookup("#legend-DUPLICATE").tryQuery()).isPresent();
+        assertThat(vm.timeline().entries()).filteredOn(e -> e.has(AnomalyKind.DEAD_LETTERED)).hasSize(1);
+
+        TimelineCanvas canvas = view.timelineView().canvas();
+        TimelineLayout.Marker dlt = canvas.currentLayout().markers().stream()
+                .filter(m -> m.primaryKind() == AnomalyKind.DEAD_LETTERED).findFirst().orElseThrow();
+        assertThat(canvas.currentLayout().lanes().get(dlt.lane()).deadLetter()).isTrue();
+
+        Point2D onScreen = canvas.localToScreen(dlt.x(), dlt.y());
+        robot.moveTo(onScreen);
+        await().atMost(Duration.ofSeconds(10)).until(() -> canvas.hovered() != null);
+        assertThat(canvas.hovered().seq()).isEqualTo(dlt.seq());
+        String dltMessage = vm.timeline().entries().stream().filter(e -> e.event().seq() == dlt.seq())
+                .flatMap(e -> e.anomalies().stream()).filter(a -> a.kind() == AnomalyKind.DEAD_LETTERED)
+                .findFirst().orElseThrow().message();
+        assertThat(canvas.hoverTooltip().getText()).contains("DEAD_LETTERED: " + dltMessage);
+
+        robot.clickOn(onScreen);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> vm.details().titleProperty().get().endsWith("seq " + dlt.seq()));
+        assertThat(vm.details().anomalies()).extracting(a -> a.kind()).containsExactly(AnomalyKind.DEAD_LETTERED);
+    }
+
+    @Test
+    void ctrlFFocusesTheSearchAndDoubleClickOnARowOpensItsTimeline(FxRobot robot) {
+        Path file = dir.resolve("rows-" + UUID.randomUUID() + ".mv.db");
+        try (CaptureStore store = CaptureStore.open(file)) {
+            store.append(UiTestData.captureWithTroubledFlow(), Map.of());
+        }
+        robot.interact(() -> vm.openCapture(file));
+        await().atMost(Duration.ofSeconds(20)).until(() -> vm.table().rows().size() == 45);
+
+        robot.clickOn("#eventTable");
+        robot.press(KeyCode.CONTROL).type(KeyCode.F).release(KeyCode.CONTROL);
+        assertThat(view.tableView().searchField().isFocused()).isTrue();
+
+        robot.interact(() -> view.tableView().table().scrollTo(0));
+        javafx.scene.Node firstRow = robot.lookup(".table-row-cell").nth(0).query();
+        robot.doubleClickOn(firstRow, javafx.scene.input.MouseButton.PRIMARY);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "c-ok-0".equals(vm.timeline().correlationIdProperty().get())
+                        && vm.timeline().verdictKindProperty().get() == VerdictKind.HEALTHY);
+        assertThat(vm.timeline().entries()).hasSize(2);
+    }
+}

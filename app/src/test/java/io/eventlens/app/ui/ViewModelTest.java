@@ -1,0 +1,467 @@
+package io.eventlens.app.ui;
+
+import io.eventlens.app.ui.events.EventRow;
+import io.eventlens.app.ui.events.PagedEventList;
+import io.eventlens.app.ui.task.DirectTaskExecutor;
+import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.kafka.CaptureListener;
+import io.eventlens.core.kafka.CaptureStats;
+import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.kafka.KafkaConnectException;
+import io.eventlens.core.kafka.StartPosition;
+import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.model.Channel;
+import io.eventlens.core.model.Derived;
+import io.eventlens.core.model.DerivedFields;
+import io.eventlens.core.model.SourcePosition;
+import io.eventlens.core.model.TimestampType;
+import io.eventlens.core.store.CaptureStore;
+import javafx.collections.ListChangeListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The view models without a window: a direct executor, a real capture store and the core analysis. */
+class ViewModelTest {
+
+    @TempDir
+    Path dir;
+
+    private final Preferences node = Preferences.userRoot().node("io/eventlens/test/" + UUID.randomUUID());
+    private final AppSettings settings = new AppSettings(node);
+    private final List<CaptureStore> opened = new ArrayList<>();
+    private AppServices services;
+    private MainViewModel vm;
+
+    @BeforeEach
+    void setUp() {
+        services = AppServices.real().withStoreOpener(file -> {
+            CaptureStore s = CaptureStore.open(file);
+            opened.add(s);
+            return s;
+        });
+        vm = new MainViewModel(services, new DirectTaskExecutor(), settings, dir.resolve("captures"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        opened.forEach(s -> {
+            try {
+                s.close();
+            } catch (RuntimeException ignored) {
+                // already closed by the view model
+            }
+        });
+        node.removeNode();
+    }
+
+    private Path storeWith(List<CapturedEvent> events) {
+        Path file = dir.resolve("run-" + UUID.randomUUID() + ".mv.db");
+        try (CaptureStore s = CaptureStore.open(file)) {
+            s.append(events, Map.of());
+        }
+        return file;
+    }
+
+    @Test
+    void openingACaptureShowsItsEventCountAndRemembersTheFile() {
+        Path file = storeWith(UiTestData.captureWithTroubledFlow());
+
+        vm.openCapture(file);
+
+        assertThat(vm.storeProperty().get()).isNotNull();
+        assertThat(vm.table().rows()).hasSize(45);
+        assertThat(vm.table().rows().get(0).channel()).isEqualTo("orders");
+        assertThat(vm.statusProperty().get()).contains("45 events");
+        assertThat(vm.titleProperty().get()).contains(file.getFileName().toString());
+        assertThat(settings.recentFiles()).contains(file.toAbsolutePath());
+    }
+
+    @Test
+    void openingACaptureAnalyzesItsCorrelationIdsInTheBackgroundToMarkTableRows() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        long dltSeq = vm.storeProperty().get().findByCorrelationId(UiTestData.TROUBLED).stream()
+                .filter(e -> e.channel().name().equals("orders.DLT")).findFirst().orElseThrow().seq();
+        assertThat(vm.table().anomalyOf(dltSeq)).as("before the first pulse").isNull();
+
+        vm.pulse();
+
+        assertThat(vm.table().anomalyOf(dltSeq)).isEqualTo(AnomalyKind.DEAD_LETTERED);
+        assertThat(vm.table().anomalyOf(1)).as("a healthy flow's event").isNull();
+    }
+
+    @Test
+    void openingTheFileThatIsAlreadyOpenKeepsItOpen() {
+        Path file = storeWith(UiTestData.captureWithTroubledFlow());
+        vm.openCapture(file);
+        CaptureStore first = vm.storeProperty().get();
+        String withoutSuffix = file.toString().substring(0, file.toString().length() - ".mv.db".length());
+
+        vm.openCapture(Path.of(withoutSuffix));
+
+        assertThat(vm.storeProperty().get()).isSameAs(first);
+        assertThat(vm.lastErrorProperty().get()).isNull();
+        assertThat(vm.statusProperty().get()).endsWith("is already open.");
+        assertThat(first.eventCount()).isEqualTo(45);
+    }
+
+    @Test
+    void openingAFileThatIsNotACaptureReportsAnErrorNamingTheFile() throws Exception {
+        Path bogus = dir.resolve("notes.mv.db");
+        Files.writeString(bogus, "this is not an H2 database");
+
+        vm.openCapture(bogus);
+
+        assertThat(vm.lastErrorProperty().get()).isNotNull();
+        assertThat(vm.lastErrorProperty().get().message()).contains("notes.mv.db");
+        assertThat(vm.storeProperty().get()).isNull();
+    }
+
+    @Test
+    void searchingACorrelationIdShowsVerdictLegendAndSelectsTheMostSevereEvent() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+
+        vm.table().searchTextProperty().set("  " + UiTestData.TROUBLED + " ");
+        vm.table().openSearchedTimeline();
+
+        var timeline = vm.timeline();
+        assertThat(timeline.correlationIdProperty().get()).isEqualTo(UiTestData.TROUBLED);
+        assertThat(timeline.entries()).hasSize(5);
+        assertThat(timeline.verdictKindProperty().get()).isEqualTo(VerdictKind.DEAD_LETTERED);
+        assertThat(timeline.verdictTextProperty().get()).startsWith("dead-lettered on orders.DLT");
+        assertThat(timeline.legendKinds()).containsExactly(AnomalyKind.DEAD_LETTERED, AnomalyKind.LAG, AnomalyKind.DUPLICATE);
+        assertThat(timeline.selectedProperty().get().event().channel().name()).isEqualTo("orders.DLT");
+        assertThat(vm.details().anomalies()).extracting(a -> a.kind()).contains(AnomalyKind.DEAD_LETTERED);
+        long dltSeq = timeline.selectedProperty().get().event().seq();
+        assertThat(vm.table().anomalyOf(dltSeq)).isEqualTo(AnomalyKind.DEAD_LETTERED);
+        assertThat(timeline.layout(1000).lanes()).extracting(l -> l.channel() + ":" + l.deadLetter())
+                .containsExactly("orders:false", "payments:false", "inventory:false", "orders.DLT:true");
+    }
+
+    @Test
+    void arrowKeysMoveTheTimelineSelectionInObservedOrderAndStopAtTheEnds() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        vm.openTimeline(UiTestData.TROUBLED);
+        var t = vm.timeline();
+        assertThat(t.selectedProperty().get()).isEqualTo(t.entries().get(4));
+
+        t.selectRelative(1);
+        assertThat(t.selectedProperty().get()).isEqualTo(t.entries().get(4));
+        t.selectRelative(-1);
+        assertThat(t.selectedProperty().get()).isEqualTo(t.entries().get(3));
+        assertThat(vm.details().titleProperty().get()).startsWith("StockReserved");
+        t.selectRelative(-100);
+        assertThat(t.selectedProperty().get()).isEqualTo(t.entries().get(0));
+    }
+
+    @Test
+    void doubleClickingARowOpensItsCorrelationIdsTimeline() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        EventRow row = vm.table().rows().get(41);
+
+        vm.table().openTimelineOf(row);
+
+        assertThat(vm.table().searchTextProperty().get()).isEqualTo(UiTestData.TROUBLED);
+        assertThat(vm.timeline().correlationIdProperty().get()).isEqualTo(UiTestData.TROUBLED);
+    }
+
+    @Test
+    void completionOffersCorrelationIdsStartingWithThePrefix() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+
+        assertThat(vm.table().completions("c-check")).containsExactly(UiTestData.TROUBLED);
+        assertThat(vm.table().completions("c-ok-1")).contains("c-ok-1", "c-ok-10", "c-ok-19").hasSize(11);
+        assertThat(vm.table().completions("")).isEmpty();
+    }
+
+    @Test
+    void timelineWithoutOpenCaptureReportsWhatToDo() {
+        vm.openTimeline("c-1");
+        assertThat(vm.lastErrorProperty().get().message()).contains("No capture is open");
+    }
+
+    @Test
+    void detailsShowDerivedFieldsWithRulesSourceHeadersAndPrettyPayload() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        vm.table().select(vm.table().rows().get(40));
+
+        var d = vm.details();
+        assertThat(d.titleProperty().get()).isEqualTo("OrderPlaced  ·  seq 41");
+        assertThat(d.derived()).anySatisfy(f -> {
+            assertThat(f.name()).isEqualTo("Correlation ID");
+            assertThat(f.value()).isEqualTo(UiTestData.TROUBLED);
+            assertThat(f.rule()).isEqualTo("header correlationId");
+        });
+        assertThat(d.source()).anySatisfy(f -> assertThat(f.name() + "=" + f.value()).isEqualTo("Offset=100"));
+        assertThat(d.headers()).extracting(f -> f.name()).containsExactly("correlationId", "eventId");
+        assertThat(d.keyTextProperty().get()).isEqualTo("order-42");
+        assertThat(d.payloadTextProperty().get()).contains("\n  \"amount\" : 42");
+        assertThat(d.payloadSummaryProperty().get()).startsWith("JSON · ");
+    }
+
+    @Test
+    void detailsSayWhenTheEventIdIsASyntheticHashAndTruncateHugePayloads() {
+        byte[] huge = new byte[10 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) 'a');
+        CapturedEvent e = new CapturedEvent(7, Channel.kafkaTopic("blobs"),
+                new SourcePosition.Kafka(0, 7, TimestampType.LOG_APPEND_TIME), Instant.EPOCH, Instant.EPOCH, null,
+                List.of(), huge, new DerivedFields(null,
+                new Derived<>("3fa2c1", DerivedFields.SYNTHETIC_EVENT_ID_RULE), null, null, null, null));
+
+        vm.details().show(e, List.of());
+
+        assertThat(vm.details().derived()).anySatisfy(f -> {
+            assertThat(f.name()).isEqualTo("Event ID");
+            assertThat(f.rule()).startsWith("synthetic");
+        });
+        assertThat(vm.details().derived()).anySatisfy(f -> assertThat(f.name() + ":" + f.rule())
+                .isEqualTo("Correlation ID:no rule matched"));
+        assertThat(vm.details().payloadTextProperty().get()).endsWith("more bytes");
+        assertThat(vm.details().payloadTextProperty().get().length()).isLessThan(400_000);
+        assertThat(vm.details().payloadSummaryProperty().get()).contains("truncated");
+        assertThat(vm.details().keyTextProperty().get()).isEqualTo("(no key)");
+    }
+
+    @Test
+    void pagedRowsLoadOnlyBoundedPagesWhateverTheCaptureSize() {
+        List<CapturedEvent> many = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            many.add(UiTestData.event("orders", i % 3, i, i, "c-" + (i / 5), "e-" + i, "OrderPlaced", ""));
+        }
+        vm.openCapture(storeWith(many));
+        PagedEventList rows = vm.table().pagedRows();
+
+        assertThat(rows.get(4321).seq()).isEqualTo(4322);
+        assertThat(rows.pageLoads()).isEqualTo(1);
+        for (int i = 0; i < rows.size(); i += 50) {
+            assertThat(rows.get(i).seq()).isEqualTo(i + 1);
+        }
+        assertThat(rows.cachedPages()).isLessThanOrEqualTo(PagedEventList.MAX_PAGES);
+        assertThat(rows.pageLoads()).isEqualTo(5000 / PagedEventList.PAGE_SIZE + 1);
+    }
+
+    @Test
+    void newEventsAreAppendedToTheTableWithOneChange() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        List<String> changes = new ArrayList<>();
+        vm.table().rows().addListener((ListChangeListener<EventRow>) c -> {
+            while (c.next()) {
+                changes.add(c.wasAdded() + ":" + c.getFrom() + "-" + c.getTo());
+            }
+        });
+        List<CapturedEvent> more = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            more.add(UiTestData.event("orders", 2, i, 9000 + i, "c-late", "l-" + i, "OrderPlaced", ""));
+        }
+        vm.storeProperty().get().append(more, Map.of());
+
+        vm.table().refresh();
+
+        assertThat(changes).containsExactly("true:45-75");
+        assertThat(vm.table().rows().get(74).correlationId()).isEqualTo("c-late");
+    }
+
+    @Test
+    void savingACaptureCopiesItToTheChosenFile() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        Path target = dir.resolve("copy.mv.db");
+
+        vm.saveCaptureAs(target);
+
+        assertThat(vm.statusProperty().get()).contains("Saved").contains("copy.mv.db");
+        try (CaptureStore copy = CaptureStore.open(target)) {
+            assertThat(copy.eventCount()).isEqualTo(45);
+        }
+    }
+
+    @Test
+    void captureWithoutOpenFileGoesToANewFileInTheCapturesFolderAndDrainsCountersAndTouchedIds() throws Exception {
+        AtomicReference<CaptureListener> listener = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        services = services.withCaptureFactory((config, store) -> new AppServices.CaptureRun() {
+            @Override
+            public CaptureStats run(CaptureListener l) {
+                listener.set(l);
+                List<CapturedEvent> batch = UiTestData.captureWithTroubledFlow();
+                store.append(batch, Map.of());
+                l.onBatch(store.page(1, 100));
+                l.onProgress(new CaptureStats(45, 4500, 450.0, 100));
+                return new CaptureStats(45, 4500, 0, 100);
+            }
+
+            @Override
+            public void stop() {
+                stopped.countDown();
+            }
+        });
+        vm = new MainViewModel(services, new DirectTaskExecutor(), settings, dir.resolve("captures"));
+        KafkaCaptureConfig config = KafkaCaptureConfig.builder("localhost:9").topic("orders").build();
+
+        vm.capture().start(config);
+
+        assertThat(vm.storeProperty().get().file().getParent()).isEqualTo(dir.resolve("captures"));
+        assertThat(vm.storeProperty().get().file().getFileName().toString()).startsWith("capture-").endsWith(".mv.db");
+        assertThat(listener.get()).isNotNull();
+        assertThat(vm.capture().capturingProperty().get()).isFalse();
+        assertThat(vm.capture().capturedEventsProperty().get()).isEqualTo(45);
+        assertThat(vm.statusProperty().get()).contains("Capture stopped: 45 events");
+
+        // the next pulse appends the rows and analyzes the correlation IDs the capture touched
+        vm.pulse();
+        assertThat(vm.table().rows()).hasSize(45);
+        long dltSeq = vm.storeProperty().get().findByCorrelationId(UiTestData.TROUBLED).stream()
+                .filter(e -> e.channel().name().equals("orders.DLT")).findFirst().orElseThrow().seq();
+        assertThat(vm.table().anomalyOf(dltSeq)).isEqualTo(AnomalyKind.DEAD_LETTERED);
+    }
+
+    @Test
+    void restartingACaptureResumesFromTheStoredPositions() {
+        List<KafkaCaptureConfig> started = new ArrayList<>();
+        services = services.withCaptureFactory((config, store) -> {
+            started.add(config);
+            return new AppServices.CaptureRun() {
+                @Override
+                public CaptureStats run(CaptureListener l) {
+                    return new CaptureStats(0, 0, 0, 1);
+                }
+
+                @Override
+                public void stop() {
+                }
+            };
+        });
+        vm = new MainViewModel(services, new DirectTaskExecutor(), settings, dir.resolve("captures"));
+        assertThat(vm.capture().toggle()).as("nothing to restart yet").isFalse();
+
+        vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
+        assertThat(vm.capture().toggle()).isTrue();
+
+        assertThat(started).hasSize(2);
+        assertThat(started.get(0).startPosition()).isInstanceOf(StartPosition.Earliest.class);
+        assertThat(started.get(1).startPosition()).isInstanceOf(StartPosition.Resume.class);
+    }
+
+    @Test
+    void cancellingTheCaptureTaskStopsTheCaptureAndEndsTheCapturingState() throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        services = services.withCaptureFactory((config, store) -> new AppServices.CaptureRun() {
+            @Override
+            public CaptureStats run(CaptureListener l) {
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new CaptureStats(0, 0, 0, 1);
+            }
+
+            @Override
+            public void stop() {
+                stop.countDown();
+            }
+        });
+        try (QueuedTaskExecutor queued = new QueuedTaskExecutor()) {
+            vm = new MainViewModel(services, queued, settings, dir.resolve("captures"));
+            vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                queued.runCallbacks();
+                return vm.capture().capturingProperty().get();
+            });
+
+            queued.cancelRunning();
+
+            assertThat(stop.getCount()).as("the capture was asked to stop").isZero();
+            assertThat(vm.capture().capturingProperty().get()).isFalse();
+            assertThat(vm.statusProperty().get()).startsWith("Capture cancelled");
+        }
+    }
+
+    @Test
+    void disposingWhileCapturingStopsTheCaptureAndThenClosesTheStore() {
+        CountDownLatch stop = new CountDownLatch(1);
+        services = services.withCaptureFactory((config, store) -> new AppServices.CaptureRun() {
+            @Override
+            public CaptureStats run(CaptureListener l) {
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                store.append(UiTestData.captureWithTroubledFlow(), Map.of()); // the last batch, committed on stop
+                return new CaptureStats(45, 0, 0, 1);
+            }
+
+            @Override
+            public void stop() {
+                stop.countDown();
+            }
+        });
+        try (QueuedTaskExecutor queued = new QueuedTaskExecutor()) {
+            vm = new MainViewModel(services, queued, settings, dir.resolve("captures"));
+            vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                queued.runCallbacks();
+                return vm.capture().capturingProperty().get();
+            });
+            CaptureStore store = vm.storeProperty().get();
+            Path file = store.file();
+
+            vm.dispose();
+
+            assertThatThrownBy(store::eventCount).as("the store is closed after dispose");
+            try (CaptureStore reopened = CaptureStore.open(file)) {
+                assertThat(reopened.eventCount()).as("the last batch was committed before closing").isEqualTo(45);
+            }
+        }
+    }
+
+    @Test
+    void connectReportsAnUnreachableClusterByEndpointAndPreselectsRememberedTopics() {
+        settings.setTopics(List.of("payments", "gone"));
+        var failing = new io.eventlens.app.ui.capture.ConnectViewModel(services.withTopicLister((b, t) -> {
+            throw new KafkaConnectException("Kafka at " + b + " did not answer within 8 s");
+        }), new DirectTaskExecutor(), settings);
+        failing.bootstrapServersProperty().set("nohost:9092");
+        failing.loadTopics();
+        assertThat(failing.errorProperty().get()).isEqualTo("Kafka at nohost:9092 did not answer within 8 s");
+        assertThat(failing.canConnect().get()).isFalse();
+
+        var ok = new io.eventlens.app.ui.capture.ConnectViewModel(services.withTopicLister((b, t) ->
+                List.of("orders", "payments")), new DirectTaskExecutor(), settings);
+        ok.bootstrapServersProperty().set("kafka:9092");
+        ok.loadTopics();
+        assertThat(ok.availableTopics()).containsExactly("orders", "payments");
+        assertThat(ok.selectedTopics()).containsExactly("payments");
+        assertThat(ok.canConnect().get()).isTrue();
+        ok.fromEarliestProperty().set(false);
+        KafkaCaptureConfig config = ok.buildConfig();
+        assertThat(config.topics()).containsExactly("payments");
+        assertThat(config.startPosition()).isInstanceOf(StartPosition.Latest.class);
+        assertThat(settings.bootstrapServers()).isEqualTo("kafka:9092");
+
+        ok.selectedTopics().clear();
+        assertThatThrownBy(ok::buildConfig).hasMessageContaining("topics");
+    }
+
+    @Test
+    void themeChoiceIsRemembered() {
+        vm.darkThemeProperty().set(true);
+        assertThat(new AppSettings(node).darkTheme()).isTrue();
+    }
+}
