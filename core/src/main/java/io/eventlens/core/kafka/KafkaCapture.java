@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>Pipeline: the thread calling {@link #run} checks the cluster with an {@link Admin} (cluster
  * ID, topics, partitions; bounded by the connect timeout), then polls, converts records to
  * {@link CapturedEvent}s (observed time = the record's timestamp, CreateTime or LogAppendTime)
- * and derives fields with the extractor. A writer thread takes those batches from a bounded queue,
+ * hands them to an extract thread that derives fields with the extractor (the costliest step per
+ * record, so it gets a thread of its own). A writer thread takes those batches from a bounded queue,
  * merges what is waiting into one {@link CaptureStore#append} (events + next positions, one
  * transaction), and tells the listener. A topic pattern is resolved once, at start.
  *
@@ -332,11 +333,15 @@ public final class KafkaCapture {
     private static final Batch END = new Batch(List.of(), Map.of());
 
     private CaptureStats pump(KafkaConsumer<byte[], byte[]> consumer, CaptureListener listener, long startNanos) {
+        BlockingQueue<Batch> raw = new ArrayBlockingQueue<>(QUEUE_BATCHES);
         BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
         Writer writer = new Writer(queue, listener, startNanos);
         Thread writerThread = new Thread(writer, "eventlens-capture-writer");
         writerThread.setDaemon(true);
         writerThread.start();
+        Thread extractThread = new Thread(() -> extractStage(raw, queue, writer), "eventlens-capture-extract");
+        extractThread.setDaemon(true);
+        extractThread.start();
         long deadline = config.duration() == null ? Long.MAX_VALUE : startNanos + config.duration().toNanos();
         long max = config.maxEvents();
         long polled = 0;
@@ -370,7 +375,7 @@ public final class KafkaCapture {
                 }
                 polled += events.size();
                 Batch batch = new Batch(events, positions);
-                while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                while (!raw.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                     if (writer.failure != null) {
                         break;
                     }
@@ -384,6 +389,10 @@ public final class KafkaCapture {
             failure = e;
         }
         try {
+            while (extractThread.isAlive() && !raw.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                // the extract stage is draining its queue
+            }
+            extractThread.join();
             while (writerThread.isAlive() && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
                 // the writer is draining the queue
             }
@@ -407,6 +416,51 @@ public final class KafkaCapture {
         return stats;
     }
 
+    /**
+     * The middle stage: derives fields of each polled event, in order, and hands the batch to the
+     * writer. Ends at {@link #END} or when the writer failed.
+     */
+    private void extractStage(BlockingQueue<Batch> in, BlockingQueue<Batch> out, Writer writer) {
+        try {
+            while (writer.failure == null) {
+                Batch b = in.poll(100, TimeUnit.MILLISECONDS);
+                if (b == null) {
+                    continue;
+                }
+                if (b == END) {
+                    return;
+                }
+                List<CapturedEvent> derived = new ArrayList<>(b.events().size());
+                for (CapturedEvent e : b.events()) {
+                    derived.add(withDerivedFields(e));
+                }
+                Batch next = new Batch(derived, b.positions());
+                while (!out.offer(next, 100, TimeUnit.MILLISECONDS)) {
+                    if (writer.failure != null) {
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CapturedEvent withDerivedFields(CapturedEvent e) {
+        DerivedFields derived;
+        try {
+            derived = extractor.extract(e.channel(), e.key(), e.headers(), e.payload());
+        } catch (RuntimeException ex) {
+            if (extractorFailureLogged.compareAndSet(false, true)) {
+                LOG.error("extracting derived fields failed on {} {}; such events are stored without them",
+                        e.channel(), e.source(), ex);
+            }
+            derived = DerivedFields.NONE;
+        }
+        return new CapturedEvent(0, e.channel(), e.source(), e.observedAt(), e.capturedAt(), e.key(), e.headers(),
+                e.payload(), derived);
+    }
+
     private CapturedEvent toEvent(Channel channel, ConsumerRecord<byte[], byte[]> r, Instant now) {
         TimestampType type = switch (r.timestampType()) {
             case CREATE_TIME -> TimestampType.CREATE_TIME;
@@ -421,18 +475,8 @@ public final class KafkaCapture {
         for (org.apache.kafka.common.header.Header h : raw) {
             headers.add(new Header(h.key(), h.value()));
         }
-        DerivedFields derived;
-        try {
-            derived = extractor.extract(channel, r.key(), headers, r.value());
-        } catch (RuntimeException e) {
-            if (extractorFailureLogged.compareAndSet(false, true)) {
-                LOG.error("extracting derived fields failed on {}-{}@{}; such events are stored without them",
-                        r.topic(), r.partition(), r.offset(), e);
-            }
-            derived = DerivedFields.NONE;
-        }
         return new CapturedEvent(0, channel, new SourcePosition.Kafka(r.partition(), r.offset(), type),
-                observedAt, now, r.key(), headers, r.value(), derived);
+                observedAt, now, r.key(), headers, r.value(), DerivedFields.NONE);
     }
 
     /** Takes batches off the queue, appends them to the store, and reports. */
