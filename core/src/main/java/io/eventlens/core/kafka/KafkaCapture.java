@@ -53,10 +53,11 @@ import org.slf4j.LoggerFactory;
  * stopped or crashed capture resumes with no gap and no record stored twice.
  *
  * <p>Pipeline: the thread calling {@link #run} checks the cluster with an {@link Admin} (cluster
- * ID, topics, partitions; bounded by the connect timeout), then polls, converts records to
- * {@link CapturedEvent}s (observed time = the record's timestamp, CreateTime or LogAppendTime)
- * hands them to an extract thread that derives fields with the extractor (the costliest step per
- * record, so it gets a thread of its own). A writer thread takes those batches from a bounded queue,
+ * ID, topics, partitions; bounded by the connect timeout), then polls and hands each poll's
+ * records to an extract stage, which converts them to {@link CapturedEvent}s (observed time = the
+ * record's timestamp, CreateTime or LogAppendTime) and derives fields with the extractor (the
+ * costliest step per record, so it gets a thread of its own and splits large polls over one
+ * thread per CPU). A writer thread takes those batches from a bounded queue,
  * merges what is waiting into one {@link CaptureStore#append} (events + next positions, one
  * transaction), and tells the listener. A topic pattern is resolved once, at start.
  *
@@ -74,6 +75,10 @@ public final class KafkaCapture {
     /** Batches (polls) waiting for the writer at most: the poll loop blocks beyond that. */
     private static final int QUEUE_BATCHES = 8;
     private static final long PROGRESS_INTERVAL_MS = 250;
+    /** Threads deriving fields at most (one per CPU up to this). */
+    private static final int EXTRACT_THREADS_MAX = 4;
+    /** A poll's records are split between extract threads only in chunks of at least this many. */
+    private static final int EXTRACT_CHUNK_MIN = 500;
 
     private final KafkaCaptureConfig config;
     private final CaptureStore store;
@@ -332,8 +337,15 @@ public final class KafkaCapture {
 
     private static final Batch END = new Batch(List.of(), Map.of());
 
+    /** Records of one poll, not yet converted, with their capture time and the next positions. */
+    private record RawBatch(List<ConsumerRecord<byte[], byte[]>> records, Instant capturedAt,
+                            Map<SourcePartition, Long> positions) {
+    }
+
+    private static final RawBatch RAW_END = new RawBatch(List.of(), Instant.EPOCH, Map.of());
+
     private CaptureStats pump(KafkaConsumer<byte[], byte[]> consumer, CaptureListener listener, long startNanos) {
-        BlockingQueue<Batch> raw = new ArrayBlockingQueue<>(QUEUE_BATCHES);
+        BlockingQueue<RawBatch> raw = new ArrayBlockingQueue<>(QUEUE_BATCHES);
         BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
         Writer writer = new Writer(queue, listener, startNanos);
         Thread writerThread = new Thread(writer, "eventlens-capture-writer");
@@ -345,7 +357,6 @@ public final class KafkaCapture {
         long deadline = config.duration() == null ? Long.MAX_VALUE : startNanos + config.duration().toNanos();
         long max = config.maxEvents();
         long polled = 0;
-        Map<String, Channel> channels = new HashMap<>();
         Map<TopicPartition, SourcePartition> sources = new HashMap<>();
         RuntimeException failure = null;
         boolean interrupted = false;
@@ -362,19 +373,18 @@ public final class KafkaCapture {
                 }
                 Instant now = Instant.now();
                 int n = max == 0 ? records.count() : (int) Math.min(records.count(), max - polled);
-                List<CapturedEvent> events = new ArrayList<>(n);
+                List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(n);
                 Map<SourcePartition, Long> positions = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (events.size() == n) {
+                    if (taken.size() == n) {
                         break;
                     }
-                    Channel channel = channels.computeIfAbsent(r.topic(), Channel::kafkaTopic);
-                    events.add(toEvent(channel, r, now));
+                    taken.add(r);
                     positions.put(sources.computeIfAbsent(new TopicPartition(r.topic(), r.partition()),
                             tp -> new SourcePartition(sourceId, tp.topic(), tp.partition())), r.offset() + 1);
                 }
-                polled += events.size();
-                Batch batch = new Batch(events, positions);
+                polled += taken.size();
+                RawBatch batch = new RawBatch(taken, now, positions);
                 while (!raw.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                     if (writer.failure != null) {
                         break;
@@ -389,7 +399,7 @@ public final class KafkaCapture {
             failure = e;
         }
         try {
-            while (extractThread.isAlive() && !raw.offer(END, 100, TimeUnit.MILLISECONDS)) {
+            while (extractThread.isAlive() && !raw.offer(RAW_END, 100, TimeUnit.MILLISECONDS)) {
                 // the extract stage is draining its queue
             }
             extractThread.join();
@@ -420,21 +430,39 @@ public final class KafkaCapture {
      * The middle stage: derives fields of each polled event, in order, and hands the batch to the
      * writer. Ends at {@link #END} or when the writer failed.
      */
-    private void extractStage(BlockingQueue<Batch> in, BlockingQueue<Batch> out, Writer writer) {
+    private void extractStage(BlockingQueue<RawBatch> in, BlockingQueue<Batch> out, Writer writer) {
+        int parallelism = Math.max(1, Math.min(EXTRACT_THREADS_MAX, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService helpers = parallelism == 1 ? null
+                : java.util.concurrent.Executors.newFixedThreadPool(parallelism - 1, r -> {
+                    Thread t = new Thread(r, "eventlens-capture-extract-helper");
+                    t.setDaemon(true);
+                    return t;
+                });
         try {
             while (writer.failure == null) {
-                Batch b = in.poll(100, TimeUnit.MILLISECONDS);
+                RawBatch b = in.poll(100, TimeUnit.MILLISECONDS);
                 if (b == null) {
                     continue;
                 }
-                if (b == END) {
+                if (b == RAW_END) {
                     return;
                 }
-                List<CapturedEvent> derived = new ArrayList<>(b.events().size());
-                for (CapturedEvent e : b.events()) {
-                    derived.add(withDerivedFields(e));
+                List<ConsumerRecord<byte[], byte[]>> events = b.records();
+                Instant capturedAt = b.capturedAt();
+                int n = events.size();
+                CapturedEvent[] derived = new CapturedEvent[n];
+                int parts = helpers == null ? 1 : (int) Math.min(parallelism, Math.max(1, n / EXTRACT_CHUNK_MIN));
+                List<java.util.concurrent.Future<?>> running = new ArrayList<>(parts);
+                for (int p = 1; p < parts; p++) {
+                    int from = (int) ((long) p * n / parts);
+                    int to = (int) ((long) (p + 1) * n / parts);
+                    running.add(helpers.submit(() -> derive(events, capturedAt, derived, from, to)));
                 }
-                Batch next = new Batch(derived, b.positions());
+                derive(events, capturedAt, derived, 0, n / parts);
+                for (java.util.concurrent.Future<?> f : running) {
+                    f.get();
+                }
+                Batch next = new Batch(java.util.Arrays.asList(derived), b.positions());
                 while (!out.offer(next, 100, TimeUnit.MILLISECONDS)) {
                     if (writer.failure != null) {
                         return;
@@ -443,22 +471,24 @@ public final class KafkaCapture {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            writer.failure = new IllegalStateException("deriving fields of captured events failed: " + e, e);
+            stopRequested = true;
+        } finally {
+            if (helpers != null) {
+                helpers.shutdownNow();
+            }
         }
     }
 
-    private CapturedEvent withDerivedFields(CapturedEvent e) {
-        DerivedFields derived;
-        try {
-            derived = extractor.extract(e.channel(), e.key(), e.headers(), e.payload());
-        } catch (RuntimeException ex) {
-            if (extractorFailureLogged.compareAndSet(false, true)) {
-                LOG.error("extracting derived fields failed on {} {}; such events are stored without them",
-                        e.channel(), e.source(), ex);
-            }
-            derived = DerivedFields.NONE;
+    private final Map<String, Channel> channels = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void derive(List<ConsumerRecord<byte[], byte[]>> records, Instant capturedAt, CapturedEvent[] out,
+                        int from, int to) {
+        for (int i = from; i < to; i++) {
+            ConsumerRecord<byte[], byte[]> r = records.get(i);
+            out[i] = toEvent(channels.computeIfAbsent(r.topic(), Channel::kafkaTopic), r, capturedAt);
         }
-        return new CapturedEvent(0, e.channel(), e.source(), e.observedAt(), e.capturedAt(), e.key(), e.headers(),
-                e.payload(), derived);
     }
 
     private CapturedEvent toEvent(Channel channel, ConsumerRecord<byte[], byte[]> r, Instant now) {
@@ -471,12 +501,28 @@ public final class KafkaCapture {
         // capture time stands in, marked by TimestampType.NONE.
         Instant observedAt = r.timestamp() >= 0 && type != TimestampType.NONE ? Instant.ofEpochMilli(r.timestamp()) : now;
         org.apache.kafka.common.header.Header[] raw = r.headers().toArray();
-        List<Header> headers = new ArrayList<>(raw.length);
-        for (org.apache.kafka.common.header.Header h : raw) {
-            headers.add(new Header(h.key(), h.value()));
+        List<Header> headers;
+        if (raw.length == 0) {
+            headers = List.of();
+        } else {
+            Header[] copy = new Header[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                copy[i] = new Header(raw[i].key(), raw[i].value());
+            }
+            headers = List.of(copy);
+        }
+        DerivedFields derived;
+        try {
+            derived = extractor.extract(channel, r.key(), headers, r.value());
+        } catch (RuntimeException ex) {
+            if (extractorFailureLogged.compareAndSet(false, true)) {
+                LOG.error("extracting derived fields failed on {}-{}@{}; such events are stored without them",
+                        r.topic(), r.partition(), r.offset(), ex);
+            }
+            derived = DerivedFields.NONE;
         }
         return new CapturedEvent(0, channel, new SourcePosition.Kafka(r.partition(), r.offset(), type),
-                observedAt, now, r.key(), headers, r.value(), DerivedFields.NONE);
+                observedAt, now, r.key(), headers, r.value(), derived);
     }
 
     /** Takes batches off the queue, appends them to the store, and reports. */

@@ -57,7 +57,7 @@ public final class H2CaptureStore implements CaptureStore {
     /** Blocks the indexer handles per transaction. */
     private static final int INDEX_BLOCKS_PER_TX = 8;
     /** The indexer defers to a busy writer only while the index lags by more than this many events. */
-    private static final long DEFER_LAG = 65_536;
+    private static final long DEFER_LAG = 8_192;
     /** The writer counts as busy when it appended within this many ms. */
     private static final long WRITER_IDLE_MS = 250;
     private static final long DEFER_CHECK_MS = 50;
