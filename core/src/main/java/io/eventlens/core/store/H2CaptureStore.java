@@ -103,7 +103,7 @@ public final class H2CaptureStore implements CaptureStore {
             throw CaptureStoreException.of(mvFile, "capture store is already open in this process", null);
         }
         String base = mvFile.toString().substring(0, mvFile.toString().length() - MV_DB.length());
-        String url = "jdbc:h2:file:" + base + System.getProperty("eventlens.h2.extra", "");
+        String url = "jdbc:h2:file:" + base;
         Connection writer = null;
         JdbcConnectionPool pool = null;
         try {

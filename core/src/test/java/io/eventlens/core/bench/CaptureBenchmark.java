@@ -30,13 +30,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The capture benchmark (README "Speed"): against one in-process broker, produces N (default
- * 1,000,000) 200-byte JSON records over 3 partitions, about 5 per correlation ID, then times
+ * 1,000,000) 200-byte JSON records over 3 partitions, about 5 per correlation ID, then, in each of
+ * {@code bench.rounds} rounds (default 3; the first runs on a cold JVM, later ones after JIT warm-up)
+ * times
  * <ol>
  *   <li>a plain consumer poll loop (default consumer settings, assign + seek to beginning) reading all N,</li>
  *   <li>{@link KafkaCapture} into a fresh capture store reading all N until committed,</li>
  * </ol>
- * and reports records/s of both, their ratio, the index catch-up time after the capture, and the
- * latency of correlation-ID lookups on the full store. Not a test: it asserts nothing about time.
+ * and reports records/s of both, their ratio per round, where the CPU went, the index catch-up
+ * time after the last capture, and the latency of correlation-ID lookups on that full store.
+ * Not a test: it asserts nothing about time.
  *
  * <p>Run with {@code mvn -Pbench -pl core verify -DskipTests}; {@code -Dbench.records=N} changes N,
  * {@code -Dbench.client=name=value,...} passes consumer properties to the capture.
@@ -64,32 +67,36 @@ public final class CaptureBenchmark {
             rows.add(row("produce " + records + " x " + RECORD_BYTES + " B (batch.size=262144, linger.ms=20)",
                     produceS, records / produceS));
 
-            t = System.nanoTime();
-            long read = plainPollLoop(kafka.bootstrapServers(), records);
-            double plain1 = seconds(t);
-            rows.add(row("(a) plain consumer poll loop, run 1 (cold JVM)", plain1, read / plain1));
-
-            Measured cold;
-            try (CaptureStore coldStore = CaptureStore.open(dir.resolve("cold"))) {
-                cold = capture(kafka.bootstrapServers(), records, coldStore);
-            }
-            rows.add(row("(b) KafkaCapture into a fresh H2 store, run 1 (cold JVM)", cold.seconds(), cold.rate()));
-
-            t = System.nanoTime();
-            long again = plainPollLoop(kafka.bootstrapServers(), records);
-            double plain2 = seconds(t);
-            rows.add(row("(a) plain consumer poll loop, run 2 (warm)", plain2, again / plain2));
-
-            CaptureStore store = CaptureStore.open(dir.resolve("bench"));
+            int rounds = Math.max(1, Integer.getInteger("bench.rounds", 3));
+            List<Double> plainRates = new ArrayList<>();
+            List<Measured> captures = new ArrayList<>();
+            CaptureStore store = null;
             try {
-                Measured warm = capture(kafka.bootstrapServers(), records, store);
-                rows.add(row("(b) KafkaCapture into a fresh H2 store, run 2 (warm)", warm.seconds(), warm.rate()));
+                for (int round = 1; round <= rounds; round++) {
+                    String when = round == 1 ? " (cold JVM)" : "";
+                    t = System.nanoTime();
+                    long read = plainPollLoop(kafka.bootstrapServers(), records);
+                    double plainS = seconds(t);
+                    plainRates.add(read / plainS);
+                    rows.add(row("round " + round + " (a) plain consumer poll loop" + when, plainS, read / plainS));
+
+                    if (store != null) {
+                        store.close();
+                    }
+                    store = CaptureStore.open(dir.resolve("round" + round));
+                    Measured m = capture(kafka.bootstrapServers(), records, store);
+                    captures.add(m);
+                    rows.add(row("round " + round + " (b) KafkaCapture into a fresh H2 store, until committed" + when,
+                            m.seconds(), m.rate()));
+                }
+                Measured cold = captures.get(0);
+                Measured warm = captures.get(captures.size() - 1);
                 long lagAtEnd = store.eventCount() - store.indexedThroughSeq();
 
                 t = System.nanoTime();
                 boolean indexed = store.awaitIndexed(Duration.ofMinutes(10));
                 double indexS = seconds(t);
-                rows.add(new String[] {"index catch-up after run 2 (lag at its end: " + lagAtEnd + " events)"
+                rows.add(new String[] {"index catch-up after the last round (lag at its end: " + lagAtEnd + " events)"
                         + (indexed ? "" : " NOT FINISHED"), fmt(indexS), ""});
 
                 Random random = new Random(7);
@@ -118,8 +125,12 @@ public final class CaptureBenchmark {
                     System.out.printf(Locale.ROOT, "%-80s %10s %12s%n", r[0], r[1], r[2]);
                 }
                 System.out.println("-".repeat(104));
-                System.out.printf(Locale.ROOT, "capture / plain poll loop: cold %.2f, warm %.2f (target >= 0.50)%n",
-                        cold.rate() / (read / plain1), warm.rate() / (again / plain2));
+                StringBuilder ratios = new StringBuilder();
+                for (int i = 0; i < captures.size(); i++) {
+                    ratios.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "round %d %.2f", i + 1,
+                            captures.get(i).rate() / plainRates.get(i)));
+                }
+                System.out.println("capture / plain poll loop of the same round: " + ratios + " (target >= 0.50)");
                 System.out.printf(Locale.ROOT, "events stored: %d; store file: %.1f MB%n", store.eventCount(),
                         Files.size(store.file()) / 1e6);
                 System.out.printf(Locale.ROOT, "findByCorrelationId on the %d-event store: median %.2f ms, p95 %.2f ms,"
@@ -129,15 +140,17 @@ public final class CaptureBenchmark {
                 System.out.printf(Locale.ROOT, "correlationIds(\"c-0001\", 20): %.2f ms -> %s ...%n", completionMs,
                         completion.subList(0, Math.min(3, completion.size())));
                 for (Measured m : List.of(cold, warm)) {
-                    System.out.printf(Locale.ROOT, "%s run: process CPU %.2f s over %.2f s wall (%d CPUs); GC %d ms;"
-                                    + " JIT compiling %d ms; busiest threads:%n", m == cold ? "cold" : "warm",
+                    System.out.printf(Locale.ROOT, "%s round: process CPU %.2f s over %.2f s wall (%d CPUs); GC %d ms;"
+                                    + " JIT compiling %d ms; busiest threads:%n", m == cold ? "first (cold)" : "last",
                             m.processCpuS(), m.seconds(), Runtime.getRuntime().availableProcessors(), m.gcMs(), m.jitMs());
                     m.threadCpu().entrySet().stream()
                             .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(7)
                             .forEach(e -> System.out.printf(Locale.ROOT, "  %6.2f s  %s%n", e.getValue() / 1e9, e.getKey()));
                 }
             } finally {
-                store.close();
+                if (store != null) {
+                    store.close();
+                }
             }
         } finally {
             try (var files = Files.walk(dir)) {
