@@ -44,6 +44,35 @@ public record AnalysisSettings(
         return new AnalysisSettings(lagSlo, channelLagSlo, tolerance, deadLetterChannels);
     }
 
+    /**
+     * A copy with a lag SLO for steps arriving on one channel.
+     *
+     * @throws IllegalArgumentException when the channel is blank or the SLO not positive
+     */
+    public AnalysisSettings withChannelLagSlo(String channel, Duration slo) {
+        if (channel == null || channel.isBlank()) {
+            throw new IllegalArgumentException("channelLagSlo channel must not be blank");
+        }
+        Map<String, Duration> copy = new java.util.HashMap<>(channelLagSlo);
+        copy.put(channel, slo);
+        return new AnalysisSettings(lagSlo, copy, clockSkewTolerance, deadLetterChannels);
+    }
+
+    /**
+     * A copy with these channel names configured as dead-letter channels (in addition to the
+     * naming conventions of {@link DeadLetterChannels}).
+     *
+     * @throws NullPointerException when the set or a name is null
+     */
+    public AnalysisSettings withDeadLetterChannels(Set<String> channels) {
+        return new AnalysisSettings(lagSlo, channelLagSlo, clockSkewTolerance, channels);
+    }
+
+    /** True when the channel is a dead-letter channel: configured, or named by convention. */
+    public boolean isDeadLetterChannel(String channel) {
+        return deadLetterChannels.contains(channel) || DeadLetterChannels.isDeadLetter(channel);
+    }
+
     /** The lag SLO that applies to a step arriving on {@code channel}. */
     public Duration lagSloFor(String channel) {
         return channelLagSlo.getOrDefault(channel, lagSlo);

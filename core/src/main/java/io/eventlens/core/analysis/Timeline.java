@@ -1,6 +1,9 @@
 package io.eventlens.core.analysis;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,5 +20,27 @@ public record Timeline(String correlationId, List<TimelineEntry> entries, Verdic
         Objects.requireNonNull(correlationId, "correlationId");
         entries = List.copyOf(entries);
         Objects.requireNonNull(verdict, "verdict");
+    }
+
+    /**
+     * The number of anomalies of each kind on this timeline; every {@link AnomalyKind} is a key
+     * (0 when absent), in declaration order.
+     */
+    public Map<AnomalyKind, Integer> anomalyCounts() {
+        Map<AnomalyKind, Integer> counts = new EnumMap<>(AnomalyKind.class);
+        for (AnomalyKind k : AnomalyKind.values()) {
+            counts.put(k, 0);
+        }
+        for (TimelineEntry entry : entries) {
+            for (Anomaly a : entry.anomalies()) {
+                counts.merge(a.kind(), 1, Integer::sum);
+            }
+        }
+        return Collections.unmodifiableMap(counts);
+    }
+
+    /** True when any event of the timeline has an anomaly of this kind (for {@code --fail-on}). */
+    public boolean has(AnomalyKind kind) {
+        return entries.stream().anyMatch(e -> e.has(kind));
     }
 }

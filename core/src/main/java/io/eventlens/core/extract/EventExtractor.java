@@ -174,8 +174,7 @@ public final class EventExtractor {
         boolean structured = false;
 
         if (headers != null) {
-            for (int i = 0, n = headers.size(); i < n; i++) {
-                Header h = headers.get(i);
+            for (Header h : headers) {
                 HeaderRule[] matches = headerRules.get(h.name().toLowerCase(Locale.ROOT));
                 if (matches == null) {
                     continue;

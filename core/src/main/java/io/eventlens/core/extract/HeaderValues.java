@@ -22,7 +22,7 @@ public final class HeaderValues {
 
     /**
      * The value as text: UTF-8 when the bytes are valid UTF-8 without control characters (other
-     * than tab), else lowercase hex prefixed with {@code 0x} (for binary IDs such as Spring's raw
+     * than tab, line feed and carriage return), else lowercase hex prefixed with {@code 0x} (for binary IDs such as Spring's raw
      * {@code kafka_correlationId}).
      *
      * @return the text, or {@code null} for a {@code null} value
@@ -34,7 +34,7 @@ public final class HeaderValues {
         boolean ascii = true;
         for (byte b : value) {
             if (b < 0x20 || b == 0x7f) { // negative bytes: non-ASCII, checked below
-                if (b >= 0 && b != '\t') {
+                if (b >= 0 && b != '\t' && b != '\n' && b != '\r') {
                     return "0x" + HEX.formatHex(value);
                 }
                 ascii = ascii && b >= 0;
@@ -56,7 +56,8 @@ public final class HeaderValues {
 
     /**
      * The value as an integer: decimal ASCII text (optional sign, surrounding spaces allowed), else
-     * a 1-byte (unsigned), 4-byte or 8-byte big-endian binary integer.
+     * a 1-byte (unsigned; only when not a printable ASCII character, which is text), 4-byte or
+     * 8-byte big-endian binary integer.
      *
      * @return the number, or {@code null} when the value is none of these
      */
@@ -69,7 +70,7 @@ public final class HeaderValues {
             return decimal;
         }
         return switch (value.length) {
-            case 1 -> (long) (value[0] & 0xff);
+            case 1 -> value[0] >= 0x20 && value[0] < 0x7f ? null : (Long) (long) (value[0] & 0xff);
             case 4 -> (long) ByteBuffer.wrap(value).getInt();
             case 8 -> ByteBuffer.wrap(value).getLong();
             default -> null;

@@ -1,0 +1,217 @@
+package io.eventlens.core.analysis;
+
+import io.eventlens.core.extract.HeaderValues;
+import io.eventlens.core.model.Header;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Dead-letter and retry conventions (DESIGN.md, "Anomaly kinds" and the header conventions below
+ * it): which channel names are dead-letter or retry channels, and what dead-letter and retry
+ * headers say. Stateless; every method is total (bad header bytes give {@code null}, never an
+ * exception).
+ *
+ * <p>Channel names, compared case-insensitively:
+ * <ul>
+ * <li>dead-letter: ending in {@code .DLT} (Spring {@code DeadLetterPublishingRecoverer}),
+ *     {@code -dlt} (Spring {@code @RetryableTopic}), {@code .dlq}, {@code -dlq}, {@code _dlq},
+ *     {@code _dlt}, or containing {@code dead-letter}, {@code dead_letter} or {@code deadletter};</li>
+ * <li>retry: ending in {@code -retry}, {@code .retry} or {@code _retry}, optionally followed by
+ *     {@code -N} (Spring {@code @RetryableTopic}'s {@code orders-retry-0}, {@code orders-retry-5000}).</li>
+ * </ul>
+ */
+public final class DeadLetterChannels {
+
+    private static final Pattern DEAD_LETTER_SUFFIX = Pattern.compile("(?i)^(.+?)[._-](dlt|dlq)$");
+    private static final Pattern DEAD_LETTER_WORD = Pattern.compile("(?i).*dead[-_]?letter.*");
+    private static final Pattern RETRY_SUFFIX = Pattern.compile("(?i)^(.+?)[._-]retry([._-]\\d+)?$");
+    private static final Pattern X_DEATH_COUNT = Pattern.compile("(?i)\"?count\"?\\s*[=:]\\s*(\\d{1,9})");
+
+    private DeadLetterChannels() {
+    }
+
+    /** True when the channel name follows a dead-letter naming convention (see the class comment). */
+    public static boolean isDeadLetter(String channelName) {
+        return channelName != null
+                && (DEAD_LETTER_SUFFIX.matcher(channelName).matches() || DEAD_LETTER_WORD.matcher(channelName).matches());
+    }
+
+    /** True when the channel name follows a retry-channel naming convention (see the class comment). */
+    public static boolean isRetry(String channelName) {
+        return channelName != null && RETRY_SUFFIX.matcher(channelName).matches();
+    }
+
+    /**
+     * The channel a dead-letter or retry channel's name points back at ({@code orders.DLT} →
+     * {@code orders}, {@code orders-retry-1000} → {@code orders}), or {@code null} when the name does
+     * not say (for example {@code dead-letter-queue}).
+     */
+    public static String originalChannelOf(String channelName) {
+        if (channelName == null) {
+            return null;
+        }
+        Matcher m = DEAD_LETTER_SUFFIX.matcher(channelName);
+        if (m.matches()) {
+            return m.group(1);
+        }
+        m = RETRY_SUFFIX.matcher(channelName);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /**
+     * True when the headers mark a dead-lettered message: any Spring {@code kafka_dlt-*} header,
+     * Spring {@code kafka_original-*} together with {@code kafka_exception-*}, any Kafka Connect
+     * {@code __connect.errors.*} header, or RabbitMQ {@code x-death} / {@code x-first-death-*}.
+     * (Spring's {@code @RetryableTopic} also writes {@code kafka_original-*} and
+     * {@code kafka_exception-*} on retry-topic copies; callers tell those apart by {@link #isRetry}.)
+     */
+    public static boolean hasDeadLetterHeaders(List<Header> headers) {
+        return headerConvention(headers) != null;
+    }
+
+    private static DeadLetterInfo.Convention headerConvention(List<Header> headers) {
+        if (headers == null) {
+            return null;
+        }
+        boolean original = false;
+        boolean exception = false;
+        for (Header h : headers) {
+            String n = h.name().toLowerCase(Locale.ROOT);
+            if (n.startsWith("kafka_dlt-")) {
+                return DeadLetterInfo.Convention.SPRING_DLT;
+            }
+            if (n.startsWith("__connect.errors.")) {
+                return DeadLetterInfo.Convention.KAFKA_CONNECT;
+            }
+            if (n.equals("x-death") || n.startsWith("x-first-death-") || n.startsWith("x-last-death-")) {
+                return DeadLetterInfo.Convention.RABBITMQ;
+            }
+            original |= n.startsWith("kafka_original-");
+            exception |= n.startsWith("kafka_exception-");
+        }
+        return original && exception ? DeadLetterInfo.Convention.SPRING_RETRY_TOPIC : null;
+    }
+
+    /**
+     * The number of deliveries the headers report, the largest of Spring's {@code kafka_deliveryAttempt}
+     * (4-byte big-endian int), Spring's {@code retry_topic-attempts} (4-byte or, in old versions,
+     * 1-byte big-endian int, or decimal text) and the {@code count} of RabbitMQ's most recent
+     * {@code x-death} entry; {@code null} when none is present.
+     */
+    public static Integer deliveryAttempts(List<Header> headers) {
+        Long best = null;
+        if (headers == null) {
+            return null;
+        }
+        for (Header h : headers) {
+            String n = h.name().toLowerCase(Locale.ROOT);
+            Long v = switch (n) {
+                case "kafka_deliveryattempt", "retry_topic-attempts" -> HeaderValues.integer(h.value());
+                case "x-death" -> xDeathCount(h.value());
+                default -> null;
+            };
+            if (v != null && v > 0 && v <= Integer.MAX_VALUE && (best == null || v > best)) {
+                best = v;
+            }
+        }
+        return best == null ? null : best.intValue();
+    }
+
+    /**
+     * The count of the first (most recent) table of an {@code x-death} header rendered as text
+     * ({@code [{count=2, reason=rejected, ...}]} or JSON). Best effort until the AMQP connector
+     * defines its encoding.
+     */
+    private static Long xDeathCount(byte[] value) {
+        String text = HeaderValues.text(value);
+        if (text == null) {
+            return null;
+        }
+        Matcher m = X_DEATH_COUNT.matcher(text);
+        return m.find() ? Long.parseLong(m.group(1)) : null;
+    }
+
+    /**
+     * Decodes what a dead-letter or retry copy says about itself.
+     *
+     * @param channelName the channel the copy was observed on
+     * @param headers     its headers
+     * @return the decoded information; its convention is {@link DeadLetterInfo.Convention#CHANNEL_NAME}
+     *         when no dead-letter headers are present (the original channel then comes from the name)
+     */
+    public static DeadLetterInfo inspect(String channelName, List<Header> headers) {
+        DeadLetterInfo.Convention convention = headerConvention(headers);
+        Integer attempts = deliveryAttempts(headers);
+        if (convention == null) {
+            return new DeadLetterInfo(DeadLetterInfo.Convention.CHANNEL_NAME, originalChannelOf(channelName),
+                    null, null, null, null, attempts);
+        }
+        return switch (convention) {
+            case SPRING_DLT -> new DeadLetterInfo(convention,
+                    firstText(headers, "kafka_dlt-original-topic", "kafka_original-topic"),
+                    intHeader(headers, "kafka_dlt-original-partition", "kafka_original-partition"),
+                    longHeader(headers, "kafka_dlt-original-offset", "kafka_original-offset"),
+                    firstText(headers, "kafka_dlt-exception-fqcn", "kafka_dlt-key-exception-fqcn"),
+                    firstText(headers, "kafka_dlt-exception-message", "kafka_dlt-key-exception-message"),
+                    attempts);
+            case SPRING_RETRY_TOPIC -> new DeadLetterInfo(convention,
+                    firstText(headers, "kafka_original-topic"),
+                    intHeader(headers, "kafka_original-partition"),
+                    longHeader(headers, "kafka_original-offset"),
+                    firstText(headers, "kafka_exception-fqcn"),
+                    firstText(headers, "kafka_exception-message"),
+                    attempts);
+            case KAFKA_CONNECT -> new DeadLetterInfo(convention,
+                    firstText(headers, "__connect.errors.topic"),
+                    intHeader(headers, "__connect.errors.partition"),
+                    longHeader(headers, "__connect.errors.offset"),
+                    firstText(headers, "__connect.errors.exception.class.name"),
+                    firstText(headers, "__connect.errors.exception.message"),
+                    attempts);
+            case RABBITMQ -> new DeadLetterInfo(convention,
+                    firstText(headers, "x-first-death-queue", "x-last-death-queue"),
+                    null, null, null,
+                    firstText(headers, "x-first-death-reason", "x-last-death-reason"),
+                    attempts);
+            case CHANNEL_NAME -> throw new IllegalStateException("not a header convention");
+        };
+    }
+
+    private static Header first(List<Header> headers, String name) {
+        for (Header h : headers) {
+            if (h.name().equalsIgnoreCase(name)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private static String firstText(List<Header> headers, String... names) {
+        for (String name : names) {
+            Header h = first(headers, name);
+            String text = h == null ? null : HeaderValues.text(h.value());
+            if (text != null && !text.isBlank()) {
+                return text;
+            }
+        }
+        return null;
+    }
+
+    private static Long longHeader(List<Header> headers, String... names) {
+        for (String name : names) {
+            Header h = first(headers, name);
+            Long v = h == null ? null : HeaderValues.integer(h.value());
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static Integer intHeader(List<Header> headers, String... names) {
+        Long v = longHeader(headers, names);
+        return v == null || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE ? null : v.intValue();
+    }
+}

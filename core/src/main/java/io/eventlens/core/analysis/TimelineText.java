@@ -1,0 +1,93 @@
+package io.eventlens.core.analysis;
+
+import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.model.SourcePosition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The human-readable form of a {@link Timeline} ({@code timeline --format text}): the verdict line
+ * first, then one fixed-width line per event in observed order and, under each event, one indented
+ * line per anomaly with its message. Columns: time offset from the first event in milliseconds,
+ * store sequence, channel, source position ({@code partition/offset}), event type, event ID, and
+ * anomaly marks. Long values are cut with {@code …}; missing values show as {@code -}.
+ * <pre>
+ * VERDICT LAG: lag: orders → payments took 4.2 s, SLO 2 s (2.2 s over) [at #7]
+ * Correlation ID c-42: 2 events on 2 channels, first observed 2026-11-22T04:00:00Z
+ *
+ *      +ms  seq    channel              position     type                   event ID                 anomalies
+ *        0  #1     orders               0/12         OrderPlaced            e-1
+ *     4200  #7     payments             1/3          PaymentTaken           e-3                      LAG
+ *                   ! LAG orders → payments took 4.2 s, SLO 2 s
+ * </pre>
+ */
+public final class TimelineText {
+
+    private static final String ROW = "%8s  %-6s %-20s %-12s %-22s %-24s %s";
+
+    private TimelineText() {
+    }
+
+    /** The timeline as text lines separated by {@code \n}, ending with a newline. */
+    public static String render(Timeline t) {
+        StringBuilder sb = new StringBuilder();
+        Verdict v = t.verdict();
+        sb.append("VERDICT ").append(v.kind()).append(": ").append(v.message());
+        if (v.atSeq() > 0) {
+            sb.append(" [at #").append(v.atSeq()).append(']');
+        }
+        sb.append('\n');
+        if (t.entries().isEmpty()) {
+            sb.append("Correlation ID ").append(t.correlationId()).append(": no events\n");
+            return sb.toString();
+        }
+        Set<String> channels = new LinkedHashSet<>();
+        t.entries().forEach(e -> channels.add(e.event().channel().name()));
+        Instant first = t.entries().get(0).event().observedAt();
+        sb.append("Correlation ID ").append(t.correlationId()).append(": ")
+                .append(t.entries().size()).append(t.entries().size() == 1 ? " event" : " events").append(" on ")
+                .append(channels.size()).append(channels.size() == 1 ? " channel" : " channels")
+                .append(", first observed ").append(first).append("\n\n");
+        sb.append(String.format(ROW, "+ms", "seq", "channel", "position", "type", "event ID", "anomalies").stripTrailing())
+                .append('\n');
+        for (TimelineEntry entry : t.entries()) {
+            CapturedEvent e = entry.event();
+            StringBuilder marks = new StringBuilder();
+            for (Anomaly a : entry.anomalies()) {
+                if (marks.indexOf(a.kind().name()) < 0) {
+                    marks.append(marks.isEmpty() ? "" : " ").append(a.kind().name());
+                }
+            }
+            String eventId = e.derived().eventIdValue();
+            if (e.derived().eventIdSynthetic()) {
+                eventId = "~" + eventId.substring(0, Math.min(12, eventId.length())) + " (hash)";
+            }
+            sb.append(String.format(ROW,
+                    Duration.between(first, e.observedAt()).toMillis(),
+                    "#" + e.seq(),
+                    cut(e.channel().name(), 20),
+                    cut(position(e), 12),
+                    cut(orDash(e.derived().eventTypeValue()), 22),
+                    cut(orDash(eventId), 24),
+                    marks).stripTrailing()).append('\n');
+            for (Anomaly a : entry.anomalies()) {
+                sb.append(" ".repeat(18)).append("! ").append(a.kind()).append(' ').append(a.message()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String position(CapturedEvent e) {
+        return e.source() instanceof SourcePosition.Kafka k ? k.partition() + "/" + k.offset() : e.source().toString();
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+
+    private static String cut(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+    }
+}

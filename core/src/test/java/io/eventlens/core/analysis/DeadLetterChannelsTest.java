@@ -1,0 +1,157 @@
+package io.eventlens.core.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventlens.core.model.Header;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DeadLetterChannelsTest {
+
+    private static Header str(String name, String value) {
+        return Header.ofString(name, value);
+    }
+
+    private static Header int4(String name, int value) {
+        return new Header(name, ByteBuffer.allocate(4).putInt(value).array());
+    }
+
+    private static Header long8(String name, long value) {
+        return new Header(name, ByteBuffer.allocate(8).putLong(value).array());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"orders.DLT", "orders.dlt", "orders.dlq", "orders-dlq", "orders-DLQ", "orders_dlq",
+            "orders-dlt", "my-dead-letter-queue", "DEAD-LETTER", "orders.deadletter", "dead_letter.orders"})
+    void deadLetterNamesAreRecognised(String name) {
+        assertThat(DeadLetterChannels.isDeadLetter(name)).as(name).isTrue();
+        assertThat(DeadLetterChannels.isRetry(name)).as(name).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"orders", "dlq", "DLT", "dltorders", "orders.DLTX", "orders.dlq.archive", "payments-retry", "letters"})
+    void otherNamesAreNotDeadLetter(String name) {
+        assertThat(DeadLetterChannels.isDeadLetter(name)).as(name).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"orders-retry", "orders-retry-0", "orders-retry-5000", "orders.retry", "orders_RETRY"})
+    void retryNamesAreRecognised(String name) {
+        assertThat(DeadLetterChannels.isRetry(name)).as(name).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"orders", "retry", "retry-orders", "orders-retrying", "orders-retry-x"})
+    void otherNamesAreNotRetry(String name) {
+        assertThat(DeadLetterChannels.isRetry(name)).as(name).isFalse();
+    }
+
+    @Test
+    void nullNameIsNeither() {
+        assertThat(DeadLetterChannels.isDeadLetter(null)).isFalse();
+        assertThat(DeadLetterChannels.isRetry(null)).isFalse();
+        assertThat(DeadLetterChannels.originalChannelOf(null)).isNull();
+    }
+
+    @Test
+    void originalChannelComesFromTheName() {
+        assertThat(DeadLetterChannels.originalChannelOf("orders.DLT")).isEqualTo("orders");
+        assertThat(DeadLetterChannels.originalChannelOf("shop.orders-dlq")).isEqualTo("shop.orders");
+        assertThat(DeadLetterChannels.originalChannelOf("orders-retry-1000")).isEqualTo("orders");
+        assertThat(DeadLetterChannels.originalChannelOf("dead-letter-queue")).isNull();
+        assertThat(DeadLetterChannels.originalChannelOf("orders")).isNull();
+    }
+
+    @Test
+    void springDeadLetterPublishingRecovererHeadersAreDecoded() {
+        List<Header> h = List.of(
+                str("kafka_dlt-original-topic", "orders"),
+                int4("kafka_dlt-original-partition", 2),
+                long8("kafka_dlt-original-offset", 1234L),
+                long8("kafka_dlt-original-timestamp", 1_700_000_000_000L),
+                str("kafka_dlt-exception-fqcn", "org.springframework.kafka.listener.ListenerExecutionFailedException"),
+                str("kafka_dlt-exception-message", "For input string: \"abc\"\n  more"),
+                int4("kafka_deliveryAttempt", 3));
+        assertThat(DeadLetterChannels.hasDeadLetterHeaders(h)).isTrue();
+        DeadLetterInfo info = DeadLetterChannels.inspect("orders.DLT", h);
+        assertThat(info).isEqualTo(new DeadLetterInfo(DeadLetterInfo.Convention.SPRING_DLT, "orders", 2, 1234L,
+                "org.springframework.kafka.listener.ListenerExecutionFailedException", "For input string: \"abc\"\n  more", 3));
+        assertThat(info.reasonText()).startsWith("ListenerExecutionFailedException: For input string");
+    }
+
+    @Test
+    void springKeyExceptionHeadersAreUsedWhenNoValueException() {
+        List<Header> h = List.of(str("kafka_dlt-key-exception-fqcn", "a.b.KeyException"), str("kafka_dlt-key-exception-message", "bad key"));
+        assertThat(DeadLetterChannels.inspect("x.DLT", h).reasonText()).isEqualTo("KeyException: bad key");
+    }
+
+    @Test
+    void springRetryableTopicHeadersAreDecodedWithOneOrFourByteAttempts() {
+        List<Header> four = List.of(str("kafka_original-topic", "orders"), int4("kafka_original-partition", 0),
+                long8("kafka_original-offset", 7L), str("kafka_exception-fqcn", "java.lang.IllegalStateException"),
+                str("kafka_exception-message", "boom"), int4("retry_topic-attempts", 2));
+        DeadLetterInfo info = DeadLetterChannels.inspect("orders-retry-0", four);
+        assertThat(info).isEqualTo(new DeadLetterInfo(DeadLetterInfo.Convention.SPRING_RETRY_TOPIC, "orders", 0, 7L,
+                "java.lang.IllegalStateException", "boom", 2));
+        List<Header> one = List.of(new Header("retry_topic-attempts", new byte[] {4}));
+        assertThat(DeadLetterChannels.deliveryAttempts(one)).isEqualTo(4);
+        assertThat(DeadLetterChannels.deliveryAttempts(List.of(str("retry_topic-attempts", "5")))).isEqualTo(5);
+    }
+
+    @Test
+    void originalHeadersAloneAreNotDeadLetterHeaders() {
+        assertThat(DeadLetterChannels.hasDeadLetterHeaders(List.of(str("kafka_original-topic", "orders")))).isFalse();
+        assertThat(DeadLetterChannels.hasDeadLetterHeaders(List.of(str("kafka_exception-message", "x")))).isFalse();
+        assertThat(DeadLetterChannels.hasDeadLetterHeaders(List.of(str("correlationId", "c")))).isFalse();
+        assertThat(DeadLetterChannels.hasDeadLetterHeaders(null)).isFalse();
+    }
+
+    @Test
+    void kafkaConnectHeadersAreDecoded() {
+        List<Header> h = List.of(str("__connect.errors.topic", "orders"), str("__connect.errors.partition", "1"),
+                str("__connect.errors.offset", "99"), str("__connect.errors.connector.name", "sink"),
+                str("__connect.errors.exception.class.name", "org.apache.kafka.connect.errors.DataException"),
+                str("__connect.errors.exception.message", "Converting byte[] to Kafka Connect data failed"));
+        assertThat(DeadLetterChannels.inspect("dlq-sink", h)).isEqualTo(new DeadLetterInfo(DeadLetterInfo.Convention.KAFKA_CONNECT,
+                "orders", 1, 99L, "org.apache.kafka.connect.errors.DataException",
+                "Converting byte[] to Kafka Connect data failed", null));
+    }
+
+    @Test
+    void rabbitMqHeadersAreDecodedBestEffort() {
+        List<Header> h = List.of(str("x-death", "[{count=3, reason=rejected, queue=orders, exchange=shop}]"),
+                str("x-first-death-queue", "orders"), str("x-first-death-reason", "rejected"));
+        assertThat(DeadLetterChannels.inspect("orders.dlq", h)).isEqualTo(new DeadLetterInfo(DeadLetterInfo.Convention.RABBITMQ,
+                "orders", null, null, null, "rejected", 3));
+    }
+
+    @Test
+    void noHeadersGiveTheChannelNameConvention() {
+        DeadLetterInfo info = DeadLetterChannels.inspect("orders.DLT", List.of());
+        assertThat(info).isEqualTo(new DeadLetterInfo(DeadLetterInfo.Convention.CHANNEL_NAME, "orders", null, null, null, null, null));
+        assertThat(info.reasonText()).isNull();
+    }
+
+    @Test
+    void garbageHeaderBytesDecodeToNothing() {
+        List<Header> h = List.of(new Header("kafka_dlt-original-partition", new byte[] {1, 2, 3}),
+                new Header("kafka_dlt-original-offset", null), new Header("kafka_deliveryAttempt", new byte[] {0, 0}),
+                new Header("x-death", new byte[] {(byte) 0xff}));
+        DeadLetterInfo info = DeadLetterChannels.inspect("orders.DLT", h);
+        assertThat(info.convention()).isEqualTo(DeadLetterInfo.Convention.SPRING_DLT);
+        assertThat(info.originalPartition()).isNull();
+        assertThat(info.originalOffset()).isNull();
+        assertThat(info.attempts()).isNull();
+    }
+
+    @Test
+    void deliveryAttemptsTakesTheLargestPositiveCount() {
+        assertThat(DeadLetterChannels.deliveryAttempts(List.of(int4("kafka_deliveryAttempt", 2), int4("retry_topic-attempts", 4))))
+                .isEqualTo(4);
+        assertThat(DeadLetterChannels.deliveryAttempts(List.of(int4("kafka_deliveryAttempt", 0)))).isNull();
+        assertThat(DeadLetterChannels.deliveryAttempts(List.of())).isNull();
+    }
+}
