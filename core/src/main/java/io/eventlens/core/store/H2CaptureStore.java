@@ -271,7 +271,7 @@ public final class H2CaptureStore implements CaptureStore {
         ins.setLong(3, codec.minObservedMs());
         ins.setLong(4, codec.maxObservedMs());
         ins.setLong(5, codec.payloadBytes());
-        ins.setBytes(6, codec.toBytes());
+        ins.setBytes(6, codec.toCompressedBytes());
         ins.addBatch();
     }
 

@@ -113,6 +113,12 @@ public final class CaptureBenchmark {
                     found += events.size();
                 }
                 Arrays.sort(nanos);
+                long tp = System.nanoTime();
+                int paged = 0;
+                for (int i = 0; i < 20; i++) {
+                    paged += store.page(1 + random.nextInt(records - 200), 200).size();
+                }
+                double pageMs = (System.nanoTime() - tp) / 1e6 / 20;
                 long t2 = System.nanoTime();
                 List<String> completion = store.correlationIds("c-0001", 20);
                 double completionMs = (System.nanoTime() - t2) / 1e6;
@@ -139,6 +145,8 @@ public final class CaptureBenchmark {
                                 + " max %.2f ms (%d lookups, %.1f events each)%n", store.eventCount(),
                         nanos[lookups / 2] / 1e6, nanos[lookups * 95 / 100] / 1e6, nanos[lookups - 1] / 1e6,
                         lookups, found / (double) lookups);
+                System.out.printf(Locale.ROOT, "page(random seq, 200): %.2f ms on average (%d events in 20 pages)%n",
+                        pageMs, paged);
                 System.out.printf(Locale.ROOT, "correlationIds(\"c-0001\", 20): %.2f ms -> %s ...%n", completionMs,
                         completion.subList(0, Math.min(3, completion.size())));
                 for (Measured m : List.of(cold, warm)) {

@@ -73,6 +73,32 @@ class EventBlockCodecTest {
     }
 
     @Test
+    void compressedBlocksRoundTripAndIncompressibleOnesStayPlain() {
+        EventBlockCodec codec = new EventBlockCodec();
+        codec.reset();
+        for (int i = 0; i < 200; i++) {
+            codec.add(full(i));
+        }
+        byte[] plain = codec.toBytes();
+        byte[] packed = codec.toCompressedBytes();
+
+        assertThat(packed[0]).isEqualTo((byte) EventBlockCodec.FORMAT_LZ4);
+        assertThat(packed.length).isLessThan(plain.length / 2);
+        assertThat(EventBlockCodec.decode(packed, 1, 200)).isEqualTo(EventBlockCodec.decode(plain, 1, 200));
+        assertThat(EventBlockCodec.decodeIndexFields(packed, 1, 200))
+                .isEqualTo(EventBlockCodec.decodeIndexFields(plain, 1, 200));
+
+        byte[] noise = new byte[4096];
+        new java.util.Random(1).nextBytes(noise);
+        CapturedEvent e = full(0);
+        codec.reset();
+        codec.add(new CapturedEvent(0, e.channel(), e.source(), e.observedAt(), e.capturedAt(), null, List.of(), noise,
+                DerivedFields.NONE));
+        assertThat(codec.toCompressedBytes()[0]).as("random bytes are stored uncompressed")
+                .isEqualTo((byte) EventBlockCodec.FORMAT);
+    }
+
+    @Test
     void resetStartsAFreshDictionary() {
         EventBlockCodec codec = new EventBlockCodec();
         codec.reset();
