@@ -555,7 +555,11 @@ public final class H2CaptureStore implements CaptureStore {
             return cached;
         }
         Block b = new Block(first, count, EventBlockCodec.decode(data, first, count));
-        if (data.length <= BlockCache.MAX_CACHED_BLOCK_BYTES) {
+        long payloadBytes = 0;
+        for (CapturedEvent e : b.events()) {
+            payloadBytes += e.payloadSize();
+        }
+        if (payloadBytes <= BlockCache.MAX_CACHED_BLOCK_BYTES) {
             cache.put(first, b);
         }
         return b;
@@ -563,7 +567,8 @@ public final class H2CaptureStore implements CaptureStore {
 
     /** A small LRU of decoded blocks for paging tables (blocks never change once written). */
     private static final class BlockCache {
-        static final int MAX_CACHED_BLOCK_BYTES = 1024 * 1024;
+        /** Blocks whose payloads add up to more than this are not cached (at most 16 x 2 MB). */
+        static final int MAX_CACHED_BLOCK_BYTES = 2 * 1024 * 1024;
         private static final int ENTRIES = 16;
         private final LinkedHashMap<Long, Block> map = new LinkedHashMap<>(32, 0.75f, true) {
             @Override
