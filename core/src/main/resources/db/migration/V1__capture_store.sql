@@ -10,7 +10,7 @@ CREATE TABLE event_block (
     min_observed_ms BIGINT    NOT NULL,
     max_observed_ms BIGINT    NOT NULL,
     payload_bytes   BIGINT    NOT NULL,
-    data            VARBINARY NOT NULL
+    data            BLOB      NOT NULL
 );
 
 -- Where each source partition resumes: the next offset to read (last stored offset + 1).

@@ -53,9 +53,11 @@ import org.slf4j.LoggerFactory;
  * stopped or crashed capture resumes with no gap and no record stored twice.
  *
  * <p>Pipeline: the thread calling {@link #run} checks the cluster with an {@link Admin} (cluster
- * ID, topics, partitions; bounded by the connect timeout), then polls, converts records to
- * {@link CapturedEvent}s (observed time = the record's timestamp, CreateTime or LogAppendTime)
- * and derives fields with the extractor. A writer thread takes those batches from a bounded queue,
+ * ID, topics, partitions; bounded by the connect timeout), then polls and hands each poll's
+ * records to an extract stage, which converts them to {@link CapturedEvent}s (observed time = the
+ * record's timestamp, CreateTime or LogAppendTime) and derives fields with the extractor (the
+ * costliest step per record, so it gets a thread of its own and splits large polls over one
+ * thread per CPU). A writer thread takes those batches from a bounded queue,
  * merges what is waiting into one {@link CaptureStore#append} (events + next positions, one
  * transaction), and tells the listener. A topic pattern is resolved once, at start.
  *
@@ -73,6 +75,10 @@ public final class KafkaCapture {
     /** Batches (polls) waiting for the writer at most: the poll loop blocks beyond that. */
     private static final int QUEUE_BATCHES = 8;
     private static final long PROGRESS_INTERVAL_MS = 250;
+    /** Threads deriving fields at most (one per CPU up to this). */
+    private static final int EXTRACT_THREADS_MAX = 4;
+    /** A poll's records are split between extract threads only in chunks of at least this many. */
+    private static final int EXTRACT_CHUNK_MIN = 500;
 
     private final KafkaCaptureConfig config;
     private final CaptureStore store;
@@ -331,16 +337,26 @@ public final class KafkaCapture {
 
     private static final Batch END = new Batch(List.of(), Map.of());
 
+    /** Records of one poll, not yet converted, with their capture time and the next positions. */
+    private record RawBatch(List<ConsumerRecord<byte[], byte[]>> records, Instant capturedAt,
+                            Map<SourcePartition, Long> positions) {
+    }
+
+    private static final RawBatch RAW_END = new RawBatch(List.of(), Instant.EPOCH, Map.of());
+
     private CaptureStats pump(KafkaConsumer<byte[], byte[]> consumer, CaptureListener listener, long startNanos) {
+        BlockingQueue<RawBatch> raw = new ArrayBlockingQueue<>(QUEUE_BATCHES);
         BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
         Writer writer = new Writer(queue, listener, startNanos);
         Thread writerThread = new Thread(writer, "eventlens-capture-writer");
         writerThread.setDaemon(true);
         writerThread.start();
+        Thread extractThread = new Thread(() -> extractStage(raw, queue, writer), "eventlens-capture-extract");
+        extractThread.setDaemon(true);
+        extractThread.start();
         long deadline = config.duration() == null ? Long.MAX_VALUE : startNanos + config.duration().toNanos();
         long max = config.maxEvents();
         long polled = 0;
-        Map<String, Channel> channels = new HashMap<>();
         Map<TopicPartition, SourcePartition> sources = new HashMap<>();
         RuntimeException failure = null;
         boolean interrupted = false;
@@ -357,20 +373,19 @@ public final class KafkaCapture {
                 }
                 Instant now = Instant.now();
                 int n = max == 0 ? records.count() : (int) Math.min(records.count(), max - polled);
-                List<CapturedEvent> events = new ArrayList<>(n);
+                List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(n);
                 Map<SourcePartition, Long> positions = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (events.size() == n) {
+                    if (taken.size() == n) {
                         break;
                     }
-                    Channel channel = channels.computeIfAbsent(r.topic(), Channel::kafkaTopic);
-                    events.add(toEvent(channel, r, now));
+                    taken.add(r);
                     positions.put(sources.computeIfAbsent(new TopicPartition(r.topic(), r.partition()),
                             tp -> new SourcePartition(sourceId, tp.topic(), tp.partition())), r.offset() + 1);
                 }
-                polled += events.size();
-                Batch batch = new Batch(events, positions);
-                while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                polled += taken.size();
+                RawBatch batch = new RawBatch(taken, now, positions);
+                while (!raw.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                     if (writer.failure != null) {
                         break;
                     }
@@ -384,6 +399,10 @@ public final class KafkaCapture {
             failure = e;
         }
         try {
+            while (extractThread.isAlive() && !raw.offer(RAW_END, 100, TimeUnit.MILLISECONDS)) {
+                // the extract stage is draining its queue
+            }
+            extractThread.join();
             while (writerThread.isAlive() && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
                 // the writer is draining the queue
             }
@@ -407,6 +426,71 @@ public final class KafkaCapture {
         return stats;
     }
 
+    /**
+     * The middle stage: derives fields of each polled event, in order, and hands the batch to the
+     * writer. Ends at {@link #END} or when the writer failed.
+     */
+    private void extractStage(BlockingQueue<RawBatch> in, BlockingQueue<Batch> out, Writer writer) {
+        int parallelism = Math.max(1, Math.min(EXTRACT_THREADS_MAX, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService helpers = parallelism == 1 ? null
+                : java.util.concurrent.Executors.newFixedThreadPool(parallelism - 1, r -> {
+                    Thread t = new Thread(r, "eventlens-capture-extract-helper");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            while (writer.failure == null) {
+                RawBatch b = in.poll(100, TimeUnit.MILLISECONDS);
+                if (b == null) {
+                    continue;
+                }
+                if (b == RAW_END) {
+                    return;
+                }
+                List<ConsumerRecord<byte[], byte[]>> events = b.records();
+                Instant capturedAt = b.capturedAt();
+                int n = events.size();
+                CapturedEvent[] derived = new CapturedEvent[n];
+                int parts = helpers == null ? 1 : (int) Math.min(parallelism, Math.max(1, n / EXTRACT_CHUNK_MIN));
+                List<java.util.concurrent.Future<?>> running = new ArrayList<>(parts);
+                for (int p = 1; p < parts; p++) {
+                    int from = (int) ((long) p * n / parts);
+                    int to = (int) ((long) (p + 1) * n / parts);
+                    running.add(helpers.submit(() -> derive(events, capturedAt, derived, from, to)));
+                }
+                derive(events, capturedAt, derived, 0, n / parts);
+                for (java.util.concurrent.Future<?> f : running) {
+                    f.get();
+                }
+                Batch next = new Batch(java.util.Arrays.asList(derived), b.positions());
+                while (!out.offer(next, 100, TimeUnit.MILLISECONDS)) {
+                    if (writer.failure != null) {
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            writer.failure = new IllegalStateException("deriving fields of captured events failed: " + e, e);
+            stopRequested = true;
+        } finally {
+            if (helpers != null) {
+                helpers.shutdownNow();
+            }
+        }
+    }
+
+    private final Map<String, Channel> channels = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void derive(List<ConsumerRecord<byte[], byte[]>> records, Instant capturedAt, CapturedEvent[] out,
+                        int from, int to) {
+        for (int i = from; i < to; i++) {
+            ConsumerRecord<byte[], byte[]> r = records.get(i);
+            out[i] = toEvent(channels.computeIfAbsent(r.topic(), Channel::kafkaTopic), r, capturedAt);
+        }
+    }
+
     private CapturedEvent toEvent(Channel channel, ConsumerRecord<byte[], byte[]> r, Instant now) {
         TimestampType type = switch (r.timestampType()) {
             case CREATE_TIME -> TimestampType.CREATE_TIME;
@@ -417,17 +501,23 @@ public final class KafkaCapture {
         // capture time stands in, marked by TimestampType.NONE.
         Instant observedAt = r.timestamp() >= 0 && type != TimestampType.NONE ? Instant.ofEpochMilli(r.timestamp()) : now;
         org.apache.kafka.common.header.Header[] raw = r.headers().toArray();
-        List<Header> headers = new ArrayList<>(raw.length);
-        for (org.apache.kafka.common.header.Header h : raw) {
-            headers.add(new Header(h.key(), h.value()));
+        List<Header> headers;
+        if (raw.length == 0) {
+            headers = List.of();
+        } else {
+            Header[] copy = new Header[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                copy[i] = new Header(raw[i].key(), raw[i].value());
+            }
+            headers = List.of(copy);
         }
         DerivedFields derived;
         try {
             derived = extractor.extract(channel, r.key(), headers, r.value());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException ex) {
             if (extractorFailureLogged.compareAndSet(false, true)) {
                 LOG.error("extracting derived fields failed on {}-{}@{}; such events are stored without them",
-                        r.topic(), r.partition(), r.offset(), e);
+                        r.topic(), r.partition(), r.offset(), ex);
             }
             derived = DerivedFields.NONE;
         }

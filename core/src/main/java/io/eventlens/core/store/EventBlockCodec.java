@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * The compact binary encoding of a block of consecutive captured events (the {@code data} column
- * of {@code event_block}). Our own format, chosen for speed: no reflection, no compression.
+ * of {@code event_block}). Our own format, chosen for speed: no reflection; stored LZ4-compressed
+ * ({@link #FORMAT_LZ4}, about 1 GB/s) when that makes it smaller.
  *
  * <p>Layout: a format byte ({@value #FORMAT}), then each event in turn; the event count and the
  * first store sequence live in the row, so sequences are implicit. Integers are unsigned LEB128
@@ -42,6 +43,12 @@ final class EventBlockCodec {
 
     /** Format byte of the layout above. */
     static final int FORMAT = 1;
+    /**
+     * Format byte of an LZ4-compressed block: the byte, the uncompressed length (varint), then the
+     * LZ4 block-format compression of a {@link #FORMAT} block.
+     */
+    static final int FORMAT_LZ4 = 2;
+    private static final net.jpountz.lz4.LZ4Factory LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance();
 
     private byte[] buf = new byte[64 * 1024];
     private int pos;
@@ -86,6 +93,55 @@ final class EventBlockCodec {
     /** The encoded block. */
     byte[] toBytes() {
         return Arrays.copyOf(buf, pos);
+    }
+
+    private byte[] packed = new byte[0];
+
+    /**
+     * The encoded block compressed with LZ4 ({@link #FORMAT_LZ4}), or uncompressed when that does
+     * not make it smaller.
+     */
+    byte[] toCompressedBytes() {
+        net.jpountz.lz4.LZ4Compressor compressor = LZ4.fastCompressor();
+        int max = compressor.maxCompressedLength(pos) + 6;
+        if (packed.length < max) {
+            packed = new byte[max];
+        }
+        packed[0] = (byte) FORMAT_LZ4;
+        int p = 1;
+        long v = pos;
+        while ((v & ~0x7FL) != 0) {
+            packed[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        packed[p++] = (byte) v;
+        int n = compressor.compress(buf, 0, pos, packed, p, max - p);
+        return p + n < pos ? Arrays.copyOf(packed, p + n) : toBytes();
+    }
+
+    /** The {@link #FORMAT} bytes of a block, decompressing a {@link #FORMAT_LZ4} one. */
+    private static byte[] unpacked(byte[] data) {
+        if (data.length == 0 || data[0] != FORMAT_LZ4) {
+            return data;
+        }
+        int p = 1;
+        long raw = 0;
+        int shift = 0;
+        while (true) {
+            int x = data[p++];
+            raw |= (long) (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) {
+                break;
+            }
+            shift += 7;
+        }
+        byte[] out = new byte[(int) raw];
+        try {
+            LZ4.fastDecompressor().decompress(data, p, out, 0, (int) raw);
+        } catch (net.jpountz.lz4.LZ4Exception e) {
+            throw new IllegalArgumentException("damaged LZ4 event block: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** Appends one event to the block (its seq is ignored). */
@@ -211,7 +267,7 @@ final class EventBlockCodec {
      * @throws IllegalArgumentException when the bytes are not a block of this format
      */
     static List<CapturedEvent> decode(byte[] data, long firstSeq, int eventCount) {
-        Reader r = new Reader(data);
+        Reader r = new Reader(unpacked(data));
         List<CapturedEvent> out = new ArrayList<>(eventCount);
         for (int i = 0; i < eventCount; i++) {
             out.add(r.event(firstSeq + i, true));
@@ -221,7 +277,7 @@ final class EventBlockCodec {
 
     /** Decodes only the indexed fields of each event of a block, skipping keys, headers values and payloads. */
     static List<IndexFields> decodeIndexFields(byte[] data, long firstSeq, int eventCount) {
-        Reader r = new Reader(data);
+        Reader r = new Reader(unpacked(data));
         List<IndexFields> out = new ArrayList<>(eventCount);
         for (int i = 0; i < eventCount; i++) {
             out.add(r.indexFields(firstSeq + i));

@@ -56,6 +56,11 @@ public final class H2CaptureStore implements CaptureStore {
     static final int BLOCK_BYTES = 4 * 1024 * 1024;
     /** Blocks the indexer handles per transaction. */
     private static final int INDEX_BLOCKS_PER_TX = 8;
+    /** The indexer defers to a busy writer only while the index lags by more than this many events. */
+    private static final long DEFER_LAG = 8_192;
+    /** The writer counts as busy when it appended within this many ms. */
+    private static final long WRITER_IDLE_MS = 250;
+    private static final long DEFER_CHECK_MS = 50;
     /** Blocks fetched per query when scanning. */
     private static final int SCAN_BLOCKS = 8;
     private static final String MV_DB = ".mv.db";
@@ -71,6 +76,7 @@ public final class H2CaptureStore implements CaptureStore {
     private final BlockCache cache = new BlockCache();
     private final Indexer indexer;
     private volatile boolean closed;
+    private volatile long lastAppendNanos;
 
     private H2CaptureStore(Path file, JdbcConnectionPool readers, Connection writer, long lastSeq,
                            long indexedThrough) {
@@ -253,6 +259,7 @@ public final class H2CaptureStore implements CaptureStore {
                         + " them was stored", e);
             }
             lastSeq.set(seq - 1);
+            lastAppendNanos = System.nanoTime();
         }
         if (!events.isEmpty()) {
             indexer.wake();
@@ -266,7 +273,7 @@ public final class H2CaptureStore implements CaptureStore {
         ins.setLong(3, codec.minObservedMs());
         ins.setLong(4, codec.maxObservedMs());
         ins.setLong(5, codec.payloadBytes());
-        ins.setBytes(6, codec.toBytes());
+        ins.setBytes(6, codec.toCompressedBytes());
         ins.addBatch();
     }
 
@@ -339,7 +346,7 @@ public final class H2CaptureStore implements CaptureStore {
         if (correlationId == null) {
             return List.of();
         }
-        return lookup("correlation_id", correlationId, e -> correlationId.equals(e.derived().correlationIdValue()));
+        return lookup("correlation_id", correlationId, f -> correlationId.equals(f.correlationId()));
     }
 
     @Override
@@ -347,10 +354,10 @@ public final class H2CaptureStore implements CaptureStore {
         if (eventId == null) {
             return List.of();
         }
-        return lookup("event_id", eventId, e -> eventId.equals(e.derived().eventIdValue()));
+        return lookup("event_id", eventId, f -> eventId.equals(f.eventId()));
     }
 
-    private List<CapturedEvent> lookup(String column, String value, Predicate<CapturedEvent> matches) {
+    private List<CapturedEvent> lookup(String column, String value, Predicate<EventBlockCodec.IndexFields> matches) {
         return read("looking up " + column + " " + value, c -> {
             long indexed = indexedThrough(c);
             TreeMap<Long, List<Long>> seqsByBlock = new TreeMap<>();
@@ -374,10 +381,13 @@ public final class H2CaptureStore implements CaptureStore {
                     out.add(b.events().get((int) (seq - b.firstSeq())));
                 }
             }
-            scanAfter(c, indexed, b -> {
-                for (CapturedEvent e : b.events()) {
-                    if (matches.test(e)) {
-                        out.add(e);
+            scanAfter(c, indexed, (first, count, data) -> {
+                List<EventBlockCodec.IndexFields> fields = EventBlockCodec.decodeIndexFields(data, first, count);
+                Block b = null;
+                for (EventBlockCodec.IndexFields f : fields) {
+                    if (matches.test(f)) {
+                        b = b != null ? b : decoded(first, count, data);
+                        out.add(b.events().get((int) (f.seq() - first)));
                     }
                 }
             });
@@ -417,9 +427,9 @@ public final class H2CaptureStore implements CaptureStore {
                     last = found;
                 }
             }
-            scanAfter(c, indexed, b -> {
-                for (CapturedEvent e : b.events()) {
-                    String id = e.derived().correlationIdValue();
+            scanAfter(c, indexed, (first, count, data) -> {
+                for (EventBlockCodec.IndexFields f : EventBlockCodec.decodeIndexFields(data, first, count)) {
+                    String id = f.correlationId();
                     if (id != null && id.startsWith(p)) {
                         ids.add(id);
                     }
@@ -462,9 +472,10 @@ public final class H2CaptureStore implements CaptureStore {
         T apply(Connection c) throws SQLException;
     }
 
+    /** Receives one stored block, still encoded. */
     @FunctionalInterface
     private interface BlockConsumer {
-        void accept(Block b) throws SQLException;
+        void accept(long firstSeq, int count, byte[] data) throws SQLException;
     }
 
     private <T> T read(String what, SqlFunction<T> body) {
@@ -509,7 +520,7 @@ public final class H2CaptureStore implements CaptureStore {
         }
     }
 
-    /** Decodes every block with events past {@code afterSeq}, a few blocks per query. */
+    /** Hands every block with events past {@code afterSeq} to {@code consumer}, a few blocks per query. */
     private void scanAfter(Connection c, long afterSeq, BlockConsumer consumer) throws SQLException {
         long next = afterSeq;
         try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
@@ -519,9 +530,8 @@ public final class H2CaptureStore implements CaptureStore {
                 int n = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Block b = toBlock(rs);
-                        consumer.accept(b);
-                        next = b.firstSeq();
+                        next = rs.getLong(1);
+                        consumer.accept(next, rs.getInt(2), rs.getBytes(3));
                         n++;
                     }
                 }
@@ -538,10 +548,20 @@ public final class H2CaptureStore implements CaptureStore {
         if (cached != null) {
             return cached;
         }
-        int count = rs.getInt(2);
-        byte[] data = rs.getBytes(3);
+        return decoded(first, rs.getInt(2), rs.getBytes(3));
+    }
+
+    private Block decoded(long first, int count, byte[] data) {
+        Block cached = cache.get(first);
+        if (cached != null) {
+            return cached;
+        }
         Block b = new Block(first, count, EventBlockCodec.decode(data, first, count));
-        if (data.length <= BlockCache.MAX_CACHED_BLOCK_BYTES) {
+        long payloadBytes = 0;
+        for (CapturedEvent e : b.events()) {
+            payloadBytes += e.payloadSize();
+        }
+        if (payloadBytes <= BlockCache.MAX_CACHED_BLOCK_BYTES) {
             cache.put(first, b);
         }
         return b;
@@ -549,7 +569,8 @@ public final class H2CaptureStore implements CaptureStore {
 
     /** A small LRU of decoded blocks for paging tables (blocks never change once written). */
     private static final class BlockCache {
-        static final int MAX_CACHED_BLOCK_BYTES = 1024 * 1024;
+        /** Blocks whose payloads add up to more than this are not cached (at most 16 x 2 MB). */
+        static final int MAX_CACHED_BLOCK_BYTES = 2 * 1024 * 1024;
         private static final int ENTRIES = 16;
         private final LinkedHashMap<Long, Block> map = new LinkedHashMap<>(32, 0.75f, true) {
             @Override
@@ -581,6 +602,7 @@ public final class H2CaptureStore implements CaptureStore {
         private boolean pending = true;
         private volatile SQLException failure;
         private volatile boolean paused;
+        private volatile int hurry;
 
         Indexer(long indexedThrough) {
             this.through = indexedThrough;
@@ -605,8 +627,35 @@ public final class H2CaptureStore implements CaptureStore {
             }
         }
 
+        /**
+         * True while the indexer should leave the CPU to a capture: the index lags by more than
+         * {@value #DEFER_LAG} events and an append happened within the last {@value #WRITER_IDLE_MS}
+         * ms, and nobody waits for the index. A slow, steady capture never lags that far, so it is
+         * indexed as it goes; a burst is indexed once it pauses. Lookups stay complete meanwhile.
+         */
+        private boolean deferToWriter() {
+            synchronized (signal) {
+                if (hurry > 0 || lastSeq.get() - through <= DEFER_LAG) {
+                    return false;
+                }
+            }
+            return System.nanoTime() - lastAppendNanos < WRITER_IDLE_MS * 1_000_000L;
+        }
+
         boolean awaitThrough(long seq, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (signal) {
+                hurry++;
+                signal.notifyAll();
+                try {
+                    return awaitLocked(seq, deadline);
+                } finally {
+                    hurry--;
+                }
+            }
+        }
+
+        private boolean awaitLocked(long seq, long deadline) {
             synchronized (signal) {
                 while (through < seq) {
                     long left = deadline - System.nanoTime();
@@ -635,8 +684,14 @@ public final class H2CaptureStore implements CaptureStore {
                         }
                         pending = false;
                     }
-                    while (!closed && !paused && indexSome(c)) {
-                        Thread.yield();
+                    while (!closed && !paused) {
+                        if (deferToWriter()) {
+                            synchronized (signal) {
+                                signal.wait(DEFER_CHECK_MS);
+                            }
+                        } else if (!indexSome(c)) {
+                            break;
+                        }
                     }
                 }
             } catch (SQLException e) {

@@ -279,6 +279,59 @@ class KafkaCaptureTest {
     }
 
     @Test
+    void aCaptureKilledMidStreamResumesWithEveryRecordExactlyOnce() throws Exception {
+        KAFKA.createTopic("orders-crash", 3);
+        List<RecordMetadata> produced = new ArrayList<>(produce("orders-crash", 3, 0, 99_000));
+        Path file = dir.resolve("crash");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                io.eventlens.core.testkit.CaptureInChildProcess.class.getName(), KAFKA.bootstrapServers(),
+                "orders-crash", file.toAbsolutePath().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            long committed = 0;
+            while (committed < 5_000 && (line = out.readLine()) != null) {
+                if (line.startsWith("committed ")) {
+                    committed = Long.parseLong(line.substring("committed ".length()));
+                }
+            }
+            assertThat(committed).as("the child committed some events before it was killed").isGreaterThanOrEqualTo(5_000);
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        try (CaptureStore store = CaptureStore.open(file)) {
+            long survived = store.eventCount();
+            assertThat(survived).as("the kill interrupted the capture").isLessThan(99_000);
+            produced.addAll(produce("orders-crash", 3, 99_000, 3_000));
+            KafkaCapture resumed = new KafkaCapture(config("orders-crash").startPosition(new StartPosition.Resume())
+                    .maxEvents(102_000 - survived).build(), store, EXTRACTOR);
+            resumed.run(CaptureListener.NONE);
+
+            assertThat(store.eventCount()).isEqualTo(102_000);
+            assertThat(coordinates(store)).as("every produced record exactly once")
+                    .hasSize(102_000).containsExactlyInAnyOrderElementsOf(produced.stream().map(Coordinates::of).toList());
+            assertThat(store.positions(resumed.sourceId()).values()).containsOnly(34_000L);
+        }
+    }
+
+    @Test
+    void aStoreFailureEndsTheCaptureWithACaptureStoreException() throws Exception {
+        KAFKA.createTopic("orders-store-fails", 1);
+        produce("orders-store-fails", 1, 0, 100);
+        CaptureStore store = CaptureStore.open(dir.resolve("fails"));
+        store.close();
+        KafkaCapture capture = new KafkaCapture(config("orders-store-fails").build(), store, EXTRACTOR);
+
+        assertThatThrownBy(() -> capture.run(CaptureListener.NONE))
+                .isInstanceOf(io.eventlens.core.store.CaptureStoreException.class)
+                .hasMessageContaining(store.file().toString());
+    }
+
+    @Test
     void resumeStartsAPartitionWithoutAStoredPositionAtItsEarliestRecord() throws Exception {
         KAFKA.createTopic("orders-resume-part", 2);
         produce("orders-resume-part", 2, 0, 10);
