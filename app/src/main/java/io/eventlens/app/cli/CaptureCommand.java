@@ -190,11 +190,13 @@ public final class CaptureCommand implements Callable<Integer> {
 
     /**
      * Prints a progress line to stderr at most once a second while events arrive, and every 15 s
-     * while idle, so a long capture of a quiet topic does not flood the terminal.
+     * while idle, so a long capture of a quiet topic does not flood the terminal; every 5 s while no
+     * broker is reachable, saying so.
      */
     private static final class ProgressPrinter implements CaptureListener {
         private static final long BUSY_NANOS = 1_000_000_000L;
         private static final long IDLE_NANOS = 15_000_000_000L;
+        private static final long OUTAGE_NANOS = 5_000_000_000L;
         private final PrintWriter err;
         private long lastPrintNanos = System.nanoTime();
         private long lastEvents = -1;
@@ -208,13 +210,17 @@ public final class CaptureCommand implements Callable<Integer> {
             long now = System.nanoTime();
             long since = now - lastPrintNanos;
             boolean moved = stats.events() != lastEvents;
-            if (since < BUSY_NANOS || (!moved && since < IDLE_NANOS)) {
+            boolean outage = stats.brokerUnreachable();
+            if (since < BUSY_NANOS || (!moved && !outage && since < IDLE_NANOS)
+                    || (outage && since < OUTAGE_NANOS)) {
                 return;
             }
             lastPrintNanos = now;
             lastEvents = stats.events();
-            err.printf(Locale.ROOT, "  %,d events, %,.0f events/s, %.0f s%n",
-                    stats.events(), stats.eventsPerSecond(), stats.elapsedMs() / 1000.0);
+            err.printf(Locale.ROOT, "  %,d events, %,.0f events/s, %.0f s%s%n",
+                    stats.events(), stats.eventsPerSecond(), stats.elapsedMs() / 1000.0,
+                    outage ? String.format(Locale.ROOT, " (no broker reachable for %.0f s, retrying; Ctrl-C stops)",
+                            stats.brokerUnreachableMs() / 1000.0) : "");
             err.flush();
         }
     }

@@ -86,6 +86,10 @@ public final class KafkaCapture {
     private final AtomicBoolean ran = new AtomicBoolean();
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean stopRequested;
+    /** {@link System#nanoTime()} since when the consumer has had no broker connection, or 0. */
+    private volatile long disconnectedSinceNanos;
+    private boolean outageReported;
+    private long lastConnectionCheckNanos;
     private volatile String sourceId;
     private final AtomicBoolean extractorFailureLogged = new AtomicBoolean();
 
@@ -369,8 +373,10 @@ public final class KafkaCapture {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(
                         Math.max(1, Math.min(200, left / 1_000_000))));
                 if (records.isEmpty()) {
+                    checkConnection(consumer);
                     continue;
                 }
+                markConnected();
                 Instant now = Instant.now();
                 int n = max == 0 ? records.count() : (int) Math.min(records.count(), max - polled);
                 List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(n);
@@ -526,6 +532,44 @@ public final class KafkaCapture {
     }
 
     /** Takes batches off the queue, appends them to the store, and reports. */
+    /**
+     * Called on the poll thread after an empty poll: at most once a second, reads the consumer's
+     * {@code consumer-metrics/connection-count}. With no connection for the connect timeout, logs
+     * one warning naming the endpoint (the capture keeps retrying; progress reports the outage).
+     */
+    private void checkConnection(KafkaConsumer<byte[], byte[]> consumer) {
+        long now = System.nanoTime();
+        if (now - lastConnectionCheckNanos < 1_000_000_000L) {
+            return;
+        }
+        lastConnectionCheckNanos = now;
+        double connections = consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics"))
+                .mapToDouble(e -> e.getValue().metricValue() instanceof Number n ? n.doubleValue() : 1)
+                .findFirst().orElse(1);
+        if (connections >= 1) {
+            markConnected();
+            return;
+        }
+        if (disconnectedSinceNanos == 0) {
+            disconnectedSinceNanos = now;
+        } else if (!outageReported && now - disconnectedSinceNanos >= config.connectTimeout().toNanos()) {
+            outageReported = true;
+            LOG.warn("no connection to Kafka at {} for {} s; the capture keeps retrying until it is stopped or its duration ends",
+                    config.bootstrapServers(), (now - disconnectedSinceNanos) / 1_000_000_000L);
+        }
+    }
+
+    private void markConnected() {
+        if (disconnectedSinceNanos != 0) {
+            if (outageReported) {
+                LOG.info("reconnected to Kafka at {}", config.bootstrapServers());
+            }
+            disconnectedSinceNanos = 0;
+            outageReported = false;
+        }
+    }
+
     private final class Writer implements Runnable {
         private final BlockingQueue<Batch> queue;
         private final CaptureListener listener;
@@ -620,7 +664,10 @@ public final class KafkaCapture {
                 lastProgressNanos = now;
                 lastProgressEvents = events;
             }
-            return new CaptureStats(events, bytes, rate, elapsedMs);
+            long since = disconnectedSinceNanos;
+            long unreachableMs = since == 0 || now - since < config.connectTimeout().toNanos()
+                    ? 0 : Math.max(1, (now - since) / 1_000_000);
+            return new CaptureStats(events, bytes, rate, elapsedMs, unreachableMs);
         }
     }
 }
