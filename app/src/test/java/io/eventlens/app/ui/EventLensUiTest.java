@@ -117,7 +117,7 @@ class EventLensUiTest {
         robot.interact(() -> { });
 
         Label badge = robot.lookup("#flowList .flow-badge").queryAs(Label.class);
-        assertThat(badge.getText()).isEqualTo("DEAD LETTER");
+        assertThat(badge.getText()).isEqualTo("DEAD LETTERED");
         assertThat(badge.getStyleClass()).contains("verdict-danger");
         assertThat(robot.lookup("#flowList .flow-id").queryAs(Label.class).getText()).isEqualTo(UiTestData.TROUBLED);
         assertThat(robot.lookup("#flowCount-DEAD_LETTERED").queryAs(Label.class).getText()).isEqualTo("1 Dead-lettered");

@@ -48,24 +48,22 @@ public final class FlowsView extends VBox {
 
         Label title = new Label("Flows");
         title.getStyleClass().add("section-title");
-        Label subtitle = new Label("that went wrong, worst first");
-        subtitle.getStyleClass().add("muted");
+        title.setTooltip(new Tooltip("The correlation IDs whose verdict is not plain healthy, worst first; "
+                + "click or press Enter to open a flow's timeline"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         CheckBox healthy = new CheckBox("Show healthy flows too");
         healthy.setId("showHealthyFlows");
         healthy.selectedProperty().bindBidirectional(vm.showHealthyProperty());
         healthy.setTooltip(new Tooltip("Also list flows whose verdict is healthy with no anomalies"));
-        HBox header = new HBox(8, title, subtitle);
-        header.setAlignment(Pos.BASELINE_LEFT);
+        healthy.setMinWidth(Region.USE_PREF_SIZE);
+        HBox header = new HBox(8, title, spacer, healthy);
+        header.setAlignment(Pos.CENTER_LEFT);
 
         counts.setId("flowCounts");
         counts.getStyleClass().add("flow-counts");
-        HBox countsRow = new HBox(8, counts, spacer, healthy);
-        countsRow.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(counts, Priority.ALWAYS);
-        counts.setPrefWrapLength(200);
-        VBox top = new VBox(6, header, countsRow);
+        counts.setPrefWrapLength(300);
+        VBox top = new VBox(6, header, counts);
         top.setPadding(new Insets(8, 12, 8, 12));
 
         list.setId("flowList");
@@ -149,7 +147,6 @@ public final class FlowsView extends VBox {
     /** The text of a verdict badge: the verdict kind, short enough for a narrow list. */
     static String badgeText(FlowCategory category) {
         return switch (category) {
-            case DEAD_LETTERED -> "DEAD LETTER";
             case CONFLICTING_DUPLICATE -> "CONFLICTING";
             case HEALTHY_WITH_NOTES -> "NOTES";
             default -> category.verdict().name().replace('_', ' ');
