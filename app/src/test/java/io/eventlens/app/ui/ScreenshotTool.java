@@ -135,6 +135,7 @@ public final class ScreenshotTool {
             });
             w.executor().close();
             node.removeNode();
+            deleteTree(captures);
             Platform.exit();
         }
         System.exit(exit);
@@ -198,6 +199,15 @@ public final class ScreenshotTool {
                 scene.removePostLayoutPulseListener(listener);
                 return null;
             });
+        }
+    }
+
+    /** Deletes the shot's own temporary captures folder (the capture store is closed by then). */
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 
