@@ -40,6 +40,18 @@ public final class FlowsView extends VBox {
     private String selectedId;
     private boolean itemsChanging;
 
+    /*
+     * A list update replaces the rows; the list view's selection model reacts in between these two
+     * listeners (registered before and after it), so the selection it clears on the way is not taken
+     * as the user's, and the row of the remembered correlation ID is selected again afterwards.
+     */
+    private final ListChangeListener<FlowRow> beforeListView = c -> itemsChanging = true;
+    private final ListChangeListener<FlowRow> afterListView = c -> {
+        itemsChanging = false;
+        reselect(selectedId);
+    };
+    private final CheckBox healthy = new CheckBox("Show healthy flows too");
+
     /** A flows panel of {@code vm}. */
     public FlowsView(FlowsViewModel vm) {
         this.vm = vm;
@@ -52,7 +64,6 @@ public final class FlowsView extends VBox {
                 + "click or press Enter to open a flow's timeline"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        CheckBox healthy = new CheckBox("Show healthy flows too");
         healthy.setId("showHealthyFlows");
         healthy.selectedProperty().bindBidirectional(vm.showHealthyProperty());
         healthy.setTooltip(new Tooltip("Also list flows whose verdict is healthy with no anomalies"));
@@ -71,12 +82,9 @@ public final class FlowsView extends VBox {
         list.setFixedCellSize(ROW_HEIGHT);
         list.setPlaceholder(placeholder());
         list.setCellFactory(lv -> new FlowCell());
-        vm.rows().addListener((ListChangeListener<FlowRow>) c -> itemsChanging = true);
+        vm.rows().addListener(beforeListView);
         list.setItems(vm.rows());
-        vm.rows().addListener((ListChangeListener<FlowRow>) c -> {
-            itemsChanging = false;
-            reselect(selectedId);
-        });
+        vm.rows().addListener(afterListView);
         list.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.ENTER && list.getSelectionModel().getSelectedItem() != null) {
                 vm.open(list.getSelectionModel().getSelectedItem());
@@ -161,6 +169,9 @@ public final class FlowsView extends VBox {
     /** Stops listening to the view model. */
     public void dispose() {
         subscriptions.unsubscribe();
+        vm.rows().removeListener(beforeListView);
+        vm.rows().removeListener(afterListView);
+        healthy.selectedProperty().unbindBidirectional(vm.showHealthyProperty());
         list.setItems(null);
     }
 
