@@ -3,6 +3,7 @@ package io.eventlens.app.ui;
 import io.eventlens.app.ui.capture.ConnectDialog;
 import io.eventlens.app.ui.details.DetailsView;
 import io.eventlens.app.ui.events.EventTableView;
+import io.eventlens.app.ui.flows.FlowsView;
 import io.eventlens.app.ui.task.FxTaskExecutor;
 import io.eventlens.app.ui.timeline.TimelineView;
 import javafx.animation.KeyFrame;
@@ -40,7 +41,7 @@ import java.util.Locale;
 
 /**
  * The main window's content: toolbar (Connect…, Start/Stop capture, live counters, Open…, Save as…,
- * Start demo, theme toggle), the event table with the correlation ID search, the timeline with its
+ * Start demo, theme toggle), the Flows panel (the flows that went wrong, worst first) beside the event table with the correlation ID search, the timeline with its
  * verdict and legend, the details pane, and a status bar with the running task's progress and Cancel.
  * Drives the capture pulse: four times a second it lets the view model drain the capture queue.
  */
@@ -49,6 +50,7 @@ public final class MainView extends BorderPane {
     private final MainViewModel vm;
     private final FxTaskExecutor executor;
     private final EventTableView tableView;
+    private final FlowsView flowsView;
     private final TimelineView timelineView;
     private final DetailsView detailsView;
     private final Timeline pulse;
@@ -60,6 +62,7 @@ public final class MainView extends BorderPane {
         this.executor = executor;
         getStyleClass().add("main-view");
         tableView = new EventTableView(vm.table());
+        flowsView = new FlowsView(vm.flows());
         timelineView = new TimelineView(vm.timeline(), vm.darkThemeProperty());
         detailsView = new DetailsView(vm.details());
 
@@ -67,9 +70,13 @@ public final class MainView extends BorderPane {
         lower.setOrientation(Orientation.HORIZONTAL);
         lower.setDividerPositions(0.66);
         SplitPane.setResizableWithParent(detailsView, false);
-        SplitPane center = new SplitPane(tableView, lower);
+        SplitPane upper = new SplitPane(flowsView, tableView);
+        upper.setOrientation(Orientation.HORIZONTAL);
+        upper.setDividerPositions(0.30);
+        SplitPane.setResizableWithParent(flowsView, false);
+        SplitPane center = new SplitPane(upper, lower);
         center.setOrientation(Orientation.VERTICAL);
-        center.setDividerPositions(0.40);
+        center.setDividerPositions(0.42);
 
         setTop(toolbar());
         setCenter(center);
@@ -286,6 +293,11 @@ public final class MainView extends BorderPane {
         return tableView;
     }
 
+    /** The Flows panel. */
+    public FlowsView flowsView() {
+        return flowsView;
+    }
+
     /** The timeline view. */
     public TimelineView timelineView() {
         return timelineView;
@@ -301,6 +313,7 @@ public final class MainView extends BorderPane {
         pulse.stop();
         subscriptions.unsubscribe();
         tableView.dispose();
+        flowsView.dispose();
         timelineView.dispose();
     }
 }

@@ -4,6 +4,7 @@ import io.eventlens.app.ui.capture.CaptureViewModel;
 import io.eventlens.app.ui.capture.ConnectViewModel;
 import io.eventlens.app.ui.details.DetailsViewModel;
 import io.eventlens.app.ui.events.EventTableViewModel;
+import io.eventlens.app.ui.flows.FlowsViewModel;
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.app.ui.timeline.TimelineViewModel;
 import io.eventlens.core.analysis.Anomaly;
@@ -33,7 +34,7 @@ import java.util.function.Consumer;
 
 /**
  * View model of the main window: owns the open capture store and the child view models (event table,
- * timeline, details, capture), and the window-level commands: open and save capture files, start the
+ * timeline, details, flows, capture), and the window-level commands: open and save capture files, start the
  * demo, switch the theme. Failures become a {@link UserError} naming the file or endpoint.
  */
 public final class MainViewModel {
@@ -66,6 +67,7 @@ public final class MainViewModel {
     private final TimelineViewModel timeline;
     private final DetailsViewModel details;
     private final CaptureViewModel capture;
+    private final FlowsViewModel flows;
     private final List<String> pendingAnalysis = new ArrayList<>();
     private TaskExecutor.Handle analysis;
 
@@ -87,6 +89,17 @@ public final class MainViewModel {
         this.timeline = new TimelineViewModel(store::get, services, executor, table::recordAnomalies, errors);
         this.details = new DetailsViewModel(store::get, executor, this::anomaliesOf, errors);
         this.capture = new CaptureViewModel(services, executor, this::withCaptureStore, errors, status::set);
+        this.flows = new FlowsViewModel(this::openTimeline, timeline.correlationIdProperty());
+        timeline.timelineProperty().addListener((obs, old, shown) -> {
+            if (shown != null) {
+                flows.update(List.of(shown));
+            }
+        });
+        capture.demoRunningProperty().addListener((obs, was, running) -> {
+            if (running) {
+                flows.openFirstDeadLetterWhenSeen();
+            }
+        });
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, was, dark) -> {
             settings.setDarkTheme(dark);
@@ -194,6 +207,7 @@ public final class MainViewModel {
         title.set("EventLens — " + opened.file().getFileName());
         timeline.clear();
         details.clear();
+        flows.clear();
         table.reload();
         pendingAnalysis.clear();
         if (old != null && old != opened) {
@@ -279,6 +293,7 @@ public final class MainViewModel {
                         return;
                     }
                     table.recordAnomalies(result.bySeq());
+                    flows.update(result.timelines().values());
                     Timeline shown = result.timelines().get(timeline.correlationIdProperty().get());
                     if (shown != null && !timeline.loadingProperty().get()) {
                         timeline.show(shown, true);
@@ -369,6 +384,11 @@ public final class MainViewModel {
     /** The details pane's view model. */
     public DetailsViewModel details() {
         return details;
+    }
+
+    /** The Flows panel's view model. */
+    public FlowsViewModel flows() {
+        return flows;
     }
 
     /** The capture's view model. */

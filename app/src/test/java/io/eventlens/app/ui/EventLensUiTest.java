@@ -107,6 +107,52 @@ class EventLensUiTest {
     }
 
     @Test
+    void clickingAFlowInTheFlowsPanelOpensItsTimelineWithTheDeadLetterVerdict(FxRobot robot) {
+        Path file = dir.resolve("flows-" + UUID.randomUUID() + ".mv.db");
+        try (CaptureStore store = CaptureStore.open(file)) {
+            store.append(UiTestData.captureWithTroubledFlow(), Map.of());
+        }
+        robot.interact(() -> vm.openCapture(file));
+        await().atMost(Duration.ofSeconds(20)).until(() -> vm.flows().rows().size() == 1);
+        robot.interact(() -> { });
+
+        Label badge = robot.lookup("#flowList .flow-badge").queryAs(Label.class);
+        assertThat(badge.getText()).isEqualTo("DEAD LETTERED");
+        assertThat(badge.getStyleClass()).contains("verdict-danger");
+        assertThat(robot.lookup("#flowList .flow-id").queryAs(Label.class).getText()).isEqualTo(UiTestData.TROUBLED);
+        assertThat(robot.lookup("#flowCount-DEAD_LETTERED").queryAs(Label.class).getText()).isEqualTo("1 Dead-lettered");
+        assertThat(vm.timeline().correlationIdProperty().get()).as("no timeline before the click").isEmpty();
+
+        robot.clickOn(badge);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> vm.timeline().verdictKindProperty().get() == VerdictKind.DEAD_LETTERED);
+        robot.interact(() -> { });
+
+        assertThat(vm.timeline().correlationIdProperty().get()).isEqualTo(UiTestData.TROUBLED);
+        assertThat(robot.lookup("#verdictKind").queryAs(Label.class).getText()).isEqualTo("DEAD LETTERED");
+        assertThat(robot.lookup("#verdictText").queryAs(Label.class).getText()).startsWith("dead-lettered on orders.DLT");
+        assertThat(view.flowsView().list().getSelectionModel().getSelectedItem().correlationId()).isEqualTo(UiTestData.TROUBLED);
+
+        robot.clickOn("#showHealthyFlows");
+        await().atMost(Duration.ofSeconds(10)).until(() -> vm.flows().rows().size() == 21);
+        robot.interact(() -> { });
+        assertThat(vm.flows().rows().get(0).correlationId()).isEqualTo(UiTestData.TROUBLED);
+        assertThat(view.flowsView().list().getSelectionModel().getSelectedItem().correlationId())
+                .as("the shown flow stays selected").isEqualTo(UiTestData.TROUBLED);
+
+        robot.interact(() -> view.flowsView().list().requestFocus());
+        robot.type(KeyCode.DOWN);
+        String next = vm.flows().rows().get(1).correlationId();
+        assertThat(view.flowsView().list().getSelectionModel().getSelectedItem().correlationId()).isEqualTo(next);
+        assertThat(vm.timeline().correlationIdProperty().get()).as("arrows only move the selection")
+                .isEqualTo(UiTestData.TROUBLED);
+        robot.type(KeyCode.ENTER);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> next.equals(vm.timeline().correlationIdProperty().get())
+                        && vm.timeline().verdictKindProperty().get() == VerdictKind.HEALTHY);
+    }
+
+    @Test
     void ctrlFFocusesTheSearchAndDoubleClickOnARowOpensItsTimeline(FxRobot robot) {
         Path file = dir.resolve("rows-" + UUID.randomUUID() + ".mv.db");
         try (CaptureStore store = CaptureStore.open(file)) {

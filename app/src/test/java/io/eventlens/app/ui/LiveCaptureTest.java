@@ -110,6 +110,51 @@ class LiveCaptureTest {
     }
 
     @Test
+    void startingTheDemoOpensTheFirstDeadLetteredFlowOnceItIsCaptured() {
+        KAFKA.createTopic("demo-orders", 1);
+        KAFKA.createTopic("demo-orders.DLT", 1);
+        AppServices services = AppServices.real().withDemoStarter(() -> new AppServices.Demo() {
+            @Override
+            public String bootstrapServers() {
+                return KAFKA.bootstrapServers();
+            }
+
+            @Override
+            public List<String> topics() {
+                return List.of("demo-orders", "demo-orders.DLT");
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        MainViewModel vm = new MainViewModel(services, executor, new AppSettings(node), dir.resolve("captures"));
+
+        vm.capture().startDemo();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            executor.runCallbacks();
+            return vm.capture().capturingProperty().get();
+        });
+        try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(record("demo-orders", "c-fine-" + i, "f-" + i, "OrderPlaced"));
+            }
+            producer.send(record("demo-orders", "c-poison", "p-1", "OrderPlaced"));
+            producer.send(record("demo-orders.DLT", "c-poison", "p-1", "OrderPlaced"));
+            producer.flush();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            executor.runCallbacks();
+            vm.pulse();
+            return vm.timeline().verdictKindProperty().get() == VerdictKind.DEAD_LETTERED;
+        });
+        assertThat(vm.timeline().correlationIdProperty().get()).isEqualTo("c-poison");
+        assertThat(vm.flows().rows()).extracting(r -> r.correlationId()).containsExactly("c-poison");
+        vm.dispose();
+    }
+
+    @Test
     void listingTopicsOfAnUnreachableClusterNamesTheEndpoint() {
         MainViewModel vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
         var connect = vm.newConnectViewModel();

@@ -1,42 +1,75 @@
 package io.eventlens.app.ui;
 
+import io.eventlens.app.ui.capture.ConnectDialog;
+import io.eventlens.app.ui.flows.FlowCategory;
+import io.eventlens.app.ui.flows.FlowRow;
 import io.eventlens.app.ui.task.FxTaskExecutor;
-import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineEntry;
-import io.eventlens.core.layout.AnomalySeverity;
-import io.eventlens.core.store.CaptureStore;
+import io.eventlens.core.analysis.VerdictKind;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.control.TabPane;
+import javafx.scene.image.Image;
+import javafx.scene.image.PixelFormat;
 import javafx.stage.Stage;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 
+import static org.awaitility.Awaitility.await;
+
 /**
- * Developer tool (not a test): opens the real app window on the live demo, waits until the saga has
- * injected its faults, opens the timeline with the most anomaly kinds and writes a PNG of the window.
- * Usage: {@code ScreenshotTool OUT.png [seconds] [dark]} with a display (Xvfb) set.
+ * Developer tool (not a test): opens the real app window (1480×920) on the live demo, waits until the
+ * Flows panel lists a dead-lettered, a conflicting-duplicate, an out-of-order and a lagging flow, lets
+ * the demo open the first dead-lettered flow's timeline, selects its most severe event in the table
+ * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
+ * for a condition (Awaitility) or for rendered pulses (a latch).
+ *
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect]},
+ * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
+ * {@code OUT-connect.png} of the Connect dialog.
  */
 public final class ScreenshotTool {
+
+    /** The demo injects every fault within about 7 s; a slow machine gets much longer than that. */
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    /** The flow kinds the shot waits for, so the Flows panel shows the whole range of findings. */
+    private static final Set<FlowCategory> WANTED = EnumSet.of(FlowCategory.DEAD_LETTERED,
+            FlowCategory.CONFLICTING_DUPLICATE, FlowCategory.OUT_OF_ORDER, FlowCategory.LAG);
 
     private ScreenshotTool() {
     }
 
+    /**
+     * Takes the screenshot; see the class comment for the arguments.
+     *
+     * @param args {@code [OUT.png] [light|dark] [tabN|connect]}
+     * @throws Exception when the window cannot be built, a condition is not met in time, or the PNG
+     *                   cannot be written
+     */
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/screenshot.png");
-        long seconds = args.length > 1 ? Long.parseLong(args[1]) : 40;
-        boolean dark = args.length > 2 && args[2].equals("dark");
+        boolean dark = args.length > 1 && args[1].equals("dark");
+        String extra = args.length > 2 ? args[2] : "";
         Preferences node = Preferences.userRoot().node("io/eventlens/screenshot/" + UUID.randomUUID());
-        CompletableFuture<Object[]> ready = new CompletableFuture<>();
+        Path captures = Files.createTempDirectory("eventlens-shot-");
+
+        CompletableFuture<Window> started = new CompletableFuture<>();
         Platform.startup(() -> {
             FxTaskExecutor executor = new FxTaskExecutor();
-            MainViewModel vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node),
-                    Files.exists(Path.of("/tmp")) ? Path.of("/tmp/eventlens-shot-" + UUID.randomUUID()) : Path.of("."));
+            MainViewModel vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node), captures);
             vm.darkThemeProperty().set(dark);
             MainView view = new MainView(vm, executor);
             Stage stage = new Stage();
@@ -45,91 +78,150 @@ public final class ScreenshotTool {
             stage.titleProperty().bind(vm.titleProperty());
             stage.show();
             vm.capture().startDemo();
-            ready.complete(new Object[] {vm, scene, view});
+            started.complete(new Window(vm, view, scene, executor));
         });
-        Object[] r = ready.get();
-        MainViewModel vm = (MainViewModel) r[0];
-        Scene scene = (Scene) r[1];
-        Thread.sleep(seconds * 1000);
-        CompletableFuture<String> chosen = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            CaptureStore store = vm.storeProperty().get();
-            List<String> ids = store.correlationIds("", 2000);
-            String best = ids.stream().max(Comparator.comparingInt((String id) -> score(vm, store, id))).orElseThrow();
-            chosen.complete(best);
-        });
-        String id = chosen.get();
-        if (args.length > 3 && args[3].equals("connect")) {
-            CompletableFuture<Void> dialogShot = new CompletableFuture<>();
-            Platform.runLater(() -> {
-                var dialog = new io.eventlens.app.ui.capture.ConnectDialog(vm.newConnectViewModel(), scene.getWindow());
-                dialog.show();
-                javafx.animation.PauseTransition p = new javafx.animation.PauseTransition(javafx.util.Duration.seconds(2));
-                p.setOnFinished(e -> {
-                    try {
-                        write(dialog.getDialogPane().getScene().snapshot(null), Path.of(out.toString().replace(".png", "-connect.png")));
-                        dialog.close();
-                        dialogShot.complete(null);
-                    } catch (Exception ex) {
-                        dialogShot.completeExceptionally(ex);
-                    }
-                });
-                p.play();
+        Window w = started.get(30, TimeUnit.SECONDS);
+        MainViewModel vm = w.vm();
+        int exit = 0;
+        try {
+            await("the Flows panel lists a flow of each kind " + WANTED).atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> onFx(() -> vm.flows().rows().stream().map(FlowRow::category).toList())
+                            .containsAll(WANTED));
+            await("the demo opens the first dead-lettered flow's timeline").atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> onFx(() -> !vm.timeline().loadingProperty().get()
+                            && vm.timeline().verdictKindProperty().get() == VerdictKind.DEAD_LETTERED
+                            && vm.timeline().selectedProperty().get() != null));
+            String shown = onFx(() -> {
+                selectInTable(w);
+                return vm.timeline().correlationIdProperty().get();
             });
-            dialogShot.get();
-        }
-        MainView view = (MainView) r[2];
-        Platform.runLater(() -> vm.openTimeline(id));
-        Thread.sleep(3000);
-        Platform.runLater(() -> {
-            var selected = vm.timeline().selectedProperty().get();
-            if (selected != null) {
-                view.tableView().table().scrollTo((int) Math.max(0, selected.event().seq() - 5));
-                view.tableView().table().getSelectionModel().select((int) selected.event().seq() - 1);
-                vm.timeline().selectSeq(selected.event().seq());
+            if (extra.startsWith("tab")) {
+                int tab = Integer.parseInt(extra.substring(3));
+                onFx(() -> {
+                    ((TabPane) w.scene().lookup("#detailsTabs")).getSelectionModel().select(tab);
+                    return null;
+                });
             }
-        });
-        if (args.length > 3 && args[3].startsWith("tab")) {
-            int tab = Integer.parseInt(args[3].substring(3));
-            Platform.runLater(() -> ((javafx.scene.control.TabPane) scene.lookup("#detailsTabs"))
-                    .getSelectionModel().select(tab));
+            awaitRenderedPulses(w.scene(), 4);
+            Image image = onFx(() -> w.scene().snapshot(null));
+            write(image, out);
+            System.out.println("wrote " + out + " showing " + shown);
+            if (extra.equals("connect")) {
+                Path connectOut = Path.of(out.toString().replace(".png", "-connect.png"));
+                ConnectDialog dialog = onFx(() -> {
+                    ConnectDialog d = new ConnectDialog(vm.newConnectViewModel(), w.scene().getWindow());
+                    d.show();
+                    return d;
+                });
+                Scene dialogScene = onFx(() -> dialog.getDialogPane().getScene());
+                awaitRenderedPulses(dialogScene, 4);
+                write(onFx(() -> dialogScene.snapshot(null)), connectOut);
+                onFx(() -> {
+                    dialog.close();
+                    return null;
+                });
+                System.out.println("wrote " + connectOut);
+            }
+        } catch (Exception | AssertionError e) {
+            System.err.println("screenshot failed: " + e);
+            exit = 1;
+        } finally {
+            onFx(() -> {
+                w.view().dispose();
+                vm.dispose();
+                return null;
+            });
+            w.executor().close();
+            node.removeNode();
+            deleteTree(captures);
+            Platform.exit();
         }
-        Thread.sleep(1500);
-        CompletableFuture<Void> shot = new CompletableFuture<>();
+        System.exit(exit);
+    }
+
+    private record Window(MainViewModel vm, MainView view, Scene scene, FxTaskExecutor executor) {
+    }
+
+    /** Selects the timeline's selected event in the event table too and scrolls it into view (FX thread). */
+    private static void selectInTable(Window w) {
+        TimelineEntry selected = w.vm().timeline().selectedProperty().get();
+        var table = w.view().tableView().table();
+        long seq = selected.event().seq();
+        for (int i = 0; i < table.getItems().size(); i++) {
+            if (table.getItems().get(i).seq() == seq) {
+                table.scrollTo(Math.max(0, i - 4));
+                table.getSelectionModel().select(i);
+                break;
+            }
+        }
+        w.vm().timeline().selectSeq(seq);
+    }
+
+    /** Runs {@code work} on the FX thread and waits for its result. */
+    private static <T> T onFx(Callable<T> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {
-                write(scene.snapshot(null), out);
-                shot.complete(null);
-            } catch (Exception e) {
-                shot.completeExceptionally(e);
+                result.complete(work.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
             }
         });
-        shot.get();
-        System.out.println("wrote " + out + " showing " + id);
-        Platform.runLater(() -> {
-            vm.dispose();
-            Platform.exit();
-        });
-        Thread.sleep(2000);
-        System.exit(0);
+        return result.get(30, TimeUnit.SECONDS);
     }
 
-    private static void write(javafx.scene.image.Image image, Path out) throws Exception {
-        Files.createDirectories(out.toAbsolutePath().getParent());
+    /**
+     * Waits until the scene has laid out and rendered {@code pulses} more pulses (CSS, layout, the
+     * timeline canvas repaint and table cells all settle within a couple of pulses).
+     */
+    private static void awaitRenderedPulses(Scene scene, int pulses) throws Exception {
+        CountDownLatch latch = new CountDownLatch(pulses);
+        Runnable listener = () -> {
+            latch.countDown();
+            if (latch.getCount() > 0) {
+                Platform.requestNextPulse();
+            }
+        };
+        onFx(() -> {
+            scene.addPostLayoutPulseListener(listener);
+            Platform.requestNextPulse();
+            return null;
+        });
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the scene rendered only " + (pulses - latch.getCount())
+                        + " of " + pulses + " pulses in 30 s");
+            }
+        } finally {
+            onFx(() -> {
+                scene.removePostLayoutPulseListener(listener);
+                return null;
+            });
+        }
+    }
+
+    /** Deletes the shot's own temporary captures folder (the capture store is closed by then). */
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void write(Image image, Path out) throws Exception {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
         int w = (int) image.getWidth();
         int h = (int) image.getHeight();
-        java.awt.image.BufferedImage bi = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
         int[] argb = new int[w * h];
-        image.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
+        image.getPixelReader().getPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
         bi.setRGB(0, 0, w, h, argb, 0, w);
-        javax.imageio.ImageIO.write(bi, "png", out.toFile());
-    }
-
-    private static int score(MainViewModel vm, CaptureStore store, String id) {
-        Timeline t = AppServices.real().analyzer().analyze(id, store.findByCorrelationId(id));
-        List<io.eventlens.core.analysis.AnomalyKind> kinds = t.entries().stream()
-                .flatMap((TimelineEntry e) -> e.anomalies().stream()).map(a -> a.kind()).distinct().toList();
-        int severe = kinds.stream().mapToInt(k -> 10 - AnomalySeverity.ORDER.indexOf(k)).max().orElse(0);
-        return kinds.size() * 100 + severe * 5 + t.entries().size() * 15;
+        ImageIO.write(bi, "png", out.toFile());
     }
 }

@@ -107,6 +107,40 @@ class ViewModelTest {
     }
 
     @Test
+    void theFlowsPanelListsTheTroubledFlowFromTheOpenAnalysisAndOpensItsTimeline() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        assertThat(vm.flows().rows()).as("before the first pulse").isEmpty();
+
+        vm.pulse();
+
+        assertThat(vm.flows().rows()).extracting(r -> r.correlationId()).containsExactly(UiTestData.TROUBLED);
+        var row = vm.flows().rows().get(0);
+        assertThat(row.verdict()).isEqualTo(VerdictKind.DEAD_LETTERED);
+        assertThat(row.eventCount()).isEqualTo(5);
+        assertThat(row.message()).startsWith("dead-lettered on orders.DLT");
+        assertThat(vm.flows().countsProperty().get())
+                .containsEntry(io.eventlens.app.ui.flows.FlowCategory.DEAD_LETTERED, 1)
+                .containsEntry(io.eventlens.app.ui.flows.FlowCategory.HEALTHY, 20);
+
+        vm.flows().open(row);
+
+        assertThat(vm.timeline().verdictKindProperty().get()).isEqualTo(VerdictKind.DEAD_LETTERED);
+        assertThat(vm.table().searchTextProperty().get()).isEqualTo(UiTestData.TROUBLED);
+    }
+
+    @Test
+    void openingAnotherCaptureClearsTheFlowsPanel() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        vm.pulse();
+        assertThat(vm.flows().rows()).hasSize(1);
+
+        vm.openCapture(storeWith(List.of(UiTestData.event("orders", 0, 0, 0, "c-x", "e-x", "OrderPlaced", ""))));
+
+        assertThat(vm.flows().rows()).isEmpty();
+        assertThat(vm.flows().trackedCount()).isZero();
+    }
+
+    @Test
     void openingTheFileThatIsAlreadyOpenKeepsItOpen() {
         Path file = storeWith(UiTestData.captureWithTroubledFlow());
         vm.openCapture(file);

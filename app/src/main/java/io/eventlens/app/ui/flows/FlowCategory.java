@@ -1,0 +1,65 @@
+package io.eventlens.app.ui.flows;
+
+import io.eventlens.core.analysis.Timeline;
+import io.eventlens.core.analysis.VerdictKind;
+
+/**
+ * How a flow (one correlation ID's timeline) is ranked in the Flows panel, most severe first: the
+ * verdict order of DESIGN.md, then a healthy flow with notes (benign duplicates or retries), then a
+ * plain healthy flow.
+ */
+public enum FlowCategory {
+    /** An event of the flow was dead-lettered. */
+    DEAD_LETTERED(VerdictKind.DEAD_LETTERED, "Dead-lettered"),
+    /** A flow-spec step is missing. */
+    STOPPED(VerdictKind.STOPPED, "Stopped"),
+    /** An event ID was seen again with a different payload. */
+    CONFLICTING_DUPLICATE(VerdictKind.CONFLICTING_DUPLICATE, "Conflicting"),
+    /** A sequence went backwards. */
+    OUT_OF_ORDER(VerdictKind.OUT_OF_ORDER, "Out of order"),
+    /** A hop exceeded its latency SLO. */
+    LAG(VerdictKind.LAG, "Lag"),
+    /** No events (only when a timeline of an unknown ID was analyzed). */
+    NO_EVENTS(VerdictKind.NO_EVENTS, "No events"),
+    /** Healthy, with benign duplicates or retries. */
+    HEALTHY_WITH_NOTES(VerdictKind.HEALTHY, "Notes"),
+    /** Healthy, no anomalies at all. */
+    HEALTHY(VerdictKind.HEALTHY, "Healthy");
+
+    private final VerdictKind verdict;
+    private final String label;
+
+    FlowCategory(VerdictKind verdict, String label) {
+        this.verdict = verdict;
+        this.label = label;
+    }
+
+    /** The verdict kind of flows in this category. */
+    public VerdictKind verdict() {
+        return verdict;
+    }
+
+    /** A short human label for the header counts ("Dead-lettered", "Lag", "Notes"). */
+    public String label() {
+        return label;
+    }
+
+    /** True for a plain healthy flow (hidden unless "show healthy flows too" is on). */
+    public boolean plainHealthy() {
+        return this == HEALTHY;
+    }
+
+    /** The category of an analyzed timeline. */
+    public static FlowCategory of(Timeline timeline) {
+        return switch (timeline.verdict().kind()) {
+            case DEAD_LETTERED -> DEAD_LETTERED;
+            case STOPPED -> STOPPED;
+            case CONFLICTING_DUPLICATE -> CONFLICTING_DUPLICATE;
+            case OUT_OF_ORDER -> OUT_OF_ORDER;
+            case LAG -> LAG;
+            case NO_EVENTS -> NO_EVENTS;
+            case HEALTHY -> timeline.entries().stream().anyMatch(e -> !e.anomalies().isEmpty())
+                    ? HEALTHY_WITH_NOTES : HEALTHY;
+        };
+    }
+}
