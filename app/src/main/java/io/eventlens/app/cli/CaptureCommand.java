@@ -65,6 +65,12 @@ public final class CaptureCommand implements Callable<Integer> {
             description = "How long to wait for the cluster before giving up with exit 3. Default: 6s.")
     Duration connectTimeout = Duration.ofSeconds(6);
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "A Kafka client properties file (security.protocol, sasl.*, ssl.*, ...), like"
+                    + " kafka-console-consumer's --consumer.config. group.id and offset commits are ignored:"
+                    + " EventLens never joins a consumer group.")
+    Path kafkaConfig;
+
     @Option(names = "--quiet", description = "No progress lines on stderr.")
     boolean quiet;
 
@@ -155,6 +161,7 @@ public final class CaptureCommand implements Callable<Integer> {
                 .maxEvents(limits.maxEvents())
                 .duration(limits.duration())
                 .connectTimeout(connectTimeout);
+        clientProperties().forEach(b::clientProperty);
         if (topicPattern != null) {
             try {
                 b.topicPattern(Pattern.compile(topicPattern));
@@ -169,6 +176,40 @@ public final class CaptureCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), optionName(e.getMessage()));
         }
     }
+
+    /**
+     * The properties of {@code --kafka-config}, in file order; empty without the option. Keys that
+     * would make EventLens join a group or commit offsets are dropped with a note on stderr.
+     *
+     * @throws InputException naming the file when it cannot be read or parsed
+     */
+    private java.util.Map<String, String> clientProperties() {
+        if (kafkaConfig == null) {
+            return java.util.Map.of();
+        }
+        java.util.Properties props = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(kafkaConfig, java.nio.charset.StandardCharsets.UTF_8)) {
+            props.load(r);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new InputException("--kafka-config " + kafkaConfig + ": cannot read Kafka client properties: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String key : props.stringPropertyNames()) {
+            if (IGNORED_CLIENT_PROPERTIES.contains(key)) {
+                spec.commandLine().getErr().println("eventlens capture: ignoring " + key + " from " + kafkaConfig
+                        + " (EventLens reads by partition assignment and commits no offsets)");
+            } else {
+                out.put(key, props.getProperty(key));
+            }
+        }
+        return out;
+    }
+
+    /** Client properties a capture never takes from a user's file: it must not join groups or commit. */
+    private static final java.util.Set<String> IGNORED_CLIENT_PROPERTIES = java.util.Set.of(
+            "group.id", "group.instance.id", "enable.auto.commit", "bootstrap.servers",
+            "key.deserializer", "value.deserializer");
 
     /** Maps the config's field names in a validation message to the CLI's option names. */
     private static String optionName(String message) {

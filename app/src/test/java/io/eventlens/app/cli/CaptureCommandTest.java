@@ -180,4 +180,34 @@ class CaptureCommandTest {
             }
         }
     }
+
+    @Test
+    void kafkaConfigFilePropertiesReachTheClientButNeverAConsumerGroup() throws Exception {
+        Path props = dir.resolve("client.properties");
+        Files.writeString(props, "# a user's consumer.config\nclient.dns.lookup=use_all_dns_ips\ngroup.id=payments-service\n");
+        Path out = dir.resolve("with-config");
+        produceTo("cap-config", 5);
+
+        CliRun run = CliRun.of("capture", "--kafka", broker.bootstrapServers(), "--topic", "cap-config",
+                "--from", "earliest", "--max-events", "5", "--kafka-config", props.toString(),
+                "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).as("the dropped group.id is reported").contains("ignoring group.id from " + props);
+        try (CaptureStore store = CaptureStore.open(out)) {
+            assertThat(store.eventCount()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void anUnreadableKafkaConfigFileIsAnInputErrorNamingIt() {
+        Path missing = dir.resolve("nope.properties");
+
+        CliRun run = CliRun.of("capture", "--kafka", broker.bootstrapServers(), "--topic", "cap-orders",
+                "--kafka-config", missing.toString(), "--out", dir.resolve("x").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.err()).contains("--kafka-config " + missing);
+    }
+
 }
