@@ -15,17 +15,7 @@ final class TestRecords implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     TestRecords(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        // bounded waits (a stuck send fails the test with a cause instead of hanging to its timeout);
-        // no idempotence: tests need no producer IDs
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        Properties p = io.eventlens.core.testkit.InProcessKafka.producerProperties(bootstrapServers);
         producer = new KafkaProducer<>(p);
     }
 

@@ -202,18 +202,13 @@ public final class CaptureBenchmark {
         KafkaCapture capture = new KafkaCapture(config.build(), store, EventExtractor.withDefaults());
         Map<String, Long> cpuBefore = threadCpu();
         Map<String, Long> cpuAfter = new java.util.concurrent.ConcurrentHashMap<>();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                cpuAfter.putAll(threadCpu());
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+        // samples per-thread CPU every 50 ms: a capture's threads are gone (and their CPU with them) once it ends
+        java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-cpu-sampler");
+            t.setDaemon(true);
+            return t;
         });
-        sampler.setDaemon(true);
-        sampler.start();
+        sampler.scheduleAtFixedRate(() -> cpuAfter.putAll(threadCpu()), 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
         var compilation = java.lang.management.ManagementFactory.getCompilationMXBean();
         long processCpu = processCpuNanos();
         long gcMs = gcMillis();
@@ -224,8 +219,8 @@ public final class CaptureBenchmark {
         double cpuS = (processCpuNanos() - processCpu) / 1e9;
         gcMs = gcMillis() - gcMs;
         jitMs = compilation.getTotalCompilationTime() - jitMs;
-        sampler.interrupt();
-        sampler.join();
+        sampler.shutdown();
+        sampler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         cpuAfter.putAll(threadCpu());
         Map<String, Long> used = new java.util.HashMap<>();
         cpuAfter.forEach((k, v) -> used.put(k, v - cpuBefore.getOrDefault(k, 0L)));

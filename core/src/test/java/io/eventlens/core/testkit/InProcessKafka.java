@@ -99,20 +99,27 @@ public final class InProcessKafka implements BeforeAllCallback, AfterAllCallback
 
     /** A byte-array producer with acks=all and these extra properties; close it. */
     public KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
+        Properties p = producerProperties(bootstrapServers());
+        p.putAll(extra);
+        return new KafkaProducer<>(p);
+    }
+
+    /**
+     * Test producer properties for any broker: byte-array serializers, acks=all, and bounded waits
+     * (a send that cannot complete fails within 30 s with a cause instead of blocking {@code close()}
+     * until the test's timeout). Idempotence is off: tests need no producer IDs.
+     */
+    public static Properties producerProperties(String bootstrapServers) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Bounded waits: a send that cannot complete fails the test within 30 s with a cause
-        // instead of blocking close() until the test's timeout. Idempotence is off: tests need no
-        // producer IDs, and one producer-ID hand-out fewer per producer keeps a fresh broker simple.
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.putAll(extra);
-        return new KafkaProducer<>(p);
+        return p;
     }
 
     @Override
