@@ -108,6 +108,9 @@ public final class MainViewModel {
         timeline.selectedProperty().addListener((obs, old, entry) -> {
             if (entry != null) {
                 details.show(entry.event(), entry.anomalies());
+                table.revealSeq(entry.event().seq());
+            } else {
+                table.revealNone();
             }
         });
     }

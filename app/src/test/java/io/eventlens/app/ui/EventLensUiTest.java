@@ -1,13 +1,17 @@
 package io.eventlens.app.ui;
 
+import io.eventlens.app.ui.events.EventRow;
 import io.eventlens.app.ui.task.FxTaskExecutor;
 import io.eventlens.app.ui.timeline.TimelineCanvas;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.VerdictKind;
 import io.eventlens.core.layout.TimelineLayout;
 import io.eventlens.core.store.CaptureStore;
+import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +137,30 @@ class EventLensUiTest {
         assertThat(robot.lookup("#verdictText").queryAs(Label.class).getText()).startsWith("dead-lettered on orders.DLT");
         assertThat(view.flowsView().list().getSelectionModel().getSelectedItem().correlationId()).isEqualTo(UiTestData.TROUBLED);
 
+        long selectedSeq = vm.timeline().selectedProperty().get().event().seq();
+        TableView<EventRow> table = view.tableView().table();
+        assertThat(table.getSelectionModel().getSelectedItem()).as("the table selects the timeline's event").isNotNull();
+        assertThat(table.getSelectionModel().getSelectedItem().seq()).isEqualTo(selectedSeq);
+        await("the table scrolls the selected row into view").atMost(Duration.ofSeconds(10))
+                .until(() -> visibleRowOf(robot, table, selectedSeq));
+        String detailsTitle = vm.details().titleProperty().get();
+        assertThat(detailsTitle).endsWith("seq " + selectedSeq);
+
+        robot.interact(() -> vm.timeline().selectRelative(-4));
+        long firstSeq = vm.timeline().entries().get(0).event().seq();
+        assertThat(table.getSelectionModel().getSelectedItem().seq()).as("arrow keys in the timeline move the table too")
+                .isEqualTo(firstSeq);
+        await().atMost(Duration.ofSeconds(10)).until(() -> visibleRowOf(robot, table, firstSeq));
+
+        robot.interact(() -> {
+            table.getSelectionModel().clearAndSelect(0);
+            table.scrollTo(0);
+        });
+        assertThat(vm.timeline().selectedProperty().get().event().seq()).as("no ping-pong: the table selection stays the user's")
+                .isEqualTo(firstSeq);
+        assertThat(table.getSelectionModel().getSelectedIndex()).isZero();
+        assertThat(vm.timeline().correlationIdProperty().get()).isEqualTo(UiTestData.TROUBLED);
+
         robot.clickOn("#showHealthyFlows");
         await().atMost(Duration.ofSeconds(10)).until(() -> vm.flows().rows().size() == 21);
         robot.interact(() -> { });
@@ -150,6 +178,15 @@ class EventLensUiTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> next.equals(vm.timeline().correlationIdProperty().get())
                         && vm.timeline().verdictKindProperty().get() == VerdictKind.HEALTHY);
+    }
+
+    /** True when the table shows the row of {@code seq} inside its viewport. */
+    private static boolean visibleRowOf(FxRobot robot, TableView<EventRow> table, long seq) {
+        Bounds viewport = table.localToScene(table.getLayoutBounds());
+        return robot.lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
+                .filter(r -> r.isVisible() && r.getItem() instanceof EventRow row && row.seq() == seq)
+                .map(r -> r.localToScene(r.getLayoutBounds()))
+                .anyMatch(b -> b.getMinY() >= viewport.getMinY() && b.getMaxY() <= viewport.getMaxY());
     }
 
     @Test

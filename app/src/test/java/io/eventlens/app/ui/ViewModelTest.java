@@ -205,6 +205,71 @@ class ViewModelTest {
     }
 
     @Test
+    void openingATimelineExposesTheSelectedEventsRowForTheTableWithoutLoadingAPage() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        assertThat(vm.table().rowToSelectProperty().get()).as("no timeline yet").isEqualTo(-1);
+        long loadsBefore = vm.table().pagedRows().pageLoads();
+
+        vm.openTimeline(UiTestData.TROUBLED);
+
+        long selectedSeq = vm.timeline().selectedProperty().get().event().seq();
+        assertThat(vm.timeline().selectedProperty().get().event().channel().name()).isEqualTo("orders.DLT");
+        assertThat(vm.table().rowToSelectProperty().get()).isEqualTo((int) (selectedSeq - 1));
+        assertThat(vm.table().rows().get(vm.table().rowToSelectProperty().get()).seq()).isEqualTo(selectedSeq);
+        assertThat(vm.table().pagedRows().pageLoads()).as("only the table reads the row's page")
+                .isEqualTo(loadsBefore + 1);
+
+        vm.timeline().selectRelative(-1);
+        assertThat(vm.table().rowToSelectProperty().get())
+                .isEqualTo((int) (vm.timeline().selectedProperty().get().event().seq() - 1));
+
+        var timelineSelection = vm.timeline().selectedProperty().get();
+        int rowToSelect = vm.table().rowToSelectProperty().get();
+        vm.table().select(vm.table().rows().get(0));
+        assertThat(vm.timeline().selectedProperty().get()).as("a table selection opens nothing").isSameAs(timelineSelection);
+        assertThat(vm.table().rowToSelectProperty().get()).isEqualTo(rowToSelect);
+        assertThat(vm.details().titleProperty().get()).endsWith("seq 1");
+        assertThat(vm.timeline().correlationIdProperty().get()).isEqualTo(UiTestData.TROUBLED);
+    }
+
+    @Test
+    void followingNewEventsWithdrawsTheRowToSelectAndAnotherCaptureClearsIt() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        vm.table().followNewEventsProperty().set(true);
+
+        vm.openTimeline(UiTestData.TROUBLED);
+
+        assertThat(vm.timeline().selectedProperty().get()).isNotNull();
+        assertThat(vm.table().rowToSelectProperty().get()).isEqualTo(-1);
+
+        vm.table().followNewEventsProperty().set(false);
+        vm.timeline().selectRelative(-1);
+        assertThat(vm.table().rowToSelectProperty().get()).isGreaterThanOrEqualTo(0);
+
+        vm.openCapture(storeWith(List.of(UiTestData.event("orders", 0, 0, 0, "c-x", "e-x", "OrderPlaced", ""))));
+        assertThat(vm.table().rowToSelectProperty().get()).isEqualTo(-1);
+    }
+
+    @Test
+    void aSelectedEventTheTableHasNotCountedYetIsSelectedOnceARefreshCountsIt() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        List<CapturedEvent> more = new ArrayList<>();
+        more.add(UiTestData.event("orders", 2, 0, 9000, "c-late", "l-0", "OrderPlaced", ""));
+        more.add(UiTestData.event("orders.DLT", 0, 1, 9100, "c-late", "l-0", "OrderPlaced", ""));
+        vm.storeProperty().get().append(more, Map.of());
+
+        vm.openTimeline("c-late");
+
+        long seq = vm.timeline().selectedProperty().get().event().seq();
+        assertThat(seq).isGreaterThan(vm.table().rows().size());
+        assertThat(vm.table().rowToSelectProperty().get()).isEqualTo(-1);
+
+        vm.table().refresh();
+
+        assertThat(vm.table().rowToSelectProperty().get()).isEqualTo((int) (seq - 1));
+    }
+
+    @Test
     void doubleClickingARowOpensItsCorrelationIdsTimeline() {
         vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
         EventRow row = vm.table().rows().get(41);

@@ -33,7 +33,8 @@ import java.util.Locale;
  * The live event table with the correlation ID search above it. The table is virtualized over the
  * paged row list (fixed cell size, cheap cell value factories); the search field completes correlation
  * IDs from the store (queried off the FX thread by the completion popup) and opens the timeline on
- * Enter; double-clicking a row opens its correlation ID's timeline.
+ * Enter; double-clicking a row opens its correlation ID's timeline. When the timeline selects another
+ * event, the table selects its row and scrolls to it (unless "Follow new events" is on).
  */
 public final class EventTableView extends VBox {
 
@@ -45,6 +46,9 @@ public final class EventTableView extends VBox {
     private final AutoCompletionBinding<String> completion;
     private final Throttler refreshThrottle = new Throttler(300, table::refresh);
     private final Subscription subscriptions;
+    private final CheckBox follow;
+    /** True while the table selects the timeline's event: that selection is not the user's, so it is not echoed back. */
+    private boolean revealing;
 
     /** A table view of {@code vm}. */
     public EventTableView(EventTableViewModel vm) {
@@ -72,9 +76,10 @@ public final class EventTableView extends VBox {
         open.setOnAction(e -> vm.openSearchedTimeline());
         open.disableProperty().bind(search.textProperty().isEmpty());
 
-        CheckBox follow = new CheckBox("Follow new events");
+        follow = new CheckBox("Follow new events");
         follow.setId("followToggle");
         follow.setTooltip(new Tooltip("Keep the newest captured event in view"));
+        follow.selectedProperty().bindBidirectional(vm.followNewEventsProperty());
         vm.rows().addListener((javafx.collections.ListChangeListener<EventRow>) c -> {
             if (follow.isSelected() && !vm.rows().isEmpty()) {
                 table.scrollTo(vm.rows().size() - 1);
@@ -118,8 +123,13 @@ public final class EventTableView extends VBox {
         VBox.setVgrow(table, Priority.ALWAYS);
 
         getChildren().addAll(bar, table);
-        subscriptions = table.getSelectionModel().selectedItemProperty().subscribe(vm::select)
-                .and(vm.anomaliesVersionProperty().subscribe(v -> refreshThrottle.schedule()));
+        subscriptions = table.getSelectionModel().selectedItemProperty().subscribe(row -> {
+                    if (!revealing) {
+                        vm.select(row);
+                    }
+                })
+                .and(vm.anomaliesVersionProperty().subscribe(v -> refreshThrottle.schedule()))
+                .and(vm.rowToSelectProperty().subscribe(row -> reveal(row.intValue())));
     }
 
     private interface Getter<T> {
@@ -163,6 +173,25 @@ public final class EventTableView extends VBox {
         return c;
     }
 
+    /**
+     * Selects {@code row} (the timeline's selected event) and scrolls it into view a few rows below the
+     * top, keeping those rows on the row's own page so the jump reads one page. The selection is not
+     * passed on to the view model: the details already show that event.
+     */
+    private void reveal(int row) {
+        if (row < 0 || row >= table.getItems().size() || follow.isSelected()) {
+            return;
+        }
+        revealing = true;
+        try {
+            table.getSelectionModel().clearAndSelect(row);
+        } finally {
+            revealing = false;
+        }
+        int pageStart = row - row % PagedEventList.PAGE_SIZE;
+        table.scrollTo(Math.max(pageStart, row - 3));
+    }
+
     /** Focuses the correlation ID search and selects its text (Ctrl+F). */
     public void focusSearch() {
         search.requestFocus();
@@ -182,6 +211,7 @@ public final class EventTableView extends VBox {
     /** Stops listening to the view model. */
     public void dispose() {
         subscriptions.unsubscribe();
+        follow.selectedProperty().unbindBidirectional(vm.followNewEventsProperty());
         refreshThrottle.cancel();
         completion.dispose();
         search.textProperty().unbindBidirectional(vm.searchTextProperty());

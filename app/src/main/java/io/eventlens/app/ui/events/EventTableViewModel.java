@@ -3,10 +3,12 @@ package io.eventlens.app.ui.events;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.layout.AnomalySeverity;
 import io.eventlens.core.store.CaptureStore;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.ObservableList;
@@ -20,8 +22,9 @@ import java.util.function.Supplier;
 /**
  * View model of the live event table and the correlation ID search: a paged row list over the open
  * capture store, the anomaly marker of rows whose timeline has been analyzed, search completion
- * ({@code correlationIds(prefix, 20)}, called off the FX thread by the completion popup) and the
- * "open timeline" command.
+ * ({@code correlationIds(prefix, 20)}, called off the FX thread by the completion popup), the
+ * "open timeline" command, and the row to select when the timeline's selected event changes (unless
+ * "Follow new events" is on).
  */
 public final class EventTableViewModel {
 
@@ -36,6 +39,10 @@ public final class EventTableViewModel {
     private final ReadOnlyIntegerWrapper anomaliesVersion = new ReadOnlyIntegerWrapper(this, "anomaliesVersion");
     private final StringProperty searchText = new SimpleStringProperty(this, "searchText", "");
     private final Map<Long, AnomalyKind> knownAnomalies = new HashMap<>();
+    private final BooleanProperty followNewEvents = new SimpleBooleanProperty(this, "followNewEvents");
+    private final ReadOnlyIntegerWrapper rowToSelect = new ReadOnlyIntegerWrapper(this, "rowToSelect", -1);
+    /** A row asked for by {@link #revealSeq} that the table has not counted yet; -1 when none. */
+    private int pendingRow = -1;
 
     /**
      * A table view model.
@@ -52,6 +59,11 @@ public final class EventTableViewModel {
         this.rows = new PagedEventList((from, limit) -> {
             CaptureStore s = store.get();
             return s == null ? List.of() : s.page(from, limit).stream().map(EventRow::of).toList();
+        });
+        followNewEvents.addListener((obs, was, following) -> {
+            if (following) {
+                revealNone();
+            }
         });
     }
 
@@ -98,16 +110,25 @@ public final class EventTableViewModel {
         }
     }
 
-    /** Re-reads the event count and appends new rows (one change); call once per pulse while capturing. */
+    /**
+     * Re-reads the event count and appends new rows (one change); call once per pulse while capturing.
+     * A row asked for by {@link #revealSeq} before the table counted it becomes the row to select.
+     */
     public void refresh() {
         CaptureStore s = store.get();
         long count = s == null ? 0 : s.eventCount();
         eventCount.set(count);
         rows.setSize(count);
+        if (pendingRow >= 0 && pendingRow < rows.size()) {
+            int row = pendingRow;
+            pendingRow = -1;
+            rowToSelect.set(row);
+        }
     }
 
     /** Forgets every row and anomaly (another store was opened) and reloads. */
     public void reload() {
+        revealNone();
         knownAnomalies.clear();
         anomaliesVersion.set(anomaliesVersion.get() + 1);
         CaptureStore s = store.get();
@@ -144,7 +165,48 @@ public final class EventTableViewModel {
         }
     }
 
-    /** Shows a row's event in the details pane. */
+    /**
+     * Asks the table to select and show the row of the event with this store sequence (row
+     * {@code seq - 1}): the timeline's selected event changed. Nothing is loaded here; the table reads
+     * the row's page when it shows it. Ignored while "Follow new events" is on; a sequence the table
+     * has not counted yet is selected once a {@link #refresh} counts it.
+     */
+    public void revealSeq(long seq) {
+        if (followNewEvents.get() || seq < 1 || seq > Integer.MAX_VALUE) {
+            revealNone();
+            return;
+        }
+        int row = (int) (seq - 1);
+        if (row < rows.size()) {
+            pendingRow = -1;
+            rowToSelect.set(row);
+        } else {
+            rowToSelect.set(-1);
+            pendingRow = row;
+        }
+    }
+
+    /** Withdraws the row to select (the timeline has no selected event). */
+    public void revealNone() {
+        pendingRow = -1;
+        rowToSelect.set(-1);
+    }
+
+    /**
+     * The row index (store sequence - 1) the table should select and scroll to, or -1 for none. It
+     * changes only when the timeline selects another event, so a live re-analysis of the shown flow
+     * does not pull the table back after the user selected another row.
+     */
+    public ReadOnlyIntegerProperty rowToSelectProperty() {
+        return rowToSelect.getReadOnlyProperty();
+    }
+
+    /** True while the table keeps the newest event in view ("Follow new events"); then nothing is revealed. */
+    public BooleanProperty followNewEventsProperty() {
+        return followNewEvents;
+    }
+
+    /** Shows a row's event in the details pane (the user selected it in the table). */
     public void select(EventRow row) {
         if (row != null) {
             eventSelector.accept(row.seq());
