@@ -7,10 +7,8 @@ import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.VerdictKind;
 import io.eventlens.core.layout.TimelineLayout;
 import io.eventlens.core.store.CaptureStore;
-import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -181,12 +179,22 @@ class EventLensUiTest {
     }
 
     /** True when the table shows the row of {@code seq} inside its viewport. */
+    /**
+     * True when the row of {@code seq} lies between the table's first and last visible cells, read on
+     * the FX thread from its {@link javafx.scene.control.skin.VirtualFlow} (not from scene bounds of
+     * recycled cells, which race with layout).
+     */
     private static boolean visibleRowOf(FxRobot robot, TableView<EventRow> table, long seq) {
-        Bounds viewport = table.localToScene(table.getLayoutBounds());
-        return robot.lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
-                .filter(r -> r.isVisible() && r.getItem() instanceof EventRow row && row.seq() == seq)
-                .map(r -> r.localToScene(r.getLayoutBounds()))
-                .anyMatch(b -> b.getMinY() >= viewport.getMinY() && b.getMaxY() <= viewport.getMaxY());
+        int index = (int) seq - 1;
+        java.util.concurrent.atomic.AtomicBoolean visible = new java.util.concurrent.atomic.AtomicBoolean();
+        robot.interact(() -> {
+            if (table.lookup(".virtual-flow") instanceof javafx.scene.control.skin.VirtualFlow<?> flow) {
+                javafx.scene.control.IndexedCell<?> first = flow.getFirstVisibleCell();
+                javafx.scene.control.IndexedCell<?> last = flow.getLastVisibleCell();
+                visible.set(first != null && last != null && first.getIndex() <= index && index <= last.getIndex());
+            }
+        });
+        return visible.get();
     }
 
     @Test
