@@ -11,7 +11,7 @@ import java.util.prefs.Preferences;
 /**
  * What the desktop app remembers between runs, in {@link Preferences} (node {@code io/eventlens/app}
  * by default): theme, last bootstrap servers and topics, recent capture files (most recent first,
- * at most {@value #MAX_RECENT}), window size in px.
+ * at most {@value #MAX_RECENT}), the folder of the last timeline export, window size in px.
  */
 public final class AppSettings {
 
@@ -72,6 +72,21 @@ public final class AppSettings {
         files.remove(f);
         files.add(0, f);
         prefs.put("files.recent", String.join("\n", files.subList(0, Math.min(MAX_RECENT, files.size()))));
+    }
+
+    /** The folder the last timeline export went to, or {@code null}. */
+    public Path exportDir() {
+        String dir = prefs.get("export.dir", "");
+        return dir.isBlank() ? null : Path.of(dir);
+    }
+
+    /** Remembers the folder of the last timeline export ({@code null} forgets it). */
+    public void setExportDir(Path dir) {
+        if (dir == null) {
+            prefs.remove("export.dir");
+        } else {
+            prefs.put("export.dir", dir.toAbsolutePath().toString());
+        }
     }
 
     /** Remembered window width in px (default 1400). */

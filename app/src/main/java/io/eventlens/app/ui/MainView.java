@@ -202,6 +202,7 @@ public final class MainView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), this::toggleCapture);
         acc.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 () -> vm.darkThemeProperty().set(!vm.darkThemeProperty().get()));
+        acc.put(TimelineView.COPY_TEXT, timelineView::copyText);
     }
 
     private Window window() {

@@ -86,7 +86,8 @@ public final class MainViewModel {
         this.capturesDir = Objects.requireNonNull(capturesDir, "capturesDir");
         Consumer<Throwable> errors = this::reportError;
         this.table = new EventTableViewModel(store::get, this::openTimeline, this::showEvent);
-        this.timeline = new TimelineViewModel(store::get, services, executor, table::recordAnomalies, errors);
+        this.timeline = new TimelineViewModel(store::get, services, executor, table::recordAnomalies, errors,
+                status::set);
         this.details = new DetailsViewModel(store::get, executor, this::anomaliesOf, errors);
         this.capture = new CaptureViewModel(services, executor, this::withCaptureStore, errors, status::set);
         this.flows = new FlowsViewModel(this::openTimeline, timeline.correlationIdProperty());
@@ -99,6 +100,11 @@ public final class MainViewModel {
             if (running) {
                 flows.openFirstDeadLetterWhenSeen();
             }
+        });
+        timeline.exportDirProperty().set(settings.exportDir());
+        timeline.exportDirProperty().addListener((obs, was, folder) -> {
+            settings.setExportDir(folder);
+            settings.flush();
         });
         darkTheme.set(settings.darkTheme());
         darkTheme.addListener((obs, was, dark) -> {

@@ -10,6 +10,7 @@ import io.eventlens.core.store.CaptureStore;
 import javafx.geometry.Point2D;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
+import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,6 +108,16 @@ class EventLensUiTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> vm.details().titleProperty().get().endsWith("seq " + dlt.seq()));
         assertThat(vm.details().anomalies()).extracting(a -> a.kind()).containsExactly(AnomalyKind.DEAD_LETTERED);
+
+        assertThat(robot.lookup("#timelineCopyMenu").query().isDisabled()).isFalse();
+        robot.interact(() -> Clipboard.getSystemClipboard().clear());
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.C).release(KeyCode.C, KeyCode.SHIFT, KeyCode.CONTROL);
+        AtomicReference<String> copied = new AtomicReference<>();
+        robot.interact(() -> copied.set(Clipboard.getSystemClipboard().getString()));
+        assertThat(copied.get()).as("Ctrl+Shift+C copies the timeline as text")
+                .startsWith("VERDICT DEAD_LETTERED: dead-lettered on orders.DLT").contains(UiTestData.TROUBLED);
+        assertThat(robot.lookup("#statusText").queryAs(Label.class).getText())
+                .isEqualTo("Copied timeline of " + UiTestData.TROUBLED + " as text.");
     }
 
     @Test

@@ -189,6 +189,94 @@ class ViewModelTest {
     }
 
     @Test
+    void copyAsTextAndJsonGiveTheCliFormsOfTheShownTimelineAndConfirmInTheStatusBar() throws Exception {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        vm.openTimeline(UiTestData.TROUBLED);
+        var shown = vm.timeline().timelineProperty().get();
+        assertThat(vm.timeline().canExportProperty().get()).isTrue();
+
+        String text = vm.timeline().copyText();
+
+        assertThat(text).isEqualTo(io.eventlens.core.analysis.TimelineText.render(shown))
+                .startsWith("VERDICT DEAD_LETTERED: ").contains(UiTestData.TROUBLED);
+        assertThat(vm.statusProperty().get()).isEqualTo("Copied timeline of " + UiTestData.TROUBLED + " as text.");
+
+        String json = vm.timeline().copyJson();
+
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(tree.get("correlationId").asText()).isEqualTo(UiTestData.TROUBLED);
+        assertThat(tree.get("verdict").get("kind").asText()).isEqualTo("DEAD_LETTERED");
+        assertThat(tree.get("events")).hasSize(5);
+        assertThat(json).isEqualTo(io.eventlens.core.analysis.TimelineJson.write(shown));
+        assertThat(vm.statusProperty().get()).isEqualTo("Copied timeline of " + UiTestData.TROUBLED + " as JSON.");
+    }
+
+    @Test
+    void exportWritesTheCliJsonToTheFileAndRemembersItsFolder() throws Exception {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        vm.openTimeline(UiTestData.TROUBLED);
+        assertThat(vm.timeline().exportFileName()).isEqualTo("timeline-" + UiTestData.TROUBLED + ".json");
+        Path exports = Files.createDirectories(dir.resolve("exports"));
+        Path file = exports.resolve(vm.timeline().exportFileName());
+
+        vm.timeline().exportJson(file);
+
+        assertThat(Files.readString(file))
+                .isEqualTo(io.eventlens.core.analysis.TimelineJson.write(vm.timeline().timelineProperty().get()) + "\n");
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        assertThat(tree.get("correlationId").asText()).isEqualTo(UiTestData.TROUBLED);
+        assertThat(tree.get("verdict").get("kind").asText()).isEqualTo("DEAD_LETTERED");
+        assertThat(vm.lastErrorProperty().get()).isNull();
+        assertThat(vm.statusProperty().get()).isEqualTo("Exported timeline of " + UiTestData.TROUBLED + " to " + file + ".");
+        assertThat(vm.timeline().exportDirProperty().get()).isEqualTo(exports);
+        assertThat(settings.exportDir()).as("remembered for the next run").isEqualTo(exports);
+        assertThat(new MainViewModel(services, new DirectTaskExecutor(), settings, dir.resolve("captures"))
+                .timeline().exportDirProperty().get()).isEqualTo(exports);
+    }
+
+    @Test
+    void exportToAFolderThatDoesNotExistReportsAnErrorNamingTheFile() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        vm.openTimeline(UiTestData.TROUBLED);
+        Path file = dir.resolve("no-such-folder").resolve("timeline.json");
+
+        vm.timeline().exportJson(file);
+
+        assertThat(file).doesNotExist();
+        assertThat(vm.lastErrorProperty().get()).isNotNull();
+        assertThat(vm.lastErrorProperty().get().message())
+                .isEqualTo(file + ": cannot write the timeline: the folder does not exist");
+        assertThat(vm.timeline().exportDirProperty().get()).isNull();
+    }
+
+    @Test
+    void copyAndExportAreDisabledWithoutATimelineAndAfterAnotherCaptureIsOpened() {
+        assertThat(vm.timeline().canExportProperty().get()).isFalse();
+        assertThatThrownBy(() -> vm.timeline().copyText()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("No timeline is shown");
+        assertThatThrownBy(() -> vm.timeline().copyJson()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> vm.timeline().exportJson(dir.resolve("x.json"))).isInstanceOf(IllegalStateException.class);
+        assertThat(dir.resolve("x.json")).doesNotExist();
+
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        assertThat(vm.timeline().canExportProperty().get()).as("a capture but no timeline").isFalse();
+        vm.openTimeline(UiTestData.TROUBLED);
+        assertThat(vm.timeline().canExportProperty().get()).isTrue();
+
+        vm.openCapture(storeWith(List.of(UiTestData.event("orders", 0, 0, 0, "c-x", "e-x", "OrderPlaced", ""))));
+
+        assertThat(vm.timeline().canExportProperty().get()).isFalse();
+    }
+
+    @Test
+    void theExportFileNameReplacesCharactersThatAreNotSafeInFileNames() {
+        vm.openCapture(storeWith(List.of(UiTestData.event("orders", 0, 0, 0, "tenant/a:b c", "e-x", "OrderPlaced", ""))));
+        vm.openTimeline("tenant/a:b c");
+
+        assertThat(vm.timeline().exportFileName()).isEqualTo("timeline-tenant_a_b_c.json");
+    }
+
+    @Test
     void arrowKeysMoveTheTimelineSelectionInObservedOrderAndStopAtTheEnds() {
         vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
         vm.openTimeline(UiTestData.TROUBLED);

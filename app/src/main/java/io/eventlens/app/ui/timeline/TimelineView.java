@@ -8,21 +8,37 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
 import javafx.util.Subscription;
+
+import java.io.File;
+import java.nio.file.Path;
 
 /**
  * The timeline view: the verdict banner (kind and message, coloured by severity) above the
- * {@link TimelineCanvas}, and a legend of the anomaly kinds drawn (colour, shape and name).
+ * {@link TimelineCanvas}, and a legend of the anomaly kinds drawn (colour, shape and name). The header
+ * holds the correlation ID and a Copy / Export menu (text or JSON to the clipboard, JSON to a file).
  */
 public final class TimelineView extends VBox {
+
+    /** Copies the shown timeline as text (also in the Copy / Export menu). */
+    public static final KeyCombination COPY_TEXT =
+            new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN);
 
     private final TimelineViewModel vm;
     private final TimelineCanvas canvas;
@@ -48,8 +64,11 @@ public final class TimelineView extends VBox {
         busy.setPrefSize(16, 16);
         busy.visibleProperty().bind(vm.loadingProperty());
         busy.managedProperty().bind(busy.visibleProperty());
-        HBox header = new HBox(8, heading, cid, busy);
+        Region headerSpacer = new Region();
+        HBox.setHgrow(headerSpacer, Priority.ALWAYS);
+        HBox header = new HBox(8, heading, cid, busy, headerSpacer, copyMenu());
         header.setAlignment(Pos.CENTER_LEFT);
+        cid.setMinWidth(0);
         header.setPadding(new Insets(8, 12, 6, 12));
 
         verdictKind.setId("verdictKind");
@@ -85,6 +104,70 @@ public final class TimelineView extends VBox {
         subscriptions = vm.verdictKindProperty().subscribe(k -> styleVerdict(banner, k));
         vm.legendKinds().addListener((ListChangeListener<AnomalyKind>) c -> rebuildLegend());
         rebuildLegend();
+    }
+
+    private MenuButton copyMenu() {
+        MenuItem text = new MenuItem("Copy as text");
+        text.setId("copyTimelineText");
+        text.setAccelerator(COPY_TEXT);
+        text.setOnAction(e -> copyText());
+        MenuItem json = new MenuItem("Copy as JSON");
+        json.setId("copyTimelineJson");
+        json.setOnAction(e -> copyJson());
+        MenuItem export = new MenuItem("Export JSON…");
+        export.setId("exportTimelineJson");
+        export.setOnAction(e -> exportJson());
+        MenuButton menu = new MenuButton("Copy / Export", null, text, json, export);
+        menu.setId("timelineCopyMenu");
+        menu.getStyleClass().addAll("small", "timeline-copy-menu");
+        menu.setMinWidth(Region.USE_PREF_SIZE);
+        menu.setTooltip(new Tooltip("Copy the timeline as text (Ctrl+Shift+C) or JSON, or export it as the CLI's JSON"));
+        menu.disableProperty().bind(vm.canExportProperty().not());
+        for (MenuItem item : menu.getItems()) {
+            item.disableProperty().bind(vm.canExportProperty().not());
+        }
+        return menu;
+    }
+
+    /** Puts the shown timeline on the clipboard as text (Ctrl+Shift+C); does nothing without a timeline. */
+    public void copyText() {
+        if (vm.canExportProperty().get()) {
+            toClipboard(vm.copyText());
+        }
+    }
+
+    /** Puts the shown timeline on the clipboard as the CLI's JSON; does nothing without a timeline. */
+    public void copyJson() {
+        if (vm.canExportProperty().get()) {
+            toClipboard(vm.copyJson());
+        }
+    }
+
+    private static void toClipboard(String s) {
+        ClipboardContent content = new ClipboardContent();
+        content.putString(s);
+        Clipboard.getSystemClipboard().setContent(content);
+    }
+
+    /** Asks where to save the shown timeline's JSON, then writes it in the background. */
+    public void exportJson() {
+        if (!vm.canExportProperty().get()) {
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export timeline as JSON");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("JSON (*.json)", "*.json"),
+                new FileChooser.ExtensionFilter("All files", "*.*"));
+        chooser.setInitialFileName(vm.exportFileName());
+        Path dir = vm.exportDirProperty().get();
+        if (dir != null && dir.toFile().isDirectory()) {
+            chooser.setInitialDirectory(dir.toFile());
+        }
+        File f = chooser.showSaveDialog(getScene() == null ? null : getScene().getWindow());
+        if (f != null) {
+            vm.exportJson(f.toPath());
+        }
     }
 
     /** The canvas (hit tests and tooltip for tests and keyboard access). */

@@ -5,11 +5,15 @@ import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineEntry;
+import io.eventlens.core.analysis.TimelineJson;
+import io.eventlens.core.analysis.TimelineText;
 import io.eventlens.core.analysis.VerdictKind;
 import io.eventlens.core.layout.AnomalySeverity;
 import io.eventlens.core.layout.TimelineLayout;
 import io.eventlens.core.layout.TimelineLayouter;
 import io.eventlens.core.store.CaptureStore;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -21,6 +25,9 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +40,8 @@ import java.util.function.Supplier;
  * View model of the timeline view: loads one correlation ID's events from the store and analyzes them
  * off the FX thread, then exposes the timeline, the verdict (kind and message), the legend's anomaly
  * kinds, the selected entry and the canvas layout (computed by the core {@link TimelineLayouter}).
+ * Copy / Export commands give the shown timeline as the CLI's text or JSON ({@link TimelineText},
+ * {@link TimelineJson}) or write the JSON to a file in the background.
  */
 public final class TimelineViewModel {
 
@@ -42,6 +51,7 @@ public final class TimelineViewModel {
     private final TimelineLayouter layouter;
     private final Consumer<Map<Long, List<AnomalyKind>>> anomalySink;
     private final Consumer<Throwable> errorSink;
+    private final Consumer<String> statusSink;
 
     private final ReadOnlyStringWrapper correlationId = new ReadOnlyStringWrapper(this, "correlationId", "");
     private final ReadOnlyObjectWrapper<Timeline> timeline = new ReadOnlyObjectWrapper<>(this, "timeline");
@@ -54,6 +64,8 @@ public final class TimelineViewModel {
     private final ObservableList<AnomalyKind> legendKinds = FXCollections.observableArrayList();
     private final ObservableList<AnomalyKind> legendKindsView = FXCollections.unmodifiableObservableList(legendKinds);
     private final ObjectProperty<TimelineEntry> selected = new SimpleObjectProperty<>(this, "selected");
+    private final ObjectProperty<Path> exportDir = new SimpleObjectProperty<>(this, "exportDir");
+    private final BooleanBinding canExport = Bindings.isNotNull(timeline);
     private TaskExecutor.Handle pending;
 
     /**
@@ -64,15 +76,18 @@ public final class TimelineViewModel {
      * @param executor    runs the query and analysis
      * @param anomalySink receives every analyzed event's anomaly kinds by store sequence (the table's markers)
      * @param errorSink   receives failures (shown to the user)
+     * @param statusSink  receives short confirmations for the status bar ("Copied timeline of … as text")
      */
     public TimelineViewModel(Supplier<CaptureStore> store, AppServices services, TaskExecutor executor,
-                             Consumer<Map<Long, List<AnomalyKind>>> anomalySink, Consumer<Throwable> errorSink) {
+                             Consumer<Map<Long, List<AnomalyKind>>> anomalySink, Consumer<Throwable> errorSink,
+                             Consumer<String> statusSink) {
         this.store = store;
         this.services = services;
         this.executor = executor;
         this.layouter = new TimelineLayouter(TimelineLayouter.Metrics.defaults(), services.deadLetterChannel());
         this.anomalySink = anomalySink;
         this.errorSink = errorSink;
+        this.statusSink = statusSink;
     }
 
     /**
@@ -175,6 +190,87 @@ public final class TimelineViewModel {
         selected.set(null);
     }
 
+    /**
+     * The shown timeline as text, the same as {@code eventlens timeline --format text} ({@link TimelineText}),
+     * for the clipboard; confirms in the status bar.
+     *
+     * @throws IllegalStateException when no timeline is shown ({@link #canExportProperty()} is false)
+     */
+    public String copyText() {
+        String text = TimelineText.render(shown());
+        statusSink.accept("Copied timeline of " + correlationId.get() + " as text.");
+        return text;
+    }
+
+    /**
+     * The shown timeline as JSON, the same as {@code eventlens timeline --format json} ({@link TimelineJson}),
+     * for the clipboard; confirms in the status bar.
+     *
+     * @throws IllegalStateException when no timeline is shown ({@link #canExportProperty()} is false)
+     */
+    public String copyJson() {
+        String json = TimelineJson.write(shown());
+        statusSink.accept("Copied timeline of " + correlationId.get() + " as JSON.");
+        return json;
+    }
+
+    /**
+     * Writes the shown timeline's JSON (as the CLI prints it, ending with a newline) to {@code file} in
+     * the background, replacing it; on success remembers its folder ({@link #exportDirProperty()}) and
+     * confirms in the status bar, on failure reports an error naming the file.
+     *
+     * @throws IllegalStateException when no timeline is shown ({@link #canExportProperty()} is false)
+     */
+    public void exportJson(Path file) {
+        Timeline t = shown();
+        Path target = Objects.requireNonNull(file, "file").toAbsolutePath();
+        executor.submit("Exporting timeline to " + target.getFileName(),
+                ctx -> {
+                    ctx.message("Writing timeline of " + t.correlationId() + " to " + target);
+                    try {
+                        Files.writeString(target, TimelineJson.write(t) + "\n");
+                    } catch (IOException e) {
+                        throw new IOException(target + ": cannot write the timeline: " + describe(e), e);
+                    }
+                    return target;
+                },
+                written -> {
+                    if (written.getParent() != null) {
+                        exportDir.set(written.getParent());
+                    }
+                    statusSink.accept("Exported timeline of " + t.correlationId() + " to " + written + ".");
+                },
+                errorSink);
+    }
+
+    private static String describe(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException x -> "the folder does not exist";
+            case java.nio.file.AccessDeniedException x -> "access denied";
+            case java.nio.file.FileSystemException x when x.getReason() != null -> x.getReason();
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
+    }
+
+    /**
+     * The suggested export file name, {@code timeline-<correlation ID>.json}, with characters that are
+     * not safe in file names replaced by {@code _}.
+     *
+     * @throws IllegalStateException when no timeline is shown
+     */
+    public String exportFileName() {
+        return "timeline-" + shown().correlationId().replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
+    }
+
+    private Timeline shown() {
+        Timeline t = timeline.get();
+        if (t == null) {
+            throw new IllegalStateException("No timeline is shown: search a correlation ID (Ctrl+F) or "
+                    + "double-click an event first.");
+        }
+        return t;
+    }
+
     /** The canvas layout of the shown timeline for a drawing {@code width} px wide. */
     public TimelineLayout layout(double width) {
         Timeline t = timeline.get();
@@ -247,6 +343,16 @@ public final class TimelineViewModel {
     /** The anomaly kinds present in the shown timeline, most severe first (the legend). */
     public ObservableList<AnomalyKind> legendKinds() {
         return legendKindsView;
+    }
+
+    /** True while a timeline is shown: Copy / Export is enabled. */
+    public BooleanBinding canExportProperty() {
+        return canExport;
+    }
+
+    /** The folder the last export went to, or {@code null} (the export dialog starts there; remembered). */
+    public ObjectProperty<Path> exportDirProperty() {
+        return exportDir;
     }
 
     /** The selected entry, or {@code null}. */
