@@ -105,18 +105,22 @@ public final class InProcessKafka implements BeforeAllCallback, AfterAllCallback
     }
 
     /**
-     * Test producer properties for any broker: byte-array serializers, acks=all, and bounded waits
-     * (a send that cannot complete fails within 30 s with a cause instead of blocking {@code close()}
-     * until the test's timeout). Idempotence is off: tests need no producer IDs.
+     * Test producer properties for any broker: byte-array serializers, acks=all, no idempotence, one
+     * request in flight, and bounded waits. Why: an idempotent producer was seen (twice, on the 2-CPU
+     * machine) to hang in {@code close()} with the broker idle. Without idempotence, a retry could
+     * only write a record twice after a request that took longer than the 30 s request timeout yet
+     * succeeded; one request in flight keeps retries in order. A send that cannot complete fails the
+     * test loudly, with its cause, within the delivery timeout.
      */
     public static Properties producerProperties(String bootstrapServers) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
