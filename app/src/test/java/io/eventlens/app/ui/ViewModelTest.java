@@ -547,22 +547,7 @@ class ViewModelTest {
     @Test
     void cancellingTheCaptureTaskStopsTheCaptureAndEndsTheCapturingState() throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
-        services = services.withCaptureFactory((config, store) -> new AppServices.CaptureRun() {
-            @Override
-            public CaptureStats run(CaptureListener l) {
-                try {
-                    stop.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return new CaptureStats(0, 0, 0, 1);
-            }
-
-            @Override
-            public void stop() {
-                stop.countDown();
-            }
-        });
+        services = services.withCaptureFactory((config, store) -> runUntilStopped(stop, () -> new CaptureStats(0, 0, 0, 1)));
         try (QueuedTaskExecutor queued = new QueuedTaskExecutor()) {
             vm = new MainViewModel(services, queued, settings, dir.resolve("captures"));
             vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
@@ -582,23 +567,10 @@ class ViewModelTest {
     @Test
     void disposingWhileCapturingStopsTheCaptureAndThenClosesTheStore() {
         CountDownLatch stop = new CountDownLatch(1);
-        services = services.withCaptureFactory((config, store) -> new AppServices.CaptureRun() {
-            @Override
-            public CaptureStats run(CaptureListener l) {
-                try {
-                    stop.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                store.append(UiTestData.captureWithTroubledFlow(), Map.of()); // the last batch, committed on stop
-                return new CaptureStats(45, 0, 0, 1);
-            }
-
-            @Override
-            public void stop() {
-                stop.countDown();
-            }
-        });
+        services = services.withCaptureFactory((config, store) -> runUntilStopped(stop, () -> {
+            store.append(UiTestData.captureWithTroubledFlow(), Map.of()); // the last batch, committed on stop
+            return new CaptureStats(45, 0, 0, 1);
+        }));
         try (QueuedTaskExecutor queued = new QueuedTaskExecutor()) {
             vm = new MainViewModel(services, queued, settings, dir.resolve("captures"));
             vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
@@ -651,4 +623,25 @@ class ViewModelTest {
         vm.darkThemeProperty().set(true);
         assertThat(new AppSettings(node).darkTheme()).isTrue();
     }
+
+    /** A capture run that blocks until {@code stop()} counts {@code stop} down, then finishes with {@code onStop}. */
+    private static AppServices.CaptureRun runUntilStopped(CountDownLatch stop, java.util.function.Supplier<CaptureStats> onStop) {
+        return new AppServices.CaptureRun() {
+            @Override
+            public CaptureStats run(CaptureListener l) {
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return onStop.get();
+            }
+
+            @Override
+            public void stop() {
+                stop.countDown();
+            }
+        };
+    }
+
 }
