@@ -161,6 +161,8 @@ final class EventBlockCodec {
                 putVarLong(k.offset());
                 put(k.timestampType() == null ? TimestampType.NONE.ordinal() : k.timestampType().ordinal());
             }
+            default -> throw new IllegalArgumentException("the block format has no encoding for "
+                    + e.source().sourceKind() + " positions");
         }
         putInstant(e.observedAt());
         putInstant(e.capturedAt());

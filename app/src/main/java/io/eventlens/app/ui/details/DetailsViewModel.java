@@ -8,7 +8,6 @@ import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
-import io.eventlens.core.model.SourcePosition;
 import io.eventlens.core.store.CaptureStore;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -132,13 +131,13 @@ public final class DetailsViewModel {
 
         List<Field> src = new ArrayList<>();
         src.add(new Field("Channel", e.channel().name(), e.channel().kind().name()));
-        switch (e.source()) {
-            case SourcePosition.Kafka k -> {
-                src.add(new Field("Partition", String.valueOf(k.partition()), ""));
-                src.add(new Field("Offset", String.valueOf(k.offset()), ""));
-                src.add(new Field("Observed", TIME.format(e.observedAt()), timestampMeaning(k)));
+        src.add(new Field("Source", e.source().sourceKind(), ""));
+        e.source().attributes().forEach((name, value) -> {
+            if (value != null && !"timestampType".equals(name)) {
+                src.add(new Field(Character.toUpperCase(name.charAt(0)) + name.substring(1), String.valueOf(value), ""));
             }
-        }
+        });
+        src.add(new Field("Observed", TIME.format(e.observedAt()), e.source().observedTimeMeaning()));
         src.add(new Field("Captured", TIME.format(e.capturedAt()), "EventLens capture time"));
         src.add(new Field("Store seq", String.valueOf(e.seq()), ""));
         source.setAll(src);
@@ -153,15 +152,6 @@ public final class DetailsViewModel {
         payloadSummary.set(summary(payload));
         anomalies.setAll(eventAnomalies == null ? List.of() : eventAnomalies);
         hasEvent.set(true);
-    }
-
-    private static String timestampMeaning(SourcePosition.Kafka k) {
-        return switch (k.timestampType()) {
-            case CREATE_TIME -> "Kafka CreateTime";
-            case LOG_APPEND_TIME -> "Kafka LogAppendTime";
-            case CAPTURE_TIME -> "capture time";
-            case NONE -> "no timestamp delivered";
-        };
     }
 
     /** E.g. {@code "JSON · 1,204 bytes"} or {@code "HEX · 10,485,760 bytes · first 65,536 shown"}. */

@@ -2,7 +2,6 @@ package io.eventlens.app.ui.events;
 
 import io.eventlens.core.format.PayloadFormatter;
 import io.eventlens.core.model.CapturedEvent;
-import io.eventlens.core.model.SourcePosition;
 
 import java.time.Instant;
 
@@ -24,9 +23,7 @@ public record EventRow(long seq, Instant observedAt, String channel, String posi
 
     /** The row of a captured event. */
     public static EventRow of(CapturedEvent e) {
-        String position = switch (e.source()) {
-            case SourcePosition.Kafka k -> k.partition() + " / " + k.offset();
-        };
+        String position = e.source().describe();
         var d = e.derived();
         String id = d.eventIdValue() == null ? "" : (d.eventIdSynthetic() ? "#" : "") + d.eventIdValue();
         return new EventRow(e.seq(), e.observedAt(), e.channel().name(), position,
