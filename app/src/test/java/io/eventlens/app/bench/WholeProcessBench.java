@@ -1,0 +1,268 @@
+package io.eventlens.app.bench;
+
+import io.eventlens.core.testkit.InProcessKafka;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The whole-process benchmark behind {@code ./dev bench} (README "Speed"). Not a test: it asserts
+ * nothing about time; it measures and prints.
+ *
+ * <p>This process hosts one in-process Kafka broker (KRaft) and produces N (default 1,000,000)
+ * records of about 200 bytes with three headers ({@code correlationId}, {@code eventType},
+ * {@code ce_id}) over three partitions of one topic, about 4 records per correlation ID. Then,
+ * in each of R rounds (default 5), in an order that rotates every round, it runs as separate
+ * processes and times with {@code /usr/bin/time} (wall seconds, peak RSS):
+ * <ol>
+ *   <li>{@link PlainPollLoop}: a plain Java assign-and-poll loop that reads all N and does nothing
+ *       with them (the limit of any Java capture path);</li>
+ *   <li>{@code kcat -C -J -e} writing every record as JSON to a file (the tool a user would reach
+ *       for; skipped, and said so, when kcat is not installed);</li>
+ *   <li>{@code java -jar eventlens.jar capture --max-events N} into a fresh capture store, exactly
+ *       as users run it (no heap flag; {@code -Xlog:gc} only records pause times to a file).</li>
+ * </ol>
+ * It prints each run, then the medians and the ratios capture/plain and capture/kcat, peak RSS and
+ * the share of the capture's wall time spent in GC pauses. Finally it times, as processes,
+ * {@code --help}, {@code timeline} on a 5-event capture and {@code timeline} on the N-event capture
+ * (median of R runs each) and prints their ratios.
+ *
+ * <p>System properties: {@code bench.records} (N), {@code bench.runs} (R), {@code bench.jar} (path
+ * of eventlens.jar; default {@code target/eventlens.jar}).
+ */
+public final class WholeProcessBench {
+
+    private static final String TOPIC = "bench-orders";
+    private static final String TINY_TOPIC = "bench-tiny";
+    private static final int PARTITIONS = 3;
+    private static final Pattern GC_PAUSE = Pattern.compile("Pause .*? (\\d+(?:\\.\\d+)?)ms$");
+
+    private WholeProcessBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int records = Integer.getInteger("bench.records", 1_000_000);
+        int runs = Math.max(1, Integer.getInteger("bench.runs", 5));
+        Path jar = Path.of(System.getProperty("bench.jar", "target/eventlens.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (./dev build)");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String kcat = which("kcat");
+        Path dir = Files.createTempDirectory("eventlens-bench");
+        System.out.printf(Locale.ROOT, "EventLens whole-process benchmark: %,d records x ~200 B, %d partitions,"
+                + " %d rounds, %d CPUs, %s%n", records, PARTITIONS, runs, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        try (InProcessKafka kafka = new InProcessKafka()) {
+            kafka.start();
+            kafka.createTopic(TOPIC, PARTITIONS);
+            kafka.createTopic(TINY_TOPIC, 1);
+            String bootstrap = kafka.bootstrapServers();
+            long t = System.nanoTime();
+            produce(bootstrap, TOPIC, records);
+            produce(bootstrap, TINY_TOPIC, 5);
+            System.out.printf(Locale.ROOT, "produced in %.1f s%n%n", (System.nanoTime() - t) / 1e9);
+
+            Map<String, List<Run>> byTool = new LinkedHashMap<>();
+            byTool.put("plain poll loop", new ArrayList<>());
+            if (kcat != null) {
+                byTool.put("kcat -J", new ArrayList<>());
+            } else {
+                System.out.println("kcat is not installed: its column is skipped (apt-get install kcat)");
+            }
+            byTool.put("eventlens capture", new ArrayList<>());
+            List<String> tools = new ArrayList<>(byTool.keySet());
+            Path bigCapture = null;
+            for (int round = 1; round <= runs; round++) {
+                for (int i = 0; i < tools.size(); i++) {
+                    String tool = tools.get((i + round - 1) % tools.size());
+                    Run r = switch (tool) {
+                        case "plain poll loop" -> timed(dir, List.of(java, "-cp", System.getProperty("java.class.path"),
+                                PlainPollLoop.class.getName(), bootstrap, TOPIC, String.valueOf(records)), null);
+                        case "kcat -J" -> timed(dir, List.of(kcat, "-C", "-b", bootstrap, "-t", TOPIC, "-o", "beginning",
+                                "-e", "-q", "-J"), dir.resolve("kcat.json"));
+                        default -> {
+                            Path out = dir.resolve("capture-" + round + ".mv.db");
+                            Path gc = dir.resolve("gc-" + round + ".log");
+                            Run c = timed(dir, List.of(java, "-Xlog:gc:file=" + gc, "-jar", jar.toString(), "capture",
+                                    "--kafka", bootstrap, "--topic", TOPIC, "--from", "earliest",
+                                    "--max-events", String.valueOf(records), "--out", out.toString()), null);
+                            c = c.withGcMs(gcPauseMs(gc));
+                            if (bigCapture != null) {
+                                Files.deleteIfExists(bigCapture);
+                            }
+                            bigCapture = out;
+                            yield c;
+                        }
+                    };
+                    byTool.get(tool).add(r);
+                    System.out.printf(Locale.ROOT, "round %d  %-18s %7.2f s  %,9d KB RSS%s%n", round, tool, r.wallS,
+                            r.rssKb, r.gcMs < 0 ? "" : String.format(Locale.ROOT, "  GC pauses %.0f ms", r.gcMs));
+                }
+            }
+            Run plain = median(byTool.get("plain poll loop"));
+            Run capture = median(byTool.get("eventlens capture"));
+            System.out.println();
+            System.out.println("| process | median wall | median peak RSS |");
+            System.out.println("|---|---|---|");
+            byTool.forEach((tool, rs) -> {
+                Run m = median(rs);
+                System.out.printf(Locale.ROOT, "| %s | %.2f s | %,d MB |%n", tool, m.wallS, m.rssKb / 1024);
+            });
+            System.out.printf(Locale.ROOT, "%ncapture / plain poll loop: %.2fx wall%n", capture.wallS / plain.wallS);
+            if (kcat != null) {
+                System.out.printf(Locale.ROOT, "capture / kcat -J:         %.2fx wall%n",
+                        capture.wallS / median(byTool.get("kcat -J")).wallS);
+            }
+            double gcShare = byTool.get("eventlens capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
+                    .sorted().toArray()[runs / 2];
+            System.out.printf(Locale.ROOT, "capture GC pauses: %.1f%% of wall time (median)%n", gcShare * 100);
+
+            Path tiny = dir.resolve("tiny.mv.db");
+            timed(dir, List.of(java, "-jar", jar.toString(), "capture", "--kafka", bootstrap, "--topic", TINY_TOPIC,
+                    "--from", "earliest", "--max-events", "5", "--out", tiny.toString()), null);
+            List<Run> help = new ArrayList<>();
+            List<Run> tinyTimeline = new ArrayList<>();
+            List<Run> bigTimeline = new ArrayList<>();
+            for (int round = 0; round < runs; round++) {
+                help.add(timed(dir, List.of(java, "-jar", jar.toString(), "--help"), null));
+                tinyTimeline.add(timed(dir, List.of(java, "-jar", jar.toString(), "timeline", "--capture",
+                        tiny.toString(), "--correlation-id", correlationId(1), "--format", "json"), null));
+                bigTimeline.add(timed(dir, List.of(java, "-jar", jar.toString(), "timeline", "--capture",
+                        bigCapture.toString(), "--correlation-id", correlationId(records / 8), "--format", "json"), null));
+            }
+            Run h = median(help);
+            Run tt = median(tinyTimeline);
+            Run bt = median(bigTimeline);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "--help %.2f s; timeline on 5 events %.2f s (%.2fx --help); timeline on %,d"
+                    + " events %.2f s (%.2fx the 5-event timeline), %,d MB RSS%n", h.wallS, tt.wallS, tt.wallS / h.wallS,
+                    records, bt.wallS, bt.wallS / tt.wallS, bt.rssKb / 1024);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** One process run: wall seconds, peak RSS in KB, GC pause ms (-1 when not recorded). */
+    private record Run(double wallS, long rssKb, double gcMs) {
+        Run withGcMs(double ms) {
+            return new Run(wallS, rssKb, ms);
+        }
+    }
+
+    private static Run median(List<Run> runs) {
+        List<Run> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingDouble(Run::wallS));
+        Run mid = sorted.get(sorted.size() / 2);
+        long[] rss = runs.stream().mapToLong(Run::rssKb).sorted().toArray();
+        return new Run(mid.wallS, rss[rss.length / 2], mid.gcMs);
+    }
+
+    private static Run timed(Path dir, List<String> command, Path stdoutTo) throws IOException, InterruptedException {
+        Path timeFile = dir.resolve("time.txt");
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %M"));
+        cmd.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.redirectError(dir.resolve("stderr.txt").toFile());
+        pb.redirectOutput(stdoutTo != null ? stdoutTo.toFile() : dir.resolve("stdout.txt").toFile());
+        Process p = pb.start();
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("timed out: " + command);
+        }
+        String[] parts = Files.readString(timeFile).trim().lines().reduce((a, b) -> b).orElse("").split(" ");
+        if (p.exitValue() != 0 || parts.length != 2) {
+            throw new IllegalStateException("exit " + p.exitValue() + " from " + String.join(" ", command) + ":\n"
+                    + Files.readString(dir.resolve("stderr.txt")));
+        }
+        return new Run(Double.parseDouble(parts[0]), Long.parseLong(parts[1]), -1);
+    }
+
+    /** Sum of the pause times (ms) in a {@code -Xlog:gc} file. */
+    private static double gcPauseMs(Path gcLog) throws IOException {
+        double sum = 0;
+        for (String line : Files.readAllLines(gcLog)) {
+            Matcher m = GC_PAUSE.matcher(line.trim());
+            if (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+            }
+        }
+        return sum;
+    }
+
+    private static void produce(String bootstrap, String topic, int records) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        String now = Instant.now().toString();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < records; i++) {
+                String corr = correlationId(i / 4);
+                String type = switch (i % 4) {
+                    case 0 -> "OrderPlaced";
+                    case 1 -> "PaymentCaptured";
+                    case 2 -> "StockReserved";
+                    default -> "OrderConfirmed";
+                };
+                String json = "{\"eventId\":\"e-" + i + "\",\"correlationId\":\"" + corr + "\",\"eventType\":\"" + type
+                        + "\",\"sequence\":" + (i % 4 + 1) + ",\"timestamp\":\"" + now + "\",\"data\":{\"amountCents\":"
+                        + (i % 10_000) + ",\"note\":\"";
+                StringBuilder sb = new StringBuilder(json);
+                while (sb.length() < 196) {
+                    sb.append('x');
+                }
+                sb.append("\"}}");
+                var rec = new ProducerRecord<>(topic, null, corr.getBytes(StandardCharsets.UTF_8),
+                        sb.toString().getBytes(StandardCharsets.UTF_8),
+                        List.of(new RecordHeader("correlationId", corr.getBytes(StandardCharsets.UTF_8)),
+                                new RecordHeader("eventType", type.getBytes(StandardCharsets.UTF_8)),
+                                new RecordHeader("ce_id", ("e-" + i).getBytes(StandardCharsets.UTF_8))));
+                producer.send(rec);
+            }
+            producer.flush();
+        }
+    }
+
+    private static String correlationId(int n) {
+        return "bench-" + n;
+    }
+
+    private static String which(String tool) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path p = Path.of(d, tool);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
