@@ -43,6 +43,15 @@ public final class DamagedBlockException extends CaptureStoreException {
         return "damaged block " + firstSeq + " (" + events + ")" + (file == null ? "" : " in " + file) + ": " + reason;
     }
 
+    /**
+     * No stack trace: the exception reports damaged data, not a fault of the code, and a scan of a
+     * damaged file may meet many (an unexpected failure keeps its own trace as the cause).
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+
     /** The same damage, naming the store file. */
     DamagedBlockException in(Path storeFile) {
         return new DamagedBlockException(storeFile, firstSeq, eventCount, reason, getCause());

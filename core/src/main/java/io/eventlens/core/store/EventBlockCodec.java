@@ -423,11 +423,14 @@ final class EventBlockCodec {
         }
         int compressed = data.length - p;
         long least = 1 + (long) eventCount * MIN_EVENT_BYTES;
-        if (declared < least || declared > MAX_BLOCK_BYTES || declared > (long) compressed * LZ4_MAX_RATIO) {
-            throw new DamagedBlockException(null, firstSeq, eventCount, "declared LZ4 length " + declared + " is not"
-                    + " between " + least + " (" + eventCount + " events) and " + Math.min(MAX_BLOCK_BYTES,
-                    (long) compressed * LZ4_MAX_RATIO) + " (the block limit, and " + LZ4_MAX_RATIO + " times the "
-                    + compressed + " compressed bytes)", null);
+        String wrong = declared > MAX_BLOCK_BYTES ? "is more than the " + MAX_BLOCK_BYTES + " bytes a block can hold"
+                : declared > (long) compressed * LZ4_MAX_RATIO ? "is more than LZ4 can expand the " + compressed
+                        + " compressed bytes to (" + LZ4_MAX_RATIO + " times)"
+                : declared < least ? "cannot hold " + eventCount + " events (at least " + least + " bytes)"
+                : null;
+        if (wrong != null) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "declared LZ4 length " + declared + " " + wrong,
+                    null);
         }
         byte[] out;
         try {

@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EventBlockCodecTest {
@@ -337,15 +339,21 @@ class EventBlockCodecTest {
         System.arraycopy(header, 0, plenty, 0, header.length);
         byte[] underTheCap = new Bytes(EventBlockCodec.FORMAT_LZ4).varLong(100L << 20).b(new int[1024]).bytes();
 
-        for (byte[] data : List.of(small, plenty, underTheCap)) {
-            long allocated = Allocations.bytesAllocatedBy(() -> {
-                assertThatThrownBy(() -> EventBlockCodec.decode(data, 1, 1))
-                        .isInstanceOf(DamagedBlockException.class)
-                        .hasMessageContaining("declared LZ4 length " + (data == underTheCap ? 100L << 20 : 1L << 30)
-                                + " is not between 15 (1 events) and ");
-            });
+        Map<byte[], String> expected = new LinkedHashMap<>();
+        expected.put(small, "declared LZ4 length 1073741824 is more than the " + EventBlockCodec.MAX_BLOCK_BYTES
+                + " bytes a block can hold");
+        expected.put(plenty, "declared LZ4 length 1073741824 is more than the " + EventBlockCodec.MAX_BLOCK_BYTES
+                + " bytes a block can hold");
+        expected.put(underTheCap, "declared LZ4 length 104857600 is more than LZ4 can expand the 1024 compressed bytes"
+                + " to (255 times)");
+        expected.forEach((data, why) -> {
+            long allocated = Allocations.bytesAllocatedBy(() -> assertThatThrownBy(() -> EventBlockCodec.decode(data, 1, 1))
+                    .isInstanceOf(DamagedBlockException.class)
+                    .hasMessageContaining(why));
             assertThat(allocated).as("bytes allocated refusing a %d-byte block", data.length).isLessThan(1024 * 1024);
-        }
+        });
+        assertDamaged(new Bytes(EventBlockCodec.FORMAT_LZ4).varLong(20).b(new int[64]).bytes(), 1, 2,
+                "declared LZ4 length 20 cannot hold 2 events (at least 29 bytes)");
     }
 
     @Test
