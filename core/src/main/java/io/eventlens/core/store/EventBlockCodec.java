@@ -70,7 +70,7 @@ final class EventBlockCodec {
     /** The most events in a block: the writer's {@link H2CaptureStore#BLOCK_EVENTS}. */
     static final int MAX_EVENTS = H2CaptureStore.BLOCK_EVENTS;
     /**
-     * The most headers of one event. Kafka and AMQP set no limit, but real traffic carries a few
+     * The most headers of one event. Kafka sets no limit, but real traffic carries a few
      * dozen; the bound keeps the objects of one decoded block to about {@code MAX_EVENTS x MAX_HEADERS}
      * (80 MB at worst). {@link #add} refuses an event with more.
      */
