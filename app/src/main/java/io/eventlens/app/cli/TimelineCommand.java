@@ -1,5 +1,9 @@
 package io.eventlens.app.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventlens.app.cli.CommonOptions.OutputFormat;
 import io.eventlens.core.analysis.AnalysisSettings;
 import io.eventlens.core.analysis.Timeline;
@@ -9,7 +13,9 @@ import io.eventlens.core.analysis.TimelineJson;
 import io.eventlens.core.analysis.TimelineText;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.store.CaptureStore;
+import io.eventlens.core.store.DamagedBlockException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -28,6 +34,8 @@ import picocli.CommandLine.Spec;
  * and the verdict, as JSON ({@link TimelineJson}, the shape of DESIGN.md) or text
  * ({@link TimelineText}) on stdout. Exit 1 when a kind named by {@code --fail-on} is present
  * (an anomaly on any event, or the verdict); exit 3 naming the file when the capture is missing.
+ * Damaged event blocks are skipped: a warning on stderr names the file, their count and each block,
+ * and the JSON gets {@code "damagedBlocks": N} (0 when none) after the members of {@link TimelineJson}.
  */
 @Command(name = "timeline", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Print one correlation ID's timeline with anomalies and the verdict."},
@@ -35,6 +43,9 @@ import picocli.CommandLine.Spec;
                 "  eventlens timeline --capture run.mv.db --correlation-id c-42 --format json",
                 "  eventlens timeline --capture run --correlation-id c-42 --fail-on DEAD_LETTERED,CONFLICTING_DUPLICATE"})
 public final class TimelineCommand implements Callable<Integer> {
+
+    /** Writes the JSON as {@link TimelineJson#write} does (pretty-printed). */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec
     CommandSpec spec;
@@ -69,6 +80,7 @@ public final class TimelineCommand implements Callable<Integer> {
         Path file = capture.existingFile();
         String id = correlation.correlationId();
         Timeline timeline;
+        List<DamagedBlockException> damaged;
         try (CaptureStore store = CaptureStore.open(file)) {
             List<CapturedEvent> events = store.findByCorrelationId(id);
             timeline = new TimelineAnalyzer(settings).analyze(id, events);
@@ -79,9 +91,11 @@ public final class TimelineCommand implements Callable<Integer> {
                         id, file, store.eventCount(), similar.isEmpty() ? "" : "; some stored IDs: " + similar);
                 err.flush();
             }
+            damaged = store.damagedBlocks();
         }
+        warnDamaged(file, damaged);
         PrintWriter out = spec.commandLine().getOut();
-        String text = fmt == OutputFormat.JSON ? TimelineJson.write(timeline) : TimelineText.render(timeline);
+        String text = fmt == OutputFormat.JSON ? json(timeline, damaged.size()) : TimelineText.render(timeline);
         out.print(text);
         if (!text.endsWith("\n")) {
             out.println();
@@ -96,6 +110,32 @@ public final class TimelineCommand implements Callable<Integer> {
             return ExitCodes.FINDINGS;
         }
         return ExitCodes.OK;
+    }
+
+    /** Names the file and the count of skipped damaged blocks on stderr, then the first few blocks. */
+    private void warnDamaged(Path file, List<DamagedBlockException> damaged) {
+        if (damaged.isEmpty()) {
+            return;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("eventlens timeline: warning: %d damaged block%s skipped in %s; the timeline may miss their events%n",
+                damaged.size(), damaged.size() == 1 ? "" : "s", file);
+        damaged.stream().limit(5).forEach(d -> err.println("  " + d.getMessage()));
+        if (damaged.size() > 5) {
+            err.println("  ... and " + (damaged.size() - 5) + " more");
+        }
+        err.flush();
+    }
+
+    /** {@link TimelineJson}'s document plus {@code "damagedBlocks": n} as its last member. */
+    private static String json(Timeline timeline, int damagedBlocks) {
+        ObjectNode root = TimelineJson.toTree(timeline);
+        root.put("damagedBlocks", damagedBlocks);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("could not write timeline " + timeline.correlationId() + " as JSON", e);
+        }
     }
 
     /** The verdict kind and every anomaly kind on the timeline, by name. */

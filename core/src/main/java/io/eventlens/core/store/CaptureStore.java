@@ -50,20 +50,21 @@ public interface CaptureStore extends AutoCloseable {
     long eventCount();
 
     /**
-     * A page of events in store order.
+     * A page of events in store order. The events of a damaged block are left out (the sequences
+     * jump; see {@link #damagedBlocks()}).
      *
      * @param fromSeq first store sequence to return (1-based)
      * @param limit   maximum number of events, 1 to 10,000
      */
     List<CapturedEvent> page(long fromSeq, int limit);
 
-    /** One event by store sequence, or {@code null}. */
+    /** One event by store sequence, or {@code null} (also when its block is damaged). */
     CapturedEvent event(long seq);
 
-    /** All events with this correlation ID, in store order (indexed lookup). */
+    /** All events with this correlation ID, in store order (indexed lookup); damaged blocks are skipped. */
     List<CapturedEvent> findByCorrelationId(String correlationId);
 
-    /** All events with this event ID, in store order (indexed lookup). */
+    /** All events with this event ID, in store order (indexed lookup); damaged blocks are skipped. */
     List<CapturedEvent> findByEventId(String eventId);
 
     /**
@@ -71,6 +72,20 @@ public interface CaptureStore extends AutoCloseable {
      * {@code limit}: the correlation ID search completion.
      */
     List<String> correlationIds(String prefix, int limit);
+
+    /**
+     * The damaged event blocks this store has met so far, in store order: blocks whose bytes
+     * cannot be decoded (docs/decisions/0001-capture-store.md, "Damaged blocks"). Reads skip them
+     * ({@link #page} leaves their events out, {@link #event} returns {@code null}, lookups miss their
+     * events) instead of failing, so a caller that needs to know whether a result is complete asks
+     * here after the read. Each entry names the file, the block (its first sequence), its events
+     * and what is wrong; it is also logged once as a warning.
+     *
+     * @return an immutable snapshot; empty when no damaged block was met
+     */
+    default List<DamagedBlockException> damagedBlocks() {
+        return List.of();
+    }
 
     /**
      * The highest store sequence through which the secondary index (correlation ID, event ID) is

@@ -23,19 +23,38 @@ import java.util.Map;
  *
  * <p>Layout: a format byte ({@value #FORMAT}), then each event in turn; the event count and the
  * first store sequence live in the row, so sequences are implicit. Integers are unsigned LEB128
- * varints (zig-zag for signed values) unless said otherwise. Per event:
+ * varints (at most 10 bytes; zig-zag for signed values) unless said otherwise. Per event:
  * <ol>
- *   <li>channel: kind ordinal (1 byte), name (string ref)</li>
- *   <li>source: tag (1 byte, 1 = Kafka), partition (varint), offset (varlong), timestamp type ordinal (1 byte)</li>
- *   <li>observedAt, capturedAt: epoch seconds (zig-zag varlong), nanos (varint)</li>
+ *   <li>channel: kind ordinal (1 byte), name (string ref, not blank)</li>
+ *   <li>source: tag (1 byte, 1 = Kafka), partition (varint, 0 to 2^31-1), offset (varlong, 0 to
+ *       2^63-1), timestamp type ordinal (1 byte)</li>
+ *   <li>observedAt, capturedAt: epoch seconds (zig-zag varlong), nanos (varint, 0 to 999,999,999);
+ *       observedAt fits epoch milliseconds in a {@code long}</li>
  *   <li>key, payload: byte strings; header count, then per header name (string ref) and value (byte string)</li>
  *   <li>derived fields: a presence bit set (1 byte, bit i = field i of {@link DerivedFields} in
- *       declaration order), then per present field its value (UTF-8 string, instant, or zig-zag
- *       varlong) and its rule (string ref)</li>
+ *       declaration order, bits 6 and 7 clear), then per present field its value (UTF-8 string,
+ *       instant, or zig-zag varlong) and its rule (string ref)</li>
  * </ol>
- * A byte string is {@code length + 1} (0 = null) and the bytes. A string ref is a per-block
- * dictionary reference: 0 introduces a new string (UTF-8 byte string) that gets the next id,
- * n &gt; 0 repeats string n; it keeps channel names, header names and rule texts small.
+ * A byte string is {@code length + 1} (0 = null) and the bytes; a UTF-8 string is a byte string
+ * that is never null. A string ref is a per-block dictionary reference: 0 introduces a new string
+ * (UTF-8 string) that gets the next id, n &gt; 0 repeats string n; it keeps channel names, header
+ * names and rule texts small. Nothing follows the last event.
+ *
+ * <p><b>Bounds (block data is untrusted: capture files travel).</b> The writer closes a block at
+ * {@link H2CaptureStore#BLOCK_EVENTS} events or once it reaches {@link H2CaptureStore#BLOCK_BYTES}
+ * (4 MiB), so a block is under 4 MiB plus its last event; {@link #add} refuses an event with more
+ * than {@link #MAX_HEADERS} headers or that could encode to more than {@link #MAX_EVENT_BYTES}
+ * (256 MiB). So no genuine block has more than {@link #MAX_EVENTS} events or, plain or
+ * decompressed, more than {@link #MAX_BLOCK_BYTES} bytes, and the decoder refuses any that does.
+ * It checks every length, count and reference against the bytes that remain before it allocates.
+ * The only allocation sized by a number read from the block is the LZ4 output: its declared
+ * length must be at most {@link #MAX_BLOCK_BYTES}, at most {@value #LZ4_MAX_RATIO} times the
+ * compressed bytes present (LZ4's own limit: a block claiming 1 GiB fails before allocating),
+ * and equal to what LZ4's safe decompressor produces. So decoding a block allocates at most about
+ * twice {@link #MAX_BLOCK_BYTES} (the plain bytes and the copied payloads) plus the objects of
+ * {@link #MAX_EVENTS} x {@link #MAX_HEADERS} headers, and a small block allocates little. Every way
+ * a block can break the format, including exceptions of the model's constructors, becomes a
+ * {@link DamagedBlockException} that names the event and byte offset.
  *
  * <p>Not thread-safe per instance; {@link #decode} and {@link #decodeIndexFields} are static.
  */
@@ -48,6 +67,36 @@ final class EventBlockCodec {
      * LZ4 block-format compression of a {@link #FORMAT} block.
      */
     static final int FORMAT_LZ4 = 2;
+    /** The most events in a block: the writer's {@link H2CaptureStore#BLOCK_EVENTS}. */
+    static final int MAX_EVENTS = H2CaptureStore.BLOCK_EVENTS;
+    /**
+     * The most headers of one event. Kafka sets no limit, but real traffic carries a few
+     * dozen; the bound keeps the objects of one decoded block to about {@code MAX_EVENTS x MAX_HEADERS}
+     * (80 MB at worst). {@link #add} refuses an event with more.
+     */
+    static final int MAX_HEADERS = 1024;
+    /**
+     * The most bytes one event may encode to: 256 MiB, twice RabbitMQ 3.x's default message limit
+     * (128 MiB; 4.x: 16 MiB) and 256 times Kafka's default {@code message.max.bytes} (1 MiB).
+     * {@link #add} refuses a larger event.
+     */
+    static final int MAX_EVENT_BYTES = 256 * 1024 * 1024;
+    /**
+     * The most bytes a block can hold, plain or decompressed: just under the writer's closing size
+     * ({@link H2CaptureStore#BLOCK_BYTES}, 4 MiB) plus one event of {@link #MAX_EVENT_BYTES}.
+     */
+    static final int MAX_BLOCK_BYTES = H2CaptureStore.BLOCK_BYTES + MAX_EVENT_BYTES;
+    /**
+     * LZ4's largest expansion: one input byte never yields more than 255 output bytes (a match
+     * length continues in bytes of 255), so a declared length above this many times the
+     * compressed bytes cannot be genuine.
+     */
+    static final int LZ4_MAX_RATIO = 255;
+    /**
+     * The fewest bytes an event encodes to: kind, channel ref, source tag, partition, offset,
+     * timestamp type, two instants of two varints, key, header count, payload, derived flags.
+     */
+    static final int MIN_EVENT_BYTES = 14;
     private static final net.jpountz.lz4.LZ4Factory LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance();
 
     private byte[] buf = new byte[64 * 1024];
@@ -119,33 +168,23 @@ final class EventBlockCodec {
         return p + n < pos ? Arrays.copyOf(packed, p + n) : toBytes();
     }
 
-    /** The {@link #FORMAT} bytes of a block, decompressing a {@link #FORMAT_LZ4} one. */
-    private static byte[] unpacked(byte[] data) {
-        if (data.length == 0 || data[0] != FORMAT_LZ4) {
-            return data;
-        }
-        int p = 1;
-        long raw = 0;
-        int shift = 0;
-        while (true) {
-            int x = data[p++];
-            raw |= (long) (x & 0x7F) << shift;
-            if ((x & 0x80) == 0) {
-                break;
-            }
-            shift += 7;
-        }
-        byte[] out = new byte[(int) raw];
-        try {
-            LZ4.fastDecompressor().decompress(data, p, out, 0, (int) raw);
-        } catch (net.jpountz.lz4.LZ4Exception e) {
-            throw new IllegalArgumentException("damaged LZ4 event block: " + e.getMessage(), e);
-        }
-        return out;
-    }
-
-    /** Appends one event to the block (its seq is ignored). */
+    /**
+     * Appends one event to the block (its seq is ignored).
+     *
+     * @throws IllegalArgumentException when the event has more than {@link #MAX_HEADERS} headers or
+     *                                  could encode to more than {@link #MAX_EVENT_BYTES}, beyond
+     *                                  what the decoder accepts; the block is then unchanged
+     */
     void add(CapturedEvent e) {
+        if (e.headers().size() > MAX_HEADERS) {
+            throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " has "
+                    + e.headers().size() + " headers, more than the " + MAX_HEADERS + " a capture store accepts");
+        }
+        long most = maxEncodedBytes(e);
+        if (most > MAX_EVENT_BYTES) {
+            throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " may encode to " + most
+                    + " bytes, more than the " + MAX_EVENT_BYTES + " a capture store accepts for one event");
+        }
         count++;
         payloadBytes += e.payloadSize();
         long observedMs = e.observedAt().toEpochMilli();
@@ -194,6 +233,30 @@ final class EventBlockCodec {
             putStringRef(d.sequence().rule());
         }
         putDerivedString(d.causationId());
+    }
+
+    /** An upper bound of the bytes {@link #add} writes for {@code e} (UTF-8 takes at most 3 bytes per char). */
+    private static long maxEncodedBytes(CapturedEvent e) {
+        long n = 64 + utf8Max(e.channel().name()) + bytesMax(e.key()) + bytesMax(e.payload());
+        for (Header h : e.headers()) {
+            n += utf8Max(h.name()) + bytesMax(h.value());
+        }
+        DerivedFields d = e.derived();
+        for (Derived<?> f : new Derived<?>[] {d.correlationId(), d.eventId(), d.eventType(), d.eventTime(), d.sequence(),
+                d.causationId()}) {
+            if (f != null) {
+                n += 20 + utf8Max(f.rule()) + (f.value() instanceof String s ? utf8Max(s) : 0);
+            }
+        }
+        return n;
+    }
+
+    private static long utf8Max(String s) {
+        return 20 + 3L * s.length();
+    }
+
+    private static long bytesMax(byte[] b) {
+        return 10 + (b == null ? 0 : b.length);
     }
 
     // ---- writing
@@ -266,108 +329,332 @@ final class EventBlockCodec {
     /**
      * Decodes a whole block.
      *
-     * @throws IllegalArgumentException when the bytes are not a block of this format
+     * @param data       the block as stored ({@link #FORMAT} or {@link #FORMAT_LZ4}); untrusted
+     * @param firstSeq   the store sequence of its first event (the row's {@code first_seq})
+     * @param eventCount the number of events the row claims
+     * @return exactly {@code eventCount} events with sequences {@code firstSeq, firstSeq + 1, ...}
+     * @throws DamagedBlockException (without a file) when the bytes, the count or the sequence are
+     *                               not a block of this format; never another exception
      */
     static List<CapturedEvent> decode(byte[] data, long firstSeq, int eventCount) {
-        Reader r = new Reader(unpacked(data));
-        List<CapturedEvent> out = new ArrayList<>(eventCount);
-        for (int i = 0; i < eventCount; i++) {
-            out.add(r.event(firstSeq + i, true));
+        try {
+            Reader r = reader(data, firstSeq, eventCount);
+            List<CapturedEvent> out = new ArrayList<>(eventCount);
+            for (int i = 0; i < eventCount; i++) {
+                out.add(r.event(i, firstSeq + i));
+            }
+            r.end();
+            return out;
+        } catch (DamagedBlockException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unexpected(firstSeq, eventCount, e);
         }
-        return out;
     }
 
-    /** Decodes only the indexed fields of each event of a block, skipping keys, headers values and payloads. */
+    /**
+     * Decodes only the indexed fields of each event of a block, skipping keys, header values and
+     * payloads; accepts and refuses exactly the blocks {@link #decode} does.
+     *
+     * @throws DamagedBlockException as {@link #decode}
+     */
     static List<IndexFields> decodeIndexFields(byte[] data, long firstSeq, int eventCount) {
-        Reader r = new Reader(unpacked(data));
-        List<IndexFields> out = new ArrayList<>(eventCount);
-        for (int i = 0; i < eventCount; i++) {
-            out.add(r.indexFields(firstSeq + i));
+        try {
+            Reader r = reader(data, firstSeq, eventCount);
+            List<IndexFields> out = new ArrayList<>(eventCount);
+            for (int i = 0; i < eventCount; i++) {
+                out.add(r.indexFields(i, firstSeq + i));
+            }
+            r.end();
+            return out;
+        } catch (DamagedBlockException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unexpected(firstSeq, eventCount, e);
+        }
+    }
+
+    /** A check this decoder missed: still a damaged block, never an escaping runtime exception. */
+    private static DamagedBlockException unexpected(long firstSeq, int eventCount, RuntimeException e) {
+        return new DamagedBlockException(null, firstSeq, eventCount, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    /** Checks the row's facts and the format byte, decompresses an LZ4 block, and positions a reader on the events. */
+    private static Reader reader(byte[] data, long firstSeq, int eventCount) {
+        if (firstSeq < 1 || eventCount < 1 || firstSeq > Long.MAX_VALUE - eventCount + 1) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "first sequence " + firstSeq + " and event count "
+                    + eventCount + " are not a positive range of sequences", null);
+        }
+        if (eventCount > MAX_EVENTS) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "event count " + eventCount + " is more than the "
+                    + MAX_EVENTS + " events a block holds", null);
+        }
+        if (data == null || data.length == 0) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "the block has no data", null);
+        }
+        if (data.length > MAX_BLOCK_BYTES) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "the block is " + data.length
+                    + " bytes, more than the " + MAX_BLOCK_BYTES + " a block can hold", null);
+        }
+        return switch (data[0]) {
+            case FORMAT -> new Reader(data, "", firstSeq, eventCount);
+            case FORMAT_LZ4 -> new Reader(unpacked(data, firstSeq, eventCount), "decompressed ", firstSeq, eventCount);
+            default -> throw new DamagedBlockException(null, firstSeq, eventCount, "format byte " + data[0]
+                    + " is neither " + FORMAT + " (plain) nor " + FORMAT_LZ4 + " (LZ4)", null);
+        };
+    }
+
+    /**
+     * The {@link #FORMAT} bytes of a {@link #FORMAT_LZ4} block: the declared length is bounded
+     * (class comment) before the output is allocated, and must be what LZ4's safe decompressor
+     * produces.
+     */
+    private static byte[] unpacked(byte[] data, long firstSeq, int eventCount) {
+        int p = 1;
+        long declared = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (p == data.length || shift > 28) {
+                throw new DamagedBlockException(null, firstSeq, eventCount, p == data.length
+                        ? "the block ends inside its LZ4 length" : "the LZ4 length is longer than 5 bytes", null);
+            }
+            int x = data[p++];
+            declared |= (long) (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) {
+                break;
+            }
+        }
+        int compressed = data.length - p;
+        long least = 1 + (long) eventCount * MIN_EVENT_BYTES;
+        String wrong = declared > MAX_BLOCK_BYTES ? "is more than the " + MAX_BLOCK_BYTES + " bytes a block can hold"
+                : declared > (long) compressed * LZ4_MAX_RATIO ? "is more than LZ4 can expand the " + compressed
+                        + " compressed bytes to (" + LZ4_MAX_RATIO + " times)"
+                : declared < least ? "cannot hold " + eventCount + " events (at least " + least + " bytes)"
+                : null;
+        if (wrong != null) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "declared LZ4 length " + declared + " " + wrong,
+                    null);
+        }
+        byte[] out;
+        try {
+            out = new byte[(int) declared];
+        } catch (OutOfMemoryError e) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "declared LZ4 length " + declared
+                    + " does not fit in the memory available", null);
+        }
+        int n;
+        try {
+            n = LZ4.safeDecompressor().decompress(data, p, compressed, out, 0, out.length);
+        } catch (net.jpountz.lz4.LZ4Exception e) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "LZ4 data is damaged: " + e.getMessage(), e);
+        }
+        if (n != declared) {
+            throw new DamagedBlockException(null, firstSeq, eventCount, "LZ4 data decompresses to " + n
+                    + " bytes, not the declared " + declared, null);
         }
         return out;
     }
 
+    /**
+     * Reads the events of one plain block. Every read checks the bytes that remain first; every
+     * failure is a {@link DamagedBlockException} naming the event and the byte offset.
+     */
     private static final class Reader {
         private static final ChannelKind[] KINDS = ChannelKind.values();
         private static final TimestampType[] TIMESTAMP_TYPES = TimestampType.values();
+        private static final int KNOWN_FLAGS = 63;
+        private static final long MAX_NANOS = 999_999_999;
+        /** Instant's own range of epoch seconds. */
+        private static final long MIN_SECOND = Instant.MIN.getEpochSecond();
+        private static final long MAX_SECOND = Instant.MAX.getEpochSecond();
+        /** The epoch seconds whose milliseconds surely fit a {@code long} (observedAt, which the writer converts). */
+        private static final long MAX_MS_SECOND = Long.MAX_VALUE / 1000 - 1;
+
         private final byte[] b;
+        private final String where;
+        private final long firstSeq;
+        private final int eventCount;
         private int p;
+        private int event;
         private final List<String> dictionary = new ArrayList<>();
         private final Map<String, Channel> channels = new HashMap<>();
 
-        Reader(byte[] b) {
+        /** @param where "decompressed " when {@code b} came out of LZ4 (byte offsets then count in it) */
+        Reader(byte[] b, String where, long firstSeq, int eventCount) {
             this.b = b;
-            if (b.length == 0 || b[0] != FORMAT) {
-                throw new IllegalArgumentException("event block format " + (b.length == 0 ? "(empty)" : b[0])
-                        + " is not the supported format " + FORMAT);
+            this.where = where;
+            this.firstSeq = firstSeq;
+            this.eventCount = eventCount;
+            if (b[0] != FORMAT) {
+                throw damaged(0, "format byte " + b[0] + " is not " + FORMAT);
+            }
+            if ((long) eventCount * MIN_EVENT_BYTES > b.length - 1) {
+                throw new DamagedBlockException(null, firstSeq, eventCount, eventCount + " events cannot fit in "
+                        + b.length + " " + where + "bytes (at least " + MIN_EVENT_BYTES + " bytes each)", null);
             }
             p = 1;
         }
 
-        private int get() {
+        private DamagedBlockException damaged(int at, String why) {
+            return new DamagedBlockException(null, firstSeq, eventCount, "event " + (event + 1) + " of " + eventCount
+                    + ", " + where + "byte " + at + " of " + b.length + ": " + why, null);
+        }
+
+        /** Checks that the last event ends the block. */
+        void end() {
+            if (p != b.length) {
+                event = eventCount - 1;
+                throw damaged(p, (b.length - p) + " bytes follow the last event");
+            }
+        }
+
+        private int get(String what) {
+            if (p >= b.length) {
+                throw damaged(p, "the block ends before the " + what);
+            }
             return b[p++] & 0xFF;
         }
 
-        private long varLong() {
+        /** An unsigned LEB128 varint of at most 10 bytes whose value fits 64 bits. */
+        private long varLong(String what) {
+            int at = p;
             long v = 0;
-            int shift = 0;
-            while (true) {
+            for (int shift = 0; ; shift += 7) {
+                if (p >= b.length) {
+                    throw damaged(at, "the block ends inside the " + what);
+                }
                 int x = b[p++];
+                if (shift == 63 && (x & 0xFE) != 0) {
+                    throw damaged(at, "the " + what + " overflows 64 bits");
+                }
                 v |= (long) (x & 0x7F) << shift;
                 if ((x & 0x80) == 0) {
                     return v;
                 }
-                shift += 7;
             }
+        }
+
+        /** A varint from 0 to {@code max}. */
+        private long bounded(String what, long max) {
+            int at = p;
+            long v = varLong(what);
+            if (v < 0 || v > max) {
+                throw damaged(at, what + " " + Long.toUnsignedString(v) + " is not between 0 and " + max);
+            }
+            return v;
         }
 
         private static long unZigZag(long v) {
             return (v >>> 1) ^ -(v & 1);
         }
 
-        private Instant instant() {
-            long sec = unZigZag(varLong());
-            long nano = varLong();
+        private Instant instant(String what) {
+            int at = p;
+            long sec = unZigZag(varLong(what + " seconds"));
+            long nano = varLong(what + " nanos");
+            if (nano < 0 || nano > MAX_NANOS || sec < MIN_SECOND || sec > MAX_SECOND) {
+                throw damaged(at, what + " " + sec + " s + " + Long.toUnsignedString(nano) + " ns is not an instant");
+            }
             return Instant.ofEpochSecond(sec, nano);
         }
 
-        private byte[] bytes() {
-            int n = (int) varLong();
-            if (n == 0) {
+        /** observedAt: an instant whose epoch milliseconds fit a {@code long}, as the writer's are. */
+        private Instant observedAt() {
+            int at = p;
+            Instant t = instant("observedAt");
+            if (Math.abs(t.getEpochSecond()) > MAX_MS_SECOND) {
+                throw damaged(at, "observedAt " + t.getEpochSecond() + " s is beyond epoch milliseconds");
+            }
+            return t;
+        }
+
+        /** A byte string's length, checked against the bytes left; -1 for null. */
+        private int byteStringLength(String what) {
+            int at = p;
+            long v = varLong(what + " length");
+            if (v == 0) {
+                return -1;
+            }
+            long n = v - 1;
+            if (v < 0 || n > b.length - p) {
+                throw damaged(at, what + " length " + Long.toUnsignedString(n) + " exceeds the " + (b.length - p)
+                        + " bytes left");
+            }
+            return (int) n;
+        }
+
+        private byte[] bytes(String what) {
+            int n = byteStringLength(what);
+            if (n < 0) {
                 return null;
             }
-            byte[] v = Arrays.copyOfRange(b, p, p + n - 1);
-            p += n - 1;
+            byte[] v = Arrays.copyOfRange(b, p, p + n);
+            p += n;
             return v;
         }
 
-        private void skipBytes() {
-            int n = (int) varLong();
+        private void skipBytes(String what) {
+            int n = byteStringLength(what);
             if (n > 0) {
-                p += n - 1;
+                p += n;
             }
         }
 
-        private String utf8() {
-            int n = (int) varLong() - 1;
+        private String utf8(String what) {
+            int at = p;
+            int n = byteStringLength(what);
+            if (n < 0) {
+                throw damaged(at, what + " is missing (null)");
+            }
             String s = new String(b, p, n, StandardCharsets.UTF_8);
             p += n;
             return s;
         }
 
-        private String stringRef() {
-            int id = (int) varLong();
+        private void skipUtf8(String what) {
+            int at = p;
+            if (byteStringLength(what) < 0) {
+                throw damaged(at, what + " is missing (null)");
+            }
+            p = at;
+            skipBytes(what);
+        }
+
+        private String stringRef(String what) {
+            int at = p;
+            long id = varLong(what + " reference");
             if (id == 0) {
-                String s = utf8();
+                String s = utf8(what);
                 dictionary.add(s);
                 return s;
             }
-            return dictionary.get(id - 1);
+            if (id < 0 || id > dictionary.size()) {
+                throw damaged(at, what + " refers to string " + Long.toUnsignedString(id) + " but the block has defined "
+                        + dictionary.size());
+            }
+            return dictionary.get((int) id - 1);
+        }
+
+        private ChannelKind kind() {
+            int at = p;
+            int k = get("channel kind");
+            if (k >= KINDS.length) {
+                throw damaged(at, "channel kind " + k + " is not one of 0 to " + (KINDS.length - 1));
+            }
+            return KINDS[k];
+        }
+
+        private String channelName() {
+            int at = p;
+            String name = stringRef("channel name");
+            if (name.isBlank()) {
+                throw damaged(at, "the channel name is blank");
+            }
+            return name;
         }
 
         private Channel channel() {
-            ChannelKind kind = KINDS[get()];
-            String name = stringRef();
+            ChannelKind kind = kind();
+            String name = channelName();
             Channel c = channels.get(name);
             if (c == null || c.kind() != kind) {
                 c = new Channel(kind, name);
@@ -377,82 +664,102 @@ final class EventBlockCodec {
         }
 
         private SourcePosition source() {
-            int tag = get();
+            int at = p;
+            int tag = get("source tag");
             if (tag != 1) {
-                throw new IllegalArgumentException("unknown source position tag " + tag);
+                throw damaged(at, "source tag " + tag + " is not 1 (Kafka)");
             }
-            int partition = (int) varLong();
-            long offset = varLong();
-            return new SourcePosition.Kafka(partition, offset, TIMESTAMP_TYPES[get()]);
+            int partition = (int) bounded("partition", Integer.MAX_VALUE);
+            long offset = bounded("offset", Long.MAX_VALUE);
+            at = p;
+            int type = get("timestamp type");
+            if (type >= TIMESTAMP_TYPES.length) {
+                throw damaged(at, "timestamp type " + type + " is not one of 0 to " + (TIMESTAMP_TYPES.length - 1));
+            }
+            return new SourcePosition.Kafka(partition, offset, TIMESTAMP_TYPES[type]);
         }
 
-        CapturedEvent event(long seq, boolean full) {
+        private int headerCount() {
+            return (int) bounded("header count", MAX_HEADERS);
+        }
+
+        private int flags() {
+            int at = p;
+            int flags = get("derived-field flags");
+            if ((flags & ~KNOWN_FLAGS) != 0) {
+                throw damaged(at, "derived-field flags 0x" + Integer.toHexString(flags) + " set unknown bits");
+            }
+            return flags;
+        }
+
+        CapturedEvent event(int index, long seq) {
+            event = index;
             Channel channel = channel();
             SourcePosition source = source();
-            Instant observedAt = instant();
-            Instant capturedAt = instant();
-            byte[] key = bytes();
-            int headerCount = (int) varLong();
+            Instant observedAt = observedAt();
+            Instant capturedAt = instant("capturedAt");
+            byte[] key = bytes("key");
+            int headerCount = headerCount();
             List<Header> headers = new ArrayList<>(headerCount);
             for (int i = 0; i < headerCount; i++) {
-                headers.add(new Header(stringRef(), bytes()));
+                headers.add(new Header(stringRef("header name"), bytes("header value")));
             }
-            byte[] payload = bytes();
-            int flags = get();
-            Derived<String> correlationId = (flags & 1) != 0 ? new Derived<>(utf8(), stringRef()) : null;
-            Derived<String> eventId = (flags & 2) != 0 ? new Derived<>(utf8(), stringRef()) : null;
-            Derived<String> eventType = (flags & 4) != 0 ? new Derived<>(utf8(), stringRef()) : null;
-            Derived<Instant> eventTime = (flags & 8) != 0 ? new Derived<>(instant(), stringRef()) : null;
-            Derived<Long> sequence = (flags & 16) != 0 ? new Derived<>(unZigZag(varLong()), stringRef()) : null;
-            Derived<String> causationId = (flags & 32) != 0 ? new Derived<>(utf8(), stringRef()) : null;
+            byte[] payload = bytes("payload");
+            int flags = flags();
+            Derived<String> correlationId = (flags & 1) != 0 ? new Derived<>(utf8("correlation ID"), stringRef("rule")) : null;
+            Derived<String> eventId = (flags & 2) != 0 ? new Derived<>(utf8("event ID"), stringRef("rule")) : null;
+            Derived<String> eventType = (flags & 4) != 0 ? new Derived<>(utf8("event type"), stringRef("rule")) : null;
+            Derived<Instant> eventTime = (flags & 8) != 0 ? new Derived<>(instant("event time"), stringRef("rule")) : null;
+            Derived<Long> sequence = (flags & 16) != 0
+                    ? new Derived<>(unZigZag(varLong("sequence")), stringRef("rule")) : null;
+            Derived<String> causationId = (flags & 32) != 0 ? new Derived<>(utf8("causation ID"), stringRef("rule")) : null;
             DerivedFields derived = flags == 0 ? DerivedFields.NONE
                     : new DerivedFields(correlationId, eventId, eventType, eventTime, sequence, causationId);
             return new CapturedEvent(seq, channel, source, observedAt, capturedAt, key, headers, payload, derived);
         }
 
-        IndexFields indexFields(long seq) {
-            get();
-            String channel = stringRef();
-            get();
-            varLong();
-            varLong();
-            get();
-            long observedMs = instant().toEpochMilli();
-            instant();
-            skipBytes();
-            int headerCount = (int) varLong();
+        /** The same reads and checks as {@link #event}, without copying keys, header values and payloads. */
+        IndexFields indexFields(int index, long seq) {
+            event = index;
+            kind();
+            String channel = channelName();
+            source();
+            long observedMs = observedAt().toEpochMilli();
+            instant("capturedAt");
+            skipBytes("key");
+            int headerCount = headerCount();
             for (int i = 0; i < headerCount; i++) {
-                stringRef();
-                skipBytes();
+                stringRef("header name");
+                skipBytes("header value");
             }
-            skipBytes();
-            int flags = get();
+            skipBytes("payload");
+            int flags = flags();
             String correlationId = null;
             String eventId = null;
             String eventType = null;
             if ((flags & 1) != 0) {
-                correlationId = utf8();
-                stringRef();
+                correlationId = utf8("correlation ID");
+                stringRef("rule");
             }
             if ((flags & 2) != 0) {
-                eventId = utf8();
-                stringRef();
+                eventId = utf8("event ID");
+                stringRef("rule");
             }
             if ((flags & 4) != 0) {
-                eventType = utf8();
-                stringRef();
+                eventType = utf8("event type");
+                stringRef("rule");
             }
             if ((flags & 8) != 0) {
-                instant();
-                stringRef();
+                instant("event time");
+                stringRef("rule");
             }
             if ((flags & 16) != 0) {
-                varLong();
-                stringRef();
+                varLong("sequence");
+                stringRef("rule");
             }
             if ((flags & 32) != 0) {
-                utf8();
-                stringRef();
+                skipUtf8("causation ID");
+                stringRef("rule");
             }
             return new IndexFields(seq, correlationId, eventId, eventType, channel, observedMs);
         }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code event_index} row per event and {@code index_state.indexed_through_seq} in one transaction.
  * Reads by correlation ID or event ID use the index through {@code indexed_through_seq} and decode
  * the blocks past it, so they are always complete.
+ *
+ * <p>A block that cannot be decoded ({@link DamagedBlockException}) is skipped by every read and by
+ * the indexer, logged once and listed by {@link #damagedBlocks()}; the other blocks stay readable.
  *
  * <p>Threads: one writer (appends are serialized), any number of readers (a connection pool),
  * and the indexer. A file may be open only once per process; another process holding it open
@@ -74,6 +78,8 @@ public final class H2CaptureStore implements CaptureStore {
     private final EventBlockCodec codec = new EventBlockCodec();
     private final AtomicLong lastSeq = new AtomicLong();
     private final BlockCache cache = new BlockCache();
+    /** Damaged blocks met so far, by first sequence, named with the file. */
+    private final ConcurrentSkipListMap<Long, DamagedBlockException> damaged = new ConcurrentSkipListMap<>();
     private final Indexer indexer;
     private volatile boolean closed;
     private volatile long lastAppendNanos;
@@ -317,12 +323,12 @@ public final class H2CaptureStore implements CaptureStore {
             long next = from;
             Block b = blockContaining(c, from);
             while (b != null && out.size() < limit) {
-                for (CapturedEvent e : b.events()) {
+                for (CapturedEvent e : b.isDamaged() ? List.<CapturedEvent>of() : b.events()) {
                     if (e.seq() >= next && out.size() < limit) {
                         out.add(e);
                     }
                 }
-                next = b.firstSeq() + b.count();
+                next = b.firstSeq() + Math.max(1, b.count());
                 b = out.size() < limit ? blockStartingAt(c, next) : null;
             }
             return out;
@@ -337,7 +343,8 @@ public final class H2CaptureStore implements CaptureStore {
         }
         return read("reading event " + seq, c -> {
             Block b = blockContaining(c, seq);
-            return b == null || seq >= b.firstSeq() + b.count() ? null : b.events().get((int) (seq - b.firstSeq()));
+            return b == null || b.isDamaged() || seq >= b.firstSeq() + b.count() ? null
+                    : b.events().get((int) (seq - b.firstSeq()));
         });
     }
 
@@ -377,17 +384,21 @@ public final class H2CaptureStore implements CaptureStore {
                 if (b == null) {
                     throw new SQLException("index names block " + entry.getKey() + " which is missing");
                 }
+                if (b.isDamaged()) {
+                    continue;
+                }
                 for (long seq : entry.getValue()) {
                     out.add(b.events().get((int) (seq - b.firstSeq())));
                 }
             }
             scanAfter(c, indexed, (first, count, data) -> {
-                List<EventBlockCodec.IndexFields> fields = EventBlockCodec.decodeIndexFields(data, first, count);
                 Block b = null;
-                for (EventBlockCodec.IndexFields f : fields) {
+                for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
                     if (matches.test(f)) {
                         b = b != null ? b : decoded(first, count, data);
-                        out.add(b.events().get((int) (f.seq() - first)));
+                        if (!b.isDamaged()) {
+                            out.add(b.events().get((int) (f.seq() - first)));
+                        }
                     }
                 }
             });
@@ -428,7 +439,7 @@ public final class H2CaptureStore implements CaptureStore {
                 }
             }
             scanAfter(c, indexed, (first, count, data) -> {
-                for (EventBlockCodec.IndexFields f : EventBlockCodec.decodeIndexFields(data, first, count)) {
+                for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
                     String id = f.correlationId();
                     if (id != null && id.startsWith(p)) {
                         ids.add(id);
@@ -444,6 +455,12 @@ public final class H2CaptureStore implements CaptureStore {
             }
             return out;
         });
+    }
+
+    /** {@inheritDoc} Damaged blocks met by reads and by the indexer of this store, by first sequence. */
+    @Override
+    public List<DamagedBlockException> damagedBlocks() {
+        return List.copyOf(damaged.values());
     }
 
     @Override
@@ -463,8 +480,11 @@ public final class H2CaptureStore implements CaptureStore {
 
     // ------------------------------------------------------------------ blocks
 
-    /** One decoded block. */
+    /** One decoded block; {@code events} is {@code null} when the block is damaged. */
     private record Block(long firstSeq, int count, List<CapturedEvent> events) {
+        boolean isDamaged() {
+            return events == null;
+        }
     }
 
     @FunctionalInterface
@@ -551,12 +571,22 @@ public final class H2CaptureStore implements CaptureStore {
         return decoded(first, rs.getInt(2), rs.getBytes(3));
     }
 
+    /** The decoded block, or a damaged one (recorded) when its bytes cannot be decoded. */
     private Block decoded(long first, int count, byte[] data) {
         Block cached = cache.get(first);
         if (cached != null) {
             return cached;
         }
-        Block b = new Block(first, count, EventBlockCodec.decode(data, first, count));
+        if (damaged.containsKey(first)) {
+            return new Block(first, count, null);
+        }
+        Block b;
+        try {
+            b = new Block(first, count, EventBlockCodec.decode(data, first, count));
+        } catch (DamagedBlockException e) {
+            skipDamaged(e);
+            return new Block(first, count, null);
+        }
         long payloadBytes = 0;
         for (CapturedEvent e : b.events()) {
             payloadBytes += e.payloadSize();
@@ -565,6 +595,27 @@ public final class H2CaptureStore implements CaptureStore {
             cache.put(first, b);
         }
         return b;
+    }
+
+    /** The index fields of a block, or none (the block recorded as damaged) when its bytes cannot be decoded. */
+    private List<EventBlockCodec.IndexFields> indexFields(long first, int count, byte[] data) {
+        if (damaged.containsKey(first)) {
+            return List.of();
+        }
+        try {
+            return EventBlockCodec.decodeIndexFields(data, first, count);
+        } catch (DamagedBlockException e) {
+            skipDamaged(e);
+            return List.of();
+        }
+    }
+
+    /** Records a damaged block, naming the file, and logs it the first time. */
+    private void skipDamaged(DamagedBlockException e) {
+        DamagedBlockException named = e.in(file);
+        if (damaged.putIfAbsent(named.firstSeq(), named) == null) {
+            LOG.warn("{}; its events are skipped, the other blocks stay readable", named.getMessage());
+        }
     }
 
     /** A small LRU of decoded blocks for paging tables (blocks never change once written). */
@@ -724,7 +775,7 @@ public final class H2CaptureStore implements CaptureStore {
                     while (rs.next()) {
                         long first = rs.getLong(1);
                         int count = rs.getInt(2);
-                        for (EventBlockCodec.IndexFields f : EventBlockCodec.decodeIndexFields(rs.getBytes(3), first, count)) {
+                        for (EventBlockCodec.IndexFields f : indexFields(first, count, rs.getBytes(3))) {
                             ins.setLong(1, f.seq());
                             ins.setLong(2, first);
                             ins.setString(3, f.correlationId());
@@ -735,7 +786,9 @@ public final class H2CaptureStore implements CaptureStore {
                             ins.addBatch();
                             rows++;
                         }
-                        newThrough = first + count - 1;
+                        // a damaged block's count is trusted only within the codec's limits
+                        long last = first + (count >= 1 && count <= EventBlockCodec.MAX_EVENTS ? count - 1 : 0);
+                        newThrough = Math.max(newThrough, last);
                     }
                 }
                 if (newThrough == from) {

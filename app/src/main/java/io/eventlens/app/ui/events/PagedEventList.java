@@ -52,11 +52,37 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
             pageLoads++;
             pages.put(page, rows);
         }
-        if (at >= rows.size()) {
-            // The store has fewer rows than announced (a concurrent reset): show an empty row.
+        EventRow row = rowWithSeq(rows, at, index + 1L);
+        if (row == null) {
+            // The store has fewer rows than announced (a concurrent reset), or the event is in a
+            // damaged block that the store skips (CaptureStore.damagedBlocks): show an empty row.
             return new EventRow(index + 1L, java.time.Instant.EPOCH, "", "", "", "", "", "");
         }
-        return rows.get(at);
+        return row;
+    }
+
+    /**
+     * The row with store sequence {@code seq} of a page in store order: at {@code at} unless the
+     * page skips sequences (a damaged block), then found by binary search; {@code null} when absent.
+     */
+    private static EventRow rowWithSeq(List<EventRow> rows, int at, long seq) {
+        if (at < rows.size() && rows.get(at).seq() == seq) {
+            return rows.get(at);
+        }
+        int lo = 0;
+        int hi = Math.min(at, rows.size() - 1);
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long s = rows.get(mid).seq();
+            if (s == seq) {
+                return rows.get(mid);
+            } else if (s < seq) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return null;
     }
 
     @Override

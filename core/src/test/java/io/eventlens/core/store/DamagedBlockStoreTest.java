@@ -1,0 +1,137 @@
+package io.eventlens.core.store;
+
+import static io.eventlens.core.testkit.TestEvents.event;
+import static io.eventlens.core.testkit.TestEvents.events;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.testkit.StoredBlocks;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A genuine store file with one block's bytes damaged through plain H2 JDBC: the other blocks'
+ * events are still paged and found, and the damaged block is counted once (issue 5).
+ */
+class DamagedBlockStoreTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final long DAMAGED = 1025;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Appends three full blocks (seq 1-1024, 1025-2048, 2049-3072). Correlation ID {@code c-span}
+     * has the first event of each block, with event IDs {@code e-span-0..2}.
+     */
+    private static void appendThreeBlocks(CaptureStore store) {
+        for (int b = 0; b < 3; b++) {
+            List<CapturedEvent> block = new ArrayList<>();
+            block.add(event("orders", 0, b * 1024L, "c-span", "e-span-" + b));
+            block.addAll(events("orders", b * 1024L + 1, 1023));
+            store.append(block, Map.of());
+        }
+    }
+
+    private Path indexedStoreWithBlock1025Damaged() throws Exception {
+        Path file;
+        try (CaptureStore store = CaptureStore.open(dir.resolve("run"))) {
+            appendThreeBlocks(store);
+            assertThat(store.awaitIndexed(WAIT)).as("index written before the damage").isTrue();
+            file = store.file();
+        }
+        byte[] genuine = StoredBlocks.read(file, DAMAGED);
+        StoredBlocks.replace(file, DAMAGED, Arrays.copyOf(genuine, genuine.length / 2));
+        return file;
+    }
+
+    private static void assertOneDamagedBlock(CaptureStore store) {
+        assertThat(store.damagedBlocks()).singleElement().satisfies(d -> {
+            assertThat(d.firstSeq()).isEqualTo(DAMAGED);
+            assertThat(d.eventCount()).isEqualTo(1024);
+            assertThat(d.file()).isEqualTo(store.file());
+            assertThat(d.getMessage()).startsWith("damaged block 1025 (events 1025..2048) in " + store.file() + ": ");
+        });
+    }
+
+    @Test
+    void theOtherBlocksAreFoundByCorrelationIdAndPagedAndTheDamagedOneIsCountedOnce() throws Exception {
+        Path file = indexedStoreWithBlock1025Damaged();
+
+        try (CaptureStore store = CaptureStore.open(file)) {
+            assertThat(store.findByCorrelationId("c-span")).extracting(CapturedEvent::seq).containsExactly(1L, 2049L);
+            assertOneDamagedBlock(store);
+
+            assertThat(store.page(1000, 100)).extracting(CapturedEvent::seq).containsExactly(LongStream.concat(
+                    LongStream.rangeClosed(1000, 1024), LongStream.rangeClosed(2049, 2123)).boxed().toArray(Long[]::new));
+            assertThat(store.page(1500, 3)).extracting(CapturedEvent::seq).containsExactly(2049L, 2050L, 2051L);
+            assertThat(store.event(1500)).as("an event of the damaged block").isNull();
+            assertThat(store.event(2049)).isNotNull();
+            assertThat(store.findByEventId("e-span-2")).extracting(CapturedEvent::seq).containsExactly(2049L);
+            assertThat(store.findByEventId("e-span-1")).isEmpty();
+            assertThat(store.correlationIds("c-span", 5)).containsExactly("c-span");
+            assertOneDamagedBlock(store);
+        }
+    }
+
+    @Test
+    void theIndexerSkipsADamagedBlockAndIndexesTheBlocksAfterIt() throws Exception {
+        Path file;
+        try (H2CaptureStore store = H2CaptureStore.open(dir.resolve("unindexed"))) {
+            store.pauseIndexer(true);
+            appendThreeBlocks(store);
+            assertThat(store.indexedThroughSeq()).as("nothing indexed before the damage").isZero();
+            file = store.file();
+        }
+        // an LZ4 block claiming 1 GiB
+        StoredBlocks.replace(file, DAMAGED, new byte[] {EventBlockCodec.FORMAT_LZ4, (byte) 0x80, (byte) 0x80, (byte) 0x80,
+                (byte) 0x80, 0x04, 0x10, 1, 0, 0});
+
+        try (CaptureStore store = CaptureStore.open(file)) {
+            assertThat(store.awaitIndexed(WAIT)).as("the indexer gets past the damaged block").isTrue();
+            assertThat(store.indexedThroughSeq()).isEqualTo(3072);
+            assertOneDamagedBlock(store);
+            assertThat(store.damagedBlocks().get(0).reason()).startsWith("declared LZ4 length 1073741824 is more than the");
+            assertThat(store.findByCorrelationId("c-span")).extracting(CapturedEvent::seq).containsExactly(1L, 2049L);
+            assertOneDamagedBlock(store);
+        }
+    }
+
+    @Test
+    void aLookupWhileTheIndexLagsSkipsADamagedBlockAmongTheScannedOnes() throws Exception {
+        try (H2CaptureStore store = H2CaptureStore.open(dir.resolve("lagging"))) {
+            store.pauseIndexer(true);
+            appendThreeBlocks(store);
+            // the same in-process database, through a second connection: room for 1024 events, the
+            // first of which names dictionary string 7 as its channel
+            byte[] bad = new byte[1 + 1024 * EventBlockCodec.MIN_EVENT_BYTES];
+            bad[0] = EventBlockCodec.FORMAT;
+            bad[2] = 7;
+            StoredBlocks.replace(store.file(), DAMAGED, bad);
+
+            assertThat(store.indexedThroughSeq()).as("the lookup scans every block").isZero();
+            assertThat(store.findByCorrelationId("c-span")).extracting(CapturedEvent::seq).containsExactly(1L, 2049L);
+            assertOneDamagedBlock(store);
+            assertThat(store.damagedBlocks().get(0).reason()).contains("channel name refers to string 7");
+        }
+    }
+
+    @Test
+    void aGenuineStoreHasNoDamagedBlocks() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("genuine"))) {
+            appendThreeBlocks(store);
+            assertThat(store.findByCorrelationId("c-span")).hasSize(3);
+            assertThat(store.page(1, 10_000)).hasSize(3072);
+            assertThat(store.awaitIndexed(WAIT)).isTrue();
+            assertThat(store.damagedBlocks()).isEmpty();
+        }
+    }
+}
