@@ -113,7 +113,10 @@ public final class CanonicalJson {
         }
     }
 
-    /** The shortest form of a number: trailing zeros stripped, plain up to 21 digits, else E notation. */
+    /**
+     * One form per numeric value: trailing zeros stripped; a whole number of at most 21 digits in
+     * plain digits, anything else as {@link BigDecimal#toString()} writes the stripped value.
+     */
     private static String number(BigDecimal d) {
         BigDecimal s = d.stripTrailingZeros();
         if (s.signum() == 0) {
