@@ -169,7 +169,8 @@ public final class CommonOptions {
 
         @Option(names = "--fail-on", split = ",", paramLabel = "KIND",
                 description = "Exit 1 when any of these anomaly kinds (DUPLICATE, CONFLICTING_DUPLICATE, "
-                        + "OUT_OF_ORDER, LAG, DEAD_LETTERED, RETRIED, CLOCK_SKEW, MISSING_STEP, FOREIGN_EVENT) "
+                        + "OUT_OF_ORDER, LAG, DEAD_LETTERED, RETRIED, CLOCK_SKEW, MISSING_STEP, FOREIGN_EVENT, "
+                        + "SEQUENCE_RESTART) "
                         + "or verdict kinds (NO_EVENTS, DEAD_LETTERED, STOPPED, ...) is present. "
                         + "Case-insensitive, comma-separated.")
         List<String> kinds = new ArrayList<>();
