@@ -20,7 +20,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The options every subcommand understands the same way, as picocli mixins, with exactly the names
- * of DESIGN.md ("Machine-readable contract"): {@code --capture}, {@code --out}, {@code --kafka},
+ * of docs/reference/cli-contract.md ("Options with one meaning everywhere"): {@code --capture}, {@code --out}, {@code --kafka},
  * {@code --topic}, {@code --from}, {@code --duration}, {@code --max-events}, {@code --correlation-id},
  * {@code --format}, {@code --fail-on}. A subcommand includes the mixins it needs with {@code @Mixin}.
  */
@@ -212,7 +212,7 @@ public final class CommonOptions {
         }
     }
 
-    /** The output formats of DESIGN.md; parsed case-insensitively, shown lower-case. */
+    /** The output formats of docs/reference/cli-contract.md; parsed case-insensitively, shown lower-case. */
     public enum OutputFormat {
         JSON, TEXT, MD, JUNIT;
 

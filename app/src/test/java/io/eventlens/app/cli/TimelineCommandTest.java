@@ -86,7 +86,7 @@ class TimelineCommandTest {
         }
         capture = dir.resolve("e2e.mv.db");
         CliRun run = CliRun.of("capture", "--kafka", broker.bootstrapServers(), "--topic", "orders", "--topic", "payments",
-                "--topic", "inventory", "--topic", "orders.DLT", "--from", "earliest", "--max-events", "14", "--duration", "60s",
+                "--topic", "inventory", "--topic", "orders.DLT", "--from", "earliest", "--max-events", "23", "--duration", "60s",
                 "--out", capture.toString());
         assertThat(run.exitCode()).as(run.toString()).isZero();
     }
