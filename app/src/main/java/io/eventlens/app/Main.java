@@ -9,7 +9,7 @@ import java.nio.file.Paths;
 
 /**
  * Entry point of {@code eventlens.jar}. No arguments (or {@code --demo}, or a capture file) opens
- * the desktop app; a subcommand runs headless (DESIGN.md, "Machine-readable contract").
+ * the desktop app; a subcommand runs headless (docs/reference/cli-contract.md).
  * Deliberately not a {@code javafx.application.Application} so the shaded jar starts on a
  * classpath JavaFX.
  */

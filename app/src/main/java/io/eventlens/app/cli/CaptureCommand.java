@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code eventlens capture}: records Kafka topics into a capture store, for a duration, up to a
- * number of events, or until Ctrl-C (DESIGN.md, "Machine-readable contract").
+ * number of events, or until Ctrl-C (docs/reference/cli-contract.md).
  *
  * <p>Into an existing store it resumes each partition from its stored position unless
  * {@code --from} is given ({@link StartPosition.Resume}). Progress goes to stderr about once a

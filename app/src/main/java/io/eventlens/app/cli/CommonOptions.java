@@ -20,7 +20,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The options every subcommand understands the same way, as picocli mixins, with exactly the names
- * of DESIGN.md ("Machine-readable contract"): {@code --capture}, {@code --out}, {@code --kafka},
+ * of docs/reference/cli-contract.md ("Options with one meaning everywhere"): {@code --capture}, {@code --out}, {@code --kafka},
  * {@code --topic}, {@code --from}, {@code --duration}, {@code --max-events}, {@code --correlation-id},
  * {@code --format}, {@code --fail-on}. A subcommand includes the mixins it needs with {@code @Mixin}.
  */
@@ -169,7 +169,8 @@ public final class CommonOptions {
 
         @Option(names = "--fail-on", split = ",", paramLabel = "KIND",
                 description = "Exit 1 when any of these anomaly kinds (DUPLICATE, CONFLICTING_DUPLICATE, "
-                        + "OUT_OF_ORDER, LAG, DEAD_LETTERED, RETRIED, CLOCK_SKEW, MISSING_STEP, FOREIGN_EVENT) "
+                        + "OUT_OF_ORDER, LAG, DEAD_LETTERED, RETRIED, CLOCK_SKEW, MISSING_STEP, FOREIGN_EVENT, "
+                        + "SEQUENCE_RESTART) "
                         + "or verdict kinds (NO_EVENTS, DEAD_LETTERED, STOPPED, ...) is present. "
                         + "Case-insensitive, comma-separated.")
         List<String> kinds = new ArrayList<>();
@@ -211,7 +212,7 @@ public final class CommonOptions {
         }
     }
 
-    /** The output formats of DESIGN.md; parsed case-insensitively, shown lower-case. */
+    /** The output formats of docs/reference/cli-contract.md; parsed case-insensitively, shown lower-case. */
     public enum OutputFormat {
         JSON, TEXT, MD, JUNIT;
 

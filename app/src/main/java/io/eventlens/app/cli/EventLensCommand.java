@@ -14,7 +14,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * The root command {@code eventlens} of the headless CLI (DESIGN.md, "Machine-readable contract"):
+ * The root command {@code eventlens} of the headless CLI (docs/reference/cli-contract.md):
  * {@code --help}, {@code --version} and the subcommands {@code capture}, {@code timeline} and
  * {@code demo}. Build a ready-to-run command line with {@link #commandLine()}; it maps errors to the
  * contract's exit codes ({@link ExitCodes}): picocli parameter errors → 2, {@link InputException},

@@ -1,7 +1,7 @@
 package io.eventlens.app.cli;
 
 /**
- * The CLI's exit codes (DESIGN.md, "Machine-readable contract"); CI pipelines script against them.
+ * The CLI's exit codes (docs/reference/cli-contract.md, "Exit codes"); CI pipelines script against them.
  */
 public final class ExitCodes {
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code eventlens timeline}: one correlation ID's timeline from a capture store, with anomalies
- * and the verdict, as JSON ({@link TimelineJson}, the shape of DESIGN.md) or text
+ * and the verdict, as JSON ({@link TimelineJson}, the shape of docs/reference/cli-contract.md) or text
  * ({@link TimelineText}) on stdout. Exit 1 when a kind named by {@code --fail-on} is present
  * (an anomaly on any event, or the verdict); exit 3 naming the file when the capture is missing.
  * Damaged event blocks are skipped: a warning on stderr names the file, their count and each block,

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A simulated checkout saga: each flow is one order moving through {@code orders} →
  * {@code payments} → {@code inventory} → {@code notifications}, keyed by order ID, with headers
- * {@code correlationId}, {@code eventId}, {@code eventType}, {@code sequence} (1..4 per key) and a
- * JSON payload ({@code {"eventId","correlationId","type","orderId","timestamp","sequence",...}}).
+ * {@code correlationId}, {@code eventId}, {@code eventType}, {@code sequence} (the saga's events
+ * numbered 1, 2, 3, ... per key, in the order the services produce them) and a JSON payload
+ * ({@code {"eventId","correlationId","type","orderId","timestamp","sequence",...}}).
  *
  * <p>A new flow starts every {@link Settings#flowInterval()}; steps follow each other after
  * 40–250 ms. Every {@link Settings#faultEvery()}-th flow (from the third one on) carries one
@@ -44,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * ~15 s (with the default 400 ms interval: by about 7 s) and then recurs:
  * <ul>
  *   <li>{@link Fault#REDELIVERED_DUPLICATE}: the payment event is delivered twice, byte-identical;</li>
- *   <li>{@link Fault#OUT_OF_ORDER}: the inventory step (sequence 3) is observed before the payment
- *       (sequence 2) on the same key;</li>
+ *   <li>{@link Fault#OUT_OF_ORDER}: the payment service emits two events on {@code payments} under the
+ *       order's key, {@code PaymentAuthorized} (sequence 2) and {@code PaymentCaptured} (sequence 3),
+ *       and the captured one reaches the broker first: a regression within one topic, partition and
+ *       key, where Kafka promises order (docs/reference/anomalies-and-verdicts.md, OUT_OF_ORDER);</li>
  *   <li>{@link Fault#SLOW_HOP}: the inventory step comes 2.6–3.4 s after the payment (SLO 2 s);</li>
  *   <li>{@link Fault#CONFLICTING_DUPLICATE}: the payment event is sent again with the same event ID
  *       but a different amount and status;</li>
@@ -64,7 +67,9 @@ public final class SagaSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SagaSimulator.class);
     private static final List<String> EVENT_TYPES =
-            List.of("OrderPlaced", "PaymentAuthorized", "InventoryReserved", "CustomerNotified");
+            List.of("OrderPlaced", "PaymentAuthorized", "InventoryReserved", "CustomerNotified", "PaymentCaptured");
+    /** Index of the extra {@code PaymentCaptured} event of an out-of-order flow (after the four steps). */
+    private static final int CAPTURED = 4;
     private static final String[] SKUS = {"SKU-CHAIR-01", "SKU-LAMP-07", "SKU-DESK-12", "SKU-MUG-33", "SKU-RUG-05"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -250,8 +255,8 @@ public final class SagaSimulator implements AutoCloseable {
         private final String sku;
         private final int quantity;
         private final Fault fault;
-        private final String[] eventIds = new String[4];
-        private final Instant[] eventTimes = new Instant[4];
+        private final String[] eventIds = new String[5];
+        private final Instant[] eventTimes = new Instant[5];
 
         Flow(String correlationId, String orderId, BigDecimal total, String sku, int quantity, Fault fault) {
             this.correlationId = correlationId;
@@ -260,7 +265,7 @@ public final class SagaSimulator implements AutoCloseable {
             this.sku = sku;
             this.quantity = quantity;
             this.fault = fault;
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < eventIds.length; i++) {
                 eventIds[i] = UUID.randomUUID().toString();
             }
         }
@@ -271,11 +276,12 @@ public final class SagaSimulator implements AutoCloseable {
                 case 0 -> sendOrder();
                 case 1 -> {
                     if (fault == Fault.OUT_OF_ORDER) {
-                        // The payment is held up behind the inventory reservation on the same key.
-                        sendStep(2, payload(2));
+                        // The authorization is held up (a retry) behind the capture of the same payment:
+                        // on payments, under the order's key, sequence 3 reaches the broker before sequence 2.
+                        sendStep(CAPTURED, payload(CAPTURED));
                         later(stepDelayMs(), () -> {
                             sendStep(1, payload(1));
-                            later(stepDelayMs(), () -> send(3));
+                            later(stepDelayMs(), () -> send(2));
                         });
                         return;
                     }
@@ -372,14 +378,30 @@ public final class SagaSimulator implements AutoCloseable {
             });
         }
 
+        /** The topic of event {@code event} (a step 0..3, or {@link #CAPTURED} on payments). */
+        private static String topicOf(int event) {
+            return event == CAPTURED ? STEP_TOPICS.get(1) : STEP_TOPICS.get(event);
+        }
+
+        /**
+         * The sequence of event {@code event}: the saga's events numbered per key in production order,
+         * so an out-of-order flow's PaymentCaptured is 3 and its later steps move up by one.
+         */
+        private int sequenceOf(int event) {
+            if (fault == Fault.OUT_OF_ORDER) {
+                return event == CAPTURED ? 3 : event >= 2 ? event + 2 : event + 1;
+            }
+            return event + 1;
+        }
+
         private ProducerRecord<byte[], byte[]> record(int step, byte[] body) {
-            ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(STEP_TOPICS.get(step), null,
+            ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topicOf(step), null,
                     System.currentTimeMillis(), orderId.getBytes(StandardCharsets.UTF_8), body);
             rec.headers()
                     .add(header("correlationId", correlationId))
                     .add(header("eventId", eventIds[step]))
                     .add(header("eventType", EVENT_TYPES.get(step)))
-                    .add(header("sequence", Integer.toString(step + 1)))
+                    .add(header("sequence", Integer.toString(sequenceOf(step))))
                     .add(header("content-type", "application/json"));
             return rec;
         }
@@ -392,6 +414,12 @@ public final class SagaSimulator implements AutoCloseable {
                     node.put("amount", total);
                     node.put("currency", "EUR");
                     node.put("status", "AUTHORIZED");
+                }
+                case CAPTURED -> {
+                    node.put("paymentId", "pay-" + orderId.substring(4));
+                    node.put("amount", total);
+                    node.put("currency", "EUR");
+                    node.put("status", "CAPTURED");
                 }
                 case 2 -> {
                     node.put("warehouse", "DC-" + (1 + Math.floorMod(orderId.hashCode(), 3)));
@@ -426,7 +454,7 @@ public final class SagaSimulator implements AutoCloseable {
                 eventTimes[step] = Instant.now();   // a rebuilt event keeps its time: only its content differs
             }
             node.put("timestamp", eventTimes[step].toString());
-            node.put("sequence", step + 1);
+            node.put("sequence", sequenceOf(step));
             return node;
         }
     }

@@ -101,7 +101,7 @@ public record AppServices(
     }
 
     /**
-     * The dead-letter naming convention of DESIGN.md ({@code *.DLT}, {@code *.dlq}, {@code *-dlq},
+     * The dead-letter naming convention of docs/reference/anomalies-and-verdicts.md ({@code *.DLT}, {@code *.dlq}, {@code *-dlq},
      * {@code *dead-letter*}), as decided by {@link DeadLetterChannels#isDeadLetter(String)}.
      */
     public static boolean namedLikeDeadLetter(String channel) {

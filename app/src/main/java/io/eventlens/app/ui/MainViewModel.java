@@ -113,7 +113,7 @@ public final class MainViewModel {
         });
         timeline.selectedProperty().addListener((obs, old, entry) -> {
             if (entry != null) {
-                details.show(entry.event(), entry.anomalies());
+                details.show(entry);
                 table.revealSeq(entry.event().seq());
             } else {
                 table.revealNone();

@@ -51,10 +51,17 @@ class TimelineCommandTest {
             r.sendEvent("payments", "ord-2", t.plusMillis(100), "c-conflict", "e-con-2", "PaymentAuthorized", 2, "\"amount\":10");
             r.sendEvent("payments", "ord-2", t.plusMillis(200), "c-conflict", "e-con-2", "PaymentAuthorized", 2, "\"amount\":99");
 
-            // c-ooo: sequence 3 observed before sequence 2 on the same key.
+            // c-ooo: on payments, under one key, sequence 3 observed before sequence 2.
             r.sendEvent("orders", "ord-3", t, "c-ooo", "e-ooo-1", "OrderPlaced", 1, "");
-            r.sendEvent("inventory", "ord-3", t.plusMillis(100), "c-ooo", "e-ooo-3", "InventoryReserved", 3, "");
+            r.sendEvent("payments", "ord-3", t.plusMillis(100), "c-ooo", "e-ooo-3", "PaymentCaptured", 3, "");
             r.sendEvent("payments", "ord-3", t.plusMillis(200), "c-ooo", "e-ooo-2", "PaymentAuthorized", 2, "");
+
+            // c-topics: three topics each number their own events under one key: healthy.
+            for (int n = 1; n <= 3; n++) {
+                r.sendEvent("orders", "ord-6", t.plusMillis(n * 30L), "c-topics", "e-top-o" + n, "OrderUpdated", n, "");
+                r.sendEvent("payments", "ord-6", t.plusMillis(n * 30L + 10), "c-topics", "e-top-p" + n, "PaymentUpdated", n, "");
+                r.sendEvent("inventory", "ord-6", t.plusMillis(n * 30L + 20), "c-topics", "e-top-i" + n, "StockUpdated", n, "");
+            }
 
             // c-lag: 3.5 s between payment and inventory (SLO 2 s), by explicit record timestamps.
             r.sendEvent("orders", "ord-4", t, "c-lag", "e-lag-1", "OrderPlaced", 1, "");
@@ -79,7 +86,7 @@ class TimelineCommandTest {
         }
         capture = dir.resolve("e2e.mv.db");
         CliRun run = CliRun.of("capture", "--kafka", broker.bootstrapServers(), "--topic", "orders", "--topic", "payments",
-                "--topic", "inventory", "--topic", "orders.DLT", "--from", "earliest", "--max-events", "14", "--duration", "60s",
+                "--topic", "inventory", "--topic", "orders.DLT", "--from", "earliest", "--max-events", "23", "--duration", "60s",
                 "--out", capture.toString());
         assertThat(run.exitCode()).as(run.toString()).isZero();
     }
@@ -116,6 +123,20 @@ class TimelineCommandTest {
         assertThat(t.at("/events/2/eventId").asText()).isEqualTo("e-ooo-2");
         assertThat(anomalyKinds(t.at("/events/2"))).contains("OUT_OF_ORDER");
         assertThat(t.at("/verdict/kind").asText()).isEqualTo("OUT_OF_ORDER");
+        JsonNode evidence = t.at("/events/2/anomalies/0/evidence");
+        assertThat(evidence.get("channel").asText()).isEqualTo("payments");
+        assertThat(evidence.get("key").asText()).isEqualTo("ord-3");
+        assertThat(evidence.get("orderingStream").asText()).startsWith("partition ");
+        assertThat(evidence.get("previousSequence").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void topicsThatEachNumberTheirOwnEventsUnderOneKeyAreInOrder() throws Exception {
+        JsonNode t = timelineJson("c-topics");
+
+        assertThat(t.get("events")).hasSize(9);
+        assertThat(kindsOf(t)).doesNotContain("OUT_OF_ORDER");
+        assertThat(t.at("/verdict/kind").asText()).isEqualTo("HEALTHY");
     }
 
     @Test
@@ -145,11 +166,17 @@ class TimelineCommandTest {
     void jsonCarriesTheContractFieldsOnEveryEvent() throws Exception {
         JsonNode t = timelineJson("c-lag");
 
+        assertThat(t.get("schemaVersion").asInt()).isEqualTo(2);
         assertThat(t.get("correlationId").asText()).isEqualTo("c-lag");
         for (JsonNode e : t.get("events")) {
             assertThat(e.has("eventId") && e.has("type") && e.has("channel") && e.has("eventTime")
                     && e.has("observedAt") && e.get("anomalies").isArray()).as("event %s", e).isTrue();
             Instant.parse(e.get("eventTime").asText());
+            assertThat(e.at("/position/sourceKind").asText()).isEqualTo("kafka");
+            assertThat(e.at("/position/attributes/partition").asInt()).isEqualTo(e.get("partition").asInt());
+            assertThat(e.at("/position/attributes/offset").asLong()).isEqualTo(e.get("offset").asLong());
+            assertThat(e.get("observations")).hasSize(1);
+            assertThat(e.at("/observations/0/observedAt").asText()).isEqualTo(e.get("observedAt").asText());
         }
         assertThat(t.at("/events/0/type").asText()).isEqualTo("OrderPlaced");
         assertThat(t.at("/verdict/message").asText()).isNotBlank();

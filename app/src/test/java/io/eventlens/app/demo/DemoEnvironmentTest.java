@@ -144,15 +144,23 @@ class DemoEnvironmentTest {
             byCorrelation.computeIfAbsent(text(r, "correlationId"), k -> new ArrayList<>()).add(r);
         }
         for (List<ConsumerRecord<byte[], byte[]>> flow : byCorrelation.values()) {
-            Map<Integer, Long> timeBySeq = new HashMap<>();
-            flow.forEach(r -> timeBySeq.putIfAbsent(Integer.parseInt(text(r, "sequence")), r.timestamp()));
-            if (timeBySeq.containsKey(2) && timeBySeq.containsKey(3)) {
-                if (timeBySeq.get(3) < timeBySeq.get(2)) {
-                    shapeRecords.put("outOfOrder", flow.get(0));
+            // Out of order where Kafka promises order: a lower sequence after a higher one in one
+            // topic, partition and key (records of one partition arrive in offset order).
+            Map<String, Integer> lastSequence = new HashMap<>();
+            Map<String, Long> timeByType = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : flow) {
+                int sequence = Integer.parseInt(text(r, "sequence"));
+                String stream = r.topic() + "/" + r.partition() + "/" + new String(r.key(), StandardCharsets.UTF_8);
+                Integer before = lastSequence.put(stream, sequence);
+                if (before != null && sequence < before) {
+                    shapeRecords.put("outOfOrder", r);
                 }
-                if (timeBySeq.get(3) - timeBySeq.get(2) > 2_000) {
-                    shapeRecords.put("slowHop", flow.get(0));
-                }
+                timeByType.putIfAbsent(text(r, "eventType"), r.timestamp());
+            }
+            Long paid = timeByType.get("PaymentAuthorized");
+            Long reserved = timeByType.get("InventoryReserved");
+            if (paid != null && reserved != null && reserved - paid > 2_000) {
+                shapeRecords.put("slowHop", flow.get(0));
             }
         }
         return shapeRecords;

@@ -4,6 +4,8 @@ import io.eventlens.app.ui.events.EventRow;
 import io.eventlens.app.ui.events.PagedEventList;
 import io.eventlens.app.ui.task.DirectTaskExecutor;
 import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.analysis.TimelineAnalyzer;
+import io.eventlens.core.analysis.TimelineEntry;
 import io.eventlens.core.analysis.VerdictKind;
 import io.eventlens.core.kafka.CaptureListener;
 import io.eventlens.core.kafka.CaptureStats;
@@ -12,6 +14,7 @@ import io.eventlens.core.kafka.KafkaConnectException;
 import io.eventlens.core.kafka.StartPosition;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Channel;
+import io.eventlens.core.model.ChannelKind;
 import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.SourcePosition;
@@ -400,6 +403,40 @@ class ViewModelTest {
         assertThat(d.keyTextProperty().get()).isEqualTo("order-42");
         assertThat(d.payloadTextProperty().get()).contains("\n  \"amount\" : 42");
         assertThat(d.payloadSummaryProperty().get()).startsWith("JSON · ");
+    }
+
+    /** A probe's answer as a second source would report it; known to the app only through SourcePosition. */
+    private record ProbeAnswer(String coordinates) implements SourcePosition {
+        @Override public String sourceKind() { return "probe"; }
+        @Override public String orderingStream() { return null; }
+        @Override public String messageCoordinates() { return coordinates; }
+        @Override public String describe() { return coordinates; }
+        @Override public Map<String, Object> attributes() { return Map.of("answer", coordinates); }
+        @Override public String observedTimeMeaning() { return "probe poll time"; }
+    }
+
+    @Test
+    void detailsListEachObservationOfAnEventSeenByTwoSources() {
+        CapturedEvent broker = UiTestData.event("payments", 1, 100, 1200, UiTestData.TROUBLED, "e-pay", "PaymentTaken", "");
+        CapturedEvent probe = new CapturedEvent(9, new Channel(ChannelKind.PROBE, "payments-probe"), new ProbeAnswer("poll-1#0"),
+                broker.observedAt().plusMillis(40), broker.observedAt().plusMillis(40), null, List.of(), broker.payload(),
+                broker.derived());
+        TimelineEntry entry = TimelineAnalyzer.withDefaults().analyze(UiTestData.TROUBLED, List.of(broker, probe)).entries().get(0);
+
+        vm.details().show(entry);
+
+        assertThat(vm.details().observations()).extracting(f -> f.name() + ": " + f.value() + " (" + f.rule() + ")")
+                .containsExactly(
+                        "Observation 1: kafka · payments p1@100 · 2026-11-22 10:00:01.200 UTC · seq 0 (Kafka CreateTime)",
+                        "Observation 2: probe · payments-probe poll-1#0 · 2026-11-22 10:00:01.240 UTC · seq 9 (probe poll time)");
+        assertThat(vm.details().source()).anySatisfy(f -> assertThat(f.name() + "=" + f.value())
+                .isEqualTo("Observed by=2 observations, one event"));
+        assertThat(vm.details().anomalies()).as("another source's observation is no duplicate").isEmpty();
+        assertThat(vm.details().derived()).anySatisfy(f -> assertThat(f.name() + ":" + f.rule())
+                .isEqualTo("Event time:broker timestamp (CreateTime)"));
+
+        vm.details().show(broker, List.of());
+        assertThat(vm.details().observations()).as("an event observed once lists no observations").isEmpty();
     }
 
     @Test

@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Dead-letter and retry conventions (DESIGN.md, "Anomaly kinds" and the header conventions below
- * it): which channel names are dead-letter or retry channels, and what dead-letter and retry
+ * Dead-letter and retry conventions (docs/reference/anomalies-and-verdicts.md, "Dead-letter
+ * channels"; docs/reference/extraction-rules.md, "Dead-letter and retry headers"): which channel names are dead-letter or retry channels, and what dead-letter and retry
  * headers say. Stateless; every method is total (bad header bytes give {@code null}, never an
  * exception).
  *

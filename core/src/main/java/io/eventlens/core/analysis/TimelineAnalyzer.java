@@ -1,5 +1,6 @@
 package io.eventlens.core.analysis;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eventlens.core.extract.EventExtractor;
 import io.eventlens.core.extract.HeaderValues;
 import io.eventlens.core.model.CapturedEvent;
@@ -23,13 +24,26 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * Computes a {@link Timeline}: orders the events of one correlation ID, finds anomalies by the rules
- * of DESIGN.md ("Anomaly kinds") and gives the verdict ("The verdict"). A pure function of its
- * input events and settings: no I/O, no clock.
+ * Computes a {@link Timeline}: orders the events of one correlation ID, groups the observations of
+ * one event, finds anomalies and gives the verdict, by the rules of
+ * docs/reference/anomalies-and-verdicts.md. A pure function of its input events and settings: no
+ * I/O, no clock.
  *
- * <p>Observed order is {@link CapturedEvent#observedAt()}, then {@link CapturedEvent#seq()}. Rules,
- * each anomaly naming its rule id, the compared values ({@link Anomaly#evidence()}) and the event it
- * was compared with ({@link Anomaly#relatedSeq()}):
+ * <p>Observed order is {@link CapturedEvent#observedAt()}, then {@link CapturedEvent#seq()}. An
+ * event whose event time no header or payload field gave gets the broker timestamp
+ * ({@link EventExtractor#withBrokerTimestampFallback(CapturedEvent)}); LAG and CLOCK_SKEW never
+ * compare against such a time.
+ *
+ * <p>Observations: an observation joins an earlier entry instead of starting its own when (a) it
+ * has the same source kind, channel and {@link SourcePosition#messageCoordinates() message
+ * coordinates} as one of the entry's observations (the same message read twice), or (b) the entry
+ * is not a dead-letter or retry copy, has the same event ID, has no observation by this
+ * observation's source kind, and has the same content, compared on canonical JSON
+ * ({@link CanonicalJson}; a source's payload member from {@link AnalysisSettings#payloadMemberOf})
+ * when both parse, else on bytes. Such an observation is never a duplicate.
+ *
+ * <p>Rules, each anomaly naming its rule id, the compared values ({@link Anomaly#evidence()}) and
+ * the event it was compared with ({@link Anomaly#relatedSeq()}):
  * <ul>
  * <li>{@code dead-letter.channel-name} / {@code dead-letter.configured} / {@code dead-letter.headers}
  *     (DEAD_LETTERED): the event is on a dead-letter channel ({@link DeadLetterChannels}, or
@@ -38,13 +52,22 @@ import java.util.StringJoiner;
  *     ID, else by the synthetic ID its key and payload would have on the original channel.</li>
  * <li>{@code retry.retry-channel} (RETRIED): the event is a copy on a retry channel;
  *     {@code retry.delivery-attempts} (RETRIED): a delivery-count header above 1.</li>
- * <li>{@code duplicate.same-payload} (DUPLICATE) / {@code duplicate.different-payload}
- *     (CONFLICTING_DUPLICATE): the event ID was seen earlier on a non-copy event; compared with
- *     that first event. Dead-letter and retry copies are never duplicates.</li>
- * <li>{@code order.sequence} (OUT_OF_ORDER): within one ordering scope (the same key, else the
- *     correlation ID) a sequence lower than the highest observed before it. Duplicates and copies
- *     are left out.</li>
- * <li>{@code lag.previous-step} (LAG): the gap from the previous step (the previous event that is
+ * <li>{@code duplicate.same-payload} (DUPLICATE): the event ID was seen earlier on the same channel
+ *     by the same source kind with byte-identical payload (a redelivery);
+ *     {@code duplicate.different-payload} (CONFLICTING_DUPLICATE): the event ID was seen earlier,
+ *     on any channel, by the same source kind with a different payload (compared on bytes);
+ *     {@code duplicate.different-content} (CONFLICTING_DUPLICATE): another source kind observed
+ *     the event ID earlier with different content (compared as above). Compared with the event's
+ *     first entry. Dead-letter and retry copies are never duplicates; the same event ID with an
+ *     identical payload on another channel of the same source is its own step, not a duplicate.</li>
+ * <li>{@code order.sequence} (OUT_OF_ORDER) and {@code order.restart} (SEQUENCE_RESTART): within
+ *     one ordering stream — the same channel, the same {@link SourcePosition#orderingStream()} (a
+ *     Kafka partition) and the same key — a sequence lower than the previous one in that stream.
+ *     It is a restart when the stream had advanced past its first sequence and fell back to it, or
+ *     to 0 or 1; else a regression. Either way the stream continues from the new value, so one
+ *     regression or restart is one finding. Sources that promise no order (no ordering stream),
+ *     duplicates and copies are left out.</li>
+ * <li>{@code lag.previous-step} (LAG): the gap from the previous step (the previous entry that is
  *     neither a duplicate nor a copy) exceeds {@link AnalysisSettings#lagSloFor(String)} of the
  *     event's channel; {@code lag.event-time} (LAG): the event's declared time is earlier than its
  *     observed time by more than that SLO. Duplicates and copies are not checked (a redelivery or a
@@ -56,7 +79,7 @@ import java.util.StringJoiner;
  */
 public final class TimelineAnalyzer {
 
-    /** The verdict of an empty timeline (DESIGN.md). */
+    /** The verdict message of an empty timeline (docs/reference/anomalies-and-verdicts.md). */
     public static final String NO_EVENTS_MESSAGE = "nothing was produced for this correlation ID";
 
     private static final Comparator<CapturedEvent> OBSERVED_ORDER =
@@ -72,7 +95,7 @@ public final class TimelineAnalyzer {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** An analyzer with DESIGN.md's default thresholds. */
+    /** An analyzer with the default thresholds ({@link AnalysisSettings#defaults()}). */
     public static TimelineAnalyzer withDefaults() {
         return new TimelineAnalyzer(AnalysisSettings.defaults());
     }
@@ -86,45 +109,123 @@ public final class TimelineAnalyzer {
      * Analyzes the events of one correlation ID.
      *
      * @param correlationId the correlation ID asked for
-     * @param events        its captured events in any order (usually store order); may be empty
-     * @return the timeline in observed order, with anomalies and verdict
+     * @param events        its captured events (observations) in any order (usually store order);
+     *                      may be empty
+     * @return the timeline in observed order, one entry per event with its observations, with
+     *         anomalies and verdict
      * @throws NullPointerException when an argument or an event is null
      */
     public Timeline analyze(String correlationId, List<CapturedEvent> events) {
         Objects.requireNonNull(correlationId, "correlationId");
         Objects.requireNonNull(events, "events");
-        List<CapturedEvent> ordered = new ArrayList<>(events);
+        List<CapturedEvent> ordered = new ArrayList<>(events.size());
+        for (CapturedEvent e : events) {
+            ordered.add(EventExtractor.withBrokerTimestampFallback(Objects.requireNonNull(e, "event")));
+        }
         ordered.sort(OBSERVED_ORDER);
         if (ordered.isEmpty()) {
             return new Timeline(correlationId, List.of(), new Verdict(VerdictKind.NO_EVENTS, NO_EVENTS_MESSAGE, 0));
         }
-        Pass pass = new Pass(correlationId, ordered);
-        List<TimelineEntry> entries = new ArrayList<>(ordered.size());
+        Pass pass = new Pass(ordered);
         for (CapturedEvent e : ordered) {
-            entries.add(new TimelineEntry(e, pass.anomaliesOf(e)));
+            pass.observe(e);
+        }
+        List<TimelineEntry> entries = new ArrayList<>(pass.groups.size());
+        for (Group g : pass.groups) {
+            entries.add(new TimelineEntry(g.first, g.observations, g.anomalies));
         }
         return new Timeline(correlationId, entries, verdict(entries));
     }
 
+    /** One event being built: its observations and anomalies. */
+    private static final class Group {
+        final CapturedEvent first;
+        final List<CapturedEvent> observations = new ArrayList<>(1);
+        final List<Anomaly> anomalies = new ArrayList<>(2);
+        final boolean copy;
+
+        Group(CapturedEvent first, boolean copy) {
+            this.first = first;
+            this.copy = copy;
+            observations.add(first);
+        }
+
+        /** The first observation by this source kind, or {@code null}. */
+        CapturedEvent observationBy(String sourceKind) {
+            for (CapturedEvent o : observations) {
+                if (o.source().sourceKind().equals(sourceKind)) {
+                    return o;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Where one ordering stream stands: its first and latest sequence and the latest observation. */
+    private static final class Stream {
+        long first;
+        long last;
+        CapturedEvent lastEvent;
+
+        Stream(long sequence, CapturedEvent e) {
+            restart(sequence, e);
+        }
+
+        void restart(long sequence, CapturedEvent e) {
+            first = sequence;
+            advance(sequence, e);
+        }
+
+        void advance(long sequence, CapturedEvent e) {
+            last = sequence;
+            lastEvent = e;
+        }
+    }
+
     /** The state of one pass over a timeline in observed order. */
     private final class Pass {
-        private final String correlationId;
-        private final Map<String, CapturedEvent> firstById = new HashMap<>();
+        final List<Group> groups = new ArrayList<>();
+        private final Map<String, Group> byMessage = new HashMap<>();
+        private final Map<String, Group> firstById = new HashMap<>();
+        private final Map<String, CapturedEvent> firstBySource = new HashMap<>();
+        private final Map<String, CapturedEvent> firstBySourceChannel = new HashMap<>();
         private final Map<String, CapturedEvent> byPosition = new HashMap<>();
-        private final Map<String, CapturedEvent> highestInScope = new HashMap<>();
+        private final Map<String, Stream> streams = new HashMap<>();
         private CapturedEvent previousStep;
 
-        Pass(String correlationId, List<CapturedEvent> ordered) {
-            this.correlationId = correlationId;
+        Pass(List<CapturedEvent> ordered) {
             for (CapturedEvent e : ordered) {
-                if (e.source() instanceof SourcePosition.Kafka k) {
-                    byPosition.putIfAbsent(positionKey(e.channel().name(), k.partition(), k.offset()), e);
+                String coordinates = e.source().messageCoordinates();
+                if (coordinates != null) {
+                    byPosition.putIfAbsent(positionKey(e.channel().name(), coordinates), e);
                 }
             }
         }
 
-        List<Anomaly> anomaliesOf(CapturedEvent e) {
-            List<Anomaly> found = new ArrayList<>(2);
+        void observe(CapturedEvent e) {
+            String coordinates = e.source().messageCoordinates();
+            String messageKey = coordinates == null ? null
+                    : e.source().sourceKind() + '\u0000' + e.channel().name() + '\u0000' + coordinates;
+            Group sameMessage = messageKey == null ? null : byMessage.get(messageKey);
+            if (sameMessage != null) {
+                sameMessage.observations.add(e);   // the same message read again: not a redelivery
+                return;
+            }
+            Group g = group(e);
+            if (messageKey != null) {
+                byMessage.putIfAbsent(messageKey, g);
+            }
+        }
+
+        /** Remembers the first non-copy observation of an event ID per source kind and per channel. */
+        private void remember(String id, CapturedEvent e) {
+            String kind = e.source().sourceKind();
+            firstBySource.putIfAbsent(id + '\u0000' + kind, e);
+            firstBySourceChannel.putIfAbsent(id + '\u0000' + kind + '\u0000' + e.channel().name(), e);
+        }
+
+        /** The entry this observation joins or starts. */
+        private Group group(CapturedEvent e) {
             String channel = e.channel().name();
             boolean configuredDlq = settings.deadLetterChannels().contains(channel);
             boolean namedDlq = DeadLetterChannels.isDeadLetter(channel);
@@ -133,6 +234,33 @@ public final class TimelineAnalyzer {
             boolean deadLettered = configuredDlq || namedDlq || dlHeaders;
             boolean copy = deadLettered || retryChannel;
 
+            Anomaly duplicate = null;
+            boolean otherChannelCopy = false;
+            String id = copy ? null : eventId(e);
+            if (!copy) {
+                String kind = e.source().sourceKind();
+                CapturedEvent sameChannel = firstBySourceChannel.get(id + '\u0000' + kind + '\u0000' + channel);
+                CapturedEvent sameSource = sameChannel != null ? sameChannel : firstBySource.get(id + '\u0000' + kind);
+                Group earlier = firstById.get(id);
+                if (sameSource != null) {
+                    duplicate = duplicate(e, sameSource, id, sameChannel != null);
+                    otherChannelCopy = duplicate == null;
+                } else if (earlier != null) {
+                    CapturedEvent other = earlier.first;
+                    Comparison c = compareContent(other, e);
+                    if (c.same()) {
+                        earlier.observations.add(e);   // another source saw the same event
+                        remember(id, e);
+                        checkOrder(e, earlier.anomalies);
+                        return earlier;
+                    }
+                    duplicate = conflictingAcrossSources(e, other, id, c);
+                }
+            }
+
+            Group g = new Group(e, copy);
+            groups.add(g);
+            List<Anomaly> found = g.anomalies;
             if (copy) {
                 DeadLetterInfo info = DeadLetterChannels.inspect(channel, e.headers());
                 CapturedEvent original = findOriginal(e, info);
@@ -152,45 +280,50 @@ public final class TimelineAnalyzer {
                             "delivered " + attempts + " times on " + channel + " (delivery-attempt header)",
                             "retry.delivery-attempts", ev, 0));
                 }
-            }
-
-            boolean duplicate = false;
-            if (!copy) {
-                String id = eventId(e);
-                CapturedEvent first = firstById.putIfAbsent(id, e);
-                if (first != null) {
-                    duplicate = true;
-                    found.add(duplicate(e, first, id));
+                if (duplicate != null) {
+                    found.add(duplicate);
+                } else if (!otherChannelCopy) {
+                    firstById.putIfAbsent(id, g);
                 }
+                remember(id, e);
             }
 
-            if (!copy && !duplicate) {
+            if (!copy && duplicate == null) {
                 checkOrder(e, found);
                 checkLag(e, found);
                 previousStep = e;
             }
             checkClockSkew(e, found);
-            return found;
+            return g;
         }
 
         private CapturedEvent findOriginal(CapturedEvent copy, DeadLetterInfo info) {
             if (info.originalChannel() != null && info.originalPartition() != null && info.originalOffset() != null) {
-                CapturedEvent byCoordinates = byPosition.get(
-                        positionKey(info.originalChannel(), info.originalPartition(), info.originalOffset()));
+                // The dead-letter header conventions name a Kafka record: its coordinates as a Kafka position gives them.
+                String coordinates;
+                try {
+                    coordinates = new SourcePosition.Kafka(info.originalPartition(), info.originalOffset(), null)
+                            .messageCoordinates();
+                } catch (IllegalArgumentException negative) {
+                    coordinates = null;
+                }
+                CapturedEvent byCoordinates = coordinates == null ? null
+                        : byPosition.get(positionKey(info.originalChannel(), coordinates));
                 if (byCoordinates != null && byCoordinates != copy) {
                     return byCoordinates;
                 }
             }
             String id = copy.derived().eventIdSynthetic() ? null : copy.derived().eventIdValue();
             if (id != null && firstById.containsKey(id)) {
-                return firstById.get(id);
+                return firstById.get(id).first;
             }
             String originalChannel = info.originalChannel() != null
                     ? info.originalChannel() : DeadLetterChannels.originalChannelOf(copy.channel().name());
             if (originalChannel != null && !originalChannel.isBlank()) {
                 String synthetic = EventExtractor.syntheticEventId(
                         new Channel(copy.channel().kind(), originalChannel), copy.key(), copy.payload());
-                return firstById.get(synthetic);
+                Group g = firstById.get(synthetic);
+                return g == null ? null : g.first;
             }
             return null;
         }
@@ -260,13 +393,21 @@ public final class TimelineAnalyzer {
             return sb.toString();
         }
 
-        private Anomaly duplicate(CapturedEvent e, CapturedEvent first, String id) {
+        /**
+         * The finding on an event ID seen again by the same source kind: DUPLICATE on the same
+         * channel with identical bytes, CONFLICTING_DUPLICATE with different bytes on any channel,
+         * {@code null} for identical bytes on another channel (its own step, not a redelivery).
+         */
+        private Anomaly duplicate(CapturedEvent e, CapturedEvent first, String id, boolean sameChannel) {
             Map<String, Object> ev = new LinkedHashMap<>();
             ev.put("eventId", id);
             ev.put("originalSeq", first.seq());
             ev.put("payloadBytes", e.payloadSize());
             ev.put("originalPayloadBytes", first.payloadSize());
             if (Arrays.equals(e.payload(), first.payload())) {
+                if (!sameChannel) {
+                    return null;
+                }
                 return new Anomaly(AnomalyKind.DUPLICATE,
                         "redelivery of event " + id + ": same ID and identical payload (" + e.payloadSize()
                                 + " bytes) as " + describe(first),
@@ -285,28 +426,77 @@ public final class TimelineAnalyzer {
                     "duplicate.different-payload", ev, first.seq());
         }
 
+        /** CONFLICTING_DUPLICATE: another source kind saw this event ID earlier with different content. */
+        private Anomaly conflictingAcrossSources(CapturedEvent e, CapturedEvent first, String id, Comparison c) {
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("eventId", id);
+            ev.put("originalSeq", first.seq());
+            ev.put("sourceKind", e.source().sourceKind());
+            ev.put("originalSourceKind", first.source().sourceKind());
+            ev.put("comparedAs", c.comparedAs());
+            ev.put("firstDifferenceAt", c.firstDifferenceAt());
+            ev.put("snippet", c.snippet());
+            ev.put("originalSnippet", c.originalSnippet());
+            return new Anomaly(AnomalyKind.CONFLICTING_DUPLICATE,
+                    "event " + id + " observed by " + e.source().sourceKind() + " with different content than its "
+                            + first.source().sourceKind() + " observation " + describe(first) + " (compared as "
+                            + c.comparedAs() + "; first difference at " + c.firstDifferenceAt() + ": "
+                            + c.snippet() + " vs " + c.originalSnippet() + ")",
+                    "duplicate.different-content", ev, first.seq());
+        }
+
+        /**
+         * Sequence checks within the observation's ordering stream (channel, ordering stream, key):
+         * OUT_OF_ORDER for a regression, SEQUENCE_RESTART for a fall back to the stream's start; in
+         * both cases the stream continues from the new value.
+         */
         private void checkOrder(CapturedEvent e, List<Anomaly> found) {
             Long sequence = e.derived().sequenceValue();
-            if (sequence == null) {
+            String orderingStream = e.source().orderingStream();
+            if (sequence == null || orderingStream == null) {
                 return;
             }
-            String scope = e.key() != null ? "key " + HeaderValues.text(e.key()) : "correlation ID " + correlationId;
-            CapturedEvent highest = highestInScope.get(scope);
-            if (highest == null || sequence > highest.derived().sequenceValue()) {
-                highestInScope.put(scope, e);
+            String channel = e.channel().name();
+            String key = e.key() == null ? null : HeaderValues.text(e.key());
+            String streamKey = channel + '\u0000' + orderingStream + '\u0000' + (key == null ? "\u0001" : key);
+            Stream stream = streams.get(streamKey);
+            if (stream == null) {
+                streams.put(streamKey, new Stream(sequence, e));
                 return;
             }
-            long before = highest.derived().sequenceValue();
-            if (sequence < before) {
-                Map<String, Object> ev = new LinkedHashMap<>();
-                ev.put("scope", scope);
-                ev.put("sequence", sequence);
-                ev.put("previousSequence", before);
-                ev.put("previousSeq", highest.seq());
+            if (sequence >= stream.last) {
+                stream.advance(sequence, e);
+                return;
+            }
+            long before = stream.last;
+            CapturedEvent previous = stream.lastEvent;
+            String scope = channel + ", " + orderingStream + ", " + (key == null ? "no key" : "key " + key);
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("scope", scope);
+            ev.put("channel", channel);
+            ev.put("orderingStream", orderingStream);
+            ev.put("key", key);
+            ev.put("sequence", sequence);
+            ev.put("position", e.source().describe());
+            ev.put("previousSequence", before);
+            ev.put("previousPosition", previous.source().describe());
+            ev.put("previousSeq", previous.seq());
+            boolean restart = stream.last > stream.first && sequence <= stream.first
+                    && (sequence <= 1 || sequence == stream.first);
+            if (restart) {
+                ev.put("streamFirstSequence", stream.first);
+                found.add(new Anomaly(AnomalyKind.SEQUENCE_RESTART,
+                        "sequence fell back to " + sequence + " (" + describe(e) + ") after " + before + " ("
+                                + describe(previous) + ") in " + scope + ": the stream restarted from "
+                                + (sequence == stream.first ? "its first sequence" : sequence),
+                        "order.restart", ev, previous.seq()));
+                stream.restart(sequence, e);
+            } else {
                 found.add(new Anomaly(AnomalyKind.OUT_OF_ORDER,
-                        "sequence " + sequence + " arrived after sequence " + before + " (" + describe(highest)
-                                + ") for " + scope,
-                        "order.sequence", ev, highest.seq()));
+                        "sequence " + sequence + " (" + describe(e) + ") arrived after sequence " + before + " ("
+                                + describe(previous) + ") in " + scope,
+                        "order.sequence", ev, previous.seq()));
+                stream.advance(sequence, e);
             }
         }
 
@@ -330,7 +520,7 @@ public final class TimelineAnalyzer {
                             "lag.previous-step", ev, previousStep.seq()));
                 }
             }
-            Instant declared = e.derived().eventTimeValue();
+            Instant declared = e.derived().declaredEventTimeValue();
             if (declared != null) {
                 Duration late = Duration.between(declared, e.observedAt());
                 if (late.compareTo(slo) > 0) {
@@ -349,7 +539,7 @@ public final class TimelineAnalyzer {
         }
 
         private void checkClockSkew(CapturedEvent e, List<Anomaly> found) {
-            Instant declared = e.derived().eventTimeValue();
+            Instant declared = e.derived().declaredEventTimeValue();
             if (declared == null) {
                 return;
             }
@@ -406,12 +596,15 @@ public final class TimelineAnalyzer {
             return new Verdict(VerdictKind.LAG, msg, worst.event().seq());
         }
         Set<String> channels = new HashSet<>();
-        entries.forEach(en -> channels.add(en.event().channel().name()));
+        entries.forEach(en -> en.observations().forEach(o -> channels.add(o.channel().name())));
         Duration span = Duration.between(entries.get(0).event().observedAt(), entries.get(entries.size() - 1).event().observedAt());
-        String shape = entries.size() + (entries.size() == 1 ? " event" : " events") + " on " + channels.size()
+        int observations = entries.stream().mapToInt(en -> en.observations().size()).sum();
+        String shape = entries.size() + (entries.size() == 1 ? " event" : " events")
+                + (observations > entries.size() ? " (" + observations + " observations)" : "") + " on " + channels.size()
                 + (channels.size() == 1 ? " channel" : " channels") + " in " + formatDuration(span);
         StringJoiner notes = new StringJoiner(", ");
-        for (AnomalyKind kind : List.of(AnomalyKind.DUPLICATE, AnomalyKind.RETRIED, AnomalyKind.CLOCK_SKEW)) {
+        for (AnomalyKind kind : List.of(AnomalyKind.DUPLICATE, AnomalyKind.RETRIED, AnomalyKind.CLOCK_SKEW,
+                AnomalyKind.SEQUENCE_RESTART)) {
             List<Found> list = byKind.getOrDefault(kind, List.of());
             if (!list.isEmpty()) {
                 notes.add(list.size() + " " + noteText(kind, list.size()));
@@ -443,6 +636,7 @@ public final class TimelineAnalyzer {
             case DUPLICATE -> n == 1 ? "benign redelivered duplicate" : "benign redelivered duplicates";
             case RETRIED -> n == 1 ? "retried delivery" : "retried deliveries";
             case CLOCK_SKEW -> n == 1 ? "event with clock skew" : "events with clock skew";
+            case SEQUENCE_RESTART -> n == 1 ? "sequence restart" : "sequence restarts";
             default -> kind.name();
         };
     }
@@ -454,13 +648,84 @@ public final class TimelineAnalyzer {
         return id != null ? id : EventExtractor.syntheticEventId(e.channel(), e.key(), e.payload());
     }
 
-    private static String positionKey(String channel, long partition, long offset) {
-        return channel + '\u0000' + partition + '\u0000' + offset;
+    private static String positionKey(String channel, String coordinates) {
+        return channel + '\u0000' + coordinates;
     }
 
     /** {@code #12 on orders p0@7}: how messages name another event. */
     static String describe(CapturedEvent e) {
-        return "#" + e.seq() + " on " + e.channel().name() + " " + e.source();
+        return "#" + e.seq() + " on " + e.channel().name() + " " + e.source().describe();
+    }
+
+    // ---- content across sources ----------------------------------------------------------------
+
+    /**
+     * How two observations' contents compared.
+     *
+     * @param same              true when equal
+     * @param comparedAs        {@code "canonical JSON"} or {@code "bytes"}
+     * @param firstDifferenceAt index of the first difference (character of the canonical text, or
+     *                          byte), -1 when equal
+     */
+    private record Comparison(boolean same, String comparedAs, int firstDifferenceAt, String snippet, String originalSnippet) {
+    }
+
+    /**
+     * Compares the content of two observations by different sources: canonical JSON of each one's
+     * payload (or of its payload member, {@link AnalysisSettings#payloadMemberOf}) when both are
+     * JSON, else their content bytes.
+     */
+    private Comparison compareContent(CapturedEvent original, CapturedEvent e) {
+        Object mine = content(e);
+        Object theirs = content(original);
+        if (mine instanceof String a && theirs instanceof String b) {
+            if (a.equals(b)) {
+                return new Comparison(true, "canonical JSON", -1, null, null);
+            }
+            int diff = Arrays.mismatch(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+            byte[] ab = a.getBytes(StandardCharsets.UTF_8);
+            byte[] bb = b.getBytes(StandardCharsets.UTF_8);
+            return new Comparison(false, "canonical JSON", diff, snippet(ab, diff), snippet(bb, diff));
+        }
+        byte[] ab = bytesOf(mine);
+        byte[] bb = bytesOf(theirs);
+        if (Arrays.equals(ab, bb)) {
+            return new Comparison(true, "bytes", -1, null, null);
+        }
+        int diff = Arrays.mismatch(nullToEmpty(ab), nullToEmpty(bb));
+        return new Comparison(false, "bytes", diff, snippet(ab, diff), snippet(bb, diff));
+    }
+
+    /**
+     * The content of an observation: its canonical JSON text (a {@link String}) when the payload,
+     * or the source kind's payload member in it, is JSON (a member that is a JSON string holding
+     * JSON text counts too); else the content bytes (a {@code byte[]}, possibly {@code null}).
+     */
+    private Object content(CapturedEvent e) {
+        JsonNode tree = CanonicalJson.parse(e.payload());
+        String member = settings.payloadMemberOf(e.source().sourceKind());
+        if (member == null) {
+            return tree == null ? e.payload() : CanonicalJson.of(tree);
+        }
+        if (tree == null) {
+            return e.payload();
+        }
+        JsonNode inner = tree.at(member);
+        if (inner.isMissingNode()) {
+            return CanonicalJson.of(tree);
+        }
+        if (inner.isTextual()) {
+            JsonNode parsed = CanonicalJson.parse(inner.textValue());
+            return parsed == null ? inner.textValue().getBytes(StandardCharsets.UTF_8) : CanonicalJson.of(parsed);
+        }
+        return CanonicalJson.of(inner);
+    }
+
+    private static byte[] bytesOf(Object content) {
+        if (content instanceof String canonical) {
+            return canonical.getBytes(StandardCharsets.UTF_8);
+        }
+        return content == null ? null : (byte[]) content;
     }
 
     private static void putIfNotNull(Map<String, Object> map, String key, Object value) {

@@ -2,16 +2,41 @@ package io.eventlens.core.analysis;
 
 import io.eventlens.core.model.CapturedEvent;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * One event of a timeline with the anomalies found on it.
+ * One event of a timeline with its observations and the anomalies found on it.
  *
- * @param event     the captured event
- * @param anomalies anomalies on this event, in rule order; never null
+ * <p>An event can be observed more than once without being a duplicate: by two sources (a broker
+ * and a probe), or as the same message (same source kind, channel and message coordinates) read
+ * twice. Those sightings are one entry with several observations
+ * (docs/reference/vocabulary.md, "observation"). The first observation, in observed order, is
+ * {@link #event()}: it gives the entry its observed time and its place in the timeline.
+ *
+ * @param event        the first observation of the event
+ * @param observations every observation of the event in observed order, starting with
+ *                     {@code event}; never empty
+ * @param anomalies    anomalies on this event, in rule order; never null
+ * @throws IllegalArgumentException when {@code observations} does not start with {@code event}
  */
-public record TimelineEntry(CapturedEvent event, List<Anomaly> anomalies) {
+public record TimelineEntry(CapturedEvent event, List<CapturedEvent> observations, List<Anomaly> anomalies) {
     public TimelineEntry {
+        Objects.requireNonNull(event, "event");
+        observations = List.copyOf(observations);
+        if (observations.isEmpty() || observations.get(0) != event) {
+            throw new IllegalArgumentException("observations must start with the entry's event #" + event.seq());
+        }
         anomalies = List.copyOf(anomalies);
+    }
+
+    /** An entry observed once. */
+    public TimelineEntry(CapturedEvent event, List<Anomaly> anomalies) {
+        this(event, List.of(event), anomalies);
+    }
+
+    /** True when the event was observed more than once (by two sources, or the same message twice). */
+    public boolean observedMoreThanOnce() {
+        return observations.size() > 1;
     }
 
     /** True when an anomaly of this kind is on the event. */

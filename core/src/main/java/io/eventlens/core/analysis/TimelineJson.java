@@ -1,6 +1,7 @@
 package io.eventlens.core.analysis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,28 +16,47 @@ import java.util.Map;
 
 /**
  * The machine-readable form of a {@link Timeline}: the contract of {@code timeline --format json}
- * (DESIGN.md, "Machine-readable contract"), which CI users script against. Shape (pretty-printed,
- * members in this order; absent values are JSON {@code null}, times are ISO-8601 UTC):
+ * (docs/reference/cli-contract.md, "JSON output"; JSON Schema in docs/schemas/timeline.schema.json),
+ * which CI users script against. Shape (pretty-printed, members in this order; absent values are JSON
+ * {@code null}, times are ISO-8601 UTC):
  * <pre>
  * {
+ *   "schemaVersion": 2,
  *   "correlationId": "c-42",
  *   "verdict": {"kind": "LAG", "message": "...", "atSeq": 7},
- *   "summary": {"events": 5, "anomalies": 2,
+ *   "summary": {"events": 5, "observations": 5, "anomalies": 2,
  *               "byKind": {"DUPLICATE": 1, "CONFLICTING_DUPLICATE": 0, ... every AnomalyKind ...}},
- *   "events": [ {                       // observed order
+ *   "events": [ {                       // observed order of each event's first observation
  *     "seq": 7, "eventId": "e-1", "eventIdSynthetic": false, "type": "OrderPlaced",
  *     "channel": "orders", "partition": 0, "offset": 12,
+ *     "position": {"sourceKind": "kafka", "description": "p0@12", "observedTimeMeaning": "Kafka CreateTime",
+ *                  "attributes": {"partition": 0, "offset": 12, "timestampType": "CREATE_TIME"}},
  *     "key": "k-1",                     // UTF-8 text; binary keys as 0x-hex; null when absent
- *     "eventTime": "2026-11-22T04:00:00Z", "observedAt": "2026-11-22T04:00:00.120Z",
+ *     "eventTime": "2026-11-22T04:00:00Z", "eventTimeRule": "json /timestamp",
+ *     "observedAt": "2026-11-22T04:00:00.120Z",
+ *     "observations": [ {"seq": 7, "sourceKind": "kafka", "channel": "orders",
+ *                        "position": {...as above...}, "observedAt": "2026-11-22T04:00:00.120Z"} ],
  *     "sequence": 3, "causationId": null,
  *     "anomalies": [ {"kind": "LAG", "message": "orders → payments took 4.2 s, SLO 2 s",
  *                     "rule": "lag.previous-step", "evidence": {"gapMs": 4200, ...}, "relatedSeq": 6} ]
  *   } ]
  * }
  * </pre>
- * {@code partition} and {@code offset} are {@code null} for sources without them.
+ * The fields of an event ({@code seq}, {@code channel}, {@code position}, {@code key},
+ * {@code observedAt}, derived fields) are those of its first observation. {@code partition} and
+ * {@code offset} come from the position's attributes of the same names and are {@code null} for
+ * sources without them. {@code eventTime} falls back to the broker timestamp when no header or
+ * payload field gave one; {@code eventTimeRule} then says {@code "broker timestamp (CreateTime)"}.
+ *
+ * <p>Version history of {@link #SCHEMA_VERSION}: 1 (implicit, no {@code schemaVersion} member) had
+ * no {@code position}, {@code observations}, {@code eventTimeRule} or {@code summary.observations};
+ * 2 adds them. Members are only ever added within a version; a removal or a change of meaning
+ * raises it.
  */
 public final class TimelineJson {
+
+    /** The version of the JSON shape, written as {@code schemaVersion}. */
+    public static final int SCHEMA_VERSION = 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -58,6 +78,7 @@ public final class TimelineJson {
     /** The timeline as a Jackson tree, for callers that embed it in a larger document (reports). */
     public static ObjectNode toTree(Timeline timeline) {
         ObjectNode root = MAPPER.createObjectNode();
+        root.put("schemaVersion", SCHEMA_VERSION);
         root.put("correlationId", timeline.correlationId());
 
         ObjectNode verdict = root.putObject("verdict");
@@ -69,6 +90,7 @@ public final class TimelineJson {
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         ObjectNode summary = root.putObject("summary");
         summary.put("events", timeline.entries().size());
+        summary.put("observations", timeline.entries().stream().mapToInt(e -> e.observations().size()).sum());
         summary.put("anomalies", total);
         ObjectNode byKind = summary.putObject("byKind");
         counts.forEach((k, n) -> byKind.put(k.name(), n));
@@ -83,22 +105,29 @@ public final class TimelineJson {
     private static ObjectNode event(TimelineEntry entry) {
         CapturedEvent e = entry.event();
         DerivedFields d = e.derived();
+        Map<String, Object> attributes = e.source().attributes();
         ObjectNode n = MAPPER.createObjectNode();
         n.put("seq", e.seq());
         n.put("eventId", d.eventIdValue());
         n.put("eventIdSynthetic", d.eventIdSynthetic());
         n.put("type", d.eventTypeValue());
         n.put("channel", e.channel().name());
-        if (e.source() instanceof SourcePosition.Kafka k) {
-            n.put("partition", k.partition());
-            n.put("offset", k.offset());
-        } else {
-            n.putNull("partition");
-            n.putNull("offset");
-        }
+        n.set("partition", MAPPER.valueToTree(attributes.get("partition")));
+        n.set("offset", MAPPER.valueToTree(attributes.get("offset")));
+        n.set("position", position(e.source()));
         n.put("key", HeaderValues.text(e.key()));
         n.put("eventTime", d.eventTimeValue() == null ? null : d.eventTimeValue().toString());
+        n.put("eventTimeRule", d.eventTime() == null ? null : d.eventTime().rule());
         n.put("observedAt", e.observedAt().toString());
+        ArrayNode observations = n.putArray("observations");
+        for (CapturedEvent o : entry.observations()) {
+            ObjectNode on = observations.addObject();
+            on.put("seq", o.seq());
+            on.put("sourceKind", o.source().sourceKind());
+            on.put("channel", o.channel().name());
+            on.set("position", position(o.source()));
+            on.put("observedAt", o.observedAt().toString());
+        }
         n.put("sequence", d.sequenceValue());
         n.put("causationId", d.causationIdValue());
         ArrayNode anomalies = n.putArray("anomalies");
@@ -110,6 +139,15 @@ public final class TimelineJson {
             an.set("evidence", MAPPER.valueToTree(a.evidence()));
             an.put("relatedSeq", a.relatedSeq());
         }
+        return n;
+    }
+
+    private static JsonNode position(SourcePosition p) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("sourceKind", p.sourceKind());
+        n.put("description", p.describe());
+        n.put("observedTimeMeaning", p.observedTimeMeaning());
+        n.set("attributes", MAPPER.valueToTree(p.attributes()));
         return n;
     }
 }

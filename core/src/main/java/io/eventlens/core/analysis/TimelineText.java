@@ -1,7 +1,6 @@
 package io.eventlens.core.analysis;
 
 import io.eventlens.core.model.CapturedEvent;
-import io.eventlens.core.model.SourcePosition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -11,15 +10,20 @@ import java.util.Set;
  * The human-readable form of a {@link Timeline} ({@code timeline --format text}): the verdict line
  * first, then one fixed-width line per event in observed order and, under each event, one indented
  * line per anomaly with its message. Columns: time offset from the first event in milliseconds,
- * store sequence, channel, source position ({@code partition/offset}), event type, event ID, and
- * anomaly marks. Long values are cut with {@code …}; missing values show as {@code -}.
+ * store sequence, channel, source position (as the source describes it, {@code p0@12} for Kafka),
+ * event type, event ID, and anomaly marks. Long values are cut with {@code …}; missing values show
+ * as {@code -}. An event observed more than once (by two sources, or the same message read twice;
+ * docs/reference/vocabulary.md, "observation") gets one indented {@code @} line per observation:
+ * its offset, store sequence, source kind, channel, position and what its observed time means.
  * <pre>
  * VERDICT LAG: lag: orders → payments took 4.2 s, SLO 2 s (2.2 s over) [at #7]
- * Correlation ID c-42: 2 events on 2 channels, first observed 2026-11-22T04:00:00Z
+ * Correlation ID c-42: 2 events (3 observations) on 3 channels, first observed 2026-11-22T04:00:00Z
  *
  *      +ms  seq    channel              position     type                   event ID                 anomalies
- *        0  #1     orders               0/12         OrderPlaced            e-1
- *     4200  #7     payments             1/3          PaymentTaken           e-3                      LAG
+ *        0  #1     orders               p0@12        OrderPlaced            e-1
+ *                   {@literal @} +0 ms #1 kafka orders p0@12 (Kafka CreateTime)
+ *                   {@literal @} +35 ms #2 probe checkout-probe poll 1 #0 (probe poll time)
+ *     4200  #7     payments             p1@3         PaymentTaken           e-3                      LAG
  *                   ! LAG orders → payments took 4.2 s, SLO 2 s
  * </pre>
  */
@@ -44,10 +48,12 @@ public final class TimelineText {
             return sb.toString();
         }
         Set<String> channels = new LinkedHashSet<>();
-        t.entries().forEach(e -> channels.add(e.event().channel().name()));
+        t.entries().forEach(e -> e.observations().forEach(o -> channels.add(o.channel().name())));
+        int observations = t.entries().stream().mapToInt(e -> e.observations().size()).sum();
         Instant first = t.entries().get(0).event().observedAt();
         sb.append("Correlation ID ").append(t.correlationId()).append(": ")
-                .append(t.entries().size()).append(t.entries().size() == 1 ? " event" : " events").append(" on ")
+                .append(t.entries().size()).append(t.entries().size() == 1 ? " event" : " events")
+                .append(observations > t.entries().size() ? " (" + observations + " observations)" : "").append(" on ")
                 .append(channels.size()).append(channels.size() == 1 ? " channel" : " channels")
                 .append(", first observed ").append(first).append("\n\n");
         sb.append(String.format(ROW, "+ms", "seq", "channel", "position", "type", "event ID", "anomalies").stripTrailing())
@@ -68,19 +74,23 @@ public final class TimelineText {
                     Duration.between(first, e.observedAt()).toMillis(),
                     "#" + e.seq(),
                     cut(e.channel().name(), 20),
-                    cut(position(e), 12),
+                    cut(e.source().describe(), 12),
                     cut(orDash(e.derived().eventTypeValue()), 22),
                     cut(orDash(eventId), 24),
                     marks).stripTrailing()).append('\n');
+            if (entry.observedMoreThanOnce()) {
+                for (CapturedEvent o : entry.observations()) {
+                    sb.append(" ".repeat(18)).append("@ +").append(Duration.between(first, o.observedAt()).toMillis())
+                            .append(" ms #").append(o.seq()).append(' ').append(o.source().sourceKind()).append(' ')
+                            .append(o.channel().name()).append(' ').append(o.source().describe())
+                            .append(" (").append(o.source().observedTimeMeaning()).append(")\n");
+                }
+            }
             for (Anomaly a : entry.anomalies()) {
                 sb.append(" ".repeat(18)).append("! ").append(a.kind()).append(' ').append(a.message()).append('\n');
             }
         }
         return sb.toString();
-    }
-
-    private static String position(CapturedEvent e) {
-        return e.source() instanceof SourcePosition.Kafka k ? k.partition() + "/" + k.offset() : e.source().toString();
     }
 
     private static String orDash(String s) {

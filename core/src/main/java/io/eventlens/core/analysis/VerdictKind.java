@@ -1,6 +1,6 @@
 package io.eventlens.core.analysis;
 
-/** The kinds of verdict, in the order a person triages (DESIGN.md, "The verdict"). */
+/** The kinds of verdict, in the order a person triages (docs/reference/anomalies-and-verdicts.md, "Verdicts"). */
 public enum VerdictKind {
     NO_EVENTS,
     DEAD_LETTERED,

@@ -10,10 +10,12 @@ import io.eventlens.core.extract.ExtractionRules.HeaderSource;
 import io.eventlens.core.extract.ExtractionRules.JsonSource;
 import io.eventlens.core.extract.ExtractionRules.Source;
 import io.eventlens.core.extract.ExtractionRules.TraceparentSource;
+import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Channel;
 import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
+import io.eventlens.core.model.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,8 +33,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Finds the derived fields of a message by {@link ExtractionRules} (DESIGN.md, "Default extraction
- * rules"; first match wins). Thread-safe and allocation-light: it sits on the capture hot path.
+ * Finds the derived fields of a message by {@link ExtractionRules} (docs/reference/extraction-rules.md;
+ * first match wins). Thread-safe and allocation-light: it sits on the capture hot path.
  *
  * <p>How it works: the rules are compiled once into a map from lower-cased header name to the
  * rules that read it, and a trie of the JSON Pointers. Headers are scanned once. The payload is
@@ -48,6 +50,10 @@ import java.util.Objects;
  * integer, decimal text, or a 1-, 4- or 8-byte big-endian header value). A value that does not
  * convert does not match, and the next rule is tried. With no event ID, the ID is the hex SHA-256
  * of channel name, key and payload, with rule {@link DerivedFields#SYNTHETIC_EVENT_ID_RULE}.
+ *
+ * <p>With no event time from a header or the payload, the event time is the broker timestamp of the
+ * observation, when its source position says that its observed time is one
+ * ({@link #withBrokerTimestampFallback(DerivedFields, SourcePosition, Instant)}).
  */
 public final class EventExtractor {
 
@@ -242,6 +248,74 @@ public final class EventExtractor {
                 values[t] == null ? null : new Derived<>((Instant) values[t], ruleTexts[t]),
                 values[s] == null ? null : new Derived<>((Long) values[s], ruleTexts[s]),
                 derivedString(values, ruleTexts, Field.CAUSATION_ID));
+    }
+
+    /**
+     * Extracts the derived fields of one observation, with the event time falling back to the
+     * broker timestamp ({@link #withBrokerTimestampFallback(DerivedFields, SourcePosition, Instant)}).
+     *
+     * @param channel    the channel it was observed on
+     * @param key        key bytes or {@code null}
+     * @param headers    headers in delivered order
+     * @param payload    payload bytes or {@code null}
+     * @param source     where the observation came from; says what {@code observedAt} means
+     * @param observedAt the observation's observed time
+     * @return the derived fields; never null
+     * @throws NullPointerException when {@code channel}, {@code source} or {@code observedAt} is null
+     */
+    public DerivedFields extract(Channel channel, byte[] key, List<Header> headers, byte[] payload,
+                                 SourcePosition source, Instant observedAt) {
+        return withBrokerTimestampFallback(extract(channel, key, headers, payload), source, observedAt);
+    }
+
+    /**
+     * The derived fields with the event time set to the broker timestamp when no rule found one
+     * (docs/reference/extraction-rules.md, "Event time"): when {@code derived} has no event time and
+     * {@code source} says its observed time is a broker timestamp ({@link #brokerTimestampRule}),
+     * the event time becomes {@code observedAt} with that rule; otherwise {@code derived} is
+     * returned unchanged. Idempotent.
+     *
+     * @throws NullPointerException when an argument is null
+     */
+    public static DerivedFields withBrokerTimestampFallback(DerivedFields derived, SourcePosition source, Instant observedAt) {
+        Objects.requireNonNull(derived, "derived");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(observedAt, "observedAt");
+        if (derived.eventTime() != null) {
+            return derived;
+        }
+        String rule = brokerTimestampRule(source);
+        return rule == null ? derived : derived.withEventTime(new Derived<>(observedAt, rule));
+    }
+
+    /**
+     * The event with the broker-timestamp fallback applied to its derived fields (see
+     * {@link #withBrokerTimestampFallback(DerivedFields, SourcePosition, Instant)}); the same
+     * instance when nothing changes. For events captured before the fallback existed.
+     */
+    public static CapturedEvent withBrokerTimestampFallback(CapturedEvent e) {
+        DerivedFields d = withBrokerTimestampFallback(e.derived(), e.source(), e.observedAt());
+        return d == e.derived() ? e : new CapturedEvent(e.seq(), e.channel(), e.source(), e.observedAt(),
+                e.capturedAt(), e.key(), e.headers(), e.payload(), d);
+    }
+
+    /**
+     * The rule text of a broker-timestamp event time for an observation from {@code source}, for
+     * example {@code "broker timestamp (CreateTime)"}, or {@code null} when its observed time is not
+     * a broker timestamp (a capture or poll time, or no timestamp). A source position says its
+     * observed time is a broker timestamp with the attribute {@code timestampType} =
+     * {@code CREATE_TIME} or {@code LOG_APPEND_TIME} ({@link io.eventlens.core.model.TimestampType}
+     * names, as Kafka positions do).
+     */
+    public static String brokerTimestampRule(SourcePosition source) {
+        Object type = source.attributes().get("timestampType");
+        if ("CREATE_TIME".equals(type)) {
+            return DerivedFields.BROKER_TIMESTAMP_RULE + " (CreateTime)";
+        }
+        if ("LOG_APPEND_TIME".equals(type)) {
+            return DerivedFields.BROKER_TIMESTAMP_RULE + " (LogAppendTime)";
+        }
+        return null;
     }
 
     private static Derived<String> derivedString(Object[] values, String[] rules, Field field) {

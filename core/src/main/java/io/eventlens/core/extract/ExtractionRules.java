@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * Where to read each derived field: header names, CloudEvents attributes, JSON Pointers into the
  * payload and the W3C {@code traceparent} header, in priority order (first match wins).
  *
- * <p>Immutable and thread-safe. {@link #defaults()} gives DESIGN.md's "Default extraction rules";
+ * <p>Immutable and thread-safe. {@link #defaults()} gives the default rules of
+ * docs/reference/extraction-rules.md;
  * other rule sets are built fluently and validated when built:
  * <pre>{@code
  * ExtractionRules rules = ExtractionRules.defaults().toBuilder()
@@ -137,7 +138,7 @@ public final class ExtractionRules {
     }
 
     /**
-     * DESIGN.md's default rules, first match wins:
+     * The default rules (docs/reference/extraction-rules.md), first match wins:
      * <ul>
      * <li>correlation ID: headers {@code correlationId}, {@code correlation-id}, {@code x-correlation-id},
      *     {@code ce_correlationid}, {@code kafka_correlationId}; JSON {@code /correlationId},

@@ -8,9 +8,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The triage order of anomaly kinds, most severe first, following the verdict order of DESIGN.md
- * ("The verdict": dead-lettered, stopped, conflicting duplicate, out of order, lag, then benign
- * duplicates and retries). A marker with several anomalies is coloured by the most severe one.
+ * The triage order of anomaly kinds, most severe first, following the verdict order of
+ * docs/reference/anomalies-and-verdicts.md ("Verdicts": dead-lettered, stopped, conflicting
+ * duplicate, out of order, lag, then the notes: clock skew, sequence restarts, benign duplicates
+ * and retries). A marker with several anomalies is coloured by the most severe one.
  */
 public final class AnomalySeverity {
 
@@ -23,6 +24,7 @@ public final class AnomalySeverity {
             AnomalyKind.OUT_OF_ORDER,
             AnomalyKind.LAG,
             AnomalyKind.CLOCK_SKEW,
+            AnomalyKind.SEQUENCE_RESTART,
             AnomalyKind.DUPLICATE,
             AnomalyKind.RETRIED);
 
@@ -43,8 +45,11 @@ public final class AnomalySeverity {
         return kinds.isEmpty() ? null : kinds.get(0);
     }
 
-    /** True for kinds that are benign notes rather than faults (DUPLICATE, RETRIED). */
+    /**
+     * True for kinds that are benign notes rather than faults (DUPLICATE, RETRIED, SEQUENCE_RESTART:
+     * a producer that restarted its numbering is worth knowing, not a broken flow).
+     */
     public static boolean isBenign(AnomalyKind kind) {
-        return kind == AnomalyKind.DUPLICATE || kind == AnomalyKind.RETRIED;
+        return kind == AnomalyKind.DUPLICATE || kind == AnomalyKind.RETRIED || kind == AnomalyKind.SEQUENCE_RESTART;
     }
 }

@@ -185,9 +185,17 @@ public final class TimelineLayouter {
                 sb.append(" (synthetic)");
             }
         }
-        sb.append('\n').append(e.channel().name()).append(' ').append(e.source())
+        sb.append('\n').append(e.channel().name()).append(' ').append(e.source().describe())
                 .append("  ·  +").append(e.observedAt().toEpochMilli() - startMs).append(" ms")
                 .append("  ·  seq ").append(e.seq());
+        if (entry.observedMoreThanOnce()) {
+            sb.append("\nobserved ").append(entry.observations().size()).append(" times:");
+            for (CapturedEvent o : entry.observations()) {
+                sb.append("\n  ").append(o.source().sourceKind()).append(' ').append(o.channel().name()).append(' ')
+                        .append(o.source().describe()).append("  ·  +").append(o.observedAt().toEpochMilli() - startMs)
+                        .append(" ms  ·  seq ").append(o.seq());
+            }
+        }
         List<Anomaly> anomalies = new ArrayList<>(entry.anomalies());
         anomalies.sort((a, b) -> AnomalySeverity.MOST_SEVERE_FIRST.compare(a.kind(), b.kind()));
         for (Anomaly a : anomalies) {

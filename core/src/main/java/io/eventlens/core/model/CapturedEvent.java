@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One observation of one message (DESIGN.md, "captured event").
+ * One observation of one message (docs/reference/vocabulary.md, "captured event / observation").
  *
  * @param seq        the event's position in its capture store, 1-based and dense in store order;
  *                   0 for an event not yet stored

@@ -3,6 +3,7 @@ package io.eventlens.core.analysis;
 import io.eventlens.core.extract.EventExtractor;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Channel;
+import io.eventlens.core.model.ChannelKind;
 import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
@@ -31,6 +32,10 @@ final class Ev {
     private String type;
     private Instant eventTime;
     private Long sequence;
+    private String eventTimeRule = "json /timestamp";
+    private TimestampType timestampType = TimestampType.CREATE_TIME;
+    private boolean probe;
+    private String probeCoordinates;
 
     private Ev(long seq) {
         this.seq = seq;
@@ -91,6 +96,32 @@ final class Ev {
         return this;
     }
 
+    /** Declared event time with another rule text (e.g. a broker-timestamp fallback stored by the capture). */
+    Ev eventTime(long ms, String rule) {
+        this.eventTime = T0.plusMillis(ms);
+        this.eventTimeRule = rule;
+        return this;
+    }
+
+    /** What the Kafka record's timestamp means. */
+    Ev timestampType(TimestampType type) {
+        this.timestampType = type;
+        return this;
+    }
+
+    /**
+     * Observed by the fake probe source ({@link ProbePosition}) on channel {@code checkout-probe}
+     * (unless {@link #on} names another) with these answer coordinates (may be null).
+     */
+    Ev probe(String coordinates) {
+        this.probe = true;
+        this.probeCoordinates = coordinates;
+        if (channel.equals("orders")) {
+            channel = "checkout-probe";
+        }
+        return this;
+    }
+
     Ev header(String name, String value) {
         headers.add(Header.ofString(name, value));
         return this;
@@ -107,7 +138,7 @@ final class Ev {
     }
 
     CapturedEvent build() {
-        Channel ch = Channel.kafkaTopic(channel);
+        Channel ch = probe ? new Channel(ChannelKind.PROBE, channel) : Channel.kafkaTopic(channel);
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         byte[] payloadBytes = payload == null ? null : payload.getBytes(StandardCharsets.UTF_8);
         Derived<String> id = eventId != null
@@ -117,11 +148,12 @@ final class Ev {
                 new Derived<>("c-1", "header correlationId"),
                 id,
                 type == null ? null : new Derived<>(type, "header eventType"),
-                eventTime == null ? null : new Derived<>(eventTime, "json /timestamp"),
+                eventTime == null ? null : new Derived<>(eventTime, eventTimeRule),
                 sequence == null ? null : new Derived<>(sequence, "json /sequence"),
                 null);
         Instant observed = T0.plusMillis(atMs);
-        return new CapturedEvent(seq, ch, new SourcePosition.Kafka(partition, offset < 0 ? seq : offset, TimestampType.CREATE_TIME),
-                observed, observed, keyBytes, headers, payloadBytes, d);
+        SourcePosition position = probe ? new ProbePosition(probeCoordinates)
+                : new SourcePosition.Kafka(partition, offset < 0 ? seq : offset, timestampType);
+        return new CapturedEvent(seq, ch, position, observed, observed, keyBytes, headers, payloadBytes, d);
     }
 }

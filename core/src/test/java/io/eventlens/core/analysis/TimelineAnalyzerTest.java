@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.model.Derived;
+import io.eventlens.core.model.TimestampType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,7 +192,7 @@ class TimelineAnalyzerTest {
             Timeline t = custom.analyze("c-1", List.of(ev(1).id("e").payload("p").build(), ev(2).on("parking-lot").id("e").payload("p").build()));
             assertThat(only(t, 2, AnomalyKind.DEAD_LETTERED).rule()).isEqualTo("dead-letter.configured");
             assertThat(analyze(ev(1).id("e").payload("p"), ev(2).on("parking-lot").id("e").payload("p")).entries().get(1).anomalies())
-                    .extracting(Anomaly::kind).containsExactly(AnomalyKind.DUPLICATE);
+                    .as("not configured: the same event on another channel is a step, not a redelivery").isEmpty();
         }
 
         @Test
@@ -259,15 +261,36 @@ class TimelineAnalyzerTest {
             Anomaly a = only(t, 3, AnomalyKind.OUT_OF_ORDER);
             assertThat(a.relatedSeq()).isEqualTo(2);
             assertThat(a.rule()).isEqualTo("order.sequence");
-            assertThat(a.message()).isEqualTo("sequence 2 arrived after sequence 3 (#2 on orders p0@2) for key k");
-            assertThat(a.evidence()).containsEntry("sequence", 2L).containsEntry("previousSequence", 3L).containsEntry("scope", "key k");
+            assertThat(a.message()).isEqualTo(
+                    "sequence 2 (#3 on orders p0@3) arrived after sequence 3 (#2 on orders p0@2) in orders, partition 0, key k");
+            assertThat(a.evidence()).containsEntry("sequence", 2L).containsEntry("previousSequence", 3L)
+                    .containsEntry("scope", "orders, partition 0, key k");
             assertThat(anomalies(t, 2)).isEmpty();
         }
 
         @Test
-        void orderIsCheckedAcrossChannelsForTheSameKey() {
-            Timeline t = analyze(ev(1).key("k").seqNo(5), ev(2).on("payments").at(10).key("k").seqNo(4));
-            assertThat(only(t, 2, AnomalyKind.OUT_OF_ORDER).relatedSeq()).isEqualTo(1);
+        void sequencesOnDifferentChannelsAreIndependentStreams() {
+            assertThat(kinds(analyze(ev(1).key("k").seqNo(5), ev(2).on("payments").at(10).key("k").seqNo(4)))).isEmpty();
+        }
+
+        @Test
+        void differentPartitionsOfOneChannelAreDifferentStreams() {
+            assertThat(kinds(analyze(ev(1).key("k").pos(0, 1).seqNo(5), ev(2).at(10).key("k").pos(1, 1).seqNo(4)))).isEmpty();
+        }
+
+        @Test
+        void threeTopicsEachNumberingTheirOwnEventsUnderOneKeyAreHealthy() {
+            List<Ev> events = new ArrayList<>();
+            long seq = 1;
+            for (int n = 1; n <= 150; n++) {
+                for (String topic : List.of("orders", "payments", "inventory")) {
+                    events.add(ev(seq).on(topic).at(seq).key("order-1").id(topic + "-" + n).seqNo(n));
+                    seq++;
+                }
+            }
+            Timeline t = analyze(events.toArray(Ev[]::new));
+            assertThat(kinds(t)).as("anomalies of a healthy three-topic flow").isEmpty();
+            assertThat(t.verdict().kind()).isEqualTo(VerdictKind.HEALTHY);
         }
 
         @Test
@@ -276,9 +299,10 @@ class TimelineAnalyzerTest {
         }
 
         @Test
-        void withoutKeysTheCorrelationIdIsTheScope() {
-            Timeline t = analyze(ev(1).seqNo(2), ev(2).at(10).seqNo(1));
-            assertThat(only(t, 2, AnomalyKind.OUT_OF_ORDER).evidence()).containsEntry("scope", "correlation ID c-1");
+        void withoutAKeyThePartitionIsTheStream() {
+            Timeline t = analyze(ev(1).seqNo(3), ev(2).at(10).seqNo(2));
+            assertThat(only(t, 2, AnomalyKind.OUT_OF_ORDER).evidence()).containsEntry("scope", "orders, partition 0, no key")
+                    .containsEntry("key", null);
         }
 
         @Test
@@ -287,9 +311,66 @@ class TimelineAnalyzerTest {
         }
 
         @Test
-        void comparisonIsWithTheHighestSequenceSeenNotTheLast() {
+        void oneRegressionIsOneFinding() {
+            Timeline t = analyze(ev(1).key("k").seqNo(1), ev(2).at(1).key("k").seqNo(2), ev(3).at(2).key("k").seqNo(4),
+                    ev(4).at(3).key("k").seqNo(3), ev(5).at(4).key("k").seqNo(5));
+            assertThat(kinds(t)).containsExactly(AnomalyKind.OUT_OF_ORDER);
+            assertThat(only(t, 4, AnomalyKind.OUT_OF_ORDER).relatedSeq()).isEqualTo(3);
+        }
+
+        @Test
+        void theStreamGoesOnFromARegressionSoLaterEventsAreNotFlaggedAgain() {
             Timeline t = analyze(ev(1).key("k").seqNo(5), ev(2).at(1).key("k").seqNo(3), ev(3).at(2).key("k").seqNo(4));
-            assertThat(only(t, 3, AnomalyKind.OUT_OF_ORDER).relatedSeq()).isEqualTo(1);
+            assertThat(kinds(t)).containsExactly(AnomalyKind.OUT_OF_ORDER);
+            assertThat(only(t, 2, AnomalyKind.OUT_OF_ORDER).relatedSeq()).isEqualTo(1);
+        }
+
+        @Test
+        void findingNamesTheStreamAndBothPositions() {
+            Timeline t = analyze(ev(1).key("k").pos(2, 40).seqNo(7), ev(2).at(1).key("k").pos(2, 41).seqNo(6));
+            Anomaly a = only(t, 2, AnomalyKind.OUT_OF_ORDER);
+            assertThat(a.evidence()).containsEntry("channel", "orders").containsEntry("orderingStream", "partition 2")
+                    .containsEntry("key", "k").containsEntry("position", "p2@41").containsEntry("previousPosition", "p2@40")
+                    .containsEntry("previousSeq", 1L);
+            assertThat(a.message()).contains("orders, partition 2, key k").contains("p2@41").contains("p2@40");
+        }
+
+        @Test
+        void aStreamThatFallsBackToItsStartIsOneSequenceRestart() {
+            List<Ev> events = new ArrayList<>();
+            for (int n = 1; n <= 50; n++) {
+                events.add(ev(n).at(n).key("k").seqNo(n));
+            }
+            for (int n = 1; n <= 20; n++) {
+                events.add(ev(50 + n).at(50 + n).key("k").seqNo(n));
+            }
+            Timeline t = analyze(events.toArray(Ev[]::new));
+            assertThat(kinds(t)).containsExactly(AnomalyKind.SEQUENCE_RESTART);
+            Anomaly a = only(t, 51, AnomalyKind.SEQUENCE_RESTART);
+            assertThat(a.rule()).isEqualTo("order.restart");
+            assertThat(a.relatedSeq()).isEqualTo(50);
+            assertThat(a.evidence()).containsEntry("sequence", 1L).containsEntry("previousSequence", 50L)
+                    .containsEntry("streamFirstSequence", 1L).containsEntry("scope", "orders, partition 0, key k");
+            assertThat(t.verdict().kind()).isEqualTo(VerdictKind.HEALTHY);
+            assertThat(t.verdict().message()).contains("1 sequence restart");
+        }
+
+        @Test
+        void aFallToZeroIsARestartAndAFallToTheMiddleIsARegression() {
+            assertThat(kinds(analyze(ev(1).key("k").seqNo(1), ev(2).at(1).key("k").seqNo(2), ev(3).at(2).key("k").seqNo(0))))
+                    .containsExactly(AnomalyKind.SEQUENCE_RESTART);
+            assertThat(kinds(analyze(ev(1).key("k").seqNo(100), ev(2).at(1).key("k").seqNo(101), ev(3).at(2).key("k").seqNo(100))))
+                    .as("back to the stream's first sequence").containsExactly(AnomalyKind.SEQUENCE_RESTART);
+            assertThat(kinds(analyze(ev(1).key("k").seqNo(100), ev(2).at(1).key("k").seqNo(101), ev(3).at(2).key("k").seqNo(50))))
+                    .containsExactly(AnomalyKind.OUT_OF_ORDER);
+            assertThat(kinds(analyze(ev(1).key("k").seqNo(2), ev(2).at(1).key("k").seqNo(1))))
+                    .as("a stream that never advanced past its first sequence cannot restart").containsExactly(AnomalyKind.OUT_OF_ORDER);
+        }
+
+        @Test
+        void sourcesThatPromiseNoOrderAreNotChecked() {
+            assertThat(kinds(analyze(ev(1).probe("poll-1#0").key("k").seqNo(3).id("a"),
+                    ev(2).probe("poll-1#1").at(1).key("k").seqNo(2).id("b")))).isEmpty();
         }
 
         @Test
@@ -432,7 +513,8 @@ class TimelineAnalyzerTest {
             Verdict v = without(5, 3).verdict();
             assertThat(v.kind()).isEqualTo(VerdictKind.OUT_OF_ORDER);
             assertThat(v.atSeq()).isEqualTo(2);
-            assertThat(v.message()).isEqualTo("out of order: sequence 1 arrived after sequence 2 (#1 on orders p0@1) for key k");
+            assertThat(v.message()).isEqualTo(
+                    "out of order: sequence 1 (#2 on orders p0@2) arrived after sequence 2 (#1 on orders p0@1) in orders, partition 0, key k");
         }
 
         @Test
@@ -482,6 +564,144 @@ class TimelineAnalyzerTest {
             Verdict v = analyze(ev(1).eventTime(3000)).verdict();
             assertThat(v.kind()).isEqualTo(VerdictKind.HEALTHY);
             assertThat(v.message()).contains("1 event with clock skew");
+        }
+    }
+
+    @Nested
+    class Observations {
+
+        private static final String BROKER_VALUE = "{\"orderId\":\"o-1\",\"amount\":12.50,\"items\":[1,2]}";
+        private static final String SAME_CONTENT_OTHER_FRAMING = "{ \"items\": [1, 2], \"amount\": 12.5, \"orderId\": \"o-1\" }";
+
+        @Test
+        void aBrokerAndAProbeSeeingTheSameEventGiveOneEntryWithTwoObservations() {
+            Timeline t = analyze(ev(1).id("e-1").payload(BROKER_VALUE),
+                    ev(2).probe("poll-1#0").at(35).id("e-1").payload(SAME_CONTENT_OTHER_FRAMING));
+            assertThat(t.entries()).hasSize(1);
+            TimelineEntry entry = t.entries().get(0);
+            assertThat(entry.observations()).extracting(o -> o.source().sourceKind()).containsExactly("kafka", "probe");
+            assertThat(entry.event().seq()).as("the first observation defines the entry").isEqualTo(1);
+            assertThat(entry.observedMoreThanOnce()).isTrue();
+            assertThat(kinds(t)).as("another source's observation is not a duplicate").isEmpty();
+            assertThat(t.verdict().message()).contains("1 event (2 observations) on 2 channels");
+        }
+
+        @Test
+        void theEarlierObservationComesFirstWhicheverSourceMadeIt() {
+            Timeline t = analyze(ev(1).at(50).id("e-1").payload(BROKER_VALUE),
+                    ev(2).probe("poll-1#0").at(10).id("e-1").payload(SAME_CONTENT_OTHER_FRAMING));
+            assertThat(t.entries()).singleElement().satisfies(e -> {
+                assertThat(e.event().seq()).isEqualTo(2);
+                assertThat(e.event().observedAt()).isEqualTo(Ev.T0.plusMillis(10));
+                assertThat(e.observations()).extracting(CapturedEvent::seq).containsExactly(2L, 1L);
+            });
+        }
+
+        @Test
+        void aProbeEnvelopeIsComparedOnItsPayloadMemberThroughTheHook() {
+            String wrapped = "{\"receivedAt\":\"2026-11-22T04:00:01Z\",\"payload\":" + SAME_CONTENT_OTHER_FRAMING + "}";
+            Ev broker = ev(1).id("e-1").payload(BROKER_VALUE);
+            Ev probe = ev(2).probe("poll-1#0").at(35).id("e-1").payload(wrapped);
+
+            TimelineAnalyzer hooked = new TimelineAnalyzer(AnalysisSettings.defaults().withPayloadMember("probe", "/payload"));
+            Timeline t = hooked.analyze("c-1", List.of(broker.build(), probe.build()));
+            assertThat(t.entries()).singleElement().satisfies(e -> assertThat(e.observations()).hasSize(2));
+            assertThat(kinds(t)).isEmpty();
+
+            Timeline unhooked = analyze(broker, probe);
+            Anomaly a = only(unhooked, 2, AnomalyKind.CONFLICTING_DUPLICATE);
+            assertThat(a.rule()).isEqualTo("duplicate.different-content");
+            assertThat(a.evidence()).containsEntry("comparedAs", "canonical JSON").containsEntry("sourceKind", "probe")
+                    .containsEntry("originalSourceKind", "kafka");
+        }
+
+        @Test
+        void aProbePayloadMemberHoldingJsonTextIsComparedAsJson() {
+            String wrapped = "{\"payload\":\"{\\\"orderId\\\":\\\"o-1\\\",\\\"amount\\\":12.5,\\\"items\\\":[1,2]}\"}";
+            TimelineAnalyzer hooked = new TimelineAnalyzer(AnalysisSettings.defaults().withPayloadMember("probe", "/payload"));
+            Timeline t = hooked.analyze("c-1", List.of(ev(1).id("e-1").payload(BROKER_VALUE).build(),
+                    ev(2).probe("poll-1#0").at(35).id("e-1").payload(wrapped).build()));
+            assertThat(t.entries()).singleElement().satisfies(e -> assertThat(e.observations()).hasSize(2));
+        }
+
+        @Test
+        void differentContentAcrossSourcesIsAConflictingDuplicateNamingBothSources() {
+            Timeline t = analyze(ev(1).id("e-1").payload(BROKER_VALUE),
+                    ev(2).probe("poll-1#0").at(35).id("e-1").payload("{\"orderId\":\"o-1\",\"amount\":13,\"items\":[1,2]}"));
+            assertThat(t.entries()).hasSize(2);
+            Anomaly a = only(t, 2, AnomalyKind.CONFLICTING_DUPLICATE);
+            assertThat(a.relatedSeq()).isEqualTo(1);
+            assertThat(a.message()).contains("observed by probe with different content than its kafka observation #1 on orders p0@1")
+                    .contains("canonical JSON").contains("13").contains("12.5");
+            assertThat(t.verdict().kind()).isEqualTo(VerdictKind.CONFLICTING_DUPLICATE);
+        }
+
+        @Test
+        void contentThatIsNotJsonIsComparedOnBytes() {
+            Timeline same = analyze(ev(1).id("e-1").payload("plain text"), ev(2).probe("poll-1#0").at(5).id("e-1").payload("plain text"));
+            assertThat(same.entries()).singleElement().satisfies(e -> assertThat(e.observations()).hasSize(2));
+            Timeline different = analyze(ev(1).id("e-1").payload("plain text"), ev(2).probe("poll-1#0").at(5).id("e-1").payload("plain  text"));
+            assertThat(only(different, 2, AnomalyKind.CONFLICTING_DUPLICATE).evidence()).containsEntry("comparedAs", "bytes");
+        }
+
+        @Test
+        void theSameMessageReadTwiceIsOneEntryNotADuplicate() {
+            Timeline t = analyze(ev(1).id("e-1").pos(0, 7).payload("{}"), ev(2).at(1).id("e-1").pos(0, 7).payload("{}"));
+            assertThat(t.entries()).singleElement().satisfies(e -> assertThat(e.observations()).extracting(CapturedEvent::seq)
+                    .containsExactly(1L, 2L));
+            assertThat(kinds(t)).isEmpty();
+        }
+
+        @Test
+        void aProbeReturningTheSameAnswerAgainIsOneMoreObservation() {
+            Timeline t = analyze(ev(1).probe("poll-1#0").id("e-1"), ev(2).probe("poll-1#0").at(500).id("e-1"));
+            assertThat(t.entries()).singleElement().satisfies(e -> assertThat(e.observations()).hasSize(2));
+            assertThat(kinds(t)).isEmpty();
+        }
+
+        @Test
+        void aRedeliveryOnTheBrokerIsStillADuplicateAfterAProbeObservation() {
+            Timeline t = analyze(ev(1).id("e-1").payload(BROKER_VALUE),
+                    ev(2).probe("poll-1#0").at(20).id("e-1").payload(SAME_CONTENT_OTHER_FRAMING),
+                    ev(3).at(40).id("e-1").payload(BROKER_VALUE));
+            assertThat(t.entries()).hasSize(2);
+            assertThat(only(t, 3, AnomalyKind.DUPLICATE).relatedSeq()).isEqualTo(1);
+        }
+
+        @Test
+        void lagIsMeasuredFromAnEventsFirstObservationNotFromALaterOne() {
+            Timeline t = analyze(ev(1).id("e-1").payload(BROKER_VALUE),
+                    ev(2).probe("poll-9#0").at(2_500).id("e-1").payload(BROKER_VALUE),
+                    ev(3).on("payments").at(3_000).id("e-2"));
+            Anomaly lag = only(t, 3, AnomalyKind.LAG);
+            assertThat(lag.evidence()).containsEntry("fromSeq", 1L).containsEntry("gapMs", 3000L);
+        }
+    }
+
+    @Nested
+    class EventTimeFallback {
+
+        @Test
+        void withoutADeclaredTimeTheEventTimeIsTheBrokerTimestampAndSaysSo() {
+            Timeline t = analyze(ev(1).at(120), ev(2).timestampType(TimestampType.LOG_APPEND_TIME).at(200));
+            assertThat(entry(t, 1).event().derived().eventTime())
+                    .isEqualTo(new Derived<>(Ev.T0.plusMillis(120), "broker timestamp (CreateTime)"));
+            assertThat(entry(t, 2).event().derived().eventTime().rule()).isEqualTo("broker timestamp (LogAppendTime)");
+        }
+
+        @Test
+        void aCaptureTimeIsNotABrokerTimestamp() {
+            Timeline t = analyze(ev(1).timestampType(TimestampType.CAPTURE_TIME), ev(2).probe("poll-1#0").at(5));
+            assertThat(t.entries()).allSatisfy(e -> assertThat(e.event().derived().eventTime()).isNull());
+        }
+
+        @Test
+        void lagAndClockSkewNeverCompareAgainstTheBrokerTimestamp() {
+            Timeline t = analyze(ev(1).at(10_000).eventTime(0, "broker timestamp (CreateTime)"),
+                    ev(2).at(10_100).eventTime(15_000, "broker timestamp (CreateTime)"));
+            assertThat(kinds(t)).isEmpty();
+            Timeline declared = analyze(ev(1).at(10_000).eventTime(0), ev(2).at(10_100).eventTime(15_000));
+            assertThat(kinds(declared)).as("the same times declared by the events").contains(AnomalyKind.LAG, AnomalyKind.CLOCK_SKEW);
         }
     }
 

@@ -123,7 +123,8 @@ class TimelineRenderingTest {
         assertThat(event.path("eventId").asText()).hasSize(64);
         assertThat(event.path("key").asText()).isEqualTo("0xff00");
         assertThat(event.path("type").isNull()).isTrue();
-        assertThat(event.path("eventTime").isNull()).isTrue();
+        assertThat(event.path("eventTime").asText()).as("no declared time: the broker timestamp").isEqualTo("2026-11-22T04:00:00Z");
+        assertThat(event.path("eventTimeRule").asText()).isEqualTo("broker timestamp (LogAppendTime)");
         assertThat(event.path("sequence").isNull()).isTrue();
     }
 
@@ -137,10 +138,10 @@ class TimelineRenderingTest {
                 .contains("anomalies");
         List<String> rows = lines.stream().filter(l -> l.matches("\\s*\\d+\\s+#\\d+.*")).toList();
         assertThat(rows).hasSize(4);
-        assertThat(rows.get(0)).matches("\\s+0\\s+#1\\s+orders\\s+0/12\\s+OrderPlaced\\s+e-1");
-        assertThat(rows.get(1)).matches("\\s+4200\\s+#2\\s+payments\\s+1/7\\s+PaymentTaken\\s+e-2\\s+LAG");
+        assertThat(rows.get(0)).matches("\\s+0\\s+#1\\s+orders\\s+p0@12\\s+OrderPlaced\\s+e-1");
+        assertThat(rows.get(1)).matches("\\s+4200\\s+#2\\s+payments\\s+p1@7\\s+PaymentTaken\\s+e-2\\s+LAG");
         assertThat(rows.get(2)).endsWith("DUPLICATE");
-        assertThat(rows.get(3)).matches("\\s+4400\\s+#4\\s+orders\\.DLT\\s+0/3\\s+OrderPlaced\\s+e-1\\s+DEAD_LETTERED");
+        assertThat(rows.get(3)).matches("\\s+4400\\s+#4\\s+orders\\.DLT\\s+p0@3\\s+OrderPlaced\\s+e-1\\s+DEAD_LETTERED");
         assertThat(text).contains("! LAG orders → payments took 4.2 s, SLO 2 s\n");
         assertThat(text).endsWith("\n");
     }
@@ -153,8 +154,63 @@ class TimelineRenderingTest {
         String text = TimelineText.render(TimelineAnalyzer.withDefaults().analyze("c", events));
         List<String> rows = text.lines().filter(l -> l.matches("\\s*\\d+\\s+#\\d+.*")).toList();
         assertThat(rows.get(0)).contains("a-very-long-topic-n…").contains("AnEventTypeWhoseNameI…");
-        assertThat(rows.get(0).indexOf("0/1")).isEqualTo(rows.get(1).indexOf("0/22"));
+        assertThat(rows.get(0).indexOf("p0@1")).isEqualTo(rows.get(1).indexOf("p0@22"));
         assertThat(rows.get(0).indexOf("AnEvent")).isEqualTo(rows.get(1).indexOf("T "));
+    }
+
+    /** A payment observed by the broker and, framed differently, by a probe: one event, two observations. */
+    private static Timeline observedTwice() {
+        return TimelineAnalyzer.withDefaults().analyze("c-7", List.of(
+                ev(1).id("e-1").type("PaymentTaken").key("order-7").pos(1, 7).payload("{\"amount\":12.50,\"id\":\"e-1\"}").build(),
+                ev(2).probe("poll-3#0").at(35).id("e-1").type("PaymentTaken").payload("{\"id\":\"e-1\",\"amount\":12.5}").build(),
+                ev(3).on("inventory").at(80).id("e-2").type("StockReserved").key("order-7").pos(0, 4).build()));
+    }
+
+    @Test
+    void jsonListsEveryObservationAndThePositionTheSourceDescribes() throws Exception {
+        JsonNode root = JSON.readTree(TimelineJson.write(observedTwice()));
+        assertThat(root.path("schemaVersion").asInt()).isEqualTo(TimelineJson.SCHEMA_VERSION).isEqualTo(2);
+        assertThat(root.path("summary").path("events").asInt()).isEqualTo(2);
+        assertThat(root.path("summary").path("observations").asInt()).isEqualTo(3);
+        JsonNode payment = root.path("events").get(0);
+        assertThat(payment.path("partition").asInt()).isEqualTo(1);
+        assertThat(payment.path("offset").asLong()).isEqualTo(7);
+        assertThat(payment.path("observedAt").asText()).as("the first observation").isEqualTo("2026-11-22T04:00:00Z");
+        JsonNode position = payment.path("position");
+        assertThat(position.path("sourceKind").asText()).isEqualTo("kafka");
+        assertThat(position.path("description").asText()).isEqualTo("p1@7");
+        assertThat(position.path("observedTimeMeaning").asText()).isEqualTo("Kafka CreateTime");
+        assertThat(position.path("attributes").path("partition").asInt()).isEqualTo(1);
+        assertThat(position.path("attributes").path("timestampType").asText()).isEqualTo("CREATE_TIME");
+        JsonNode observations = payment.path("observations");
+        assertThat(observations).hasSize(2);
+        assertThat(observations.get(0).path("sourceKind").asText()).isEqualTo("kafka");
+        assertThat(observations.get(1).path("sourceKind").asText()).isEqualTo("probe");
+        assertThat(observations.get(1).path("channel").asText()).isEqualTo("checkout-probe");
+        assertThat(observations.get(1).path("seq").asLong()).isEqualTo(2);
+        assertThat(observations.get(1).path("observedAt").asText()).isEqualTo("2026-11-22T04:00:00.035Z");
+        assertThat(observations.get(1).path("position").path("description").asText()).isEqualTo("poll-3#0");
+        assertThat(payment.path("anomalies")).as("another source's observation is no duplicate").isEmpty();
+    }
+
+    @Test
+    void jsonOfAProbeOnlyEventHasNoPartitionOrOffset() throws Exception {
+        Timeline t = TimelineAnalyzer.withDefaults().analyze("c", List.of(ev(1).probe("poll-1#0").id("e").build()));
+        JsonNode event = JSON.readTree(TimelineJson.write(t)).path("events").get(0);
+        assertThat(event.path("partition").isNull()).isTrue();
+        assertThat(event.path("offset").isNull()).isTrue();
+        assertThat(event.path("position").path("sourceKind").asText()).isEqualTo("probe");
+        assertThat(event.path("position").path("attributes").path("answer").asText()).isEqualTo("poll-1#0");
+        assertThat(event.path("eventTime").isNull()).as("a poll time is not a broker timestamp").isTrue();
+    }
+
+    @Test
+    void textShowsEachObservationOfAnEventSeenTwice() {
+        String text = TimelineText.render(observedTwice());
+        assertThat(text).contains("Correlation ID c-7: 2 events (3 observations) on 3 channels");
+        assertThat(text).contains("@ +0 ms #1 kafka orders p1@7 (Kafka CreateTime)\n")
+                .contains("@ +35 ms #2 probe checkout-probe poll-3#0 (probe poll time)\n");
+        assertThat(text.lines().filter(l -> l.strip().startsWith("@"))).as("only the event seen twice lists observations").hasSize(2);
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.eventlens.core.model.Channel;
 import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
+import io.eventlens.core.model.SourcePosition;
+import io.eventlens.core.model.TimestampType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -280,6 +282,48 @@ class EventExtractorTest {
 
     @Nested
     class EventTime {
+
+        @Test
+        void withoutADeclaredTimeAKafkaRecordsTimestampIsTheEventTime() {
+            Instant broker = Instant.parse("2026-11-22T04:00:01.500Z");
+            DerivedFields create = extractor.extract(ORDERS, null, List.of(), utf8("{\"a\":1}"),
+                    new SourcePosition.Kafka(0, 3, TimestampType.CREATE_TIME), broker);
+            assertDerived(create.eventTime(), broker, "broker timestamp (CreateTime)");
+            assertThat(create.eventTimeFromBroker()).isTrue();
+            assertThat(create.declaredEventTimeValue()).isNull();
+            DerivedFields append = extractor.extract(ORDERS, null, List.of(), null,
+                    new SourcePosition.Kafka(0, 4, TimestampType.LOG_APPEND_TIME), broker);
+            assertDerived(append.eventTime(), broker, "broker timestamp (LogAppendTime)");
+        }
+
+        @Test
+        void aDeclaredTimeWinsOverTheBrokerTimestamp() {
+            DerivedFields d = extractor.extract(ORDERS, null, List.of(), utf8("{\"timestamp\":\"2026-01-01T00:00:00Z\"}"),
+                    new SourcePosition.Kafka(0, 3, TimestampType.CREATE_TIME), Instant.parse("2026-11-22T04:00:00Z"));
+            assertDerived(d.eventTime(), Instant.parse("2026-01-01T00:00:00Z"), "json /timestamp");
+            assertThat(d.eventTimeFromBroker()).isFalse();
+            assertThat(d.declaredEventTimeValue()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        }
+
+        @Test
+        void aCaptureTimeOrNoTimestampIsNoBrokerTimestamp() {
+            for (TimestampType type : List.of(TimestampType.CAPTURE_TIME, TimestampType.NONE)) {
+                DerivedFields d = extractor.extract(ORDERS, null, List.of(), null, new SourcePosition.Kafka(0, 3, type),
+                        Instant.parse("2026-11-22T04:00:00Z"));
+                assertThat(d.eventTime()).as("event time with a %s position", type).isNull();
+            }
+        }
+
+        @Test
+        void theFallbackIsAppliedOnceAndKeepsOtherFields() {
+            DerivedFields plain = extract(headers("eventId", "e-9"), null);
+            SourcePosition pos = new SourcePosition.Kafka(1, 2, TimestampType.CREATE_TIME);
+            DerivedFields once = EventExtractor.withBrokerTimestampFallback(plain, pos, Instant.EPOCH);
+            DerivedFields twice = EventExtractor.withBrokerTimestampFallback(once, pos, Instant.EPOCH.plusSeconds(5));
+            assertThat(twice).isSameAs(once);
+            assertThat(once.eventIdValue()).isEqualTo("e-9");
+            assertThat(once.eventTimeValue()).isEqualTo(Instant.EPOCH);
+        }
 
         @Test
         void cloudEventsTimeHeaderIsIso8601() {

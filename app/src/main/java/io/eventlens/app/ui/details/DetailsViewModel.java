@@ -2,6 +2,8 @@ package io.eventlens.app.ui.details;
 
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.core.analysis.Anomaly;
+import io.eventlens.core.analysis.TimelineEntry;
+import io.eventlens.core.extract.EventExtractor;
 import io.eventlens.core.format.FormattedPayload;
 import io.eventlens.core.format.PayloadFormatter;
 import io.eventlens.core.model.CapturedEvent;
@@ -27,9 +29,12 @@ import java.util.function.Supplier;
 
 /**
  * View model of the details pane: for one captured event, its derived fields with the extraction rule
- * that found each (saying so when the event ID is a synthetic hash), source coordinates, key, headers,
- * the payload rendered by {@link PayloadFormatter} (pretty JSON, else text, else hex; truncated for
- * huge payloads) and its anomalies with their messages.
+ * that found each (saying so when the event ID is a synthetic hash, or when the event time is only the
+ * broker timestamp), source coordinates as the source describes them, key, headers, the payload
+ * rendered by {@link PayloadFormatter} (pretty JSON, else text, else hex; truncated for huge payloads)
+ * and its anomalies with their messages. An event of the timeline observed more than once (by two
+ * sources, or the same message read twice) lists each observation: source kind, channel, position and
+ * observed time (docs/reference/vocabulary.md, "observation").
  */
 public final class DetailsViewModel {
 
@@ -58,6 +63,8 @@ public final class DetailsViewModel {
     private final ObservableList<Field> sourceView = FXCollections.unmodifiableObservableList(source);
     private final ObservableList<Field> headers = FXCollections.observableArrayList();
     private final ObservableList<Field> headersView = FXCollections.unmodifiableObservableList(headers);
+    private final ObservableList<Field> observations = FXCollections.observableArrayList();
+    private final ObservableList<Field> observationsView = FXCollections.unmodifiableObservableList(observations);
     private final ObservableList<Anomaly> anomalies = FXCollections.observableArrayList();
     private final ObservableList<Anomaly> anomaliesView = FXCollections.unmodifiableObservableList(anomalies);
     private long shownSeq = -1;
@@ -78,13 +85,22 @@ public final class DetailsViewModel {
         this.errorSink = errorSink;
     }
 
-    /** Shows an event already in memory (a timeline entry) with its anomalies. */
+    /** Shows an event already in memory with its anomalies, as observed once. */
     public void show(CapturedEvent event, List<Anomaly> eventAnomalies) {
         if (event == null) {
             clear();
             return;
         }
-        apply(event, formatter.format(event.payload()), eventAnomalies);
+        apply(event, formatter.format(event.payload()), eventAnomalies, List.of(event));
+    }
+
+    /** Shows a timeline entry: its first observation, its anomalies and, when there are several, its observations. */
+    public void show(TimelineEntry entry) {
+        if (entry == null) {
+            clear();
+            return;
+        }
+        apply(entry.event(), formatter.format(entry.event().payload()), entry.anomalies(), entry.observations());
     }
 
     /** Loads the event with this store sequence in the background and shows it (a table selection). */
@@ -100,7 +116,7 @@ public final class DetailsViewModel {
                 },
                 loaded -> {
                     if (loaded != null) {
-                        apply(loaded.event(), loaded.payload(), knownAnomalies.apply(seq));
+                        apply(loaded.event(), loaded.payload(), knownAnomalies.apply(seq), List.of(loaded.event()));
                     }
                 },
                 errorSink);
@@ -109,7 +125,9 @@ public final class DetailsViewModel {
     private record Loaded(CapturedEvent event, FormattedPayload payload) {
     }
 
-    private void apply(CapturedEvent e, FormattedPayload payload, List<Anomaly> eventAnomalies) {
+    private void apply(CapturedEvent stored, FormattedPayload payload, List<Anomaly> eventAnomalies,
+                       List<CapturedEvent> seenAs) {
+        CapturedEvent e = EventExtractor.withBrokerTimestampFallback(stored);
         shownSeq = e.seq();
         DerivedFields d = e.derived();
         String type = d.eventTypeValue();
@@ -140,7 +158,21 @@ public final class DetailsViewModel {
         src.add(new Field("Observed", TIME.format(e.observedAt()), e.source().observedTimeMeaning()));
         src.add(new Field("Captured", TIME.format(e.capturedAt()), "EventLens capture time"));
         src.add(new Field("Store seq", String.valueOf(e.seq()), ""));
+        List<Field> seen = new ArrayList<>();
+        if (seenAs.size() > 1) {
+            for (int i = 0; i < seenAs.size(); i++) {
+                CapturedEvent o = seenAs.get(i);
+                seen.add(new Field("Observation " + (i + 1),
+                        o.source().sourceKind() + " · " + o.channel().name() + " " + o.source().describe() + " · "
+                                + TIME.format(o.observedAt()) + " · seq " + o.seq(),
+                        o.source().observedTimeMeaning()));
+            }
+            src.add(new Field("Observed by", seenAs.size() + " observations, one event", "not duplicates: "
+                    + "the same event seen by several sources, or the same message read again"));
+            src.addAll(seen);
+        }
         source.setAll(src);
+        observations.setAll(seen);
 
         keyText.set(e.key() == null ? "(no key)" : PayloadFormatter.shortText(e.key(), 200));
         List<Field> hs = new ArrayList<>();
@@ -175,6 +207,7 @@ public final class DetailsViewModel {
         derived.clear();
         source.clear();
         headers.clear();
+        observations.clear();
         anomalies.clear();
         keyText.set("");
         payloadText.set("");
@@ -220,6 +253,14 @@ public final class DetailsViewModel {
     /** Headers in delivered order. */
     public ObservableList<Field> headers() {
         return headersView;
+    }
+
+    /**
+     * The event's observations, one field per observation (source kind, channel, position, observed
+     * time; the rule says what the time means); empty when it was observed once.
+     */
+    public ObservableList<Field> observations() {
+        return observationsView;
     }
 
     /** The event's anomalies. */

@@ -5,8 +5,9 @@ import io.eventlens.core.analysis.VerdictKind;
 
 /**
  * How a flow (one correlation ID's timeline) is ranked in the Flows panel, most severe first: the
- * verdict order of DESIGN.md, then a healthy flow with notes (benign duplicates or retries), then a
- * plain healthy flow.
+ * verdict order of docs/reference/anomalies-and-verdicts.md, then a healthy flow with notes (benign
+ * duplicates, retries, clock skew or a sequence restart: findings that are no verdict), then a plain
+ * healthy flow.
  */
 public enum FlowCategory {
     /** An event of the flow was dead-lettered. */
@@ -21,7 +22,7 @@ public enum FlowCategory {
     LAG(VerdictKind.LAG, "Lag"),
     /** No events (only when a timeline of an unknown ID was analyzed). */
     NO_EVENTS(VerdictKind.NO_EVENTS, "No events"),
-    /** Healthy, with benign duplicates or retries. */
+    /** Healthy, with notes: benign duplicates, retries, clock skew or sequence restarts. */
     HEALTHY_WITH_NOTES(VerdictKind.HEALTHY, "Notes"),
     /** Healthy, no anomalies at all. */
     HEALTHY(VerdictKind.HEALTHY, "Healthy");

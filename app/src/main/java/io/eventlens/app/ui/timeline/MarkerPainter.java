@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Draws event markers: each anomaly kind has its own colour AND its own shape (square with a cross for
  * dead-lettered, diamond with "!" for a conflicting duplicate, down-pointing triangle for out of order,
- * clock for lag, double ring for a duplicate, ...), so a marker reads without colour vision. Used by the
+ * clock for lag, double ring for a duplicate, a circle with a back-arrow for a sequence restart, ...), so a
+ * marker reads without colour vision. Used by the
  * timeline canvas and the legend's icons alike. Shapes are drawn, not font glyphs, so they look the same
  * on every machine.
  */
@@ -34,6 +35,8 @@ public final class MarkerPainter {
         STYLES.put(AnomalyKind.CLOCK_SKEW, new Style(Color.web("#1b7c83"), "Clock skew", "event time later than observed"));
         STYLES.put(AnomalyKind.DUPLICATE, new Style(Color.web("#6639ba"), "Duplicate", "redelivery with identical payload"));
         STYLES.put(AnomalyKind.RETRIED, new Style(Color.web("#4b6a88"), "Retried", "delivered more than once"));
+        STYLES.put(AnomalyKind.SEQUENCE_RESTART, new Style(Color.web("#2da44e"), "Sequence restart",
+                "a stream's sequence fell back to its start (producer restarted)"));
     }
 
     private MarkerPainter() {
@@ -116,6 +119,16 @@ public final class MarkerPainter {
                 g.setLineDashes(r * 0.4, r * 0.3);
                 g.setLineWidth(Math.max(1.5, r / 4));
                 g.strokeOval(x - r, y - r, 2 * r, 2 * r);
+            }
+            case SEQUENCE_RESTART -> {
+                g.fillOval(x - r, y - r, 2 * r, 2 * r);
+                g.setStroke(ink);
+                g.setFill(ink);
+                g.setLineWidth(Math.max(1.3, r / 5));
+                // a bar and an arrow pointing back to it: "back to the start"
+                g.strokeLine(x - r * 0.5, y - r * 0.45, x - r * 0.5, y + r * 0.45);
+                g.strokeLine(x - r * 0.2, y, x + r * 0.55, y);
+                g.fillPolygon(new double[] {x - r * 0.35, x - r * 0.05, x - r * 0.05}, new double[] {y, y - r * 0.3, y + r * 0.3}, 3);
             }
             case FOREIGN_EVENT -> {
                 g.fillPolygon(new double[] {x, x + r * 1.1, x - r * 1.1}, new double[] {y - r, y + r * 0.8, y + r * 0.8}, 3);
