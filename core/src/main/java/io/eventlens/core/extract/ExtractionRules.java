@@ -117,8 +117,8 @@ public final class ExtractionRules {
     private static final Pattern CE_ATTRIBUTE = Pattern.compile("[a-z0-9]{1,20}");
 
     private static final ExtractionRules DEFAULTS = builder()
-            .correlationId(header("correlationId"), header("correlation-id"), header("x-correlation-id"),
-                    header("ce_correlationid"), header("kafka_correlationId"),
+            .correlationId(cloudEvents("correlationid"), header("correlationId"), header("correlation-id"),
+                    header("x-correlation-id"), header("kafka_correlationId"),
                     json("/correlationId"), json("/correlation_id"), json("/metadata/correlationId"),
                     json("/data/correlationId"), traceparent())
             .eventId(cloudEvents("id"), header("eventId"), header("event-id"), header("message-id"),
@@ -126,7 +126,7 @@ public final class ExtractionRules {
             .eventType(cloudEvents("type"), header("eventType"), header("type"),
                     json("/eventType"), json("/type"))
             .eventTime(cloudEvents("time"), json("/timestamp"), json("/createdAt"), json("/time"))
-            .sequence(header("sequence"), header("seq"), header("version"),
+            .sequence(cloudEvents("sequence"), header("sequence"), header("seq"), header("version"),
                     json("/sequence"), json("/seq"), json("/version"))
             .causationId(header("causationId"), header("causation-id"), json("/causationId"))
             .build();
@@ -140,8 +140,9 @@ public final class ExtractionRules {
     /**
      * The default rules (docs/reference/extraction-rules.md), first match wins:
      * <ul>
-     * <li>correlation ID: headers {@code correlationId}, {@code correlation-id}, {@code x-correlation-id},
-     *     {@code ce_correlationid}, {@code kafka_correlationId}; JSON {@code /correlationId},
+     * <li>correlation ID: the CloudEvents extension attribute {@code correlationid} (binary mode
+     *     {@code ce_correlationid}, structured mode {@code /correlationid}); headers {@code correlationId},
+     *     {@code correlation-id}, {@code x-correlation-id}, {@code kafka_correlationId}; JSON {@code /correlationId},
      *     {@code /correlation_id}, {@code /metadata/correlationId}, {@code /data/correlationId};
      *     the trace-id of {@code traceparent} last;</li>
      * <li>event ID: CloudEvents {@code id}; headers {@code eventId}, {@code event-id}, {@code message-id};
@@ -149,7 +150,8 @@ public final class ExtractionRules {
      * <li>event type: CloudEvents {@code type}; headers {@code eventType}, {@code type}; JSON
      *     {@code /eventType}, {@code /type};</li>
      * <li>event time: CloudEvents {@code time}; JSON {@code /timestamp}, {@code /createdAt}, {@code /time};</li>
-     * <li>sequence: headers then JSON {@code sequence}, {@code seq}, {@code version};</li>
+     * <li>sequence: the CloudEvents Sequence extension {@code sequence} (a string holding an integer);
+     *     headers then JSON {@code sequence}, {@code seq}, {@code version};</li>
      * <li>causation ID: headers {@code causationId}, {@code causation-id}; JSON {@code /causationId}.</li>
      * </ul>
      * (AMQP message properties are not rules yet: this issue captures Kafka only.)

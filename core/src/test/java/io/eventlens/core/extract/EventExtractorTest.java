@@ -55,9 +55,36 @@ class EventExtractorTest {
     class CorrelationId {
 
         @ParameterizedTest
-        @ValueSource(strings = {"correlationId", "correlation-id", "x-correlation-id", "ce_correlationid", "kafka_correlationId"})
+        @ValueSource(strings = {"correlationId", "correlation-id", "x-correlation-id", "kafka_correlationId"})
         void eachDefaultHeaderGivesTheCorrelationId(String name) {
             assertDerived(extract(headers(name, "c-1"), null).correlationId(), "c-1", "header " + name);
+        }
+
+        @Test
+        void cloudEventsCorrelationIdExtensionWinsInBinaryMode() {
+            DerivedFields d = extract(headers("correlationId", "from-header", "ce_correlationid", "from-ce"), null);
+            assertDerived(d.correlationId(), "from-ce", "CloudEvents ce_correlationid");
+        }
+
+        @Test
+        void cloudEventsCorrelationIdExtensionWinsInStructuredMode() {
+            DerivedFields d = extract(headers("correlationId", "from-header"),
+                    "{\"specversion\":\"1.0\",\"id\":\"e\",\"correlationid\":\"from-envelope\"}");
+            assertDerived(d.correlationId(), "from-envelope", "CloudEvents json /correlationid");
+        }
+
+        @Test
+        void lowerCaseCorrelationidOutsideACloudEventsEnvelopeIsNotTheExtension() {
+            DerivedFields d = extract(headers("correlationId", "from-header"), "{\"correlationid\":\"not-ce\"}");
+            assertDerived(d.correlationId(), "from-header", "header correlationId");
+        }
+
+        @Test
+        void cloudEventsSequenceExtensionIsAStringHoldingAnInteger() {
+            assertDerived(extract(headers("sequence", "7", "ce_sequence", "42"), null).sequence(), 42L,
+                    "CloudEvents ce_sequence");
+            assertDerived(extract(List.of(), "{\"specversion\":\"1.0\",\"id\":\"e\",\"sequence\":\"43\"}").sequence(),
+                    43L, "CloudEvents json /sequence");
         }
 
         @Test

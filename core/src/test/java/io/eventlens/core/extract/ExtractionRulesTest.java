@@ -19,8 +19,8 @@ class ExtractionRulesTest {
     void defaultsFollowDesignOrder() {
         ExtractionRules d = ExtractionRules.defaults();
         assertThat(d.sources(Field.CORRELATION_ID)).extracting(Source::describe).containsExactly(
-                "header correlationId", "header correlation-id", "header x-correlation-id", "header ce_correlationid",
-                "header kafka_correlationId", "json /correlationId", "json /correlation_id",
+                "CloudEvents ce_correlationid", "header correlationId", "header correlation-id",
+                "header x-correlation-id", "header kafka_correlationId", "json /correlationId", "json /correlation_id",
                 "json /metadata/correlationId", "json /data/correlationId", "traceparent trace-id");
         assertThat(d.sources(Field.EVENT_ID)).extracting(Source::describe).containsExactly(
                 "CloudEvents ce_id", "header eventId", "header event-id", "header message-id", "json /eventId", "json /id");
@@ -29,7 +29,7 @@ class ExtractionRulesTest {
         assertThat(d.sources(Field.EVENT_TIME)).extracting(Source::describe).containsExactly(
                 "CloudEvents ce_time", "json /timestamp", "json /createdAt", "json /time");
         assertThat(d.sources(Field.SEQUENCE)).extracting(Source::describe).containsExactly(
-                "header sequence", "header seq", "header version", "json /sequence", "json /seq", "json /version");
+                "CloudEvents ce_sequence", "header sequence", "header seq", "header version", "json /sequence", "json /seq", "json /version");
         assertThat(d.sources(Field.CAUSATION_ID)).extracting(Source::describe).containsExactly(
                 "header causationId", "header causation-id", "json /causationId");
     }
