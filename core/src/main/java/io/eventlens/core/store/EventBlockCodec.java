@@ -7,6 +7,7 @@ import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
 import io.eventlens.core.model.SourcePosition;
+import io.eventlens.core.model.StoredPosition;
 import io.eventlens.core.model.TimestampType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,7 +27,12 @@ import java.util.Map;
  * varints (zig-zag for signed values) unless said otherwise. Per event:
  * <ol>
  *   <li>channel: kind ordinal (1 byte), name (string ref)</li>
- *   <li>source: tag (1 byte, 1 = Kafka), partition (varint), offset (varlong), timestamp type ordinal (1 byte)</li>
+ *   <li>source: tag (1 byte), then for tag 1 (Kafka) partition (varint), offset (varlong), timestamp
+ *       type ordinal (1 byte); for tag 2 (any other kind, decoded as a {@link StoredPosition}) the
+ *       position's answers: source kind (string ref), ordering stream (nullable string ref),
+ *       message coordinates and description (byte strings), observed-time meaning (string ref),
+ *       attribute count, then per attribute its name (string ref), a value tag (1 byte: 0 null,
+ *       1 string, 2 int, 3 long, 4 false, 5 true) and the value (a byte string, zig-zag varints)</li>
  *   <li>observedAt, capturedAt: epoch seconds (zig-zag varlong), nanos (varint)</li>
  *   <li>key, payload: byte strings; header count, then per header name (string ref) and value (byte string)</li>
  *   <li>derived fields: a presence bit set (1 byte, bit i = field i of {@link DerivedFields} in
@@ -35,7 +41,10 @@ import java.util.Map;
  * </ol>
  * A byte string is {@code length + 1} (0 = null) and the bytes. A string ref is a per-block
  * dictionary reference: 0 introduces a new string (UTF-8 byte string) that gets the next id,
- * n &gt; 0 repeats string n; it keeps channel names, header names and rule texts small.
+ * n &gt; 0 repeats string n; it keeps channel names, header names and rule texts small. A nullable
+ * string ref is a byte (0 = null, 1 = present) and, when present, a string ref.
+ * Tag 2 came after the first release of this format; blocks that have only tag 1 are unchanged,
+ * so {@link #FORMAT} stayed 1.
  *
  * <p>Not thread-safe per instance; {@link #decode} and {@link #decodeIndexFields} are static.
  */
@@ -161,8 +170,7 @@ final class EventBlockCodec {
                 putVarLong(k.offset());
                 put(k.timestampType() == null ? TimestampType.NONE.ordinal() : k.timestampType().ordinal());
             }
-            default -> throw new IllegalArgumentException("the block format has no encoding for "
-                    + e.source().sourceKind() + " positions");
+            default -> putGenericPosition(e.source());
         }
         putInstant(e.observedAt());
         putInstant(e.capturedAt());
@@ -194,6 +202,47 @@ final class EventBlockCodec {
             putStringRef(d.sequence().rule());
         }
         putDerivedString(d.causationId());
+    }
+
+    /** Tag 2: the answers of a position of any kind, read back as a {@link StoredPosition}. */
+    private void putGenericPosition(SourcePosition p) {
+        StoredPosition stored = StoredPosition.of(p); // checks the attribute value types
+        put(2);
+        putStringRef(stored.sourceKind());
+        putNullableStringRef(stored.orderingStream());
+        putBytes(stored.messageCoordinates() == null ? null : stored.messageCoordinates().getBytes(StandardCharsets.UTF_8));
+        putBytes(stored.describe().getBytes(StandardCharsets.UTF_8));
+        putStringRef(stored.observedTimeMeaning());
+        putVarLong(stored.attributes().size());
+        for (Map.Entry<String, Object> a : stored.attributes().entrySet()) {
+            putStringRef(a.getKey());
+            switch (a.getValue()) {
+                case null -> put(0);
+                case String v -> {
+                    put(1);
+                    putBytes(v.getBytes(StandardCharsets.UTF_8));
+                }
+                case Integer v -> {
+                    put(2);
+                    putVarLong(zigZag(v));
+                }
+                case Long v -> {
+                    put(3);
+                    putVarLong(zigZag(v));
+                }
+                case Boolean v -> put(v ? 5 : 4);
+                default -> throw new IllegalStateException("unreachable: StoredPosition checks attribute types");
+            }
+        }
+    }
+
+    private void putNullableStringRef(String s) {
+        if (s == null) {
+            put(0);
+        } else {
+            put(1);
+            putStringRef(s);
+        }
     }
 
     // ---- writing
@@ -378,12 +427,57 @@ final class EventBlockCodec {
 
         private SourcePosition source() {
             int tag = get();
+            if (tag == 2) {
+                return genericPosition();
+            }
             if (tag != 1) {
                 throw new IllegalArgumentException("unknown source position tag " + tag);
             }
             int partition = (int) varLong();
             long offset = varLong();
             return new SourcePosition.Kafka(partition, offset, TIMESTAMP_TYPES[get()]);
+        }
+
+        /** Skips a source position; a tag 2 one is read, as it may add to the string dictionary. */
+        private void skipSource() {
+            int tag = get();
+            if (tag == 2) {
+                genericPosition();
+                return;
+            }
+            if (tag != 1) {
+                throw new IllegalArgumentException("unknown source position tag " + tag);
+            }
+            varLong();
+            varLong();
+            get();
+        }
+
+        private StoredPosition genericPosition() {
+            String kind = stringRef();
+            String orderingStream = get() == 0 ? null : stringRef();
+            byte[] coordinates = bytes();
+            String description = new String(bytes(), StandardCharsets.UTF_8);
+            String observedTimeMeaning = stringRef();
+            int n = (int) varLong();
+            Map<String, Object> attributes = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = stringRef();
+                int valueTag = get();
+                attributes.put(name, switch (valueTag) {
+                    case 0 -> null;
+                    case 1 -> new String(bytes(), StandardCharsets.UTF_8);
+                    case 2 -> (int) unZigZag(varLong());
+                    case 3 -> unZigZag(varLong());
+                    case 4 -> Boolean.FALSE;
+                    case 5 -> Boolean.TRUE;
+                    default -> throw new IllegalArgumentException("unknown attribute value tag " + valueTag
+                            + " in a " + kind + " position");
+                });
+            }
+            return new StoredPosition(kind, orderingStream,
+                    coordinates == null ? null : new String(coordinates, StandardCharsets.UTF_8), description,
+                    attributes, observedTimeMeaning);
         }
 
         CapturedEvent event(long seq, boolean full) {
@@ -413,10 +507,7 @@ final class EventBlockCodec {
         IndexFields indexFields(long seq) {
             get();
             String channel = stringRef();
-            get();
-            varLong();
-            varLong();
-            get();
+            skipSource();
             long observedMs = instant().toEpochMilli();
             instant();
             skipBytes();
