@@ -50,12 +50,18 @@ import org.slf4j.LoggerFactory;
 public final class CapturePipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(CapturePipeline.class);
-    /** Default in-flight bound in payload, key and header bytes. */
-    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 16L * 1024 * 1024;
-    /** Default in-flight bound in events (per-event objects cost heap beyond their bytes). */
-    public static final int DEFAULT_MAX_IN_FLIGHT_EVENTS = 32_768;
+    /**
+     * Default in-flight bound in payload, key and header bytes. Measured (docs/decisions/0006-capture-pipeline.md):
+     * smaller bounds kept the heap and the GC pauses down without slowing the capture.
+     */
+    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 8L * 1024 * 1024;
+    /**
+     * Default in-flight bound in events: each event costs heap beyond its bytes (record, headers,
+     * derived fields), about 1 KB for a 200-byte record, so small records are bounded by count.
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT_EVENTS = 8_192;
     /** Events merged into one store append at most. */
-    static final int MAX_EVENTS_PER_APPEND = 16_384;
+    static final int MAX_EVENTS_PER_APPEND = 8_192;
     private static final long PROGRESS_INTERVAL_MS = 250;
     /** Extraction threads at most (one per CPU up to this). */
     private static final int EXTRACT_THREADS_MAX = 4;
@@ -573,13 +579,13 @@ public final class CapturePipeline {
             return this;
         }
 
-        /** At most this many payload, key and header bytes delivered and not yet committed (default 16 MiB). */
+        /** At most this many payload, key and header bytes delivered and not yet committed (default 8 MiB). */
         public Builder maxInFlightBytes(long bytes) {
             this.maxInFlightBytes = bytes;
             return this;
         }
 
-        /** At most this many events delivered and not yet committed (default 32,768). */
+        /** At most this many events delivered and not yet committed (default 8,192). */
         public Builder maxInFlightEvents(int events) {
             this.maxInFlightEvents = events;
             return this;
