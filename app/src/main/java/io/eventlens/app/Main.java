@@ -22,7 +22,7 @@ public final class Main {
     public static void main(String[] args) {
         Launch launch = decide(args);
         switch (launch) {
-            case Launch.Desktop d -> EventLensApp.launchApp(d.startDemo(), d.captureFile());
+            case Launch.Desktop d -> EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
             case Launch.Cli c -> System.exit(EventLensCommand.execute(c.args()));
             case Launch.Fail f -> {
                 System.err.println("eventlens: " + f.message());

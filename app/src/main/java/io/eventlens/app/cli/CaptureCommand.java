@@ -1,11 +1,12 @@
 package io.eventlens.app.cli;
 
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
+import io.eventlens.core.capture.CaptureStats;
+import io.eventlens.core.capture.SourceException;
 import io.eventlens.core.extract.EventExtractor;
-import io.eventlens.core.kafka.CaptureListener;
-import io.eventlens.core.kafka.CaptureStats;
-import io.eventlens.core.kafka.KafkaCapture;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
-import io.eventlens.core.kafka.KafkaConnectException;
+import io.eventlens.core.kafka.KafkaSource;
 import io.eventlens.core.kafka.StartPosition;
 import io.eventlens.core.store.CaptureStore;
 import java.io.PrintWriter;
@@ -85,7 +86,7 @@ public final class CaptureCommand implements Callable<Integer> {
         boolean created = !Files.exists(file);
         try {
             return capture(config, file, err);
-        } catch (KafkaConnectException e) {
+        } catch (SourceException e) {
             if (created && eventsInStore == 0) {
                 deleteEmptyStore(file);
             }
@@ -103,18 +104,19 @@ public final class CaptureCommand implements Callable<Integer> {
      * committed, the summary printed and the store closed.
      */
     private int capture(KafkaCaptureConfig config, Path file, PrintWriter err) {
-        AtomicReference<KafkaCapture> running = new AtomicReference<>();
+        AtomicReference<CapturePipeline> running = new AtomicReference<>();
         AtomicBoolean stopRequested = new AtomicBoolean();
         try (GracefulStop guard = GracefulStop.onShutdown(() -> {
             stopRequested.set(true);
-            KafkaCapture c = running.get();
+            CapturePipeline c = running.get();
             if (c != null) {
                 c.stop();
             }
         }, Duration.ofSeconds(20));
              CaptureStore store = CaptureStore.open(file)) {
             long before = store.eventCount();
-            KafkaCapture capture = new KafkaCapture(config, store, EventExtractor.withDefaults());
+            CapturePipeline capture = new CapturePipeline(new KafkaSource(config), store, EventExtractor.withDefaults(),
+                    config.limits());
             running.set(capture);
             if (stopRequested.get()) {
                 return ExitCodes.OK;   // interrupted before it started: nothing to commit
@@ -128,7 +130,7 @@ public final class CaptureCommand implements Callable<Integer> {
             CaptureStats stats;
             try {
                 stats = capture.run(quiet ? CaptureListener.NONE : new ProgressPrinter(err));
-            } catch (KafkaConnectException e) {
+            } catch (SourceException e) {
                 eventsInStore = store.eventCount();
                 throw e;
             }
@@ -231,8 +233,8 @@ public final class CaptureCommand implements Callable<Integer> {
 
     /**
      * Prints a progress line to stderr at most once a second while events arrive, and every 15 s
-     * while idle, so a long capture of a quiet topic does not flood the terminal; every 5 s while no
-     * broker is reachable, saying so.
+     * while idle, so a long capture of a quiet topic does not flood the terminal; every 5 s while the
+     * source is unreachable, saying for how long (the pipeline also logs one warning naming the endpoint).
      */
     private static final class ProgressPrinter implements CaptureListener {
         private static final long BUSY_NANOS = 1_000_000_000L;
@@ -251,7 +253,7 @@ public final class CaptureCommand implements Callable<Integer> {
             long now = System.nanoTime();
             long since = now - lastPrintNanos;
             boolean moved = stats.events() != lastEvents;
-            boolean outage = stats.brokerUnreachable();
+            boolean outage = stats.sourceUnreachable();
             if (since < BUSY_NANOS || (!moved && !outage && since < IDLE_NANOS)
                     || (outage && since < OUTAGE_NANOS)) {
                 return;
@@ -261,7 +263,7 @@ public final class CaptureCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "  %,d events, %,.0f events/s, %.0f s%s%n",
                     stats.events(), stats.eventsPerSecond(), stats.elapsedMs() / 1000.0,
                     outage ? String.format(Locale.ROOT, " (no broker reachable for %.0f s, retrying; Ctrl-C stops)",
-                            stats.brokerUnreachableMs() / 1000.0) : "");
+                            stats.sourceUnreachableMs() / 1000.0) : "");
             err.flush();
         }
     }

@@ -2,11 +2,12 @@ package io.eventlens.app.cli;
 
 import io.eventlens.app.demo.DemoEnvironment;
 import io.eventlens.app.demo.SagaSimulator;
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
+import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.extract.EventExtractor;
-import io.eventlens.core.kafka.CaptureListener;
-import io.eventlens.core.kafka.CaptureStats;
-import io.eventlens.core.kafka.KafkaCapture;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.kafka.KafkaSource;
 import io.eventlens.core.kafka.StartPosition;
 import io.eventlens.core.store.CaptureStore;
 import java.io.PrintWriter;
@@ -56,9 +57,9 @@ public final class DemoCommand implements Callable<Integer> {
         err.println("eventlens demo: starting the embedded Kafka broker and the checkout saga...");
         err.flush();
         CountDownLatch stopSignal = new CountDownLatch(1);
-        AtomicReference<KafkaCapture> captureRef = new AtomicReference<>();
+        AtomicReference<CapturePipeline> captureRef = new AtomicReference<>();
         try (GracefulStop stop = GracefulStop.onShutdown(() -> {
-            KafkaCapture c = captureRef.get();
+            CapturePipeline c = captureRef.get();
             if (c != null) {
                 c.stop();
             }
@@ -82,14 +83,15 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int runWithCapture(DemoEnvironment demo, CountDownLatch stopSignal,
-                               AtomicReference<KafkaCapture> captureRef, PrintWriter err) throws InterruptedException {
+                               AtomicReference<CapturePipeline> captureRef, PrintWriter err) throws InterruptedException {
         Path file = CommonOptions.storeFile(captureOut);
         KafkaCaptureConfig config = KafkaCaptureConfig.builder(demo.bootstrapServers())
                 .topics(demo.topics())
                 .startPosition(new StartPosition.Earliest())
                 .build();
         try (CaptureStore store = CaptureStore.open(file)) {
-            KafkaCapture capture = new KafkaCapture(config, store, EventExtractor.withDefaults());
+            CapturePipeline capture = new CapturePipeline(new KafkaSource(config), store, EventExtractor.withDefaults(),
+                    config.limits());
             captureRef.set(capture);
             AtomicReference<CaptureStats> result = new AtomicReference<>();
             AtomicReference<RuntimeException> failure = new AtomicReference<>();

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ctrl-C handling for long-running commands: a JVM shutdown hook that runs a stop action (e.g.
- * {@code KafkaCapture.stop()}) and then waits, at most {@code grace}, until the command says it has
+ * {@code CapturePipeline.stop()}) and then waits, at most {@code grace}, until the command says it has
  * finished ({@link #close()}), so the last batch is committed and the store closed before the JVM
  * exits. Closing also removes the hook, so a normal end leaves nothing behind.
  *

@@ -2,6 +2,8 @@ package io.eventlens.app.ui;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
+import io.eventlens.app.ui.services.AppServices;
+import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.FxTaskExecutor;
 import javafx.application.Application;
 import javafx.scene.Scene;
@@ -12,7 +14,7 @@ import java.util.Objects;
 
 /**
  * The JavaFX desktop app. {@link io.eventlens.app.Main} launches it through {@link #launchApp}. Builds
- * one {@link MainViewModel} (with the real core services and one {@link FxTaskExecutor}) and its
+ * one {@link MainViewModel} (with the core services it was launched with and one {@link FxTaskExecutor}) and its
  * {@link MainView}; applies the AtlantaFX theme (PrimerLight or PrimerDark, remembered) through
  * {@link Application#setUserAgentStylesheet(String)}, and remembers the window size.
  */
@@ -21,6 +23,7 @@ public final class EventLensApp extends Application {
     /** The app's stylesheet on top of the AtlantaFX theme. */
     public static final String STYLESHEET = "/io/eventlens/app/ui/eventlens.css";
 
+    private static volatile AppServices services;
     private static volatile boolean startDemo;
     private static volatile Path captureFile;
 
@@ -35,10 +38,12 @@ public final class EventLensApp extends Application {
     /**
      * Launches the desktop app and blocks until its window closes.
      *
+     * @param services    the core services, the demo included (wired by the launcher)
      * @param startDemo   true to start the live demo at once (the "Start demo" action)
      * @param captureFile a capture store to open at start, or {@code null}
      */
-    public static void launchApp(boolean startDemo, Path captureFile) {
+    public static void launchApp(AppServices services, boolean startDemo, Path captureFile) {
+        EventLensApp.services = Objects.requireNonNull(services, "services");
         EventLensApp.startDemo = startDemo;
         EventLensApp.captureFile = captureFile;
         Application.launch(EventLensApp.class);
@@ -48,7 +53,7 @@ public final class EventLensApp extends Application {
     public void start(Stage stage) {
         AppSettings settings = AppSettings.user();
         executor = new FxTaskExecutor();
-        vm = new MainViewModel(AppServices.real(), executor, settings, MainViewModel.defaultCapturesDir());
+        vm = new MainViewModel(services, executor, settings, MainViewModel.defaultCapturesDir());
         view = new MainView(vm, executor);
         Scene scene = createScene(view, vm, settings.windowWidth(), settings.windowHeight());
         stage.setScene(scene);

@@ -5,6 +5,8 @@ import io.eventlens.app.ui.capture.ConnectViewModel;
 import io.eventlens.app.ui.details.DetailsViewModel;
 import io.eventlens.app.ui.events.EventTableViewModel;
 import io.eventlens.app.ui.flows.FlowsViewModel;
+import io.eventlens.app.ui.services.AppServices;
+import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.app.ui.timeline.TimelineViewModel;
 import io.eventlens.core.analysis.Anomaly;

@@ -7,11 +7,12 @@ import io.eventlens.core.analysis.AnalysisSettings;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineAnalyzer;
 import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
+import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.extract.EventExtractor;
-import io.eventlens.core.kafka.CaptureListener;
-import io.eventlens.core.kafka.CaptureStats;
-import io.eventlens.core.kafka.KafkaCapture;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.kafka.KafkaSource;
 import io.eventlens.core.kafka.StartPosition;
 import io.eventlens.core.store.CaptureStore;
 import java.nio.ByteBuffer;
@@ -90,7 +91,8 @@ class DemoEnvironmentTest {
                 .topics(DemoEnvironment.TOPICS).startPosition(new StartPosition.Earliest()).build();
         TimelineAnalyzer analyzer = new TimelineAnalyzer(AnalysisSettings.defaults());
         try (CaptureStore store = CaptureStore.open(dir.resolve("demo"))) {
-            KafkaCapture capture = new KafkaCapture(config, store, EventExtractor.withDefaults());
+            CapturePipeline capture = new CapturePipeline(new KafkaSource(config), store, EventExtractor.withDefaults(),
+                    config.limits());
             CompletableFuture<CaptureStats> run = CompletableFuture.supplyAsync(() -> capture.run(CaptureListener.NONE));
             try {
                 Set<String> expected = Set.of("DUPLICATE", "CONFLICTING_DUPLICATE", "OUT_OF_ORDER", "LAG", "DEAD_LETTERED",

@@ -1,5 +1,7 @@
 package io.eventlens.app.ui;
 
+import io.eventlens.app.ui.services.AppSettings;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,8 @@
 package io.eventlens.app.ui;
 
+import io.eventlens.app.DesktopServices;
 import io.eventlens.app.ui.events.EventRow;
+import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.FxTaskExecutor;
 import io.eventlens.app.ui.timeline.TimelineCanvas;
 import io.eventlens.core.analysis.AnomalyKind;
@@ -23,7 +25,7 @@ import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.prefs.Preferences;
@@ -50,7 +52,7 @@ class EventLensUiTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor();
-        vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
+        vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
         view = new MainView(vm, executor);
         stage.setScene(EventLensApp.createScene(view, vm, 1200, 760));
         stage.show();
@@ -70,7 +72,7 @@ class EventLensUiTest {
     void searchingACorrelationIdShowsTheVerdictAndTheHighlightedDeadLetterAnomaly(FxRobot robot) {
         Path file = dir.resolve("troubled-" + UUID.randomUUID() + ".mv.db");
         try (CaptureStore store = CaptureStore.open(file)) {
-            store.append(UiTestData.captureWithTroubledFlow(), Map.of());
+            store.append(UiTestData.captureWithTroubledFlow(), List.of());
         }
 
         robot.interact(() -> vm.openCapture(file));
@@ -124,7 +126,7 @@ class EventLensUiTest {
     void clickingAFlowInTheFlowsPanelOpensItsTimelineWithTheDeadLetterVerdict(FxRobot robot) {
         Path file = dir.resolve("flows-" + UUID.randomUUID() + ".mv.db");
         try (CaptureStore store = CaptureStore.open(file)) {
-            store.append(UiTestData.captureWithTroubledFlow(), Map.of());
+            store.append(UiTestData.captureWithTroubledFlow(), List.of());
         }
         robot.interact(() -> vm.openCapture(file));
         await().atMost(Duration.ofSeconds(20)).until(() -> vm.flows().rows().size() == 1);
@@ -213,7 +215,7 @@ class EventLensUiTest {
     void ctrlFFocusesTheSearchAndDoubleClickOnARowOpensItsTimeline(FxRobot robot) {
         Path file = dir.resolve("rows-" + UUID.randomUUID() + ".mv.db");
         try (CaptureStore store = CaptureStore.open(file)) {
-            store.append(UiTestData.captureWithTroubledFlow(), Map.of());
+            store.append(UiTestData.captureWithTroubledFlow(), List.of());
         }
         robot.interact(() -> vm.openCapture(file));
         await().atMost(Duration.ofSeconds(20)).until(() -> vm.table().rows().size() == 45);

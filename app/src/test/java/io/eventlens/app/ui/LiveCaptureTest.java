@@ -1,5 +1,8 @@
 package io.eventlens.app.ui;
 
+import io.eventlens.app.DesktopServices;
+import io.eventlens.app.ui.services.AppServices;
+import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.VerdictKind;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
@@ -53,7 +56,7 @@ class LiveCaptureTest {
     void liveCaptureFillsTheTableMarksTheDuplicateAndStops() {
         KAFKA.createTopic("ui-orders", 1);
         KAFKA.createTopic("ui-payments", 1);
-        MainViewModel vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
+        MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
 
         var connect = vm.newConnectViewModel();
         connect.bootstrapServersProperty().set(KAFKA.bootstrapServers());
@@ -113,7 +116,7 @@ class LiveCaptureTest {
     void startingTheDemoOpensTheFirstDeadLetteredFlowOnceItIsCaptured() {
         KAFKA.createTopic("demo-orders", 1);
         KAFKA.createTopic("demo-orders.DLT", 1);
-        AppServices services = AppServices.real().withDemoStarter(() -> new AppServices.Demo() {
+        AppServices services = DesktopServices.real().withDemoStarter(() -> new AppServices.Demo() {
             @Override
             public String bootstrapServers() {
                 return KAFKA.bootstrapServers();
@@ -156,7 +159,7 @@ class LiveCaptureTest {
 
     @Test
     void listingTopicsOfAnUnreachableClusterNamesTheEndpoint() {
-        MainViewModel vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
+        MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
         var connect = vm.newConnectViewModel();
         connect.bootstrapServersProperty().set("127.0.0.1:1");
 

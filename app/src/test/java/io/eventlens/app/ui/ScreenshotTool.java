@@ -1,8 +1,10 @@
 package io.eventlens.app.ui;
 
+import io.eventlens.app.DesktopServices;
 import io.eventlens.app.ui.capture.ConnectDialog;
 import io.eventlens.app.ui.flows.FlowCategory;
 import io.eventlens.app.ui.flows.FlowRow;
+import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.FxTaskExecutor;
 import io.eventlens.core.analysis.TimelineEntry;
 import io.eventlens.core.analysis.VerdictKind;
@@ -69,7 +71,7 @@ public final class ScreenshotTool {
         CompletableFuture<Window> started = new CompletableFuture<>();
         Platform.startup(() -> {
             FxTaskExecutor executor = new FxTaskExecutor();
-            MainViewModel vm = new MainViewModel(AppServices.real(), executor, new AppSettings(node), captures);
+            MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), captures);
             vm.darkThemeProperty().set(dark);
             MainView view = new MainView(vm, executor);
             Stage stage = new Stage();

@@ -1,14 +1,17 @@
 package io.eventlens.app.ui;
 
+import io.eventlens.app.DesktopServices;
 import io.eventlens.app.ui.events.EventRow;
 import io.eventlens.app.ui.events.PagedEventList;
+import io.eventlens.app.ui.services.AppServices;
+import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.DirectTaskExecutor;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.TimelineAnalyzer;
 import io.eventlens.core.analysis.TimelineEntry;
 import io.eventlens.core.analysis.VerdictKind;
-import io.eventlens.core.kafka.CaptureListener;
-import io.eventlens.core.kafka.CaptureStats;
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
 import io.eventlens.core.kafka.KafkaConnectException;
 import io.eventlens.core.kafka.StartPosition;
@@ -54,7 +57,7 @@ class ViewModelTest {
 
     @BeforeEach
     void setUp() {
-        services = AppServices.real().withStoreOpener(file -> {
+        services = DesktopServices.real().withStoreOpener(file -> {
             CaptureStore s = CaptureStore.open(file);
             opened.add(s);
             return s;
@@ -77,7 +80,7 @@ class ViewModelTest {
     private Path storeWith(List<CapturedEvent> events) {
         Path file = dir.resolve("run-" + UUID.randomUUID() + ".mv.db");
         try (CaptureStore s = CaptureStore.open(file)) {
-            s.append(events, Map.of());
+            s.append(events, List.of());
         }
         return file;
     }
@@ -347,7 +350,7 @@ class ViewModelTest {
         List<CapturedEvent> more = new ArrayList<>();
         more.add(UiTestData.event("orders", 2, 0, 9000, "c-late", "l-0", "OrderPlaced", ""));
         more.add(UiTestData.event("orders.DLT", 0, 1, 9100, "c-late", "l-0", "OrderPlaced", ""));
-        vm.storeProperty().get().append(more, Map.of());
+        vm.storeProperty().get().append(more, List.of());
 
         vm.openTimeline("c-late");
 
@@ -493,7 +496,7 @@ class ViewModelTest {
         for (int i = 0; i < 30; i++) {
             more.add(UiTestData.event("orders", 2, i, 9000 + i, "c-late", "l-" + i, "OrderPlaced", ""));
         }
-        vm.storeProperty().get().append(more, Map.of());
+        vm.storeProperty().get().append(more, List.of());
 
         vm.table().refresh();
 
@@ -523,7 +526,7 @@ class ViewModelTest {
             public CaptureStats run(CaptureListener l) {
                 listener.set(l);
                 List<CapturedEvent> batch = UiTestData.captureWithTroubledFlow();
-                store.append(batch, Map.of());
+                store.append(batch, List.of());
                 l.onBatch(store.page(1, 100));
                 l.onProgress(new CaptureStats(45, 4500, 450.0, 100));
                 return new CaptureStats(45, 4500, 0, 100);
@@ -605,7 +608,7 @@ class ViewModelTest {
     void disposingWhileCapturingStopsTheCaptureAndThenClosesTheStore() {
         CountDownLatch stop = new CountDownLatch(1);
         services = services.withCaptureFactory((config, store) -> runUntilStopped(stop, () -> {
-            store.append(UiTestData.captureWithTroubledFlow(), Map.of()); // the last batch, committed on stop
+            store.append(UiTestData.captureWithTroubledFlow(), List.of()); // the last batch, committed on stop
             return new CaptureStats(45, 0, 0, 1);
         }));
         try (QueuedTaskExecutor queued = new QueuedTaskExecutor()) {

@@ -1,5 +1,6 @@
 package io.eventlens.core.kafka;
 
+import io.eventlens.core.capture.CaptureLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a Kafka capture reads: bootstrap servers, topics (or a topic pattern), where to start,
- * and when to stop. Immutable; build with {@link #builder(String)}, validated by
+ * and when to stop ({@link #limits()}, which the {@link io.eventlens.core.capture.CapturePipeline}
+ * applies; {@link KafkaSource} reads the rest). Immutable; build with {@link #builder(String)}, validated by
  * {@link Builder#build()} with messages that name the bad field.
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}, e.g. {@code localhost:9092}
@@ -34,6 +36,17 @@ public record KafkaCaptureConfig(
         Objects.requireNonNull(startPosition, "startPosition");
         topics = List.copyOf(topics);
         clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /** When the capture ends by itself: {@link #maxEvents()} and {@link #duration()}. */
+    public CaptureLimits limits() {
+        return new CaptureLimits(maxEvents, duration);
+    }
+
+    /** A copy that starts at {@code position} (for example {@link StartPosition.Resume} to restart a stopped capture). */
+    public KafkaCaptureConfig withStartPosition(StartPosition position) {
+        return new KafkaCaptureConfig(bootstrapServers, topics, topicPattern, position, maxEvents, duration,
+                connectTimeout, clientProperties);
     }
 
     /** A builder for a capture from these bootstrap servers. */

@@ -3,8 +3,8 @@ package io.eventlens.core.store;
 import io.eventlens.core.model.CapturedEvent;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A capture store: the events of one or more captures and the source positions they came from,
@@ -35,16 +35,21 @@ public interface CaptureStore extends AutoCloseable {
      * both are stored or neither. Assigns each event the next store sequence.
      *
      * @param events        events in capture order (their {@code seq} is ignored)
-     * @param nextPositions for each source partition, the next offset to read (the last captured
-     *                      offset + 1)
+     * @param nextPositions for each stream these events came from, where it resumes after them
+     *                      (Kafka: the last captured offset + 1); replaces the stored position of
+     *                      the same {@code (source, stream)}; a later entry for the same stream
+     *                      wins; empty for sources without replayable positions
      * @return the store sequence assigned to the first event (the others follow densely), or 0
      *         when {@code events} is empty
      * @throws CaptureStoreException when the write fails; nothing of this call is then stored
      */
-    long append(List<CapturedEvent> events, Map<SourcePartition, Long> nextPositions);
+    long append(List<CapturedEvent> events, Collection<StreamPosition> nextPositions);
 
-    /** The stored next positions of one source (cluster), by partition; empty when none. */
-    Map<SourcePartition, Long> positions(String source);
+    /**
+     * The stored resume positions of one source (for example one Kafka cluster's ID), sorted by
+     * stream; empty when none.
+     */
+    List<StreamPosition> positions(String source);
 
     /** Number of events stored. */
     long eventCount();

@@ -7,6 +7,7 @@ import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
 import io.eventlens.core.model.SourcePosition;
+import io.eventlens.core.model.StoredPosition;
 import io.eventlens.core.model.TimestampType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,8 +27,13 @@ import java.util.Map;
  * varints (at most 10 bytes; zig-zag for signed values) unless said otherwise. Per event:
  * <ol>
  *   <li>channel: kind ordinal (1 byte), name (string ref, not blank)</li>
- *   <li>source: tag (1 byte, 1 = Kafka), partition (varint, 0 to 2^31-1), offset (varlong, 0 to
- *       2^63-1), timestamp type ordinal (1 byte)</li>
+ *   <li>source: tag (1 byte), then for tag 1 (Kafka) partition (varint, 0 to 2^31-1), offset
+ *       (varlong, 0 to 2^63-1), timestamp type ordinal (1 byte); for tag 2 (any other kind,
+ *       decoded as a {@link StoredPosition}) the position's answers: source kind (string ref),
+ *       ordering stream (nullable string ref), message coordinates and description (byte strings),
+ *       observed-time meaning (string ref), attribute count (at most {@link #MAX_ATTRIBUTES}), then
+ *       per attribute its name (string ref), a value tag (1 byte: 0 null, 1 string, 2 int, 3 long,
+ *       4 false, 5 true) and the value (a byte string, zig-zag varints)</li>
  *   <li>observedAt, capturedAt: epoch seconds (zig-zag varlong), nanos (varint, 0 to 999,999,999);
  *       observedAt fits epoch milliseconds in a {@code long}</li>
  *   <li>key, payload: byte strings; header count, then per header name (string ref) and value (byte string)</li>
@@ -38,7 +44,9 @@ import java.util.Map;
  * A byte string is {@code length + 1} (0 = null) and the bytes; a UTF-8 string is a byte string
  * that is never null. A string ref is a per-block dictionary reference: 0 introduces a new string
  * (UTF-8 string) that gets the next id, n &gt; 0 repeats string n; it keeps channel names, header
- * names and rule texts small. Nothing follows the last event.
+ * names and rule texts small. A nullable string ref is a byte (0 = null, 1 = present) and, when
+ * present, a string ref. Nothing follows the last event. Tag 2 came after the first release of this
+ * format; blocks that have only tag 1 are unchanged, so {@link #FORMAT} stayed the same.
  *
  * <p><b>Bounds (block data is untrusted: capture files travel).</b> The writer closes a block at
  * {@link H2CaptureStore#BLOCK_EVENTS} events or once it reaches {@link H2CaptureStore#BLOCK_BYTES}
@@ -75,6 +83,8 @@ final class EventBlockCodec {
      * (80 MB at worst). {@link #add} refuses an event with more.
      */
     static final int MAX_HEADERS = 1024;
+    /** The most attributes of a stored position of a non-Kafka source; {@link #add} refuses more. */
+    static final int MAX_ATTRIBUTES = 64;
     /**
      * The most bytes one event may encode to: 256 MiB, twice RabbitMQ 3.x's default message limit
      * (128 MiB; 4.x: 16 MiB) and 256 times Kafka's default {@code message.max.bytes} (1 MiB).
@@ -180,7 +190,13 @@ final class EventBlockCodec {
             throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " has "
                     + e.headers().size() + " headers, more than the " + MAX_HEADERS + " a capture store accepts");
         }
-        long most = maxEncodedBytes(e);
+        // checked before anything is written, so a refused event leaves the block unchanged
+        StoredPosition generic = e.source() instanceof SourcePosition.Kafka ? null : StoredPosition.of(e.source());
+        if (generic != null && generic.attributes().size() > MAX_ATTRIBUTES) {
+            throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " has a position with "
+                    + generic.attributes().size() + " attributes, more than the " + MAX_ATTRIBUTES + " a capture store accepts");
+        }
+        long most = maxEncodedBytes(e) + (generic == null ? 0 : maxEncodedBytes(generic));
         if (most > MAX_EVENT_BYTES) {
             throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " may encode to " + most
                     + " bytes, more than the " + MAX_EVENT_BYTES + " a capture store accepts for one event");
@@ -200,8 +216,7 @@ final class EventBlockCodec {
                 putVarLong(k.offset());
                 put(k.timestampType() == null ? TimestampType.NONE.ordinal() : k.timestampType().ordinal());
             }
-            default -> throw new IllegalArgumentException("the block format has no encoding for "
-                    + e.source().sourceKind() + " positions");
+            default -> putGenericPosition(generic);
         }
         putInstant(e.observedAt());
         putInstant(e.capturedAt());
@@ -251,12 +266,63 @@ final class EventBlockCodec {
         return n;
     }
 
+    /** An upper bound of the bytes a tag-2 position takes. */
+    private static long maxEncodedBytes(StoredPosition p) {
+        long n = 16 + utf8Max(p.sourceKind()) + utf8Max(p.describe()) + utf8Max(p.observedTimeMeaning())
+                + (p.orderingStream() == null ? 0 : utf8Max(p.orderingStream()))
+                + (p.messageCoordinates() == null ? 0 : utf8Max(p.messageCoordinates()));
+        for (Map.Entry<String, Object> a : p.attributes().entrySet()) {
+            n += utf8Max(a.getKey()) + 12 + (a.getValue() instanceof String v ? utf8Max(v) : 0);
+        }
+        return n;
+    }
+
     private static long utf8Max(String s) {
         return 20 + 3L * s.length();
     }
 
     private static long bytesMax(byte[] b) {
         return 10 + (b == null ? 0 : b.length);
+    }
+
+    /** Tag 2: the answers of a position of any kind, read back as a {@link StoredPosition}. */
+    private void putGenericPosition(StoredPosition stored) {
+        put(2);
+        putStringRef(stored.sourceKind());
+        putNullableStringRef(stored.orderingStream());
+        putBytes(stored.messageCoordinates() == null ? null : stored.messageCoordinates().getBytes(StandardCharsets.UTF_8));
+        putBytes(stored.describe().getBytes(StandardCharsets.UTF_8));
+        putStringRef(stored.observedTimeMeaning());
+        putVarLong(stored.attributes().size());
+        for (Map.Entry<String, Object> a : stored.attributes().entrySet()) {
+            putStringRef(a.getKey());
+            switch (a.getValue()) {
+                case null -> put(0);
+                case String v -> {
+                    put(1);
+                    putBytes(v.getBytes(StandardCharsets.UTF_8));
+                }
+                case Integer v -> {
+                    put(2);
+                    putVarLong(zigZag(v));
+                }
+                case Long v -> {
+                    put(3);
+                    putVarLong(zigZag(v));
+                }
+                case Boolean v -> put(v ? 5 : 4);
+                default -> throw new IllegalStateException("unreachable: StoredPosition checks attribute types");
+            }
+        }
+    }
+
+    private void putNullableStringRef(String s) {
+        if (s == null) {
+            put(0);
+        } else {
+            put(1);
+            putStringRef(s);
+        }
     }
 
     // ---- writing
@@ -666,6 +732,9 @@ final class EventBlockCodec {
         private SourcePosition source() {
             int at = p;
             int tag = get("source tag");
+            if (tag == 2) {
+                return genericPosition();
+            }
             if (tag != 1) {
                 throw damaged(at, "source tag " + tag + " is not 1 (Kafka)");
             }
@@ -677,6 +746,45 @@ final class EventBlockCodec {
                 throw damaged(at, "timestamp type " + type + " is not one of 0 to " + (TIMESTAMP_TYPES.length - 1));
             }
             return new SourcePosition.Kafka(partition, offset, TIMESTAMP_TYPES[type]);
+        }
+
+        /** Tag 2: a position of any kind, by its answers (see the class comment). */
+        private StoredPosition genericPosition() {
+            String kind = stringRef("source kind");
+            int at = p;
+            int present = get("ordering stream presence");
+            if (present > 1) {
+                throw damaged(at, "ordering stream presence " + present + " is not 0 or 1");
+            }
+            String orderingStream = present == 0 ? null : stringRef("ordering stream");
+            byte[] coordinates = bytes("message coordinates");
+            String description = utf8("position description");
+            String observedTimeMeaning = stringRef("observed-time meaning");
+            int n = (int) bounded("position attribute count", MAX_ATTRIBUTES);
+            Map<String, Object> attributes = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = stringRef("position attribute name");
+                at = p;
+                int valueTag = get("position attribute value tag");
+                attributes.put(name, switch (valueTag) {
+                    case 0 -> null;
+                    case 1 -> utf8("position attribute " + name);
+                    case 2 -> {
+                        long v = unZigZag(varLong("position attribute " + name));
+                        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                            throw damaged(at, "position attribute " + name + " " + v + " is not an int");
+                        }
+                        yield (int) v;
+                    }
+                    case 3 -> unZigZag(varLong("position attribute " + name));
+                    case 4 -> Boolean.FALSE;
+                    case 5 -> Boolean.TRUE;
+                    default -> throw damaged(at, "position attribute value tag " + valueTag + " is not 0 to 5");
+                });
+            }
+            return new StoredPosition(kind, orderingStream,
+                    coordinates == null ? null : new String(coordinates, StandardCharsets.UTF_8), description,
+                    attributes, observedTimeMeaning);
         }
 
         private int headerCount() {

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,7 +211,7 @@ public final class H2CaptureStore implements CaptureStore {
     // ------------------------------------------------------------------ writing
 
     @Override
-    public long append(List<CapturedEvent> events, Map<SourcePartition, Long> nextPositions) {
+    public long append(List<CapturedEvent> events, Collection<StreamPosition> nextPositions) {
         if (events.isEmpty() && nextPositions.isEmpty()) {
             return 0;
         }
@@ -241,14 +242,12 @@ public final class H2CaptureStore implements CaptureStore {
                     }
                 }
                 if (!nextPositions.isEmpty()) {
-                    try (PreparedStatement merge = writer.prepareStatement("MERGE INTO source_position"
-                            + " (source, channel, partition_no, next_offset) KEY (source, channel, partition_no)"
-                            + " VALUES (?, ?, ?, ?)")) {
-                        for (Map.Entry<SourcePartition, Long> p : nextPositions.entrySet()) {
-                            merge.setString(1, p.getKey().source());
-                            merge.setString(2, p.getKey().channel());
-                            merge.setInt(3, p.getKey().partition());
-                            merge.setLong(4, p.getValue());
+                    try (PreparedStatement merge = writer.prepareStatement("MERGE INTO stream_position"
+                            + " (source, stream, token) KEY (source, stream) VALUES (?, ?, ?)")) {
+                        for (StreamPosition p : nextPositions) {
+                            merge.setString(1, p.source());
+                            merge.setString(2, p.stream());
+                            merge.setString(3, p.token());
                             merge.addBatch();
                         }
                         merge.executeBatch();
@@ -286,15 +285,15 @@ public final class H2CaptureStore implements CaptureStore {
     // ------------------------------------------------------------------ reading
 
     @Override
-    public Map<SourcePartition, Long> positions(String source) {
+    public List<StreamPosition> positions(String source) {
         return read("reading source positions", c -> {
-            Map<SourcePartition, Long> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT channel, partition_no, next_offset"
-                    + " FROM source_position WHERE source = ? ORDER BY channel, partition_no")) {
+            List<StreamPosition> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT stream, token"
+                    + " FROM stream_position WHERE source = ? ORDER BY stream")) {
                 ps.setString(1, source);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(new SourcePartition(source, rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                        out.add(new StreamPosition(source, rs.getString(1), rs.getString(2)));
                     }
                 }
             }

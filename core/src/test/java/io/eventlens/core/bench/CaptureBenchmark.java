@@ -1,10 +1,11 @@
 package io.eventlens.core.bench;
 
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
+import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.extract.EventExtractor;
-import io.eventlens.core.kafka.CaptureListener;
-import io.eventlens.core.kafka.CaptureStats;
-import io.eventlens.core.kafka.KafkaCapture;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.kafka.KafkaSource;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.store.CaptureStore;
 import io.eventlens.core.testkit.InProcessKafka;
@@ -35,7 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * times
  * <ol>
  *   <li>a plain consumer poll loop (default consumer settings, assign + seek to beginning) reading all N,</li>
- *   <li>{@link KafkaCapture} into a fresh capture store reading all N until committed,</li>
+ *   <li>{@link CapturePipeline} with a {@link KafkaSource} into a fresh capture store reading all N until committed,</li>
  * </ol>
  * and reports records/s of both, their ratio per round, where the CPU went, the index catch-up
  * time after the last capture, and the latency of correlation-ID lookups on that full store.
@@ -83,7 +84,7 @@ public final class CaptureBenchmark {
                     store = CaptureStore.open(dir.resolve("round" + round));
                     Measured m = capture(kafka.bootstrapServers(), records, store);
                     captures.add(m);
-                    rows.add(row("round " + round + " (b) KafkaCapture into a fresh H2 store, until committed" + when,
+                    rows.add(row("round " + round + " (b) KafkaSource pipeline into a fresh H2 store, until committed" + when,
                             m.seconds(), m.rate()));
                     if (round < rounds) {
                         // closing stops its indexer, which would otherwise compete with the next round
@@ -199,7 +200,9 @@ public final class CaptureBenchmark {
                 config.clientProperty(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             }
         }
-        KafkaCapture capture = new KafkaCapture(config.build(), store, EventExtractor.withDefaults());
+        KafkaCaptureConfig built = config.build();
+        CapturePipeline capture = new CapturePipeline(new KafkaSource(built), store, EventExtractor.withDefaults(),
+                built.limits());
         Map<String, Long> cpuBefore = threadCpu();
         Map<String, Long> cpuAfter = new java.util.concurrent.ConcurrentHashMap<>();
         // samples per-thread CPU every 50 ms: a capture's threads are gone (and their CPU with them) once it ends

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +36,7 @@ class DamagedBlockStoreTest {
             List<CapturedEvent> block = new ArrayList<>();
             block.add(event("orders", 0, b * 1024L, "c-span", "e-span-" + b));
             block.addAll(events("orders", b * 1024L + 1, 1023));
-            store.append(block, Map.of());
+            store.append(block, List.of());
         }
     }
 

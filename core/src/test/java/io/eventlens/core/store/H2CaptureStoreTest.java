@@ -35,8 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 class H2CaptureStoreTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final SourcePartition P0 = new SourcePartition("cluster-a", "orders", 0);
-    private static final SourcePartition P1 = new SourcePartition("cluster-a", "orders", 1);
+    /** Where partition 0 of orders in cluster-a resumes: at {@code next}. */
+    private static StreamPosition p0(long next) {
+        return new StreamPosition("cluster-a", "orders/0", Long.toString(next));
+    }
+
+    private static StreamPosition p1(long next) {
+        return new StreamPosition("cluster-a", "orders/1", Long.toString(next));
+    }
 
     @TempDir
     Path dir;
@@ -74,8 +80,8 @@ class H2CaptureStoreTest {
         List<CapturedEvent> first = events("orders", 0, 1500);
         List<CapturedEvent> second = events("orders", 1500, 1000);
 
-        assertThat(store.append(first, Map.of(P0, 1500L))).isEqualTo(1);
-        assertThat(store.append(second, Map.of(P0, 2500L))).isEqualTo(1501);
+        assertThat(store.append(first, List.of(p0(1500)))).isEqualTo(1);
+        assertThat(store.append(second, List.of(p0(2500)))).isEqualTo(1501);
 
         assertThat(store.eventCount()).isEqualTo(2500);
         List<CapturedEvent> page = store.page(1000, 600);
@@ -89,7 +95,7 @@ class H2CaptureStoreTest {
     @Test
     void eventBySeqRoundTripsEveryFieldAndIsNullOutsideTheStore() {
         List<CapturedEvent> in = events("payments", 40, 3);
-        store.append(in, Map.of());
+        store.append(in, List.of());
 
         assertThat(store.event(2)).isEqualTo(in.get(1).withSeq(2));
         assertThat(store.event(2).derived().sequence().rule()).isEqualTo("json /sequence");
@@ -102,15 +108,15 @@ class H2CaptureStoreTest {
         CapturedEvent bare = new CapturedEvent(0, new Channel(io.eventlens.core.model.ChannelKind.PROBE, "probe ü"),
                 new SourcePosition.Kafka(0, 0, TimestampType.NONE), Instant.ofEpochSecond(-5, 7),
                 Instant.EPOCH, null, List.of(), null, DerivedFields.NONE);
-        store.append(List.of(bare), Map.of());
+        store.append(List.of(bare), List.of());
 
         assertThat(store.event(1)).isEqualTo(bare.withSeq(1));
     }
 
     @Test
     void findsEventsByCorrelationIdAndEventIdThroughTheIndex() {
-        store.append(events("orders", 0, 3000), Map.of());
-        store.append(List.of(event("orders.DLT", 0, 7, "c-1", "e-7")), Map.of());
+        store.append(events("orders", 0, 3000), List.of());
+        store.append(List.of(event("orders.DLT", 0, 7, "c-1", "e-7")), List.of());
         assertThat(store.awaitIndexed(WAIT)).as("index catches up").isTrue();
         assertThat(store.indexedThroughSeq()).isEqualTo(3001);
 
@@ -125,11 +131,11 @@ class H2CaptureStoreTest {
     @Test
     void lookupsAreCompleteWhileTheIndexLags() {
         H2CaptureStore h2 = (H2CaptureStore) store;
-        store.append(events("orders", 0, 100), Map.of());
+        store.append(events("orders", 0, 100), List.of());
         assertThat(store.awaitIndexed(WAIT)).isTrue();
         h2.pauseIndexer(true);
-        store.append(events("orders", 100, 2000), Map.of());
-        store.append(List.of(event("retry", 0, 1, "c-3", "e-late"), event("retry", 0, 2, "z-new", "e-z")), Map.of());
+        store.append(events("orders", 100, 2000), List.of());
+        store.append(List.of(event("retry", 0, 1, "c-3", "e-late"), event("retry", 0, 2, "z-new", "e-z")), List.of());
 
         assertThat(store.indexedThroughSeq()).as("index lags on purpose").isEqualTo(100);
         assertThat(store.findByCorrelationId("c-3")).extracting(CapturedEvent::seq)
@@ -149,9 +155,9 @@ class H2CaptureStoreTest {
 
     @Test
     void correlationIdCompletionIsDistinctSortedPrefixedAndLimited() {
-        store.append(events("orders", 0, 100), Map.of());
+        store.append(events("orders", 0, 100), List.of());
         store.append(List.of(event("x", 0, 1, "order-b", "x1"), event("x", 0, 2, "order-a", "x2"),
-                event("x", 0, 3, "order-a", "x3"), event("x", 0, 4, "ordex", "x4")), Map.of());
+                event("x", 0, 3, "order-a", "x3"), event("x", 0, 4, "ordex", "x4")), List.of());
         assertThat(store.awaitIndexed(WAIT)).isTrue();
 
         assertThat(store.correlationIds("order-", 10)).containsExactly("order-a", "order-b");
@@ -162,21 +168,19 @@ class H2CaptureStoreTest {
 
     @Test
     void positionsAreStoredPerSourceAndOverwritten() {
-        store.append(events("orders", 0, 10), Map.of(P0, 10L, P1, 3L));
-        store.append(events("orders", 10, 5), Map.of(P0, 15L));
-        store.append(List.of(), Map.of(new SourcePartition("cluster-b", "orders", 0), 99L));
+        store.append(events("orders", 0, 10), List.of(p0(10), p1(3)));
+        store.append(events("orders", 10, 5), List.of(p0(15)));
+        store.append(List.of(), List.of(new StreamPosition("cluster-b", "orders/0", "99")));
 
-        assertThat(store.positions("cluster-a")).containsExactlyInAnyOrderEntriesOf(Map.of(P0, 15L, P1, 3L));
-        assertThat(store.positions("cluster-b")).hasSize(1).containsValue(99L);
+        assertThat(store.positions("cluster-a")).containsExactly(p0(15), p1(3));
+        assertThat(store.positions("cluster-b")).containsExactly(new StreamPosition("cluster-b", "orders/0", "99"));
         assertThat(store.positions("unknown")).isEmpty();
     }
 
     @Test
     void aFailingAppendStoresNeitherEventsNorPositions() {
-        store.append(events("orders", 0, 5), Map.of(P0, 5L));
-        Map<SourcePartition, Long> broken = new HashMap<>();
-        broken.put(P0, 2000L);
-        broken.put(P1, null);
+        store.append(events("orders", 0, 5), List.of(p0(5)));
+        List<StreamPosition> broken = java.util.Arrays.asList(p0(2000), null);
 
         assertThatThrownBy(() -> store.append(events("orders", 5, 2000), broken))
                 .isInstanceOf(CaptureStoreException.class)
@@ -184,27 +188,27 @@ class H2CaptureStoreTest {
 
         assertThat(store.eventCount()).isEqualTo(5);
         assertThat(store.page(6, 10)).isEmpty();
-        assertThat(store.positions("cluster-a")).containsExactlyEntriesOf(Map.of(P0, 5L));
-        assertThat(store.append(events("orders", 5, 1), Map.of(P0, 6L))).as("next seq after the failure").isEqualTo(6);
+        assertThat(store.positions("cluster-a")).containsExactly(p0(5));
+        assertThat(store.append(events("orders", 5, 1), List.of(p0(6)))).as("next seq after the failure").isEqualTo(6);
         assertThat(store.awaitIndexed(WAIT)).isTrue();
         assertThat(store.findByEventId("e-5")).extracting(CapturedEvent::seq).containsExactly(6L);
     }
 
     @Test
     void aReopenedStoreHasEverythingAndContinuesTheSequence() {
-        store.append(events("orders", 0, 2000), Map.of(P0, 2000L));
+        store.append(events("orders", 0, 2000), List.of(p0(2000)));
         ((H2CaptureStore) store).pauseIndexer(true);
-        store.append(events("orders", 2000, 500), Map.of(P0, 2500L));
+        store.append(events("orders", 2000, 500), List.of(p0(2500)));
         store.close();
 
         store = CaptureStore.open(dir.resolve("capture.mv.db"));
         assertThat(store.eventCount()).isEqualTo(2500);
-        assertThat(store.positions("cluster-a")).containsExactlyEntriesOf(Map.of(P0, 2500L));
+        assertThat(store.positions("cluster-a")).containsExactly(p0(2500));
         assertThat(store.findByCorrelationId("c-450")).extracting(CapturedEvent::seq)
                 .containsExactly(2251L, 2252L, 2253L, 2254L, 2255L);
         assertThat(store.awaitIndexed(WAIT)).as("indexer catches up on open").isTrue();
         assertThat(store.indexedThroughSeq()).isEqualTo(2500);
-        assertThat(store.append(events("orders", 2500, 1), Map.of())).isEqualTo(2501);
+        assertThat(store.append(events("orders", 2500, 1), List.of())).isEqualTo(2501);
         assertThat(store.page(2499, 5)).extracting(CapturedEvent::seq).containsExactly(2499L, 2500L, 2501L);
     }
 
@@ -216,7 +220,7 @@ class H2CaptureStoreTest {
         CapturedEvent bigEvent = new CapturedEvent(0, e.channel(), e.source(), e.observedAt(), e.capturedAt(),
                 e.key(), e.headers(), big, e.derived());
         store.append(List.of(event("blobs", 0, 1, "c-small", "e-small"), bigEvent,
-                event("blobs", 0, 2, "c-small", "e-small2")), Map.of());
+                event("blobs", 0, 2, "c-small", "e-small2")), List.of());
 
         assertThat(store.event(2).payload()).isEqualTo(big);
         assertThat(store.findByEventId("e-big").get(0).payloadSize()).isEqualTo(big.length);
@@ -226,7 +230,7 @@ class H2CaptureStoreTest {
 
     @Test
     void copyToWritesAStoreThatOpensWithTheSameEvents() {
-        store.append(events("orders", 0, 1200), Map.of(P0, 1200L));
+        store.append(events("orders", 0, 1200), List.of(p0(1200)));
         Path copy = dir.resolve("saved/copy");
 
         store.copyTo(copy);
@@ -235,7 +239,7 @@ class H2CaptureStoreTest {
             assertThat(saved.file()).isEqualTo(dir.resolve("saved/copy.mv.db").toAbsolutePath());
             assertThat(saved.eventCount()).isEqualTo(1200);
             assertThat(saved.page(1, 1200)).isEqualTo(store.page(1, 1200));
-            assertThat(saved.positions("cluster-a")).containsExactlyEntriesOf(Map.of(P0, 1200L));
+            assertThat(saved.positions("cluster-a")).containsExactly(p0(1200));
             assertThat(saved.findByCorrelationId("c-7")).hasSize(5);
         }
     }
@@ -315,7 +319,7 @@ class H2CaptureStoreTest {
         });
         reader.start();
         for (int i = 0; i < 40; i++) {
-            store.append(events("orders", i * 500L, 500), Map.of(P0, (i + 1) * 500L));
+            store.append(events("orders", i * 500L, 500), List.of(p0((i + 1) * 500)));
         }
         reader.join(60_000);
 

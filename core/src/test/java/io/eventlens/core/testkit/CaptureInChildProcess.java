@@ -1,9 +1,10 @@
 package io.eventlens.core.testkit;
 
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
 import io.eventlens.core.extract.EventExtractor;
-import io.eventlens.core.kafka.CaptureListener;
-import io.eventlens.core.kafka.KafkaCapture;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.kafka.KafkaSource;
 import io.eventlens.core.kafka.StartPosition;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.store.CaptureStore;
@@ -22,8 +23,10 @@ public final class CaptureInChildProcess {
 
     public static void main(String[] args) {
         CaptureStore store = CaptureStore.open(Path.of(args[2]));
-        KafkaCapture capture = new KafkaCapture(KafkaCaptureConfig.builder(args[0]).topic(args[1])
-                .startPosition(new StartPosition.Resume()).build(), store, EventExtractor.withDefaults());
+        KafkaCaptureConfig config = KafkaCaptureConfig.builder(args[0]).topic(args[1])
+                .startPosition(new StartPosition.Resume()).build();
+        CapturePipeline capture = new CapturePipeline(new KafkaSource(config), store, EventExtractor.withDefaults(),
+                config.limits());
         long[] total = {0};
         capture.run(new CaptureListener() {
             @Override

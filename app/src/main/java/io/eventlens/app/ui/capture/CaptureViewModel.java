@@ -1,9 +1,9 @@
 package io.eventlens.app.ui.capture;
 
-import io.eventlens.app.ui.AppServices;
+import io.eventlens.app.ui.services.AppServices;
 import io.eventlens.app.ui.task.TaskExecutor;
-import io.eventlens.core.kafka.CaptureListener;
-import io.eventlens.core.kafka.CaptureStats;
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
 import io.eventlens.core.kafka.StartPosition;
 import io.eventlens.core.model.CapturedEvent;
@@ -178,9 +178,7 @@ public final class CaptureViewModel {
             return true;
         }
         if (lastConfig != null) {
-            KafkaCaptureConfig c = lastConfig;
-            start(new KafkaCaptureConfig(c.bootstrapServers(), c.topics(), c.topicPattern(), new StartPosition.Resume(),
-                    c.maxEvents(), c.duration(), c.connectTimeout(), c.clientProperties()));
+            start(lastConfig.withStartPosition(new StartPosition.Resume()));
             return true;
         }
         return false;

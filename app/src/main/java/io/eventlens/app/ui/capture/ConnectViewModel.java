@@ -1,7 +1,7 @@
 package io.eventlens.app.ui.capture;
 
-import io.eventlens.app.ui.AppServices;
-import io.eventlens.app.ui.AppSettings;
+import io.eventlens.app.ui.services.AppServices;
+import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
 import io.eventlens.core.kafka.StartPosition;

@@ -1,6 +1,6 @@
 package io.eventlens.app.ui.timeline;
 
-import io.eventlens.app.ui.AppServices;
+import io.eventlens.app.ui.services.AppServices;
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.Timeline;

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
+import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.extract.EventExtractor;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Header;
 import io.eventlens.core.model.SourcePosition;
 import io.eventlens.core.model.TimestampType;
 import io.eventlens.core.store.CaptureStore;
-import io.eventlens.core.store.SourcePartition;
+import io.eventlens.core.store.StreamPosition;
 import io.eventlens.core.testkit.InProcessKafka;
+import io.eventlens.core.testkit.Version1Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +42,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class KafkaCaptureTest {
+/** {@link KafkaSource} through the {@link CapturePipeline}: what the Kafka capture has always promised. */
+class KafkaSourceTest {
 
     @RegisterExtension
     static final InProcessKafka KAFKA = new InProcessKafka();
@@ -97,6 +102,10 @@ class KafkaCaptureTest {
         return out;
     }
 
+    private static CapturePipeline pipeline(KafkaCaptureConfig config, CaptureStore store) {
+        return new CapturePipeline(new KafkaSource(config), store, EXTRACTOR, config.limits());
+    }
+
     private static KafkaCaptureConfig.Builder config(String topic) {
         return KafkaCaptureConfig.builder(KAFKA.bootstrapServers()).topic(topic);
     }
@@ -115,7 +124,7 @@ class KafkaCaptureTest {
         List<RecordMetadata> produced = produce("orders-full", 3, 0, 30);
 
         try (CaptureStore store = CaptureStore.open(dir.resolve("full"))) {
-            KafkaCapture capture = new KafkaCapture(config("orders-full").maxEvents(30).build(), store, EXTRACTOR);
+            CapturePipeline capture = pipeline(config("orders-full").maxEvents(30).build(), store);
             CaptureStats stats = capture.run(CaptureListener.NONE);
 
             assertThat(stats.events()).isEqualTo(30);
@@ -145,10 +154,10 @@ class KafkaCaptureTest {
             assertThat(store.findByCorrelationId("c-4")).extracting(e -> e.derived().eventIdValue())
                     .containsExactlyInAnyOrder("e-12", "e-13", "e-14");
             assertThat(capture.sourceId()).isNotBlank().isNotEqualTo(KAFKA.bootstrapServers());
-            assertThat(store.positions(capture.sourceId())).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    new SourcePartition(capture.sourceId(), "orders-full", 0), 10L,
-                    new SourcePartition(capture.sourceId(), "orders-full", 1), 10L,
-                    new SourcePartition(capture.sourceId(), "orders-full", 2), 10L));
+            assertThat(store.positions(capture.sourceId())).containsExactly(
+                    new StreamPosition(capture.sourceId(), "orders-full/0", "10"),
+                    new StreamPosition(capture.sourceId(), "orders-full/1", "10"),
+                    new StreamPosition(capture.sourceId(), "orders-full/2", "10"));
         }
     }
 
@@ -162,7 +171,7 @@ class KafkaCaptureTest {
         }
 
         try (CaptureStore store = CaptureStore.open(dir.resolve("lat"))) {
-            new KafkaCapture(config("orders-lat").maxEvents(1).build(), store, EXTRACTOR).run(CaptureListener.NONE);
+            pipeline(config("orders-lat").maxEvents(1).build(), store).run(CaptureListener.NONE);
 
             CapturedEvent e = store.event(1);
             assertThat(((SourcePosition.Kafka) e.source()).timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
@@ -176,8 +185,8 @@ class KafkaCaptureTest {
         produce("orders-latest", 2, 0, 10);
 
         try (CaptureStore store = CaptureStore.open(dir.resolve("latest"))) {
-            KafkaCapture capture = new KafkaCapture(config("orders-latest").startPosition(new StartPosition.Latest())
-                    .maxEvents(6).build(), store, EXTRACTOR);
+            CapturePipeline capture = pipeline(config("orders-latest").startPosition(new StartPosition.Latest())
+                    .maxEvents(6).build(), store);
             CompletableFuture<CaptureStats> run = CompletableFuture.supplyAsync(() -> capture.run(CaptureListener.NONE), pool);
             assertThat(capture.awaitStarted(Duration.ofSeconds(30))).as("capture started").isTrue();
             List<RecordMetadata> fresh = produce("orders-latest", 2, 10, 6);
@@ -199,8 +208,8 @@ class KafkaCaptureTest {
         }
 
         try (CaptureStore store = CaptureStore.open(dir.resolve("time"))) {
-            new KafkaCapture(config("orders-time").startPosition(new StartPosition.AtTime(t0.plusMillis(4500)))
-                    .maxEvents(5).build(), store, EXTRACTOR).run(CaptureListener.NONE);
+            pipeline(config("orders-time").startPosition(new StartPosition.AtTime(t0.plusMillis(4500)))
+                    .maxEvents(5).build(), store).run(CaptureListener.NONE);
 
             assertThat(store.page(1, 10)).extracting(e -> ((SourcePosition.Kafka) e.source()).offset())
                     .containsExactly(5L, 6L, 7L, 8L, 9L);
@@ -238,7 +247,7 @@ class KafkaCaptureTest {
 
         long firstCount;
         try (CaptureStore store = CaptureStore.open(file)) {
-            KafkaCapture first = new KafkaCapture(config("orders-resume").build(), store, EXTRACTOR);
+            CapturePipeline first = pipeline(config("orders-resume").build(), store);
             AtomicLong committed = new AtomicLong();
             CompletableFuture<CaptureStats> run = CompletableFuture.supplyAsync(() -> first.run(new CaptureListener() {
                 @Override
@@ -262,15 +271,15 @@ class KafkaCaptureTest {
         assertThat(firstCount).as("the first capture stopped mid-stream").isLessThan(total);
 
         try (CaptureStore store = CaptureStore.open(file)) {
-            KafkaCapture second = new KafkaCapture(config("orders-resume").startPosition(new StartPosition.Resume())
-                    .build(), store, EXTRACTOR);
+            CapturePipeline second = pipeline(config("orders-resume").startPosition(new StartPosition.Resume())
+                    .build(), store);
             CompletableFuture<CaptureStats> run = CompletableFuture.supplyAsync(() -> second.run(CaptureListener.NONE), pool);
             await().atMost(Duration.ofSeconds(60)).until(() -> store.eventCount() >= total);
             second.stop();
             assertThat(run.get(30, TimeUnit.SECONDS).events()).isEqualTo(total - firstCount);
 
-            KafkaCapture third = new KafkaCapture(config("orders-resume").startPosition(new StartPosition.Resume())
-                    .duration(Duration.ofSeconds(1)).build(), store, EXTRACTOR);
+            CapturePipeline third = pipeline(config("orders-resume").startPosition(new StartPosition.Resume())
+                    .duration(Duration.ofSeconds(1)).build(), store);
             assertThat(third.run(CaptureListener.NONE).events()).as("nothing left after a full resume").isZero();
 
             assertThat(store.eventCount()).isEqualTo(total);
@@ -307,14 +316,14 @@ class KafkaCaptureTest {
             long survived = store.eventCount();
             assertThat(survived).as("the kill interrupted the capture").isLessThan(99_000);
             produced.addAll(produce("orders-crash", 3, 99_000, 3_000));
-            KafkaCapture resumed = new KafkaCapture(config("orders-crash").startPosition(new StartPosition.Resume())
-                    .maxEvents(102_000 - survived).build(), store, EXTRACTOR);
+            CapturePipeline resumed = pipeline(config("orders-crash").startPosition(new StartPosition.Resume())
+                    .maxEvents(102_000 - survived).build(), store);
             resumed.run(CaptureListener.NONE);
 
             assertThat(store.eventCount()).isEqualTo(102_000);
             assertThat(coordinates(store)).as("every produced record exactly once")
                     .hasSize(102_000).containsExactlyInAnyOrderElementsOf(produced.stream().map(Coordinates::of).toList());
-            assertThat(store.positions(resumed.sourceId()).values()).containsOnly(34_000L);
+            assertThat(store.positions(resumed.sourceId())).extracting(StreamPosition::token).containsOnly("34000");
         }
     }
 
@@ -324,7 +333,7 @@ class KafkaCaptureTest {
         produce("orders-store-fails", 1, 0, 100);
         CaptureStore store = CaptureStore.open(dir.resolve("fails"));
         store.close();
-        KafkaCapture capture = new KafkaCapture(config("orders-store-fails").build(), store, EXTRACTOR);
+        CapturePipeline capture = pipeline(config("orders-store-fails").build(), store);
 
         assertThatThrownBy(() -> capture.run(CaptureListener.NONE))
                 .isInstanceOf(io.eventlens.core.store.CaptureStoreException.class)
@@ -341,9 +350,9 @@ class KafkaCaptureTest {
         }
 
         try (CaptureStore store = CaptureStore.open(dir.resolve("resume-part"))) {
-            store.append(List.of(), Map.of(new SourcePartition(clusterId, "orders-resume-part", 0), 3L));
-            new KafkaCapture(config("orders-resume-part").startPosition(new StartPosition.Resume()).maxEvents(7).build(),
-                    store, EXTRACTOR).run(CaptureListener.NONE);
+            store.append(List.of(), List.of(new StreamPosition(clusterId, "orders-resume-part/0", "3")));
+            pipeline(config("orders-resume-part").startPosition(new StartPosition.Resume()).maxEvents(7).build(),
+                    store).run(CaptureListener.NONE);
 
             assertThat(coordinates(store)).containsExactlyInAnyOrder(new Coordinates(0, 3), new Coordinates(0, 4),
                     new Coordinates(1, 0), new Coordinates(1, 1), new Coordinates(1, 2), new Coordinates(1, 3),
@@ -352,17 +361,50 @@ class KafkaCaptureTest {
     }
 
     @Test
+    void aVersion1StoreResumesFromTheOffsetsItStored() throws Exception {
+        KAFKA.createTopic("orders-v1", 2);
+        produce("orders-v1", 2, 0, 10);
+        String clusterId;
+        try (var admin = KAFKA.admin()) {
+            clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        }
+        Path file = Version1Store.create(dir.resolve("v1"), new Version1Store.Row(clusterId, "orders-v1", 0, 3),
+                new Version1Store.Row(clusterId, "orders-v1", 1, 4));
+
+        try (CaptureStore store = CaptureStore.open(file)) {
+            CapturePipeline resumed = pipeline(config("orders-v1").startPosition(new StartPosition.Resume()).maxEvents(3)
+                    .build(), store);
+            resumed.run(CaptureListener.NONE);
+
+            assertThat(coordinates(store)).containsExactlyInAnyOrder(new Coordinates(0, 3), new Coordinates(0, 4),
+                    new Coordinates(1, 4));
+            assertThat(store.positions(clusterId)).containsExactly(new StreamPosition(clusterId, "orders-v1/0", "5"),
+                    new StreamPosition(clusterId, "orders-v1/1", "5"));
+        }
+    }
+
+    @Test
+    void theSourceDescribesItsOwnPositions() {
+        KafkaSource source = new KafkaSource(config("orders").build());
+
+        assertThat(source.describe(new StreamPosition("cluster", "orders.v2/2", "10")))
+                .isEqualTo("orders.v2 partition 2 at offset 10");
+        assertThat(source.kind()).isEqualTo("kafka");
+        assertThat(source.endpoint()).isEqualTo("Kafka at " + KAFKA.bootstrapServers());
+    }
+
+    @Test
     void maxEventsStoresExactlyThatManyAndPositionsMatch() throws Exception {
         KAFKA.createTopic("orders-max", 3);
         produce("orders-max", 3, 0, 3000);
 
         try (CaptureStore store = CaptureStore.open(dir.resolve("max"))) {
-            KafkaCapture capture = new KafkaCapture(config("orders-max").maxEvents(2777).build(), store, EXTRACTOR);
+            CapturePipeline capture = pipeline(config("orders-max").maxEvents(2777).build(), store);
             CaptureStats stats = capture.run(CaptureListener.NONE);
 
             assertThat(stats.events()).isEqualTo(2777);
             assertThat(store.eventCount()).isEqualTo(2777);
-            assertThat(store.positions(capture.sourceId()).values().stream().mapToLong(Long::longValue).sum())
+            assertThat(store.positions(capture.sourceId()).stream().mapToLong(p -> Long.parseLong(p.token())).sum())
                     .as("next offsets add up to the events stored (all partitions start at 0)").isEqualTo(2777);
             assertThat(coordinates(store)).hasSize(2777);
         }
@@ -378,8 +420,8 @@ class KafkaCaptureTest {
         produce("other.stuff", 1, 0, 4);
 
         try (CaptureStore store = CaptureStore.open(dir.resolve("pattern"))) {
-            new KafkaCapture(KafkaCaptureConfig.builder(KAFKA.bootstrapServers()).topicPattern(Pattern.compile("pat\\..*"))
-                    .maxEvents(8).build(), store, EXTRACTOR).run(CaptureListener.NONE);
+            pipeline(KafkaCaptureConfig.builder(KAFKA.bootstrapServers()).topicPattern(Pattern.compile("pat\\..*"))
+                    .maxEvents(8).build(), store).run(CaptureListener.NONE);
 
             assertThat(store.page(1, 100)).extracting(e -> e.channel().name())
                     .containsOnly("pat.orders", "pat.payments").hasSize(8);
@@ -394,7 +436,7 @@ class KafkaCaptureTest {
         List<CaptureStats> progress = new CopyOnWriteArrayList<>();
 
         try (CaptureStore store = CaptureStore.open(dir.resolve("listen"))) {
-            new KafkaCapture(config("orders-listen").maxEvents(500).build(), store, EXTRACTOR).run(new CaptureListener() {
+            pipeline(config("orders-listen").maxEvents(500).build(), store).run(new CaptureListener() {
                 @Override
                 public void onBatch(List<CapturedEvent> committed) {
                     batches.addAll(committed);
@@ -418,7 +460,7 @@ class KafkaCaptureTest {
     void stopFromAnotherThreadEndsAnIdleCapture() throws Exception {
         KAFKA.createTopic("orders-idle", 1);
         try (CaptureStore store = CaptureStore.open(dir.resolve("idle"))) {
-            KafkaCapture capture = new KafkaCapture(config("orders-idle").build(), store, EXTRACTOR);
+            CapturePipeline capture = pipeline(config("orders-idle").build(), store);
             CompletableFuture<CaptureStats> run = CompletableFuture.supplyAsync(() -> capture.run(CaptureListener.NONE), pool);
             assertThat(capture.awaitStarted(Duration.ofSeconds(30))).isTrue();
 
@@ -431,8 +473,8 @@ class KafkaCaptureTest {
     @Test
     void anUnreachableBootstrapFailsWithinTheConnectTimeoutNamingTheEndpoint() {
         try (CaptureStore store = CaptureStore.open(dir.resolve("unreachable"))) {
-            KafkaCapture capture = new KafkaCapture(KafkaCaptureConfig.builder("127.0.0.1:1").topic("orders").build(),
-                    store, EXTRACTOR);
+            CapturePipeline capture = pipeline(KafkaCaptureConfig.builder("127.0.0.1:1").topic("orders").build(),
+                    store);
             long start = System.nanoTime();
 
             assertThatThrownBy(() -> capture.run(CaptureListener.NONE))
@@ -446,7 +488,7 @@ class KafkaCaptureTest {
 
     @Test
     void listTopicsOfAnUnreachableClusterFailsNamingTheEndpoint() {
-        assertThatThrownBy(() -> KafkaCapture.listTopics("127.0.0.1:1", Duration.ofSeconds(2)))
+        assertThatThrownBy(() -> KafkaClusterMetadata.listTopics("127.0.0.1:1", Duration.ofSeconds(2)))
                 .isInstanceOf(KafkaConnectException.class)
                 .hasMessageContaining("127.0.0.1:1")
                 .hasMessageContaining("did not answer");
@@ -455,7 +497,7 @@ class KafkaCaptureTest {
     @Test
     void anUnknownTopicFailsNamingTheTopicAndEndpoint() {
         try (CaptureStore store = CaptureStore.open(dir.resolve("unknown"))) {
-            KafkaCapture capture = new KafkaCapture(config("no-such-topic").build(), store, EXTRACTOR);
+            CapturePipeline capture = pipeline(config("no-such-topic").build(), store);
 
             assertThatThrownBy(() -> capture.run(CaptureListener.NONE))
                     .isInstanceOf(KafkaConnectException.class)
@@ -469,7 +511,7 @@ class KafkaCaptureTest {
         KAFKA.createTopic("zz-listed", 1);
         KAFKA.createTopic("aa-listed", 1);
 
-        List<String> topics = KafkaCapture.listTopics(KAFKA.bootstrapServers(), Duration.ofSeconds(10));
+        List<String> topics = KafkaClusterMetadata.listTopics(KAFKA.bootstrapServers(), Duration.ofSeconds(10));
 
         assertThat(topics).contains("aa-listed", "zz-listed").isSorted().noneMatch(t -> t.startsWith("__"));
     }

@@ -3,6 +3,9 @@ package io.eventlens.core.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
+import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.extract.EventExtractor;
 import io.eventlens.core.store.CaptureStore;
 import io.eventlens.core.testkit.InProcessKafka;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A broker that disappears in the middle of a capture: reported, not a silent hang. Own broker: it is shut down. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class KafkaCaptureBrokerLossTest {
+class KafkaSourceBrokerLossTest {
 
     @TempDir
     Path dir;
@@ -36,8 +39,10 @@ class KafkaCaptureBrokerLossTest {
                     producer.send(new ProducerRecord<>("orders", ("{\"eventId\":\"e-" + i + "\"}").getBytes(StandardCharsets.UTF_8))).get();
                 }
             }
-            KafkaCapture capture = new KafkaCapture(KafkaCaptureConfig.builder(kafka.bootstrapServers())
-                    .topic("orders").connectTimeout(Duration.ofSeconds(1)).build(), store, EventExtractor.withDefaults());
+            KafkaCaptureConfig config = KafkaCaptureConfig.builder(kafka.bootstrapServers())
+                    .topic("orders").connectTimeout(Duration.ofSeconds(1)).build();
+            CapturePipeline capture = new CapturePipeline(new KafkaSource(config), store, EventExtractor.withDefaults(),
+                    config.limits());
             AtomicReference<CaptureStats> last = new AtomicReference<>();
             CaptureListener listener = new CaptureListener() {
                 @Override
@@ -47,11 +52,11 @@ class KafkaCaptureBrokerLossTest {
             };
             CompletableFuture<CaptureStats> run = CompletableFuture.supplyAsync(() -> capture.run(listener));
             await().atMost(InProcessKafka.WAIT).until(() -> last.get() != null && last.get().events() == 10);
-            assertThat(last.get().brokerUnreachable()).as("connected capture reports no outage").isFalse();
+            assertThat(last.get().sourceUnreachable()).as("connected capture reports no outage").isFalse();
 
             kafka.close();
 
-            await().atMost(InProcessKafka.WAIT).untilAsserted(() -> assertThat(last.get().brokerUnreachableMs())
+            await().atMost(InProcessKafka.WAIT).untilAsserted(() -> assertThat(last.get().sourceUnreachableMs())
                     .as("outage reported in progress once no broker is reachable for the connect timeout")
                     .isGreaterThan(0));
             capture.stop();

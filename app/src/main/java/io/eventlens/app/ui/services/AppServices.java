@@ -1,15 +1,16 @@
-package io.eventlens.app.ui;
+package io.eventlens.app.ui.services;
 
-import io.eventlens.app.demo.DemoEnvironment;
 import io.eventlens.core.analysis.AnalysisSettings;
 import io.eventlens.core.analysis.DeadLetterChannels;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineAnalyzer;
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
+import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.extract.EventExtractor;
-import io.eventlens.core.kafka.CaptureListener;
-import io.eventlens.core.kafka.CaptureStats;
-import io.eventlens.core.kafka.KafkaCapture;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.core.kafka.KafkaClusterMetadata;
+import io.eventlens.core.kafka.KafkaSource;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.store.CaptureStore;
 
@@ -21,14 +22,15 @@ import java.util.function.Predicate;
 
 /**
  * The core services the view models use, as one immutable value so tests can substitute any of them
- * (an in-memory store, a fixed analysis). {@link #real()} wires the core implementations.
+ * (an in-memory store, a fixed analysis). {@link #real(DemoStarter)} wires the core implementations; the
+ * launcher ({@code io.eventlens.app.DesktopServices}) adds the demo, which the UI never imports.
  *
  * @param storeOpener       opens or creates a capture store file ({@link CaptureStore#open(Path)})
  * @param analyzer          analyzes one correlation ID's events ({@link TimelineAnalyzer#analyze})
  * @param deadLetterChannel tells whether a channel name is a dead-letter channel (lanes are tinted)
- * @param topicLister       lists a cluster's topics ({@link KafkaCapture#listTopics(String, Duration)})
- * @param captureFactory    creates a Kafka capture into a store
- * @param demoStarter       starts the live demo ({@link DemoEnvironment#start()})
+ * @param topicLister       lists a cluster's topics ({@link KafkaClusterMetadata#listTopics(String, Duration)})
+ * @param captureFactory    creates a Kafka capture into a store (a {@link CapturePipeline} running a {@link KafkaSource})
+ * @param demoStarter       starts the live demo (the embedded broker and its saga)
  */
 public record AppServices(
         StoreOpener storeOpener,
@@ -69,7 +71,7 @@ public record AppServices(
 
     /** A running or runnable capture. */
     public interface CaptureRun {
-        /** Blocks until the capture ends; see {@link KafkaCapture#run(CaptureListener)}. */
+        /** Blocks until the capture ends; see {@link CapturePipeline#run(CaptureListener)}. */
         CaptureStats run(CaptureListener listener);
 
         /** Asks the capture to stop; safe from any thread. */
@@ -108,17 +110,20 @@ public record AppServices(
         return channel != null && DeadLetterChannels.isDeadLetter(channel);
     }
 
-    /** The core implementations with default analysis settings and extraction rules. */
-    public static AppServices real() {
+    /**
+     * The core implementations with default analysis settings and extraction rules, and
+     * {@code demoStarter} for the live demo.
+     */
+    public static AppServices real(DemoStarter demoStarter) {
         TimelineAnalyzer analyzer = new TimelineAnalyzer(AnalysisSettings.defaults());
         EventExtractor extractor = EventExtractor.withDefaults();
         return new AppServices(
                 CaptureStore::open,
                 analyzer::analyze,
                 AppServices::namedLikeDeadLetter,
-                KafkaCapture::listTopics,
+                KafkaClusterMetadata::listTopics,
                 (config, store) -> {
-                    KafkaCapture capture = new KafkaCapture(config, store, extractor);
+                    CapturePipeline capture = new CapturePipeline(new KafkaSource(config), store, extractor, config.limits());
                     return new CaptureRun() {
                         @Override
                         public CaptureStats run(CaptureListener listener) {
@@ -131,25 +136,7 @@ public record AppServices(
                         }
                     };
                 },
-                () -> {
-                    DemoEnvironment demo = DemoEnvironment.start();
-                    return new Demo() {
-                        @Override
-                        public String bootstrapServers() {
-                            return demo.bootstrapServers();
-                        }
-
-                        @Override
-                        public List<String> topics() {
-                            return DemoEnvironment.TOPICS;
-                        }
-
-                        @Override
-                        public void close() {
-                            demo.close();
-                        }
-                    };
-                });
+                demoStarter);
     }
 
     /** A copy with another store opener. */

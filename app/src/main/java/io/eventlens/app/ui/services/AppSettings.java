@@ -1,4 +1,4 @@
-package io.eventlens.app.ui;
+package io.eventlens.app.ui.services;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
