@@ -736,7 +736,7 @@ final class EventBlockCodec {
                 return genericPosition();
             }
             if (tag != 1) {
-                throw damaged(at, "source tag " + tag + " is not 1 (Kafka)");
+                throw damaged(at, "source tag " + tag + " is not 1 (Kafka) or 2 (another kind)");
             }
             int partition = (int) bounded("partition", Integer.MAX_VALUE);
             long offset = bounded("offset", Long.MAX_VALUE);

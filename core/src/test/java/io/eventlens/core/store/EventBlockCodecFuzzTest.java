@@ -9,6 +9,7 @@ import io.eventlens.core.model.Derived;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
 import io.eventlens.core.model.SourcePosition;
+import io.eventlens.core.model.StoredPosition;
 import io.eventlens.core.model.TimestampType;
 import io.eventlens.core.testkit.Allocations;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import net.jpountz.lz4.LZ4Factory;
 import org.junit.jupiter.api.Test;
@@ -185,9 +188,22 @@ class EventBlockCodecFuzzTest {
                 r.nextBoolean() ? new Derived<>("cause-" + r.nextInt(10), "json /causationId") : null);
         return new CapturedEvent(0,
                 new Channel(ChannelKind.values()[r.nextInt(ChannelKind.values().length)], r.nextBoolean() ? "orders" : "pay"),
-                new SourcePosition.Kafka(r.nextInt(4), r.nextInt(100_000), TimestampType.values()[r.nextInt(4)]),
+                r.nextInt(4) == 0 ? storedPosition(r)
+                        : new SourcePosition.Kafka(r.nextInt(4), r.nextInt(100_000), TimestampType.values()[r.nextInt(4)]),
                 observed, observed.plusMillis(r.nextInt(50)),
                 bare ? null : ("k-" + r.nextInt(10)).getBytes(StandardCharsets.UTF_8), headers, payload, derived);
+    }
+
+    /** A position of another source kind (block tag 2), with attributes of every value type. */
+    private static SourcePosition storedPosition(Random r) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("queue", "orders-q");
+        attributes.put("deliveryTag", (long) r.nextInt(1_000_000));
+        attributes.put("redelivered", r.nextBoolean());
+        attributes.put("poll", r.nextInt(100));
+        attributes.put("missing", null);
+        return new StoredPosition(r.nextBoolean() ? "amqp" : "probe", r.nextBoolean() ? "queue orders-q" : null,
+                r.nextBoolean() ? "dt-" + r.nextInt(100) : null, "delivery " + r.nextInt(100), attributes, "capture time");
     }
 
     // ---- mutations

@@ -288,8 +288,8 @@ class EventBlockCodecTest {
                 "partition 2147483648 is not between 0 and 2147483647");
         assertDamaged(new Bytes(EventBlockCodec.FORMAT).b(9).b(0).str("t").b(1).varLong(0).varLong(0).b(3)
                 .epochInstants().varLong(0).varLong(0).varLong(0).b(0).bytes(), 1, 1, "channel kind 9 is not one of 0 to 3");
-        assertDamaged(new Bytes(EventBlockCodec.FORMAT).b(0).b(0).str("t").b(2).varLong(0).varLong(0).b(3)
-                .epochInstants().varLong(0).varLong(0).varLong(0).b(0).bytes(), 1, 1, "source tag 2 is not 1 (Kafka)");
+        assertDamaged(new Bytes(EventBlockCodec.FORMAT).b(0).b(0).str("t").b(3).varLong(0).varLong(0).b(3)
+                .epochInstants().varLong(0).varLong(0).varLong(0).b(0).bytes(), 1, 1, "source tag 3 is not 1 (Kafka) or 2 (another kind)");
         assertDamaged(new Bytes(EventBlockCodec.FORMAT).b(0).b(0).str("t").b(1).varLong(0).varLong(0).b(4)
                 .epochInstants().varLong(0).varLong(0).varLong(0).b(0).bytes(), 1, 1,
                 "timestamp type 4 is not one of 0 to 3");
