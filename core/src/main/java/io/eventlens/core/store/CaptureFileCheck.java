@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,9 @@ final class CaptureFileCheck {
                 return v;
             }
         }
-        throw CaptureStoreException.of(mvFile, "not an EventLens capture store: " + difference(found), null);
+        String difference = difference(found);
+        throw CaptureStoreException.of(mvFile, "not an EventLens capture store" + (difference.startsWith("or ") ? ", " : ": ")
+                + difference, null);
     }
 
     private static CaptureStoreException damaged(Path mvFile, Throwable t) {
@@ -174,28 +177,30 @@ final class CaptureFileCheck {
                 missing = m;
             }
         }
-        extra.sort(java.util.Comparator.comparingInt(CaptureFileCheck::priority));
-        int others = extra.size() + missing.size() - 1;
-        String more = others <= 0 ? "" : " (and " + others + " other difference" + (others == 1 ? "" : "s")
-                + " from capture store schema version " + best + ")";
+        extra.sort(Comparator.comparingInt(CaptureFileCheck::priority));
         if (missing.size() == SCHEMAS.get(best - 1).size() - commonH2Lines(best)) {
             return "it is an H2 database without the capture store's tables"
                     + (extra.isEmpty() ? "" : "; it holds " + describe(extra.get(0)));
         }
-        for (String e : extra) {
-            if (e.contains("HASH '<a password>'")) {
-                return "its user " + StoredDefinitions.objectName(body(e))
-                        + " has a password; the SA user of an EventLens capture store has none" + more;
-            }
-        }
         if (!extra.isEmpty()) {
             String worst = extra.get(0);
             boolean changed = missing.stream().anyMatch(m -> key(m).equals(key(worst)));
+            String more = more(extra.size() + missing.size() - (changed ? 2 : 1), best);
+            if (worst.contains("HASH '<a password>'")) {
+                return "its user " + StoredDefinitions.objectName(body(worst))
+                        + " has a password; the SA user of an EventLens capture store has none" + more;
+            }
             return "it holds " + describe(worst) + (changed
                     ? " that differs from capture store schema version " + best + "'s"
                     : ", which no EventLens capture store has") + more;
         }
-        return "it lacks " + describe(missing.get(0)) + " of capture store schema version " + best + more;
+        String more = more(missing.size() - 1, best);
+        return "or it is damaged: it lacks " + describe(missing.get(0)) + " of capture store schema version " + best + more;
+    }
+
+    private static String more(int others, int version) {
+        return others <= 0 ? "" : " (and " + others + " other difference" + (others == 1 ? "" : "s")
+                + " from capture store schema version " + version + ")";
     }
 
     /** Lines of version {@code v} that every H2 database has (its settings, users and built-in maps). */
@@ -283,11 +288,14 @@ final class CaptureFileCheck {
 
     /** Lines that can run code or reach outside the file first, so the message names the worst. */
     private static int priority(String line) {
-        String[] order = {"sys TRIGGER ", "sys FUNCTION_ALIAS ", "sys AGGREGATE ", "sys TABLE_OR_VIEW ", "sys CONSTANT ",
+        if (line.startsWith("sys TABLE_OR_VIEW ") && !line.startsWith("sys TABLE_OR_VIEW CREATE CACHED TABLE ")) {
+            return 3;   // a view, a linked or a memory table before a plain table
+        }
+        String[] order = {"sys TRIGGER ", "sys FUNCTION_ALIAS ", "sys AGGREGATE ", "", "sys TABLE_OR_VIEW ", "sys CONSTANT ",
             "sys DOMAIN ", "sys SETTING ", "sys USER ", "sys RIGHT ", "sys ROLE ", "sys SCHEMA ", "sys SEQUENCE ",
             "sys SYNONYM ", "sys CONSTRAINT ", "sys INDEX "};
         for (int i = 0; i < order.length; i++) {
-            if (line.startsWith(order[i])) {
+            if (!order[i].isEmpty() && line.startsWith(order[i])) {
                 return i;
             }
         }

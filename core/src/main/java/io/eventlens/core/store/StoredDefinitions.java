@@ -1,6 +1,9 @@
 package io.eventlens.core.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -105,7 +108,32 @@ final class StoredDefinitions {
      */
     static List<String> read(Path mvFile) throws ForeignContentException {
         try (MVStore mv = new MVStore.Builder().fileName(mvFile.toString()).readOnly().autoCommitDisabled().open()) {
+            checkLength(mv, mvFile);
             return read(mv);
+        }
+    }
+
+    /**
+     * Refuses a file that ends before the chunk its header names: MVStore would silently read an
+     * older version of a truncated file (from a chunk still whole), which is not what was saved.
+     */
+    private static void checkLength(MVStore mv, Path mvFile) {
+        Map<String, Object> header = mv.getStoreHeader();
+        Object block = header.get("block");
+        Object blockSize = header.get("blockSize");
+        if (block == null || blockSize == null) {
+            return;
+        }
+        long end = Long.parseLong(block.toString(), 16) * Long.parseLong(blockSize.toString(), 16);
+        long length;
+        try {
+            length = Files.size(mvFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (end >= length) {
+            throw new IllegalStateException("the file ends at byte " + length + ", before its last chunk at byte " + end
+                    + ": it was cut short");
         }
     }
 

@@ -1,0 +1,27 @@
+package io.eventlens.core.testkit;
+
+import io.eventlens.core.store.CaptureStore;
+import io.eventlens.core.store.SourcePartition;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Run in a child JVM: appends batches of 100 events (five per correlation ID {@code c-<n>}) to the
+ * store {@code args[0]} until killed, printing {@code committed <n>} after each committed batch.
+ * Lets a test kill a writer mid-way (SIGKILL: no shutdown hook, no close) and read what it left.
+ */
+public final class AppendInChildProcess {
+
+    private AppendInChildProcess() {
+    }
+
+    public static void main(String[] args) {
+        CaptureStore store = CaptureStore.open(Path.of(args[0]));
+        SourcePartition p0 = new SourcePartition("cluster", "orders", 0);
+        for (long offset = 0; ; offset += 100) {
+            store.append(TestEvents.events("orders", offset, 100), Map.of(p0, offset + 100));
+            System.out.println("committed " + (offset + 100));
+            System.out.flush();
+        }
+    }
+}
