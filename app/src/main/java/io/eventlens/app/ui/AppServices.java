@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  * The core services the view models use, as one immutable value so tests can substitute any of them
  * (an in-memory store, a fixed analysis). {@link #real()} wires the core implementations.
  *
- * @param storeOpener       opens or creates a capture store file ({@link CaptureStore#open(Path)})
+ * @param storeOpener       opens an existing capture file for reading: Open…, Recent, drag and drop, the
+ *                          command line ({@link CaptureStore#openReadOnly(Path)}: checked, never written)
+ * @param storeCreator      creates the capture file a capture writes ({@link CaptureStore#open(Path)})
  * @param analyzer          analyzes one correlation ID's events ({@link TimelineAnalyzer#analyze})
  * @param deadLetterChannel tells whether a channel name is a dead-letter channel (lanes are tinted)
  * @param topicLister       lists a cluster's topics ({@link KafkaCapture#listTopics(String, Duration)})
@@ -32,6 +34,7 @@ import java.util.function.Predicate;
  */
 public record AppServices(
         StoreOpener storeOpener,
+        StoreOpener storeCreator,
         Analyzer analyzer,
         Predicate<String> deadLetterChannel,
         TopicLister topicLister,
@@ -40,6 +43,7 @@ public record AppServices(
 
     public AppServices {
         Objects.requireNonNull(storeOpener, "storeOpener");
+        Objects.requireNonNull(storeCreator, "storeCreator");
         Objects.requireNonNull(analyzer, "analyzer");
         Objects.requireNonNull(deadLetterChannel, "deadLetterChannel");
         Objects.requireNonNull(topicLister, "topicLister");
@@ -47,7 +51,7 @@ public record AppServices(
         Objects.requireNonNull(demoStarter, "demoStarter");
     }
 
-    /** Opens or creates a capture store. */
+    /** Opens (or creates) a capture store. */
     @FunctionalInterface
     public interface StoreOpener {
         /** @throws io.eventlens.core.store.CaptureStoreException naming the file */
@@ -113,6 +117,7 @@ public record AppServices(
         TimelineAnalyzer analyzer = new TimelineAnalyzer(AnalysisSettings.defaults());
         EventExtractor extractor = EventExtractor.withDefaults();
         return new AppServices(
+                CaptureStore::openReadOnly,
                 CaptureStore::open,
                 analyzer::analyze,
                 AppServices::namedLikeDeadLetter,
@@ -152,28 +157,33 @@ public record AppServices(
                 });
     }
 
-    /** A copy with another store opener. */
+    /** A copy with another store opener (for existing files, read-only). */
     public AppServices withStoreOpener(StoreOpener opener) {
-        return new AppServices(opener, analyzer, deadLetterChannel, topicLister, captureFactory, demoStarter);
+        return new AppServices(opener, storeCreator, analyzer, deadLetterChannel, topicLister, captureFactory, demoStarter);
+    }
+
+    /** A copy with another store creator (for the files captures write). */
+    public AppServices withStoreCreator(StoreOpener creator) {
+        return new AppServices(storeOpener, creator, analyzer, deadLetterChannel, topicLister, captureFactory, demoStarter);
     }
 
     /** A copy with another analyzer. */
     public AppServices withAnalyzer(Analyzer a) {
-        return new AppServices(storeOpener, a, deadLetterChannel, topicLister, captureFactory, demoStarter);
+        return new AppServices(storeOpener, storeCreator, a, deadLetterChannel, topicLister, captureFactory, demoStarter);
     }
 
     /** A copy with another topic lister. */
     public AppServices withTopicLister(TopicLister lister) {
-        return new AppServices(storeOpener, analyzer, deadLetterChannel, lister, captureFactory, demoStarter);
+        return new AppServices(storeOpener, storeCreator, analyzer, deadLetterChannel, lister, captureFactory, demoStarter);
     }
 
     /** A copy with another capture factory. */
     public AppServices withCaptureFactory(CaptureFactory factory) {
-        return new AppServices(storeOpener, analyzer, deadLetterChannel, topicLister, factory, demoStarter);
+        return new AppServices(storeOpener, storeCreator, analyzer, deadLetterChannel, topicLister, factory, demoStarter);
     }
 
     /** A copy with another demo starter. */
     public AppServices withDemoStarter(DemoStarter starter) {
-        return new AppServices(storeOpener, analyzer, deadLetterChannel, topicLister, captureFactory, starter);
+        return new AppServices(storeOpener, storeCreator, analyzer, deadLetterChannel, topicLister, captureFactory, starter);
     }
 }

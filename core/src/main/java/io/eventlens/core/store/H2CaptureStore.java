@@ -189,9 +189,12 @@ public final class H2CaptureStore implements CaptureStore {
         } catch (IOException e) {
             cleanup(writer, pool, mvFile);
             throw CaptureStoreException.of(mvFile, "cannot create the capture store's folder", e);
-        } catch (RuntimeException e) {
+        } catch (CaptureStoreException e) {
             cleanup(writer, pool, mvFile);
             throw e;
+        } catch (RuntimeException | Error e) {   // H2 reading damaged data can throw anything
+            cleanup(writer, pool, mvFile);
+            throw CaptureStoreException.of(mvFile, "not an EventLens capture store, or it is damaged", e);
         }
     }
 
@@ -219,7 +222,7 @@ public final class H2CaptureStore implements CaptureStore {
         return switch (e.getErrorCode()) {
             case ErrorCode.DATABASE_ALREADY_OPEN_1 -> "capture store is locked: another process has it open";
             case ErrorCode.FILE_CORRUPTED_1, ErrorCode.FILE_VERSION_ERROR_1, ErrorCode.IO_EXCEPTION_1, ErrorCode.IO_EXCEPTION_2,
-                 ErrorCode.GENERAL_ERROR_1 -> "not an H2 capture store file, or it is damaged";
+                 ErrorCode.GENERAL_ERROR_1 -> "not an EventLens capture store, or it is damaged";
             default -> "cannot open the capture store";
         };
     }
