@@ -213,7 +213,7 @@ public final class MainViewModel {
     private void replaceStore(CaptureStore opened) {
         CaptureStore old = store.get();
         store.set(opened);
-        title.set("EventLens — " + opened.file().getFileName());
+        title.set("EventLens — " + opened.file().getFileName() + (opened.isReadOnly() ? " (read-only)" : ""));
         timeline.clear();
         details.clear();
         flows.clear();

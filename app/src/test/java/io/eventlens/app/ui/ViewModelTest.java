@@ -178,6 +178,7 @@ class ViewModelTest {
         vm.openCapture(file);
         vm.openTimeline(UiTestData.TROUBLED);
         assertThat(vm.storeProperty().get().isReadOnly()).as("a file the user opens is opened read-only").isTrue();
+        assertThat(vm.titleProperty().get()).endsWith(file.getFileName() + " (read-only)");
         assertThat(vm.timeline().timelineProperty().get()).isNotNull();
         vm.dispose();
 

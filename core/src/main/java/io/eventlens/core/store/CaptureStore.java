@@ -130,6 +130,7 @@ public interface CaptureStore extends AutoCloseable {
 
     /**
      * Writes a consistent copy of the store to {@code target} (a {@code .mv.db} file), for "Save As".
+     * Works on a read-only store too: only {@code target} (and a temporary file beside it) is written.
      *
      * @throws CaptureStoreException when the copy fails; the message names the target
      */
