@@ -158,7 +158,13 @@ final class StoredDefinitions {
                     throw new ForeignContentException("holds an MVStore map \"" + name + "\" whose id does not match");
                 }
                 maps.put(name, fields);
-            } else if (!key.startsWith(DataUtils.META_NAME)) {
+            } else if (key.startsWith(DataUtils.META_NAME)) {
+                String map = meta.get(DataUtils.META_MAP + e.getValue());
+                String name = key.substring(DataUtils.META_NAME.length());
+                if (map == null || !name.equals(DataUtils.parseMap(map).get("name"))) {
+                    throw new ForeignContentException("holds an MVStore map name \"" + name + "\" without its map");
+                }
+            } else {
                 throw new ForeignContentException("holds the MVStore setting \"" + key + "\"");
             }
         }
