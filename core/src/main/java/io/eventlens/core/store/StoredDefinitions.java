@@ -253,10 +253,10 @@ final class StoredDefinitions {
 
     /** Every registered type, by registry key, described; refuses unknown type classes. */
     private static Map<String, String> readTypes(MVStore mv) throws ForeignContentException {
-        MVMap<String, String> registry = mv.openMap("_", new MVMap.Builder<String, String>()
-                .keyType(StringDataType.INSTANCE).valueType(new TypeDescription()));
         Map<String, String> out = new HashMap<>();
         try {
+            MVMap<String, String> registry = mv.openMap("_", new MVMap.Builder<String, String>()
+                    .keyType(StringDataType.INSTANCE).valueType(new TypeDescription()));
             for (Map.Entry<String, String> e : registry.entrySet()) {
                 if (out.size() >= MAX_MAPS) {
                     throw new ForeignContentException("holds more than " + MAX_MAPS + " MVStore types");

@@ -3,6 +3,7 @@ package io.eventlens.core.store;
 import io.eventlens.core.testkit.TestEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -20,6 +21,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+import org.h2.mvstore.type.DataType;
+import org.h2.mvstore.type.MetaType;
+import org.h2.mvstore.type.StringDataType;
 
 /**
  * A hostile corpus of capture files (issue 5), built in the tests from a genuine store with plain
@@ -133,6 +141,18 @@ public final class HostileStores {
                     + sqlString(linkedTarget) + "', 'sa', '', 'NO_SUCH_TABLE')"));
             out.add(linked);
 
+            Hostile typeClass = hostile(dir, "type-registry-class", "",
+                    "holds the MVStore data type \"" + MarkerType.class.getName() + "\", which no EventLens capture store uses");
+            MarkerType.marker = typeClass.marker();
+            genuine(typeClass.file());
+            try (MVStore mv = new MVStore.Builder().fileName(typeClass.file().toString()).open()) {
+                // H2 instantiates every type of the registry page it reads when it opens a table
+                mv.openMap("_", new MVMap.Builder<String, DataType<?>>().keyType(StringDataType.INSTANCE)
+                        .valueType(new MetaType<>(null, null))).put("00000000", new MarkerType());
+                mv.commit();
+            }
+            out.add(typeClass);
+
             Hostile foreign = hostile(dir, "foreign-with-trigger", "",
                     "it is an H2 database without the capture store's tables; it holds a TRIGGER \"PUBLIC\".\"T_CUSTOMERS\"");
             try (Connection c = connect(foreign.file(), ""); Statement st = c.createStatement()) {
@@ -218,6 +238,44 @@ public final class HostileStores {
         @Override
         public void fire(Connection conn, Object[] oldRow, Object[] newRow) {
             // the payload is init
+        }
+    }
+
+    /**
+     * An MVStore data type whose construction writes its marker: stored by class name in a file's
+     * type registry ({@code _}), it shows H2 loading a class named by the file.
+     */
+    public static final class MarkerType extends BasicDataType<Object> {
+        static volatile Path marker;
+
+        public MarkerType() {
+            Path m = marker;
+            if (m != null) {
+                try {
+                    Files.writeString(m, "ran");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        @Override
+        public int getMemory(Object obj) {
+            return 0;
+        }
+
+        @Override
+        public void write(WriteBuffer buff, Object obj) {
+        }
+
+        @Override
+        public Object read(ByteBuffer buff) {
+            return null;
+        }
+
+        @Override
+        public Object[] createStorage(int size) {
+            return new Object[size];
         }
     }
 
