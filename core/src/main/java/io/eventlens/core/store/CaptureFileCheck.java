@@ -91,7 +91,10 @@ final class CaptureFileCheck {
      * Refuses a store path that H2 would not open as the file it names: H2 reads {@code ;} in a
      * database URL as the start of settings (there is no escape, so {@code run;INIT=RUNSCRIPT FROM
      * 'x.sql'} would run a script), and turns {@code \} into the path separator on Linux and macOS.
-     * Checked before the file is touched or a URL is built.
+     * Checked before the file is touched or a URL is built. H2's other name syntax needs no check
+     * here because store paths are absolute: {@code ~} (the home folder) and {@code scheme:}
+     * prefixes ({@code mem:}, {@code tcp:}, {@code zip:}, {@code nio:}, ...) are read only at the
+     * start of a name, which is {@code /} (or a drive letter on Windows).
      *
      * @param mvFile the absolute store path
      * @throws CaptureStoreException naming the file and the character
