@@ -3,9 +3,11 @@ package io.eventlens.core.store;
 import static io.eventlens.core.testkit.TestEvents.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.testkit.AppendInChildProcess;
+import io.eventlens.core.testkit.ReadInChildProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +120,68 @@ class ReadOnlyCaptureStoreTest {
         } finally {
             Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    /**
+     * Where tests run as root, whom file permissions do not stop, the read-only folder is read by a
+     * child JVM running as {@code nobody}, for whom writing there is impossible.
+     */
+    @Test
+    void aStoreInAReadOnlyFolderReadsFineForAUserWhoCannotWriteThere() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "runs as root with setpriv (as another user, aStoreInAReadOnlyFileAndFolderReadsFine is this test)");
+        Path shared = Files.createTempDirectory("eventlens-ro");
+        try {
+            Path folder = Files.createDirectories(shared.resolve("ro"));
+            Path file = storeWith(folder.resolve("run.mv.db"), 100);
+            String before = HostileStores.sha256(file);
+            List<String> classpath = new java.util.ArrayList<>();
+            Path libs = Files.createDirectories(shared.resolve("lib"));
+            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                Path p = Path.of(entry);
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p)) {
+                    Path copy = libs.resolve(p.getParent().getParent().getFileName() + "-" + name);
+                    try (var walk = Files.walk(p)) {
+                        for (Path f : walk.toList()) {
+                            Files.copy(f, copy.resolve(p.relativize(f).toString()));
+                        }
+                    }
+                    classpath.add(copy.toString());
+                } else if (name.matches("(h2|flyway-core|slf4j-api|lz4-java|jackson-.*)-[0-9].*\\.jar")) {
+                    classpath.add(Files.copy(p, libs.resolve(name)).toString());
+                }
+            }
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+            try (var walk = Files.walk(shared)) {
+                for (Path p : walk.toList()) {
+                    if (Files.isDirectory(p)) {
+                        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r-xr-xr-x"));
+                    } else if (!p.equals(file)) {
+                        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--r--r--"));
+                    }
+                }
+            }
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process child = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    javaBin, "-Duser.home=" + shared, "-cp", String.join(java.io.File.pathSeparator, classpath),
+                    ReadInChildProcess.class.getName(), file.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(output).as("the child's output").contains("events 100 c-1 5");
+            assertThat(child.exitValue()).as(output).isZero();
+            assertThat(HostileStores.sha256(file)).isEqualTo(before);
+            assertThat(HostileStores.listing(folder)).containsExactly("run.mv.db");
+        } finally {
+            try (var walk = Files.walk(shared)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+                    Files.delete(p);
+                }
+            }
         }
     }
 
