@@ -244,10 +244,12 @@ class ReadOnlyCaptureStoreTest {
 
         try (CaptureStore s = CaptureStore.openReadOnly(file)) {
             // H2 writes commits to the file within about a second: the last ones may be lost, but
-            // what is stored is whole (events with their positions) and every event is found
+            // what is stored is whole blocks and every stored event is found. A writer killed while
+            // H2 applied a commit leaves that transaction applied in part (a prefix of its writes:
+            // the block before the position), which only a writable open completes
             long stored = s.eventCount();
             assertThat(stored).isPositive().isLessThanOrEqualTo(committed).isEqualTo(stored / 100 * 100);
-            assertThat(s.positions("cluster")).containsEntry(P0, stored);
+            assertThat(s.positions("cluster").get(P0)).isBetween(stored - 100, stored);
             assertThat(s.findByCorrelationId("c-" + (stored / 5 - 1))).extracting(CapturedEvent::seq)
                     .containsExactly(stored - 4, stored - 3, stored - 2, stored - 1, stored);
             assertThat(s.findByCorrelationId("c-0")).hasSize(5);
