@@ -159,6 +159,11 @@ public final class H2CaptureStore implements CaptureStore {
             }
             if (!readOnly) {
                 migrate(mvFile, url);
+                try (Statement st = writer.createStatement()) {
+                    // H2 writes commits to the file up to a second later: make the migrated schema
+                    // durable now, so a capture killed at once leaves a whole store, not half a schema
+                    st.execute("CHECKPOINT");
+                }
             }
             long last;
             long indexed;
