@@ -33,9 +33,11 @@ import picocli.CommandLine.Spec;
  * {@code eventlens timeline}: one correlation ID's timeline from a capture store, with anomalies
  * and the verdict, as JSON ({@link TimelineJson}, the shape of docs/reference/cli-contract.md) or text
  * ({@link TimelineText}) on stdout. Exit 1 when a kind named by {@code --fail-on} is present
- * (an anomaly on any event, or the verdict); exit 3 naming the file when the capture is missing.
- * Damaged event blocks are skipped: a warning on stderr names the file, their count and each block,
- * and the JSON gets {@code "damagedBlocks": N} (0 when none) after the members of {@link TimelineJson}.
+ * (an anomaly on any event, or the verdict); exit 3 naming the file when the capture is missing,
+ * damaged or not a capture store. The capture is opened read-only ({@link CaptureStore#openReadOnly}):
+ * it is checked before H2 runs anything in it, and its bytes stay the same. Damaged event blocks are
+ * skipped: a warning on stderr names the file, their count and each block, and the JSON gets
+ * {@code "damagedBlocks": N} (0 when none) after the members of {@link TimelineJson}.
  */
 @Command(name = "timeline", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Print one correlation ID's timeline with anomalies and the verdict."},
@@ -81,7 +83,7 @@ public final class TimelineCommand implements Callable<Integer> {
         String id = correlation.correlationId();
         Timeline timeline;
         List<DamagedBlockException> damaged;
-        try (CaptureStore store = CaptureStore.open(file)) {
+        try (CaptureStore store = CaptureStore.openReadOnly(file)) {
             List<CapturedEvent> events = store.findByCorrelationId(id);
             timeline = new TimelineAnalyzer(settings).analyze(id, events);
             if (events.isEmpty()) {

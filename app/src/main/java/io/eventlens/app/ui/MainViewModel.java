@@ -215,7 +215,7 @@ public final class MainViewModel {
     private void replaceStore(CaptureStore opened) {
         CaptureStore old = store.get();
         store.set(opened);
-        title.set("EventLens — " + opened.file().getFileName());
+        title.set("EventLens — " + opened.file().getFileName() + (opened.isReadOnly() ? " (read-only)" : ""));
         timeline.clear();
         details.clear();
         flows.clear();
@@ -229,15 +229,22 @@ public final class MainViewModel {
         }
     }
 
-    /** Gives the open store, or creates a new capture file in the captures folder first. */
+    /**
+     * Gives the open store when it was created for capturing; otherwise (nothing open, or a file
+     * opened for reading, which EventLens never writes: docs/decisions/0007-untrusted-capture-files.md)
+     * creates a new capture file in the captures folder first and shows it instead.
+     */
     private void withCaptureStore(Consumer<CaptureStore> then) {
         CaptureStore s = store.get();
-        if (s != null) {
+        if (s != null && !s.isReadOnly()) {
             then.accept(s);
             return;
         }
         Path file = capturesDir.resolve("capture-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".mv.db");
+        if (s != null) {
+            status.set(s.file().getFileName() + " was opened for reading: capturing into a new file, " + file + ".");
+        }
         executor.submit("Creating " + file.getFileName(),
                 ctx -> {
                     try {
@@ -245,7 +252,7 @@ public final class MainViewModel {
                     } catch (IOException e) {
                         throw new IOException(capturesDir + ": cannot create the captures folder: " + e.getMessage(), e);
                     }
-                    return services.storeOpener().open(file);
+                    return services.storeCreator().open(file);
                 },
                 created -> {
                     replaceStore(created);

@@ -23,6 +23,7 @@ import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.SourcePosition;
 import io.eventlens.core.model.TimestampType;
 import io.eventlens.core.store.CaptureStore;
+import io.eventlens.core.store.HostileStores;
 import javafx.collections.ListChangeListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,11 +58,24 @@ class ViewModelTest {
 
     @BeforeEach
     void setUp() {
-        services = DesktopServices.real().withStoreOpener(file -> {
-            CaptureStore s = CaptureStore.open(file);
+        services = DesktopServices.real()
+                .withStoreOpener(tracked(CaptureStore::openReadOnly))
+                .withStoreCreator(tracked(CaptureStore::open));
+        vm = new MainViewModel(services, new DirectTaskExecutor(), settings, dir.resolve("captures"));
+    }
+
+    /** An opener whose stores the test closes at the end. */
+    private AppServices.StoreOpener tracked(AppServices.StoreOpener opener) {
+        return file -> {
+            CaptureStore s = opener.open(file);
             opened.add(s);
             return s;
-        });
+        };
+    }
+
+    /** For tests that append to the shown store as a live capture would: files open writable. */
+    private void openFilesWritable() {
+        services = services.withStoreOpener(tracked(CaptureStore::open));
         vm = new MainViewModel(services, new DirectTaskExecutor(), settings, dir.resolve("captures"));
     }
 
@@ -159,6 +173,69 @@ class ViewModelTest {
         assertThat(vm.lastErrorProperty().get()).isNull();
         assertThat(vm.statusProperty().get()).endsWith("is already open.");
         assertThat(first.eventCount()).isEqualTo(45);
+    }
+
+    @Test
+    void openingAndClosingACaptureLeavesItsFileAndFolderUnchanged() {
+        Path file = storeWith(UiTestData.captureWithTroubledFlow());
+        String before = HostileStores.sha256(file);
+        java.util.Set<String> folder = HostileStores.listing(dir);
+
+        vm.openCapture(file);
+        vm.openTimeline(UiTestData.TROUBLED);
+        assertThat(vm.storeProperty().get().isReadOnly()).as("a file the user opens is opened read-only").isTrue();
+        assertThat(vm.titleProperty().get()).endsWith(file.getFileName() + " (read-only)");
+        assertThat(vm.timeline().timelineProperty().get()).isNotNull();
+        vm.dispose();
+
+        assertThat(HostileStores.sha256(file)).as("SHA-256 of the opened file").isEqualTo(before);
+        assertThat(HostileStores.listing(dir)).as("files beside it").isEqualTo(folder);
+    }
+
+    @Test
+    void openingACaptureWithATriggerReportsWhatWasFoundAndRunsNothing() {
+        HostileStores.Hostile trigger = HostileStores.corpus(dir.resolve("corpus")).stream()
+                .filter(h -> h.name().equals("trigger-source-EVENT_BLOCK")).findFirst().orElseThrow();
+
+        vm.openCapture(trigger.file());
+
+        assertThat(vm.lastErrorProperty().get().title()).isEqualTo("Capture file error");
+        assertThat(vm.lastErrorProperty().get().message()).contains(trigger.file().toString())
+                .contains("holds a TRIGGER \"PUBLIC\".\"T_EVENT_BLOCK\"");
+        assertThat(trigger.marker()).as("the trigger's payload ran").doesNotExist();
+        assertThat(vm.storeProperty().get()).isNull();
+    }
+
+    @Test
+    void startingACaptureWhileAFileOpenedForReadingIsShownCapturesIntoANewFile() {
+        Path file = storeWith(UiTestData.captureWithTroubledFlow());
+        String before = HostileStores.sha256(file);
+        List<CaptureStore> capturedInto = new ArrayList<>();
+        services = services.withCaptureFactory((config, store) -> {
+            capturedInto.add(store);
+            return new AppServices.CaptureRun() {
+                @Override
+                public CaptureStats run(CaptureListener l) {
+                    store.append(List.of(UiTestData.event("orders", 0, 0, 0, "c-new", "e-new", "OrderPlaced", "")), List.of());
+                    return new CaptureStats(1, 100, 0, 1);
+                }
+
+                @Override
+                public void stop() {
+                }
+            };
+        });
+        vm = new MainViewModel(services, new DirectTaskExecutor(), settings, dir.resolve("captures"));
+        vm.openCapture(file);
+
+        vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
+
+        assertThat(capturedInto).hasSize(1);
+        assertThat(capturedInto.get(0).isReadOnly()).isFalse();
+        assertThat(capturedInto.get(0).file().getParent()).isEqualTo(dir.resolve("captures"));
+        assertThat(vm.storeProperty().get()).isSameAs(capturedInto.get(0));
+        assertThat(vm.storeProperty().get().eventCount()).isEqualTo(1);
+        assertThat(HostileStores.sha256(file)).as("SHA-256 of the file opened for reading").isEqualTo(before);
     }
 
     @Test
@@ -346,6 +423,7 @@ class ViewModelTest {
 
     @Test
     void aSelectedEventTheTableHasNotCountedYetIsSelectedOnceARefreshCountsIt() {
+        openFilesWritable();
         vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
         List<CapturedEvent> more = new ArrayList<>();
         more.add(UiTestData.event("orders", 2, 0, 9000, "c-late", "l-0", "OrderPlaced", ""));
@@ -485,6 +563,7 @@ class ViewModelTest {
 
     @Test
     void newEventsAreAppendedToTheTableWithOneChange() {
+        openFilesWritable();
         vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
         List<String> changes = new ArrayList<>();
         vm.table().rows().addListener((ListChangeListener<EventRow>) c -> {

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * @param maxEvents        stop after this many events (0 = no limit)
  * @param duration         stop after this long (null = until stopped)
  * @param connectTimeout   how long to wait for the cluster before failing (default 10 s)
- * @param clientProperties extra Kafka client properties (security, SASL, ...)
+ * @param clientProperties extra Kafka client properties (security, SASL, ...); {@link #toString()}
+ *                         hides their secret values ({@link ClientProperties#redacted})
  */
 public record KafkaCaptureConfig(
         String bootstrapServers,
@@ -47,6 +48,15 @@ public record KafkaCaptureConfig(
     public KafkaCaptureConfig withStartPosition(StartPosition position) {
         return new KafkaCaptureConfig(bootstrapServers, topics, topicPattern, position, maxEvents, duration,
                 connectTimeout, clientProperties);
+    }
+
+    /** The configuration with the values of secret client properties hidden: safe for logs. */
+    @Override
+    public String toString() {
+        return "KafkaCaptureConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics
+                + ", topicPattern=" + topicPattern + ", startPosition=" + startPosition + ", maxEvents=" + maxEvents
+                + ", duration=" + duration + ", connectTimeout=" + connectTimeout
+                + ", clientProperties=" + ClientProperties.redacted(clientProperties) + "]";
     }
 
     /** A builder for a capture from these bootstrap servers. */

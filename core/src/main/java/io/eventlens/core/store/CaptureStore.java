@@ -12,19 +12,55 @@ import java.util.List;
  * the CLI) may use one store at once.
  *
  * <p>Never loads a whole capture into memory: every read is a bounded page or one correlation ID.
+ *
+ * <p>A capture file is untrusted input: it may come from someone else's CI run or ticket
+ * (docs/decisions/0007-untrusted-capture-files.md). Both ways of opening one first check it
+ * without H2's SQL engine, because H2 runs the definitions stored in a database file (triggers,
+ * aliases, views) while it opens it: the file is accepted only when its stored definitions are
+ * exactly those of one released schema version of the store. Then:
+ * <ul>
+ *   <li>{@link #openReadOnly} (the CLI's {@code timeline}, the desktop app's Open…, Recent, drag and
+ *       drop and command line) never writes: the file's bytes stay the same, nothing is created
+ *       beside it, no migration runs and an older schema version is read as it is;</li>
+ *   <li>{@link #open} ({@code capture --out}, the app's capture into a new file) creates a missing
+ *       file, migrates an existing one to the newest schema version, and writes.</li>
+ * </ul>
+ * Neither accepts a path that H2 would read as database URL settings (a {@code ;}).
  */
 public interface CaptureStore extends AutoCloseable {
 
     /**
-     * Opens the store in {@code file}, creating it (and its schema) when absent.
+     * Opens the store in {@code file} for writing, creating it (and its schema) when absent; an
+     * existing file is checked (see the class comment), then migrated to the newest schema version.
+     * Closing the store waits (bounded) until its index covers every event.
      *
      * @param file the store file; the {@code .mv.db} suffix may be left off
-     * @throws CaptureStoreException when the file is not a capture store, is locked by another
-     *                               process (or already open in this one), or cannot be created;
-     *                               the message names the file
+     * @throws CaptureStoreException when the file is not a capture store (or is damaged), its path
+     *                               holds H2 URL syntax, it is locked by another process (or already
+     *                               open in this one), or it cannot be created; the message names
+     *                               the file and says what was found
      */
     static CaptureStore open(Path file) {
         return H2CaptureStore.open(file);
+    }
+
+    /**
+     * Opens the existing store in {@code file} for reading only, after the check of the class
+     * comment. The file is never written and no file is created; {@link #append} fails.
+     *
+     * @param file the store file; the {@code .mv.db} suffix may be left off
+     * @throws CaptureStoreException when the file is missing, is not a capture store (or is
+     *                               damaged), its path holds H2 URL syntax, or it is locked by
+     *                               another process (or already open in this one); the message
+     *                               names the file and says what was found
+     */
+    static CaptureStore openReadOnly(Path file) {
+        return H2CaptureStore.openReadOnly(file);
+    }
+
+    /** True when opened by {@link #openReadOnly}: {@link #append} then fails. */
+    default boolean isReadOnly() {
+        return false;
     }
 
     /** The store file ({@code ....mv.db}). */
@@ -41,7 +77,8 @@ public interface CaptureStore extends AutoCloseable {
      *                      wins; empty for sources without replayable positions
      * @return the store sequence assigned to the first event (the others follow densely), or 0
      *         when {@code events} is empty
-     * @throws CaptureStoreException when the write fails; nothing of this call is then stored
+     * @throws CaptureStoreException when the write fails (nothing of this call is then stored),
+     *                               or the store is {@linkplain #isReadOnly() read-only}
      */
     long append(List<CapturedEvent> events, Collection<StreamPosition> nextPositions);
 
@@ -102,7 +139,8 @@ public interface CaptureStore extends AutoCloseable {
     }
 
     /**
-     * Waits until the secondary index covers every event stored when this was called.
+     * Waits until the secondary index covers every event stored when this was called. A
+     * read-only store is never indexed: it answers at once whether its index is complete.
      *
      * @return true when indexed, false when {@code timeout} passed first
      */
@@ -112,12 +150,17 @@ public interface CaptureStore extends AutoCloseable {
 
     /**
      * Writes a consistent copy of the store to {@code target} (a {@code .mv.db} file), for "Save As".
+     * Works on a read-only store too: only {@code target} (and a temporary file beside it) is written.
      *
      * @throws CaptureStoreException when the copy fails; the message names the target
      */
     void copyTo(Path target);
 
-    /** Closes the database; further calls fail. */
+    /**
+     * Closes the database; further calls fail. A writable store first lets its indexer cover every
+     * stored event (up to 2 minutes, logged when it takes over 2 s), so the file is left with a
+     * complete index.
+     */
     @Override
     void close();
 }

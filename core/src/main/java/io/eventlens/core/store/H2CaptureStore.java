@@ -50,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one writer (appends are serialized), any number of readers (a connection pool),
  * and the indexer. A file may be open only once per process; another process holding it open
  * makes {@link #open} fail.
+ *
+ * <p>Untrusted files (docs/decisions/0007-untrusted-capture-files.md): an existing file is opened
+ * only after {@link CaptureFileCheck} found, without the SQL engine, exactly the definitions of one
+ * released schema version in it; {@link #openReadOnly} then opens it so that H2 never writes
+ * ({@code ACCESS_MODE_DATA=r}), creates nothing ({@code IFEXISTS}, no trace file), runs no
+ * migration and starts no indexer. Closing a writable store first lets the indexer finish, so a
+ * later read-only open finds the index complete.
  */
 public final class H2CaptureStore implements CaptureStore {
 
@@ -69,6 +76,9 @@ public final class H2CaptureStore implements CaptureStore {
     /** Blocks fetched per query when scanning. */
     private static final int SCAN_BLOCKS = 8;
     private static final String MV_DB = ".mv.db";
+    /** Closing waits this long for the indexer quietly, then logs and waits up to {@link #CLOSE_INDEX_WAIT}. */
+    private static final Duration CLOSE_INDEX_QUIET = Duration.ofSeconds(2);
+    private static final Duration CLOSE_INDEX_WAIT = Duration.ofMinutes(2);
 
     private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
 
@@ -82,12 +92,14 @@ public final class H2CaptureStore implements CaptureStore {
     /** Damaged blocks met so far, by first sequence, named with the file. */
     private final ConcurrentSkipListMap<Long, DamagedBlockException> damaged = new ConcurrentSkipListMap<>();
     private final Indexer indexer;
+    private final boolean readOnly;
     private volatile boolean closed;
     private volatile long lastAppendNanos;
 
     private H2CaptureStore(Path file, JdbcConnectionPool readers, Connection writer, long lastSeq,
-                           long indexedThrough) {
+                           long indexedThrough, boolean readOnly) {
         this.file = file;
+        this.readOnly = readOnly;
         this.readers = readers;
         this.writer = writer;
         this.lastSeq.set(lastSeq);
@@ -95,16 +107,42 @@ public final class H2CaptureStore implements CaptureStore {
     }
 
     /**
-     * Opens or creates the store in {@code file} (the {@code .mv.db} suffix may be left off) and
-     * starts its indexer, which first catches up with blocks not yet indexed.
+     * Opens or creates the store in {@code file} (the {@code .mv.db} suffix may be left off) for
+     * writing and starts its indexer, which first catches up with blocks not yet indexed. An
+     * existing file is first checked without the SQL engine ({@link CaptureFileCheck}), then
+     * migrated to the newest schema version.
      *
-     * @throws CaptureStoreException naming the file when it is not an H2 file, is an H2 database
-     *                               but not a capture store, is locked, or cannot be created
+     * @throws CaptureStoreException naming the file when its name holds H2 URL syntax, it is not an
+     *                               H2 file or is damaged, holds any definition a capture store of a
+     *                               released schema version does not, is locked, or cannot be created
      */
     public static H2CaptureStore open(Path file) {
+        return open(file, false);
+    }
+
+    /**
+     * Opens the existing store in {@code file} (the {@code .mv.db} suffix may be left off) for
+     * reading, after checking it without the SQL engine ({@link CaptureFileCheck}). H2 then opens it
+     * read-only: the file's bytes stay unchanged, no file is created beside it, no migration runs
+     * (an older schema version is read as it is) and no indexer starts (lookups scan the blocks
+     * past {@code indexed_through_seq}). {@link #append} fails on the store.
+     *
+     * @throws CaptureStoreException naming the file when it is missing, its name holds H2 URL
+     *                               syntax, it is not an H2 file or is damaged, holds any
+     *                               definition a capture store does not, or is locked
+     */
+    public static H2CaptureStore openReadOnly(Path file) {
+        return open(file, true);
+    }
+
+    private static H2CaptureStore open(Path file, boolean readOnly) {
         Path mvFile = normalize(file);
+        CaptureFileCheck.checkName(mvFile);
         if (Files.isDirectory(mvFile)) {
             throw CaptureStoreException.of(mvFile, "is a directory, not a capture store file", null);
+        }
+        if (readOnly && !Files.isRegularFile(mvFile)) {
+            throw CaptureStoreException.of(mvFile, "capture file not found", null);
         }
         if (!OPEN_FILES.add(mvFile)) {
             throw CaptureStoreException.of(mvFile, "capture store is already open in this process", null);
@@ -112,18 +150,28 @@ public final class H2CaptureStore implements CaptureStore {
         String base = mvFile.toString().substring(0, mvFile.toString().length() - MV_DB.length());
         // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would otherwise close the database while a
         // capture's shutdown hook (Ctrl-C) is still committing its last batch; close() closes it.
-        String url = "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE";
+        String url = "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE"
+                + (readOnly ? ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE;TRACE_LEVEL_FILE=0" : "");
         Connection writer = null;
         JdbcConnectionPool pool = null;
         try {
-            if (mvFile.getParent() != null) {
+            if (Files.exists(mvFile)) {
+                CaptureFileCheck.check(mvFile);
+            } else if (mvFile.getParent() != null) {
                 Files.createDirectories(mvFile.getParent());
             }
             writer = org.h2.Driver.load().connect(url, credentials());
             if (writer == null) {
                 throw CaptureStoreException.of(mvFile, "H2 refused the URL " + url, null);
             }
-            migrate(mvFile, url);
+            if (!readOnly) {
+                migrate(mvFile, url);
+                try (Statement st = writer.createStatement()) {
+                    // H2 writes commits to the file up to a second later: make the migrated schema
+                    // durable now, so a capture killed at once leaves a whole store, not half a schema
+                    st.execute("CHECKPOINT");
+                }
+            }
             long last;
             long indexed;
             try (Statement st = writer.createStatement()) {
@@ -135,11 +183,17 @@ public final class H2CaptureStore implements CaptureStore {
                     indexed = rs.next() ? rs.getLong(1) : 0;
                 }
             }
-            writer.setAutoCommit(false);
+            if (readOnly) {
+                writer.setReadOnly(true);   // only keeps the database open for the pool
+            } else {
+                writer.setAutoCommit(false);
+            }
             pool = JdbcConnectionPool.create(url, "sa", "");
             pool.setMaxConnections(16);
-            H2CaptureStore store = new H2CaptureStore(mvFile, pool, writer, last, indexed);
-            store.indexer.start();
+            H2CaptureStore store = new H2CaptureStore(mvFile, pool, writer, last, indexed, readOnly);
+            if (!readOnly) {
+                store.indexer.start();
+            }
             return store;
         } catch (SQLException e) {
             cleanup(writer, pool, mvFile);
@@ -147,9 +201,12 @@ public final class H2CaptureStore implements CaptureStore {
         } catch (IOException e) {
             cleanup(writer, pool, mvFile);
             throw CaptureStoreException.of(mvFile, "cannot create the capture store's folder", e);
-        } catch (RuntimeException e) {
+        } catch (CaptureStoreException e) {
             cleanup(writer, pool, mvFile);
             throw e;
+        } catch (RuntimeException | Error e) {   // H2 reading damaged data can throw anything
+            cleanup(writer, pool, mvFile);
+            throw CaptureStoreException.of(mvFile, "not an EventLens capture store, or it is damaged", e);
         }
     }
 
@@ -177,7 +234,7 @@ public final class H2CaptureStore implements CaptureStore {
         return switch (e.getErrorCode()) {
             case ErrorCode.DATABASE_ALREADY_OPEN_1 -> "capture store is locked: another process has it open";
             case ErrorCode.FILE_CORRUPTED_1, ErrorCode.FILE_VERSION_ERROR_1, ErrorCode.IO_EXCEPTION_1, ErrorCode.IO_EXCEPTION_2,
-                 ErrorCode.GENERAL_ERROR_1 -> "not an H2 capture store file, or it is damaged";
+                 ErrorCode.GENERAL_ERROR_1 -> "not an EventLens capture store, or it is damaged";
             default -> "cannot open the capture store";
         };
     }
@@ -212,6 +269,9 @@ public final class H2CaptureStore implements CaptureStore {
 
     @Override
     public long append(List<CapturedEvent> events, Collection<StreamPosition> nextPositions) {
+        if (readOnly) {
+            throw CaptureStoreException.of(file, "capture store is open read-only: appending events is not allowed", null);
+        }
         if (events.isEmpty() && nextPositions.isEmpty()) {
             return 0;
         }
@@ -288,8 +348,12 @@ public final class H2CaptureStore implements CaptureStore {
     public List<StreamPosition> positions(String source) {
         return read("reading source positions", c -> {
             List<StreamPosition> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT stream, token"
-                    + " FROM stream_position WHERE source = ? ORDER BY stream")) {
+            // A store of schema version 1 opened read-only is not migrated: its source_position rows
+            // are read as the V2 migration would convert them.
+            String sql = hasTable(c, "STREAM_POSITION") ? "SELECT stream, token FROM stream_position WHERE source = ?"
+                    + " ORDER BY stream" : "SELECT channel || '/' || CAST(partition_no AS VARCHAR) AS stream,"
+                    + " CAST(next_offset AS VARCHAR) FROM source_position WHERE source = ? ORDER BY stream";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, source);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -299,6 +363,12 @@ public final class H2CaptureStore implements CaptureStore {
             }
             return out;
         });
+    }
+
+    private static boolean hasTable(Connection c, String table) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getTables(null, "PUBLIC", table, null)) {
+            return rs.next();
+        }
     }
 
     @Override
@@ -469,7 +539,15 @@ public final class H2CaptureStore implements CaptureStore {
 
     @Override
     public boolean awaitIndexed(Duration timeout) {
+        if (readOnly) {
+            return indexer.indexedThrough() >= lastSeq.get();   // nothing indexes a read-only store
+        }
         return indexer.awaitThrough(lastSeq.get(), timeout);
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return readOnly;
     }
 
     /** Tests only: pauses or resumes the background indexer, to make the index lag on purpose. */
@@ -877,6 +955,27 @@ public final class H2CaptureStore implements CaptureStore {
         Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Waits (at most {@link #CLOSE_INDEX_WAIT}, logging after {@link #CLOSE_INDEX_QUIET}) until the
+     * indexer covers every stored event, so the store is left with a complete index and reading it
+     * later, read-only, needs no index writes. A store whose indexer is paused (tests) or failed is
+     * closed at once; reads then scan the unindexed tail.
+     */
+    private void finishIndex() {
+        long last = lastSeq.get();
+        if (indexer.paused || indexer.indexedThrough() >= last || indexer.awaitThrough(last, CLOSE_INDEX_QUIET)) {
+            return;
+        }
+        long startNanos = System.nanoTime();
+        LOG.info("{}: indexing the last {} events before closing", file, last - indexer.indexedThrough());
+        if (indexer.awaitThrough(last, CLOSE_INDEX_WAIT)) {
+            LOG.info("{}: index complete after {} ms", file, (System.nanoTime() - startNanos) / 1_000_000);
+        } else {
+            LOG.warn("{}: closing with {} events not indexed; reading them scans their blocks", file,
+                    last - indexer.indexedThrough());
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw CaptureStoreException.of(file, "capture store is closed", null);
@@ -885,6 +984,9 @@ public final class H2CaptureStore implements CaptureStore {
 
     @Override
     public void close() {
+        if (!readOnly && !closed) {
+            finishIndex();
+        }
         synchronized (writeLock) {
             if (closed) {
                 return;

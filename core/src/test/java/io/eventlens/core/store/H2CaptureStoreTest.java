@@ -252,7 +252,7 @@ class H2CaptureStoreTest {
         assertThatThrownBy(() -> CaptureStore.open(junk))
                 .isInstanceOf(CaptureStoreException.class)
                 .hasMessageContaining(junk.toAbsolutePath().toString())
-                .hasMessageContaining("not an H2 capture store");
+                .hasMessageContaining("not an EventLens capture store, or it is damaged");
     }
 
     @Test

@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * (an in-memory store, a fixed analysis). {@link #real(DemoStarter)} wires the core implementations; the
  * launcher ({@code io.eventlens.app.DesktopServices}) adds the demo, which the UI never imports.
  *
- * @param storeOpener       opens or creates a capture store file ({@link CaptureStore#open(Path)})
+ * @param storeOpener       opens an existing capture file for reading: Open…, Recent, drag and drop, the
+ *                          command line ({@link CaptureStore#openReadOnly(Path)}: checked, never written)
+ * @param storeCreator      creates the capture file a capture writes ({@link CaptureStore#open(Path)})
  * @param analyzer          analyzes one correlation ID's events ({@link TimelineAnalyzer#analyze})
  * @param deadLetterChannel tells whether a channel name is a dead-letter channel (lanes are tinted)
  * @param topicLister       lists a cluster's topics ({@link KafkaClusterMetadata#listTopics(String, Duration)})
@@ -34,6 +36,7 @@ import java.util.function.Predicate;
  */
 public record AppServices(
         StoreOpener storeOpener,
+        StoreOpener storeCreator,
         Analyzer analyzer,
         Predicate<String> deadLetterChannel,
         TopicLister topicLister,
@@ -42,6 +45,7 @@ public record AppServices(
 
     public AppServices {
         Objects.requireNonNull(storeOpener, "storeOpener");
+        Objects.requireNonNull(storeCreator, "storeCreator");
         Objects.requireNonNull(analyzer, "analyzer");
         Objects.requireNonNull(deadLetterChannel, "deadLetterChannel");
         Objects.requireNonNull(topicLister, "topicLister");
@@ -49,7 +53,7 @@ public record AppServices(
         Objects.requireNonNull(demoStarter, "demoStarter");
     }
 
-    /** Opens or creates a capture store. */
+    /** Opens (or creates) a capture store. */
     @FunctionalInterface
     public interface StoreOpener {
         /** @throws io.eventlens.core.store.CaptureStoreException naming the file */
@@ -118,6 +122,7 @@ public record AppServices(
         TimelineAnalyzer analyzer = new TimelineAnalyzer(AnalysisSettings.defaults());
         EventExtractor extractor = EventExtractor.withDefaults();
         return new AppServices(
+                CaptureStore::openReadOnly,
                 CaptureStore::open,
                 analyzer::analyze,
                 AppServices::namedLikeDeadLetter,
@@ -139,28 +144,33 @@ public record AppServices(
                 demoStarter);
     }
 
-    /** A copy with another store opener. */
+    /** A copy with another store opener (for existing files, read-only). */
     public AppServices withStoreOpener(StoreOpener opener) {
-        return new AppServices(opener, analyzer, deadLetterChannel, topicLister, captureFactory, demoStarter);
+        return new AppServices(opener, storeCreator, analyzer, deadLetterChannel, topicLister, captureFactory, demoStarter);
+    }
+
+    /** A copy with another store creator (for the files captures write). */
+    public AppServices withStoreCreator(StoreOpener creator) {
+        return new AppServices(storeOpener, creator, analyzer, deadLetterChannel, topicLister, captureFactory, demoStarter);
     }
 
     /** A copy with another analyzer. */
     public AppServices withAnalyzer(Analyzer a) {
-        return new AppServices(storeOpener, a, deadLetterChannel, topicLister, captureFactory, demoStarter);
+        return new AppServices(storeOpener, storeCreator, a, deadLetterChannel, topicLister, captureFactory, demoStarter);
     }
 
     /** A copy with another topic lister. */
     public AppServices withTopicLister(TopicLister lister) {
-        return new AppServices(storeOpener, analyzer, deadLetterChannel, lister, captureFactory, demoStarter);
+        return new AppServices(storeOpener, storeCreator, analyzer, deadLetterChannel, lister, captureFactory, demoStarter);
     }
 
     /** A copy with another capture factory. */
     public AppServices withCaptureFactory(CaptureFactory factory) {
-        return new AppServices(storeOpener, analyzer, deadLetterChannel, topicLister, factory, demoStarter);
+        return new AppServices(storeOpener, storeCreator, analyzer, deadLetterChannel, topicLister, factory, demoStarter);
     }
 
     /** A copy with another demo starter. */
     public AppServices withDemoStarter(DemoStarter starter) {
-        return new AppServices(storeOpener, analyzer, deadLetterChannel, topicLister, captureFactory, starter);
+        return new AppServices(storeOpener, storeCreator, analyzer, deadLetterChannel, topicLister, captureFactory, starter);
     }
 }
