@@ -40,8 +40,11 @@ import org.h2.mvstore.type.StringDataType;
  */
 public final class HostileStores {
 
-    /** The store tables of schema version 1 and Flyway's history table. */
-    public static final List<String> STORE_TABLES = List.of("EVENT_BLOCK", "SOURCE_POSITION", "EVENT_INDEX", "INDEX_STATE");
+    /**
+     * The tables of a fresh store of the newest schema version, read from a genuine store so that
+     * every table a new schema version adds is attacked too (Flyway's history table is added apart).
+     */
+    public static final List<String> STORE_TABLES = storeTables();
     private static final String FLYWAY_TABLE = "\"flyway_schema_history\"";
 
     /** Marker files of {@link MarkerTrigger}, by trigger name. */
@@ -77,6 +80,33 @@ public final class HostileStores {
         }
     }
 
+    private static List<String> storeTables() {
+        try {
+            Path dir = Files.createTempDirectory("eventlens-store-tables");
+            Path file = dir.resolve("fresh.mv.db");
+            CaptureStore.open(file).close();
+            List<String> tables = new ArrayList<>();
+            String base = file.toString().replaceFirst("\\.mv\\.db$", "");
+            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + base, "sa", "");
+                 Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
+                         + " WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME <> 'flyway_schema_history' ORDER BY TABLE_NAME")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+            return List.copyOf(tables);
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException("reading the tables of a fresh capture store failed", e);
+        }
+    }
+
     /** Builds every case of the corpus under {@code dir}; markers written while building are removed. */
     public static List<Hostile> corpus(Path dir) {
         try {
@@ -93,10 +123,10 @@ public final class HostileStores {
                 out.add(h);
             }
             Hostile byClass = hostile(dir, "trigger-class", "",
-                    "holds a TRIGGER \"PUBLIC\".\"T_CLASS\" on \"PUBLIC\".\"SOURCE_POSITION\"");
+                    "holds a TRIGGER \"PUBLIC\".\"T_CLASS\" on \"PUBLIC\".\"EVENT_BLOCK\"");
             String triggerName = "T_CLASS";
             CLASS_TRIGGER_MARKERS.put(triggerName, byClass.marker());
-            withGenuine(byClass, st -> st.execute("CREATE TRIGGER " + triggerName + " AFTER INSERT ON SOURCE_POSITION"
+            withGenuine(byClass, st -> st.execute("CREATE TRIGGER " + triggerName + " AFTER INSERT ON EVENT_BLOCK"
                     + " CALL '" + MarkerTrigger.class.getName() + "'"));
             out.add(byClass);
 
