@@ -18,12 +18,18 @@ public final class Main {
     private Main() {
     }
 
-    /** Runs EventLens; exits with the subcommand's exit code (0, 1, 2 or 3). */
+    /**
+     * Runs EventLens; exits with the subcommand's exit code (0, 1, 2 or 3). The long headless
+     * commands run in a child JVM with a bounded heap when no heap option was given
+     * ({@link BoundedMemoryLaunch}).
+     */
     public static void main(String[] args) {
+        BoundedMemoryLaunch.exitWithParent();
         Launch launch = decide(args);
         switch (launch) {
             case Launch.Desktop d -> EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
-            case Launch.Cli c -> System.exit(EventLensCommand.execute(c.args()));
+            case Launch.Cli c -> System.exit(BoundedMemoryLaunch.runIfWanted(c.args())
+                    .orElseGet(() -> EventLensCommand.execute(c.args())));
             case Launch.Fail f -> {
                 System.err.println("eventlens: " + f.message());
                 System.exit(f.exitCode());

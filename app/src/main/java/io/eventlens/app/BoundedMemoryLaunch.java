@@ -1,0 +1,122 @@
+package io.eventlens.app;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a long headless command ({@code capture}, {@code demo}) in a child JVM whose heap is
+ * bounded, when EventLens was started with {@code java -jar} and no heap option
+ * (docs/decisions/0010-bounded-memory-launch.md).
+ *
+ * <p>Why: a JVM started without {@code -Xmx} may grow its heap to a quarter of the machine's memory,
+ * and G1 does grow it under a capture's allocation rate even though the capture holds little
+ * (the pipeline bounds what is in flight): about 2 GB of resident memory for a 1M-event capture on
+ * a 24 GiB machine. A jar cannot set JVM options itself, so the command is run again in a child
+ * JVM with {@value #CAPTURE_HEAP} and the parent only waits for it: the child inherits stdin,
+ * stdout and stderr, its exit code becomes the parent's, and stopping the parent (SIGTERM, Ctrl-C)
+ * stops the child gracefully (SIGTERM; it commits its last batch) before the parent exits.
+ *
+ * <p>Not done when the user gave a heap option ({@code -Xmx}, {@code -XX:MaxRAMPercentage},
+ * {@code -XX:MaxRAM}) or any {@code -XX:MaxHeapSize}, when {@value #CHILD_PROPERTY} is set (the
+ * child itself, or a user who opts out with {@code -Deventlens.boundedLaunch=false}), or when the
+ * running Java's executable is unknown.
+ */
+final class BoundedMemoryLaunch {
+
+    /** The heap of the child JVM: enough for the pipeline's bounded in-flight data and H2's cache. */
+    static final String CAPTURE_HEAP = "-Xmx256m";
+    /** Set on the child JVM (and honoured as an opt-out when the user sets it to {@code false}). */
+    static final String CHILD_PROPERTY = "eventlens.boundedLaunch";
+    private static final List<String> LONG_COMMANDS = List.of("capture", "demo");
+
+    private BoundedMemoryLaunch() {
+    }
+
+    /**
+     * In the child JVM: stops this process gracefully (its shutdown hooks commit the last batch)
+     * when the parent that launched it is gone, so killing the parent with SIGKILL leaves no
+     * capture running behind the user's back. Does nothing in a JVM that is not such a child.
+     */
+    static void exitWithParent() {
+        if (!"child".equals(System.getProperty(CHILD_PROPERTY))) {
+            return;
+        }
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(143)));
+    }
+
+    /**
+     * Whether {@code args} name a long headless command that should run in a bounded child JVM,
+     * given this JVM's input arguments.
+     */
+    static boolean wanted(String[] args, List<String> jvmArguments) {
+        if (args.length == 0 || !LONG_COMMANDS.contains(args[0]) || System.getProperty(CHILD_PROPERTY) != null) {
+            return false;
+        }
+        for (String a : jvmArguments) {
+            if (a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAM") || a.startsWith("-XX:MaxHeapSize")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code args} in a bounded child JVM when {@link #wanted}; returns its exit code, or empty
+     * when the command should run in this JVM.
+     */
+    static Optional<Integer> runIfWanted(String[] args) {
+        List<String> jvmArguments;
+        try {
+            jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+        if (!wanted(args, jvmArguments)) {
+            return Optional.empty();
+        }
+        Optional<String> java = ProcessHandle.current().info().command();
+        String classPath = System.getProperty("java.class.path");
+        if (java.isEmpty() || classPath == null || classPath.isBlank()) {
+            return Optional.empty();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java.get());
+        command.addAll(jvmArguments);
+        command.add(CAPTURE_HEAP);
+        command.add("-D" + CHILD_PROPERTY + "=child");
+        command.add("-cp");
+        command.add(classPath);
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        Process child;
+        try {
+            child = new ProcessBuilder(command).inheritIO().start();
+        } catch (java.io.IOException e) {
+            return Optional.empty(); // run in this JVM instead
+        }
+        Thread stopChild = new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy(); // SIGTERM: the child's own hook commits its last batch
+                try {
+                    if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                        child.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "eventlens-stop-child");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        try {
+            int code = child.waitFor();
+            Runtime.getRuntime().removeShutdownHook(stopChild);
+            return Optional.of(code);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(4);
+        }
+    }
+}
