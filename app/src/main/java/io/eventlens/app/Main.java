@@ -26,6 +26,7 @@ public final class Main {
     public static void main(String[] args) {
         BoundedMemoryLaunch.exitWithParent();
         Launch launch = decide(args);
+        chooseLogging(launch);
         switch (launch) {
             case Launch.Desktop d -> EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
             case Launch.Cli c -> System.exit(BoundedMemoryLaunch.runIfWanted(c.args())
@@ -35,6 +36,37 @@ public final class Main {
                 System.exit(f.exitCode());
             }
         }
+    }
+
+    /** The SLF4J provider of the long-running commands and the desktop app: Log4j 2 (log4j2.xml). */
+    static final String LOG4J_PROVIDER = "org.apache.logging.slf4j.SLF4JServiceProvider";
+    /** The SLF4J provider of the short headless commands: SLF4J Simple (simplelogger.properties). */
+    static final String SIMPLE_PROVIDER = "org.slf4j.simple.SimpleServiceProvider";
+
+    /**
+     * Picks the logging backend before the first logger exists, unless the user chose one with
+     * {@code -Dslf4j.provider}: Log4j 2 for the desktop app and the long commands ({@code capture},
+     * {@code demo}: the embedded broker logs through it), SLF4J Simple for the rest, whose start-up
+     * it shortens by about half a second of CPU (docs/decisions/0010-bounded-memory-launch.md).
+     * Both write to stderr only.
+     */
+    static void chooseLogging(Launch launch) {
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", provider(launch));
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN"); // no "Attempting to load provider" line
+            }
+        }
+    }
+
+    static String provider(Launch launch) {
+        return switch (launch) {
+            case Launch.Cli c when c.args().length > 0 && (c.args()[0].equals("capture") || c.args()[0].equals("demo"))
+                    -> LOG4J_PROVIDER;
+            case Launch.Cli c -> SIMPLE_PROVIDER;
+            case Launch.Fail f -> SIMPLE_PROVIDER;
+            case Launch.Desktop d -> LOG4J_PROVIDER;
+        };
     }
 
     /** What {@link #main} does with its arguments. */

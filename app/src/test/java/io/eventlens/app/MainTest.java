@@ -45,4 +45,13 @@ class MainTest {
         assertThat(launch).isInstanceOf(Main.Launch.Cli.class);
         assertThat(((Main.Launch.Cli) launch).args()).containsExactly("timeline", "--capture", "x", "--correlation-id", "c-1");
     }
+
+    @Test
+    void shortCommandsLogThroughSlf4jSimpleAndLongOnesAndTheDesktopThroughLog4j() {
+        assertThat(Main.provider(Main.decide(new String[] {"timeline", "--capture", "x"}))).isEqualTo(Main.SIMPLE_PROVIDER);
+        assertThat(Main.provider(Main.decide(new String[] {"--help"}))).isEqualTo(Main.SIMPLE_PROVIDER);
+        assertThat(Main.provider(Main.decide(new String[] {"capture", "--kafka", "h:1"}))).isEqualTo(Main.LOG4J_PROVIDER);
+        assertThat(Main.provider(Main.decide(new String[] {"demo"}))).isEqualTo(Main.LOG4J_PROVIDER);
+        assertThat(Main.provider(Main.decide(new String[0]))).isEqualTo(Main.LOG4J_PROVIDER);
+    }
 }
