@@ -202,6 +202,11 @@ public final class CapturePipeline {
         return sourceId;
     }
 
+    /** What keeps the store's flow summaries during {@link #run}, or null (before it, or when turned off). */
+    public FlowSummaryWriter flowSummaries() {
+        return summaries;
+    }
+
     /** The source this pipeline runs. */
     public CaptureSource source() {
         return source;

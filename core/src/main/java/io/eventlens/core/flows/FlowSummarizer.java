@@ -67,6 +67,8 @@ public final class FlowSummarizer {
     private final LinkedHashMap<String, Flow> active = new LinkedHashMap<>(1024, 0.75f, true);
     private List<Flow> dirty = new ArrayList<>();
     private long bytes;
+    /** Holding more than this many bytes flushes and evicts. */
+    private long pressureAt;
     private long fedThrough;
     private long summarizedThrough;
     private long lastFlushNanos;
@@ -99,6 +101,7 @@ public final class FlowSummarizer {
             throw new IllegalArgumentException("startSeq: must be 0 or more, was " + startSeq);
         }
         this.maxBytes = maxBytes;
+        this.pressureAt = maxBytes;
         this.fedThrough = startSeq;
         this.summarizedThrough = startSeq;
         this.seen = new SeenFlows();
@@ -113,13 +116,13 @@ public final class FlowSummarizer {
     /**
      * Takes committed events, in store order. Events at or before the last one taken are ignored
      * (so a batch read again from the store does no harm); a jump forward is accepted (the events of
-     * a damaged block cannot be read). Flushes when one is due or when the events held exceed the
-     * memory bound.
+     * a damaged block cannot be read). Flushes when one is due, and flushes and evicts as soon as the
+     * events held exceed the memory bound (also within a batch: a flow read back then gets the
+     * stored events up to the last one taken).
      *
      * @param events events with their store sequences, ascending
      */
     public void accept(List<CapturedEvent> events) {
-        long before = fedThrough;
         for (CapturedEvent e : events) {
             if (e.seq() <= fedThrough) {
                 continue;
@@ -132,7 +135,7 @@ public final class FlowSummarizer {
                     if (seen.mightContain(id)) {
                         reloads++;
                         for (CapturedEvent earlier : loader.events(id)) {
-                            if (earlier.seq() <= before) {
+                            if (earlier.seq() <= fedThrough) {   // the store may hold later ones already
                                 bytes += f.add(earlier);
                             }
                         }
@@ -147,13 +150,14 @@ public final class FlowSummarizer {
                 }
             }
             fedThrough = e.seq();
+            if (bytes > pressureAt) {
+                flush(true);
+                evict();
+                // a single flow larger than the bound stays; flush again only once it grew a quarter more
+                pressureAt = Math.max(maxBytes, bytes + maxBytes / 4);
+            }
         }
-        if (bytes > maxBytes) {
-            flush(true);
-            evict();
-        } else {
-            flushIfDue();
-        }
+        flushIfDue();
     }
 
     /** Flushes when the last flush is {@link #FLUSH_INTERVAL_NANOS} old (call it also while idle). */

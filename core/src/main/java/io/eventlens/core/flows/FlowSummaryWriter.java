@@ -51,6 +51,7 @@ public final class FlowSummaryWriter {
     private volatile long target = Long.MAX_VALUE;
     private volatile long summarizedThrough;
     private volatile Throwable failure;
+    private volatile long reloads;
 
     private FlowSummaryWriter(CaptureStore store, TimelineAnalyzer analyzer, long maxBytes) {
         this.store = store;
@@ -131,6 +132,11 @@ public final class FlowSummaryWriter {
         return summarizedThrough;
     }
 
+    /** How many times a flow evicted from memory was read back from the store ({@link FlowSummarizer#reloads()}). */
+    public long reloads() {
+        return reloads;
+    }
+
     /** The failure that ended the summaries, or null. */
     public Throwable failure() {
         return failure;
@@ -164,6 +170,7 @@ public final class FlowSummaryWriter {
                         readStore(summarizer, first - 1);
                     }
                     summarizer.accept(batch);
+                    reloads = summarizer.reloads();
                 } else if (batch == null || finishing) {
                     // idle, or finishing: what was dropped (or never handed) is read from the store
                     readStore(summarizer, store.eventCount());
@@ -174,6 +181,7 @@ public final class FlowSummaryWriter {
                 summarizer.flushIfDue();
             }
             summarizer.flush();
+            reloads = summarizer.reloads();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
@@ -196,6 +204,7 @@ public final class FlowSummaryWriter {
             }
             summarizer.accept(page);
             summarizer.flushIfDue();
+            reloads = summarizer.reloads();
         }
     }
 
