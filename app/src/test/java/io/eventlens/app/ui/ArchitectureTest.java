@@ -58,7 +58,7 @@ class ArchitectureTest {
                 .whereLayer("Demo").mayOnlyBeAccessedByLayers("CLI", "Launcher")
                 .whereLayer("Sources").mayOnlyBeAccessedByLayers("UI", "CLI", "Launcher")
                 .whereLayer("Pipeline").mayOnlyBeAccessedByLayers("Sources", "UI", "CLI", "Launcher")
-                .whereLayer("Store").mayOnlyBeAccessedByLayers("Pipeline", "Sources", "UI", "CLI", "Launcher")
+                .whereLayer("Store").mayOnlyBeAccessedByLayers("Pipeline", "Flows", "Sources", "UI", "CLI", "Launcher")
                 .whereLayer("Flows").mayOnlyBeAccessedByLayers("Pipeline", "UI", "CLI", "Launcher")
                 .whereLayer("Analysis").mayOnlyBeAccessedByLayers("Flows", "Pipeline", "UI", "CLI", "Launcher")
                 .whereLayer("Extraction").mayOnlyBeAccessedByLayers("Analysis", "Pipeline", "UI", "CLI", "Launcher")

@@ -41,7 +41,8 @@ import org.h2.mvstore.type.StringDataType;
 public final class HostileStores {
 
     /** The store tables of schema version 1 and Flyway's history table. */
-    public static final List<String> STORE_TABLES = List.of("EVENT_BLOCK", "SOURCE_POSITION", "EVENT_INDEX", "INDEX_STATE");
+    public static final List<String> STORE_TABLES = List.of("EVENT_BLOCK", "STREAM_POSITION", "EVENT_INDEX", "INDEX_STATE",
+            "FLOW_SUMMARY", "FLOW_SUMMARY_STATE");
     private static final String FLYWAY_TABLE = "\"flyway_schema_history\"";
 
     /** Marker files of {@link MarkerTrigger}, by trigger name. */
@@ -68,11 +69,13 @@ public final class HostileStores {
 
     /**
      * A genuine capture store with 20 events (correlation IDs {@code c-0} .. {@code c-3}), closed,
-     * its index complete.
+     * its index complete, one flow summary stored.
      */
     public static Path genuine(Path file) {
         try (CaptureStore s = CaptureStore.open(file)) {
             s.append(TestEvents.events("orders", 0, 20), List.of(new StreamPosition("cluster", "orders/0", Long.toString(20L))));
+            s.writeFlowSummaries(List.of(new FlowRecord("c-0", "HEALTHY", 7, "healthy: 5 events", 5, 0, 4, 1,
+                    List.of("orders"), java.util.Map.of())), 20);
             return s.file();
         }
     }
@@ -93,10 +96,10 @@ public final class HostileStores {
                 out.add(h);
             }
             Hostile byClass = hostile(dir, "trigger-class", "",
-                    "holds a TRIGGER \"PUBLIC\".\"T_CLASS\" on \"PUBLIC\".\"SOURCE_POSITION\"");
+                    "holds a TRIGGER \"PUBLIC\".\"T_CLASS\" on \"PUBLIC\".\"STREAM_POSITION\"");
             String triggerName = "T_CLASS";
             CLASS_TRIGGER_MARKERS.put(triggerName, byClass.marker());
-            withGenuine(byClass, st -> st.execute("CREATE TRIGGER " + triggerName + " AFTER INSERT ON SOURCE_POSITION"
+            withGenuine(byClass, st -> st.execute("CREATE TRIGGER " + triggerName + " AFTER INSERT ON STREAM_POSITION"
                     + " CALL '" + MarkerTrigger.class.getName() + "'"));
             out.add(byClass);
 
