@@ -29,6 +29,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,14 +46,18 @@ public final class MainViewModel {
     public record UserError(String title, String message) {
     }
 
-    /** At most this many correlation IDs are re-analyzed per round during a live capture. */
+    /** At most this many correlation IDs are re-analyzed per round (live capture, table pages shown). */
     static final int ANALYSIS_BATCH = 300;
 
     /**
-     * When a capture file is opened, the first this many correlation IDs (sorted) are analyzed in the
-     * background so the table can mark their anomalous events.
+     * At most this many correlation IDs wait for analysis (each at most once); beyond it the oldest
+     * are dropped: their flows are still in the Flows panel (from the summaries), only their table
+     * rows stay unmarked until they are shown or touched again.
      */
-    static final int OPEN_ANALYSIS_LIMIT = 5_000;
+    static final int PENDING_LIMIT = 10_000;
+
+    /** Correlation IDs analyzed lately, remembered so a table page shown again is not analyzed again. */
+    static final int ANALYZED_MEMORY = 20_000;
 
     private final AppServices services;
     private final TaskExecutor executor;
@@ -70,7 +75,15 @@ public final class MainViewModel {
     private final DetailsViewModel details;
     private final CaptureViewModel capture;
     private final FlowsViewModel flows;
-    private final List<String> pendingAnalysis = new ArrayList<>();
+    /** Correlation IDs awaiting analysis, each once, oldest first (bounded by {@link #PENDING_LIMIT}). */
+    private final LinkedHashSet<String> pendingAnalysis = new LinkedHashSet<>();
+    /** Correlation IDs analyzed lately whose table rows are marked (bounded by {@link #ANALYZED_MEMORY}). */
+    private final Map<String, Boolean> analyzed = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > ANALYZED_MEMORY;
+        }
+    };
     private TaskExecutor.Handle analysis;
 
     /**
@@ -87,17 +100,13 @@ public final class MainViewModel {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.capturesDir = Objects.requireNonNull(capturesDir, "capturesDir");
         Consumer<Throwable> errors = this::reportError;
-        this.table = new EventTableViewModel(store::get, this::openTimeline, this::showEvent);
+        this.table = new EventTableViewModel(store::get, executor, this::openTimeline, this::showEvent,
+                this::pageShown, errors);
         this.timeline = new TimelineViewModel(store::get, services, executor, table::recordAnomalies, errors,
                 status::set);
         this.details = new DetailsViewModel(store::get, executor, this::anomaliesOf, errors);
         this.capture = new CaptureViewModel(services, executor, this::withCaptureStore, errors, status::set);
-        this.flows = new FlowsViewModel(this::openTimeline, timeline.correlationIdProperty());
-        timeline.timelineProperty().addListener((obs, old, shown) -> {
-            if (shown != null) {
-                flows.update(List.of(shown));
-            }
-        });
+        this.flows = new FlowsViewModel(this::openTimeline, timeline.correlationIdProperty(), executor, errors);
         capture.demoRunningProperty().addListener((obs, was, running) -> {
             if (running) {
                 flows.openFirstDeadLetterWhenSeen();
@@ -147,14 +156,9 @@ public final class MainViewModel {
         }
         status.set("Opening " + file + " …");
         executor.submit("Opening " + file.getFileName(),
-                ctx -> {
-                    CaptureStore s = services.storeOpener().open(file);
-                    return new Opened(s, s.correlationIds("", OPEN_ANALYSIS_LIMIT));
-                },
-                result -> {
-                    CaptureStore opened = result.store();
+                ctx -> services.storeOpener().open(file),
+                opened -> {
                     replaceStore(opened);
-                    pendingAnalysis.addAll(result.correlationIds());
                     settings.addRecentFile(opened.file());
                     settings.flush();
                     status.set(String.format(java.util.Locale.ROOT, "Opened %s: %,d events.",
@@ -170,9 +174,6 @@ public final class MainViewModel {
             c = c.resolveSibling(c.getFileName() + ".mv.db");
         }
         return storeFile.toAbsolutePath().normalize().equals(c);
-    }
-
-    private record Opened(CaptureStore store, List<String> correlationIds) {
     }
 
     /** Copies the open store to {@code target} in the background ("Save capture as"). */
@@ -218,9 +219,10 @@ public final class MainViewModel {
         title.set("EventLens — " + opened.file().getFileName() + (opened.isReadOnly() ? " (read-only)" : ""));
         timeline.clear();
         details.clear();
-        flows.clear();
-        table.reload();
         pendingAnalysis.clear();
+        analyzed.clear();
+        flows.show(opened);
+        table.reload();
         if (old != null && old != opened) {
             executor.submit("Closing " + old.file().getFileName(), ctx -> {
                 old.close();
@@ -266,21 +268,48 @@ public final class MainViewModel {
 
     /**
      * One UI pulse during a capture (a few times a second): drains the capture's queue, appends new
-     * table rows with one change, and re-analyzes the correlation IDs that got events (one background
-     * task at a time, at most {@value #ANALYSIS_BATCH} IDs per round), refreshing the shown timeline.
+     * table rows with one change, lets the Flows panel re-read the flow summaries the capture keeps
+     * (at most once a second), and re-analyzes the correlation IDs that got events (one background
+     * task at a time, at most {@value #ANALYSIS_BATCH} IDs per round) to mark their table rows and
+     * refresh the shown timeline.
      */
     public void pulse() {
-        if (!capture.hasNews() && pendingAnalysis.isEmpty()) {
+        boolean news = capture.hasNews();
+        flows.pulse(news);
+        if (!news && pendingAnalysis.isEmpty()) {
             return;
         }
         List<String> touched = capture.drain();
         table.refresh();
         for (String id : touched) {
-            if (!pendingAnalysis.contains(id)) {
-                pendingAnalysis.add(id);
+            analyzed.remove(id);   // it got events: analyze it again
+            queueAnalysis(id);
+        }
+        analyzePending();
+    }
+
+    /** The correlation IDs of a table page that arrived: their flows are analyzed to mark the rows. */
+    private void pageShown(java.util.Collection<String> ids) {
+        for (String id : ids) {
+            if (!analyzed.containsKey(id)) {
+                queueAnalysis(id);
             }
         }
         analyzePending();
+    }
+
+    /** Queues one correlation ID for analysis, once; the oldest waiting one is dropped beyond {@value #PENDING_LIMIT}. */
+    private void queueAnalysis(String id) {
+        if (pendingAnalysis.add(id) && pendingAnalysis.size() > PENDING_LIMIT) {
+            java.util.Iterator<String> oldest = pendingAnalysis.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    /** The number of correlation IDs waiting for analysis (bounded by {@value #PENDING_LIMIT}). */
+    int pendingAnalysisCount() {
+        return pendingAnalysis.size();
     }
 
     private void analyzePending() {
@@ -288,8 +317,11 @@ public final class MainViewModel {
         if (s == null || pendingAnalysis.isEmpty() || (analysis != null && analysis.isRunning())) {
             return;
         }
-        List<String> ids = new ArrayList<>(pendingAnalysis.subList(0, Math.min(ANALYSIS_BATCH, pendingAnalysis.size())));
-        pendingAnalysis.subList(0, ids.size()).clear();
+        List<String> ids = new ArrayList<>(Math.min(ANALYSIS_BATCH, pendingAnalysis.size()));
+        for (java.util.Iterator<String> it = pendingAnalysis.iterator(); it.hasNext() && ids.size() < ANALYSIS_BATCH; ) {
+            ids.add(it.next());
+            it.remove();
+        }
         analysis = executor.submit(ids.size() == 1 ? "Analyzing 1 correlation ID" : "Analyzing " + ids.size() + " correlation IDs",
                 ctx -> {
                     Map<Long, List<AnomalyKind>> bySeq = new LinkedHashMap<>();
@@ -311,7 +343,7 @@ public final class MainViewModel {
                         return;
                     }
                     table.recordAnomalies(result.bySeq());
-                    flows.update(result.timelines().values());
+                    result.timelines().keySet().forEach(id -> analyzed.put(id, Boolean.TRUE));
                     Timeline shown = result.timelines().get(timeline.correlationIdProperty().get());
                     if (shown != null && !timeline.loadingProperty().get()) {
                         timeline.show(shown, true);
@@ -346,6 +378,7 @@ public final class MainViewModel {
      */
     public void dispose() {
         capture.dispose();
+        flows.dispose();
         if (analysis != null) {
             analysis.cancel();
         }

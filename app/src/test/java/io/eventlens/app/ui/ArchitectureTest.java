@@ -47,6 +47,7 @@ class ArchitectureTest {
                 .layer("Sources").definedBy("io.eventlens.core.kafka..")
                 .layer("Pipeline").definedBy("io.eventlens.core.capture..")
                 .layer("Store").definedBy("io.eventlens.core.store..")
+                .layer("Flows").definedBy("io.eventlens.core.flows..")
                 .layer("Analysis").definedBy("io.eventlens.core.analysis..", "io.eventlens.core.layout..",
                         "io.eventlens.core.format..")
                 .layer("Extraction").definedBy("io.eventlens.core.extract..")
@@ -57,11 +58,13 @@ class ArchitectureTest {
                 .whereLayer("Demo").mayOnlyBeAccessedByLayers("CLI", "Launcher")
                 .whereLayer("Sources").mayOnlyBeAccessedByLayers("UI", "CLI", "Launcher")
                 .whereLayer("Pipeline").mayOnlyBeAccessedByLayers("Sources", "UI", "CLI", "Launcher")
-                .whereLayer("Store").mayOnlyBeAccessedByLayers("Pipeline", "Sources", "UI", "CLI", "Launcher")
-                .whereLayer("Analysis").mayOnlyBeAccessedByLayers("UI", "CLI", "Launcher")
+                .whereLayer("Store").mayOnlyBeAccessedByLayers("Pipeline", "Flows", "Sources", "UI", "CLI", "Launcher")
+                .whereLayer("Flows").mayOnlyBeAccessedByLayers("Pipeline", "UI", "CLI", "Launcher")
+                .whereLayer("Analysis").mayOnlyBeAccessedByLayers("Flows", "Pipeline", "UI", "CLI", "Launcher")
                 .whereLayer("Extraction").mayOnlyBeAccessedByLayers("Analysis", "Pipeline", "UI", "CLI", "Launcher")
-                .because("sources feed the pipeline, the pipeline the store; analysis reads events; the UI and the"
-                        + " CLI sit on top side by side (STYLE.md habit 14)")
+                .because("sources feed the pipeline, the pipeline the store; analysis reads events; the flow"
+                        + " summaries analyze what the pipeline stored (docs/decisions/0009-flow-summaries.md); the UI"
+                        + " and the CLI sit on top side by side (STYLE.md habit 14)")
                 .check(CLASSES);
     }
 

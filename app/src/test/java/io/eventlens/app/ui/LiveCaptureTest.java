@@ -150,7 +150,8 @@ class LiveCaptureTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             executor.runCallbacks();
             vm.pulse();
-            return vm.timeline().verdictKindProperty().get() == VerdictKind.DEAD_LETTERED;
+            return vm.timeline().verdictKindProperty().get() == VerdictKind.DEAD_LETTERED
+                    && !vm.flows().rows().isEmpty();   // the capture's flow summaries, re-read by a pulse
         });
         assertThat(vm.timeline().correlationIdProperty().get()).isEqualTo("c-poison");
         assertThat(vm.flows().rows()).extracting(r -> r.correlationId()).containsExactly("c-poison");

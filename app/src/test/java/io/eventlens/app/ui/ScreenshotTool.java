@@ -2,7 +2,7 @@ package io.eventlens.app.ui;
 
 import io.eventlens.app.DesktopServices;
 import io.eventlens.app.ui.capture.ConnectDialog;
-import io.eventlens.app.ui.flows.FlowCategory;
+import io.eventlens.core.flows.FlowCategory;
 import io.eventlens.app.ui.flows.FlowRow;
 import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.FxTaskExecutor;

@@ -1,6 +1,9 @@
 package io.eventlens.core.capture;
 
+import io.eventlens.core.analysis.TimelineAnalyzer;
 import io.eventlens.core.extract.EventExtractor;
+import io.eventlens.core.flows.FlowSummarizer;
+import io.eventlens.core.flows.FlowSummaryWriter;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.store.CaptureStore;
@@ -45,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * naming the endpoint and reported in {@link CaptureStats#sourceUnreachableMs()}; the source keeps
  * retrying until the capture ends.
  *
+ * <p>Flow summaries: unless turned off ({@link Builder#flowSummaries}), a {@link FlowSummaryWriter}
+ * keeps the store's per-flow summaries up to date behind the writer (docs/decisions/0009-flow-summaries.md):
+ * the writer hands it each committed batch, and {@link #run} returns once they reach every stored
+ * event (waiting at most {@link #SUMMARY_FINISH_WAIT}).
+ *
  * <p>One instance runs once.
  */
 public final class CapturePipeline {
@@ -69,6 +77,8 @@ public final class CapturePipeline {
     private static final int EXTRACT_CHUNK_MIN = 500;
     /** Resume positions named in the start-up log line at most. */
     private static final int POSITIONS_LOGGED = 5;
+    /** At the end of a capture, the flow summaries are waited for this long at most. */
+    public static final Duration SUMMARY_FINISH_WAIT = Duration.ofMinutes(2);
 
     private final CaptureSource source;
     private final CaptureStore store;
@@ -76,6 +86,9 @@ public final class CapturePipeline {
     private final CaptureLimits limits;
     private final long maxInFlightBytes;
     private final int maxInFlightEvents;
+    private final TimelineAnalyzer flowAnalyzer;
+    private final long flowMemoryBytes;
+    private volatile FlowSummaryWriter summaries;
     private final int parallelism = Math.max(1, Math.min(EXTRACT_THREADS_MAX, Runtime.getRuntime().availableProcessors()));
 
     private final AtomicBoolean ran = new AtomicBoolean();
@@ -104,6 +117,8 @@ public final class CapturePipeline {
         this.limits = b.limits;
         this.maxInFlightBytes = b.maxInFlightBytes;
         this.maxInFlightEvents = b.maxInFlightEvents;
+        this.flowAnalyzer = b.flowAnalyzer;
+        this.flowMemoryBytes = b.flowMemoryBytes;
     }
 
     /**
@@ -185,6 +200,11 @@ public final class CapturePipeline {
     /** The ID the source's positions are stored under (a Kafka cluster ID), or null before {@link #run} opened it. */
     public String sourceId() {
         return sourceId;
+    }
+
+    /** What keeps the store's flow summaries during {@link #run}, or null (before it, or when turned off). */
+    public FlowSummaryWriter flowSummaries() {
+        return summaries;
     }
 
     /** The source this pipeline runs. */
@@ -353,6 +373,9 @@ public final class CapturePipeline {
             t.setDaemon(true);
             return t;
         });
+        if (flowAnalyzer != null) {
+            summaries = FlowSummaryWriter.start(store, flowAnalyzer, flowMemoryBytes);
+        }
         Writer writer = new Writer(listener, startNanos);
         Thread writerThread = new Thread(writer, "eventlens-capture-writer");
         writerThread.setDaemon(true);
@@ -382,6 +405,9 @@ public final class CapturePipeline {
             }
         }
         workers.shutdownNow();
+        if (summaries != null) {
+            summaries.finish(SUMMARY_FINISH_WAIT);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -489,12 +515,19 @@ public final class CapturePipeline {
                 inFlightEvents -= merged.size();
                 lock.notifyAll();
             }
-            if (listener != CaptureListener.NONE) {
+            FlowSummaryWriter flows = summaries;
+            if (listener != CaptureListener.NONE || flows != null) {
                 List<CapturedEvent> committed = new ArrayList<>(merged.size());
                 for (int i = 0; i < merged.size(); i++) {
                     committed.add(merged.get(i).withSeq(firstSeq + i));
                 }
-                listener.onBatch(committed);
+                List<CapturedEvent> shared = java.util.Collections.unmodifiableList(committed);
+                if (flows != null) {
+                    flows.committed(shared);
+                }
+                if (listener != CaptureListener.NONE) {
+                    listener.onBatch(shared);
+                }
             }
         }
 
@@ -566,6 +599,8 @@ public final class CapturePipeline {
         private CaptureLimits limits = CaptureLimits.NONE;
         private long maxInFlightBytes = DEFAULT_MAX_IN_FLIGHT_BYTES;
         private int maxInFlightEvents = DEFAULT_MAX_IN_FLIGHT_EVENTS;
+        private TimelineAnalyzer flowAnalyzer = TimelineAnalyzer.withDefaults();
+        private long flowMemoryBytes = FlowSummarizer.DEFAULT_MAX_BYTES;
 
         private Builder(CaptureSource source, CaptureStore store, EventExtractor extractor) {
             this.source = Objects.requireNonNull(source, "source");
@@ -592,6 +627,22 @@ public final class CapturePipeline {
         }
 
         /**
+         * Keeps the store's flow summaries with this analysis's verdicts (default:
+         * {@link TimelineAnalyzer#withDefaults()}), or none when null: then a reader computes them
+         * (docs/decisions/0009-flow-summaries.md).
+         */
+        public Builder flowSummaries(TimelineAnalyzer analyzer) {
+            this.flowAnalyzer = analyzer;
+            return this;
+        }
+
+        /** At most this many estimated heap bytes of events of active flows are held for the summaries (default 32 MiB). */
+        public Builder flowMemoryBytes(long bytes) {
+            this.flowMemoryBytes = bytes;
+            return this;
+        }
+
+        /**
          * The pipeline.
          *
          * @throws IllegalArgumentException naming the field when an in-flight bound is not positive
@@ -602,6 +653,9 @@ public final class CapturePipeline {
             }
             if (maxInFlightEvents <= 0) {
                 throw new IllegalArgumentException("maxInFlightEvents: must be positive, was " + maxInFlightEvents);
+            }
+            if (flowMemoryBytes <= 0) {
+                throw new IllegalArgumentException("flowMemoryBytes: must be positive, was " + flowMemoryBytes);
             }
             return new CapturePipeline(this);
         }

@@ -148,6 +148,52 @@ public interface CaptureStore extends AutoCloseable {
         return true;
     }
 
+    // ------------------------------------------------------------------ flow summaries (schema V4)
+
+    /**
+     * Stores the summaries of these flows (replacing each flow's earlier summary) and moves the
+     * summaries' watermark, in one transaction: after a crash either both are stored or neither
+     * (docs/decisions/0009-flow-summaries.md).
+     *
+     * @param flows                the changed flows' summaries; may be empty (only the watermark moves)
+     * @param summarizedThroughSeq every event with a store sequence up to this is reflected in the
+     *                             stored summaries once this commits
+     * @throws CaptureStoreException when the write fails (nothing of this call is then stored), or
+     *                               the store is {@linkplain #isReadOnly() read-only}
+     */
+    void writeFlowSummaries(java.util.Collection<FlowRecord> flows, long summarizedThroughSeq);
+
+    /**
+     * How far the stored flow summaries reach: every event with a store sequence up to this is
+     * reflected in them. 0 when none are stored (also for a store of a schema version before 4,
+     * opened read-only). Summaries past it are computed by the reader
+     * ({@code io.eventlens.core.flows.FlowSummaries}).
+     */
+    long summarizedThroughSeq();
+
+    /**
+     * A page of stored flow summaries, worst first: by {@link FlowRecord#rank()}, then the latest
+     * observed first, then by correlation ID ({@link FlowRecord#isBefore}).
+     *
+     * @param after     the last record of the previous page, or null for the first page
+     * @param belowRank only records whose rank is lower than this
+     * @param limit     at most this many, 1 to 10,000
+     * @return the page; empty when none are stored
+     */
+    List<FlowRecord> flowSummaries(FlowRecord after, int belowRank, int limit);
+
+    /** The number of stored flow summaries per category name; empty when none are stored. */
+    java.util.Map<String, Long> flowCountsByCategory();
+
+    /** The stored summary of one flow, or null when none is stored. */
+    FlowRecord flowSummary(String correlationId);
+
+    /**
+     * Correlation IDs of stored flow summaries, sorted, after {@code after} (null for the first),
+     * at most {@code limit} (1 to 100,000): a pass over every summarized flow.
+     */
+    List<String> summarizedFlowIds(String after, int limit);
+
     /**
      * Writes a consistent copy of the store to {@code target} (a {@code .mv.db} file), for "Save As".
      * Works on a read-only store too: only {@code target} (and a temporary file beside it) is written.

@@ -904,6 +904,185 @@ public final class H2CaptureStore implements CaptureStore {
         }
     }
 
+    // ------------------------------------------------------------------ flow summaries (schema V4)
+
+    /** Whether the file has the flow summary tables (schema V4; an older store opened read-only has not); null until asked. */
+    private volatile Boolean flowTables;
+
+    private boolean hasFlowTables(Connection c) throws SQLException {
+        Boolean has = flowTables;
+        if (has == null) {
+            has = hasTable(c, "FLOW_SUMMARY") && hasTable(c, "FLOW_SUMMARY_STATE");
+            flowTables = has;
+        }
+        return has;
+    }
+
+    @Override
+    public void writeFlowSummaries(Collection<FlowRecord> flows, long summarizedThroughSeq) {
+        if (readOnly) {
+            throw CaptureStoreException.of(file, "capture store is open read-only: writing flow summaries is not allowed", null);
+        }
+        synchronized (writeLock) {
+            ensureOpen();
+            try {
+                if (!flows.isEmpty()) {
+                    try (PreparedStatement merge = writer.prepareStatement("MERGE INTO flow_summary (correlation_id,"
+                            + " category, category_rank, verdict_message, event_count, first_observed_ms, last_observed_ms,"
+                            + " channel_count, channels, anomaly_counts) KEY (correlation_id)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        for (FlowRecord f : flows) {
+                            merge.setString(1, f.correlationId());
+                            merge.setString(2, f.category());
+                            merge.setInt(3, f.rank());
+                            merge.setString(4, f.verdictMessage());
+                            merge.setLong(5, f.eventCount());
+                            merge.setLong(6, f.firstObservedMs());
+                            merge.setLong(7, f.lastObservedMs());
+                            merge.setInt(8, f.channelCount());
+                            merge.setString(9, FlowColumns.encodeChannels(f.channels()));
+                            merge.setString(10, FlowColumns.encodeCounts(f.anomalyCounts()));
+                            merge.addBatch();
+                        }
+                        merge.executeBatch();
+                    }
+                }
+                try (PreparedStatement upd = writer.prepareStatement(
+                        "UPDATE flow_summary_state SET summarized_through_seq = ? WHERE id = 1")) {
+                    upd.setLong(1, summarizedThroughSeq);
+                    upd.executeUpdate();
+                }
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    writer.rollback();
+                } catch (SQLException re) {
+                    e.addSuppressed(re);
+                }
+                throw CaptureStoreException.of(file, "writing " + flows.size() + " flow summaries failed; none of"
+                        + " them was stored", e);
+            }
+        }
+    }
+
+    @Override
+    public long summarizedThroughSeq() {
+        return read("reading the flow summaries' watermark", c -> {
+            if (!hasFlowTables(c)) {
+                return 0L;
+            }
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT summarized_through_seq FROM flow_summary_state WHERE id = 1")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    private static final String FLOW_COLUMNS = "SELECT correlation_id, category, category_rank, verdict_message,"
+            + " event_count, first_observed_ms, last_observed_ms, channel_count, channels, anomaly_counts FROM flow_summary";
+
+    @Override
+    public List<FlowRecord> flowSummaries(FlowRecord after, int belowRank, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit: must be 1 to 10000, was " + limit);
+        }
+        return read("reading flow summaries", c -> {
+            if (!hasFlowTables(c)) {
+                return List.of();
+            }
+            String sql = FLOW_COLUMNS + " WHERE category_rank < ?" + (after == null ? "" : " AND (category_rank > ?"
+                    + " OR (category_rank = ? AND (last_observed_ms < ? OR (last_observed_ms = ? AND correlation_id > ?))))")
+                    + " ORDER BY category_rank, last_observed_ms DESC, correlation_id LIMIT ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setInt(i++, belowRank);
+                if (after != null) {
+                    ps.setInt(i++, after.rank());
+                    ps.setInt(i++, after.rank());
+                    ps.setLong(i++, after.lastObservedMs());
+                    ps.setLong(i++, after.lastObservedMs());
+                    ps.setString(i++, after.correlationId());
+                }
+                ps.setInt(i, limit);
+                List<FlowRecord> out = new ArrayList<>(Math.min(limit, 1024));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(flowRecord(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static FlowRecord flowRecord(ResultSet rs) throws SQLException {
+        return new FlowRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
+                rs.getLong(6), rs.getLong(7), rs.getInt(8), FlowColumns.decodeChannels(rs.getString(9)),
+                FlowColumns.decodeCounts(rs.getString(10)));
+    }
+
+    @Override
+    public Map<String, Long> flowCountsByCategory() {
+        return read("counting flow summaries", c -> {
+            Map<String, Long> out = new LinkedHashMap<>();
+            if (!hasFlowTables(c)) {
+                return out;
+            }
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT category, COUNT(*) FROM flow_summary GROUP BY category")) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public FlowRecord flowSummary(String correlationId) {
+        if (correlationId == null) {
+            return null;
+        }
+        return read("reading the flow summary of " + correlationId, c -> {
+            if (!hasFlowTables(c)) {
+                return null;
+            }
+            try (PreparedStatement ps = c.prepareStatement(FLOW_COLUMNS + " WHERE correlation_id = ?")) {
+                ps.setString(1, correlationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? flowRecord(rs) : null;
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<String> summarizedFlowIds(String after, int limit) {
+        if (limit < 1 || limit > 100_000) {
+            throw new IllegalArgumentException("limit: must be 1 to 100000, was " + limit);
+        }
+        return read("listing summarized flows", c -> {
+            if (!hasFlowTables(c)) {
+                return List.of();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT correlation_id FROM flow_summary"
+                    + (after == null ? "" : " WHERE correlation_id > ?") + " ORDER BY correlation_id LIMIT ?")) {
+                int i = 1;
+                if (after != null) {
+                    ps.setString(i++, after);
+                }
+                ps.setInt(i, limit);
+                List<String> out = new ArrayList<>(Math.min(limit, 4096));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ copy and close
 
     @Override

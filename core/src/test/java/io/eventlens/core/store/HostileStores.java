@@ -71,11 +71,13 @@ public final class HostileStores {
 
     /**
      * A genuine capture store with 20 events (correlation IDs {@code c-0} .. {@code c-3}), closed,
-     * its index complete.
+     * its index complete, one flow summary stored.
      */
     public static Path genuine(Path file) {
         try (CaptureStore s = CaptureStore.open(file)) {
             s.append(TestEvents.events("orders", 0, 20), List.of(new StreamPosition("cluster", "orders/0", Long.toString(20L))));
+            s.writeFlowSummaries(List.of(new FlowRecord("c-0", "HEALTHY", 7, "healthy: 5 events", 5, 0, 4, 1,
+                    List.of("orders"), java.util.Map.of())), 20);
             return s.file();
         }
     }

@@ -57,12 +57,20 @@ class StoreSchemaGoldenTest {
         return mvFile;
     }
 
+    /**
+     * Versions reserved by a branch that is not merged yet (the store index's V3, issue 6): their
+     * migration and {@code .defs} arrive with that branch. Empty once it is merged.
+     */
+    private static final List<Integer> RESERVED_UNMERGED = List.of(3);
+
     @Test
-    void migrationVersionsAreNumberedFromOneWithoutGaps() {
+    void migrationVersionsAreNumberedFromOneWithoutGapsButTheReservedOnes() {
         List<Integer> versions = migrationVersions();
         List<Integer> expected = new ArrayList<>();
-        for (int v = 1; v <= versions.size(); v++) {
-            expected.add(v);
+        for (int v = 1; v <= versions.get(versions.size() - 1); v++) {
+            if (!RESERVED_UNMERGED.contains(v) || versions.contains(v)) {
+                expected.add(v);
+            }
         }
         assertThat(versions).as("versions of db/migration (the .defs files are named by them)").isEqualTo(expected);
     }
@@ -91,8 +99,12 @@ class StoreSchemaGoldenTest {
                         + "rerun with -Deventlens.updateSchemaGolden=true to write them, then rebuild)")
                 .isEmpty();
         assertThat(CaptureFileCheck.latestVersion())
-                .as("number of store/schema/V<n>.defs resources; one per migration version")
-                .isEqualTo(versions.size());
+                .as("the newest store/schema/V<n>.defs resource; one per migration version")
+                .isEqualTo(versions.get(versions.size() - 1));
+        for (int v = 1; v <= CaptureFileCheck.latestVersion(); v++) {
+            assertThat(CaptureFileCheck.expected(v) != null).as("store/schema/V%d.defs exists", v)
+                    .isEqualTo(versions.contains(v));
+        }
     }
 
     @Test
@@ -106,7 +118,10 @@ class StoreSchemaGoldenTest {
     @Test
     void aStoreOfEachOlderVersionIsAcceptedAsItIsAndAsTheNewestOnceMigrated() {
         int latest = CaptureFileCheck.latestVersion();
-        for (int v = 1; v < latest; v++) {
+        for (int v : migrationVersions()) {
+            if (v == latest) {
+                continue;
+            }
             Path file = storeAtVersion(dir.resolve("old" + v + ".mv.db"), v);
             assertThat(CaptureFileCheck.check(file)).as("a store created at version %d", v).isEqualTo(v);
 

@@ -129,6 +129,7 @@ public final class EventTableView extends VBox {
                     }
                 })
                 .and(vm.anomaliesVersionProperty().subscribe(v -> refreshThrottle.schedule()))
+                .and(vm.pagesVersionProperty().subscribe(v -> table.refresh()))
                 .and(vm.rowToSelectProperty().subscribe(row -> reveal(row.intValue())));
     }
 

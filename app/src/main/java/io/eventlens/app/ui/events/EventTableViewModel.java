@@ -13,15 +13,20 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.ObservableList;
 
+import io.eventlens.app.ui.task.TaskExecutor;
+
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * View model of the live event table and the correlation ID search: a paged row list over the open
- * capture store, the anomaly marker of rows whose timeline has been analyzed, search completion
+ * capture store whose pages are read off the FX thread, the anomaly marker of rows whose timeline has been analyzed, search completion
  * ({@code correlationIds(prefix, 20)}, called off the FX thread by the completion popup), the
  * "open timeline" command, and the row to select when the timeline's selected event changes (unless
  * "Follow new events" is on).
@@ -35,6 +40,7 @@ public final class EventTableViewModel {
     private final Consumer<String> timelineOpener;
     private final Consumer<Long> eventSelector;
     private final PagedEventList rows;
+    private final ReadOnlyIntegerWrapper pagesVersion = new ReadOnlyIntegerWrapper(this, "pagesVersion");
     private final ReadOnlyLongWrapper eventCount = new ReadOnlyLongWrapper(this, "eventCount");
     private final ReadOnlyIntegerWrapper anomaliesVersion = new ReadOnlyIntegerWrapper(this, "anomaliesVersion");
     private final StringProperty searchText = new SimpleStringProperty(this, "searchText", "");
@@ -48,18 +54,46 @@ public final class EventTableViewModel {
      * A table view model.
      *
      * @param store          the open store, or {@code null} when none is open
+     * @param executor       reads the table's pages off the FX thread
      * @param timelineOpener opens the timeline of a correlation ID
      * @param eventSelector  shows the event with this store sequence in the details pane
+     * @param pageShown      receives the correlation IDs of each page of rows that arrived (on the FX
+     *                       thread), so their flows can be analyzed to mark the rows
+     * @param errors         receives a failure to read a page of the store still open
      */
-    public EventTableViewModel(Supplier<CaptureStore> store, Consumer<String> timelineOpener,
-                               Consumer<Long> eventSelector) {
+    public EventTableViewModel(Supplier<CaptureStore> store, TaskExecutor executor, Consumer<String> timelineOpener,
+                               Consumer<Long> eventSelector, Consumer<Collection<String>> pageShown,
+                               Consumer<Throwable> errors) {
         this.store = store;
         this.timelineOpener = timelineOpener;
         this.eventSelector = eventSelector;
-        this.rows = new PagedEventList((from, limit) -> {
+        this.rows = new PagedEventList((from, limit, done) -> {
             CaptureStore s = store.get();
-            return s == null ? List.of() : s.page(from, limit).stream().map(EventRow::of).toList();
+            if (s == null) {
+                done.accept(List.of());
+                return;
+            }
+            executor.submit("Reading events " + from + "–" + (from + limit - 1),
+                    ctx -> s.page(from, limit).stream().map(EventRow::of).toList(),
+                    page -> {
+                        if (store.get() == s) {
+                            done.accept(page);
+                            Set<String> ids = new LinkedHashSet<>();
+                            page.forEach(r -> {
+                                if (!r.correlationId().isEmpty()) {
+                                    ids.add(r.correlationId());
+                                }
+                            });
+                            pageShown.accept(ids);
+                        }
+                    },
+                    error -> {
+                        if (store.get() == s) {
+                            errors.accept(error);
+                        }
+                    });
         });
+        rows.onPageArrived(() -> pagesVersion.set(pagesVersion.get() + 1));
         followNewEvents.addListener((obs, was, following) -> {
             if (following) {
                 revealNone();
@@ -75,6 +109,11 @@ public final class EventTableViewModel {
     /** The paged list itself (page statistics). */
     public PagedEventList pagedRows() {
         return rows;
+    }
+
+    /** Changes whenever a page of rows arrived (the view redraws the rows it shows). */
+    public ReadOnlyIntegerProperty pagesVersionProperty() {
+        return pagesVersion.getReadOnlyProperty();
     }
 
     /** Events in the store as last refreshed. */

@@ -2,17 +2,21 @@ package io.eventlens.app.ui.events;
 
 import javafx.collections.ObservableListBase;
 
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * A read-only observable list of {@link EventRow}s backed by a capture store: its size is the store's
- * event count, and {@link #get(int)} loads the page of {@value #PAGE_SIZE} rows that holds the index
- * (one indexed range query) into a small LRU cache of {@value #MAX_PAGES} pages. A TableView over it
- * only asks for the visible rows, so at most {@code PAGE_SIZE * MAX_PAGES} rows are ever in memory,
- * whatever the capture size. FX thread only.
+ * event count, and {@link #get(int)} gives the row from a cached page of {@value #PAGE_SIZE} rows; a
+ * page not cached yet is asked for from its {@link PageLoader} (off the FX thread: no store read on
+ * the FX thread, docs/decisions/0003-desktop-ui-threading-and-paging.md) and its rows are shown as
+ * empty rows until it arrives, when {@link #onPageArrived} tells the table to redraw. A small LRU
+ * cache keeps {@value #MAX_PAGES} pages: at most {@code PAGE_SIZE * MAX_PAGES} rows are in memory,
+ * whatever the capture size. Each page is asked for once at a time. FX thread only.
  */
 public final class PagedEventList extends ObservableListBase<EventRow> {
 
@@ -21,22 +25,42 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
     /** Pages kept in memory. */
     public static final int MAX_PAGES = 12;
 
-    private final BiFunction<Long, Integer, List<EventRow>> pageLoader;
+    /** Loads pages asynchronously. */
+    @FunctionalInterface
+    public interface PageLoader {
+        /**
+         * Starts reading up to {@code limit} rows from store sequence {@code fromSeq} (1-based) off the
+         * FX thread, and calls {@code done} on the FX thread with them (in store order; a damaged
+         * block's rows are left out). A loader may call {@code done} before it returns.
+         */
+        void load(long fromSeq, int limit, Consumer<List<EventRow>> done);
+    }
+
+    private final PageLoader pageLoader;
     private final Map<Long, List<EventRow>> pages = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, List<EventRow>> eldest) {
             return size() > MAX_PAGES;
         }
     };
+    /** Pages asked for, with the ticket of the request whose answer is awaited (older answers are dropped). */
+    private final Map<Long, Long> loading = new HashMap<>();
+    private Runnable onPageArrived = () -> { };
+    private long tickets;
     private int size;
     private long pageLoads;
 
     /**
-     * A list reading rows through {@code pageLoader(fromSeq, limit)} (store sequences are 1-based,
-     * row index {@code i} is sequence {@code i + 1}).
+     * A list reading rows through {@code pageLoader} (store sequences are 1-based, row index {@code i}
+     * is sequence {@code i + 1}).
      */
-    public PagedEventList(BiFunction<Long, Integer, List<EventRow>> pageLoader) {
+    public PagedEventList(PageLoader pageLoader) {
         this.pageLoader = pageLoader;
+    }
+
+    /** Runs (on the FX thread) each time a page arrives, so the table redraws the rows it shows. */
+    public void onPageArrived(Runnable action) {
+        this.onPageArrived = action == null ? () -> { } : action;
     }
 
     @Override
@@ -46,19 +70,44 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
         }
         long page = index / PAGE_SIZE;
         List<EventRow> rows = pages.get(page);
-        int at = (int) (index - page * PAGE_SIZE);
-        if (rows == null || at >= rows.size()) {
-            rows = pageLoader.apply(page * PAGE_SIZE + 1, PAGE_SIZE);
-            pageLoads++;
-            pages.put(page, rows);
+        if (rows == null) {
+            request(page);
+            rows = pages.get(page);   // a loader may answer at once
+            if (rows == null) {
+                return pending(index + 1L);
+            }
         }
-        EventRow row = rowWithSeq(rows, at, index + 1L);
-        if (row == null) {
-            // The store has fewer rows than announced (a concurrent reset), or the event is in a
-            // damaged block that the store skips (CaptureStore.damagedBlocks): show an empty row.
-            return new EventRow(index + 1L, java.time.Instant.EPOCH, "", "", "", "", "", "");
+        EventRow row = rowWithSeq(rows, (int) (index - page * PAGE_SIZE), index + 1L);
+        // absent: the store has fewer rows than announced (a concurrent reset), or the event is in a
+        // damaged block that the store skips (CaptureStore.damagedBlocks): an empty row
+        return row == null ? pending(index + 1L) : row;
+    }
+
+    private void request(long page) {
+        if (loading.containsKey(page)) {
+            return;
         }
-        return row;
+        Long ticket = ++tickets;
+        loading.put(page, ticket);
+        pageLoads++;
+        pageLoader.load(page * PAGE_SIZE + 1, PAGE_SIZE, rows -> {
+            if (!ticket.equals(loading.get(page))) {
+                return;   // asked for before a reset, or before rows were appended to it
+            }
+            loading.remove(page);
+            pages.put(page, List.copyOf(rows));
+            onPageArrived.run();
+        });
+    }
+
+    /** The empty row shown for an event whose page has not arrived (or whose block is damaged). */
+    private static EventRow pending(long seq) {
+        return new EventRow(seq, Instant.EPOCH, "", "", "", "", "", "");
+    }
+
+    /** True when the row at {@code index} is from a page that arrived (for tests and diagnostics). */
+    public boolean isLoaded(int index) {
+        return index >= 0 && index < size && pages.containsKey((long) (index / PAGE_SIZE));
     }
 
     /**
@@ -90,7 +139,7 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
         return size;
     }
 
-    /** Number of page queries so far (for tests and diagnostics). */
+    /** Number of page queries asked for so far (for tests and diagnostics). */
     public long pageLoads() {
         return pageLoads;
     }
@@ -111,7 +160,9 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
         }
         int old = size;
         if (n > old) {
-            pages.remove((long) (old / PAGE_SIZE));
+            long last = old / PAGE_SIZE;
+            pages.remove(last);
+            loading.remove(last);   // an answer on its way may lack the appended rows: asked again when shown
             size = n;
             beginChange();
             nextAdd(old, n);
@@ -125,6 +176,7 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
     public void reset(long newSize) {
         int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, newSize));
         pages.clear();
+        loading.clear();
         int old = size;
         size = n;
         beginChange();

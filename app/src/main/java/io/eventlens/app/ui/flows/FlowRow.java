@@ -1,15 +1,17 @@
 package io.eventlens.app.ui.flows;
 
-import io.eventlens.core.analysis.Timeline;
-import io.eventlens.core.analysis.TimelineEntry;
 import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.flows.FlowCategory;
+import io.eventlens.core.flows.FlowSummary;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * One row of the Flows panel: the summary of one analyzed correlation ID (no events are kept).
+ * One row of the Flows panel: the stored summary of one correlation ID's flow (no events are kept).
  *
  * @param correlationId the correlation ID
  * @param category      its rank (verdict kind, healthy with notes, healthy)
@@ -31,20 +33,19 @@ public record FlowRow(String correlationId, FlowCategory category, String messag
         Objects.requireNonNull(lastObserved, "lastObserved");
     }
 
-    /** The summary of an analyzed timeline. */
-    public static FlowRow of(Timeline timeline) {
-        Instant last = Instant.EPOCH;
-        for (TimelineEntry e : timeline.entries()) {
-            if (e.event().observedAt() != null && e.event().observedAt().isAfter(last)) {
-                last = e.event().observedAt();
-            }
-        }
-        return new FlowRow(timeline.correlationId(), FlowCategory.of(timeline), timeline.verdict().message(),
-                timeline.entries().size(), last);
+    /** The row of a flow summary. */
+    public static FlowRow of(FlowSummary s) {
+        return new FlowRow(s.correlationId(), s.category(), s.verdictMessage(), s.eventCount(), s.lastObserved());
     }
 
     /** The verdict kind. */
     public VerdictKind verdict() {
         return category.verdict();
+    }
+
+    /** Where the next page of flows starts after this row ({@link FlowSummary#WORST_FIRST} compares only these fields). */
+    FlowSummary cursor() {
+        return new FlowSummary(correlationId, category, message, eventCount, lastObserved, lastObserved, 0, List.of(),
+                Map.of());
     }
 }

@@ -1,9 +1,11 @@
 package io.eventlens.app.ui.flows;
 
 import io.eventlens.app.ui.timeline.TimelineView;
+import io.eventlens.core.flows.FlowCategory;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -23,10 +25,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Flows panel: the correlation IDs whose verdict is not plain healthy, most severe first, each
- * with a coloured verdict badge (the timeline banner's colours), the correlation ID, the event count
- * and the one-line verdict (full text in a tooltip). A header counts the flows per category and a
- * toggle lists healthy flows too. A click or Enter on a row opens that flow's timeline.
+ * The Flows panel: every correlation ID of the capture whose verdict is not plain healthy, most
+ * severe first, a page at a time ("Show more flows" below the list), each with a coloured verdict
+ * badge (the timeline banner's colours), the correlation ID, the event count and the one-line verdict
+ * (full text in a tooltip). A header counts the flows per category, says when flows are still being
+ * analyzed, and a toggle lists healthy flows too. A click or Enter on a row opens that flow's timeline.
  */
 public final class FlowsView extends VBox {
 
@@ -51,6 +54,9 @@ public final class FlowsView extends VBox {
         reselect(selectedId);
     };
     private final CheckBox healthy = new CheckBox("Show healthy flows too");
+    private final Button more = new Button("Show more flows");
+    private final Label analyzing = new Label("Analyzing the flows this capture has no summaries of yet; "
+            + "the list grows as they are found.");
 
     /** A flows panel of {@code vm}. */
     public FlowsView(FlowsViewModel vm) {
@@ -93,7 +99,22 @@ public final class FlowsView extends VBox {
         });
         VBox.setVgrow(list, Priority.ALWAYS);
 
-        getChildren().addAll(top, list);
+        more.setId("showMoreFlows");
+        more.setMaxWidth(Double.MAX_VALUE);
+        more.setOnAction(e -> vm.showMore());
+        more.visibleProperty().bind(vm.moreAvailableProperty());
+        more.managedProperty().bind(more.visibleProperty());
+        analyzing.setId("flowsAnalyzing");
+        analyzing.getStyleClass().add("muted");
+        analyzing.setWrapText(true);
+        analyzing.visibleProperty().bind(vm.analyzingProperty());
+        analyzing.managedProperty().bind(analyzing.visibleProperty());
+        top.getChildren().add(analyzing);
+        VBox bottom = new VBox(more);
+        bottom.setPadding(new Insets(4, 12, 8, 12));
+        bottom.managedProperty().bind(more.visibleProperty());
+
+        getChildren().addAll(top, list, bottom);
         subscriptions = vm.countsProperty().subscribe(this::showCounts)
                 .and(list.getSelectionModel().selectedItemProperty().subscribe(row -> {
                     if (!itemsChanging && row != null) {
@@ -129,10 +150,10 @@ public final class FlowsView extends VBox {
         }
     }
 
-    private void showCounts(Map<FlowCategory, Integer> byCategory) {
+    private void showCounts(Map<FlowCategory, Long> byCategory) {
         counts.getChildren().clear();
-        int total = 0;
-        for (Map.Entry<FlowCategory, Integer> e : byCategory.entrySet()) {
+        long total = 0;
+        for (Map.Entry<FlowCategory, Long> e : byCategory.entrySet()) {
             total += e.getValue();
             if (e.getValue() == 0) {
                 continue;
@@ -172,6 +193,8 @@ public final class FlowsView extends VBox {
         vm.rows().removeListener(beforeListView);
         vm.rows().removeListener(afterListView);
         healthy.selectedProperty().unbindBidirectional(vm.showHealthyProperty());
+        more.visibleProperty().unbind();
+        analyzing.visibleProperty().unbind();
         list.setItems(null);
     }
 

@@ -1,7 +1,13 @@
 package io.eventlens.app.ui.flows;
 
-import io.eventlens.core.analysis.Timeline;
+import io.eventlens.app.ui.task.TaskExecutor;
+import io.eventlens.core.flows.FlowCategory;
+import io.eventlens.core.flows.FlowSummaries;
+import io.eventlens.core.flows.FlowSummary;
+import io.eventlens.core.store.CaptureStore;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -9,48 +15,61 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * View model of the Flows panel: the correlation IDs that went wrong, most severe first, so a triage
- * engineer sees every finding at once. It never analyzes anything itself: it is fed the timelines that
- * {@code MainViewModel} already analyzed (the first correlation IDs of an opened capture, the ones live
- * capture touched, the one the user opened), keeps a small summary per correlation ID, and publishes a
- * bounded list ({@value #LIST_LIMIT} rows) with one list change per update.
+ * View model of the Flows panel: every flow of the open capture that went wrong, worst first, from
+ * the flow summaries stored with the capture (docs/decisions/0009-flow-summaries.md), a page of
+ * {@value #PAGE} rows at a time ({@link #showMore()} appends the next), with the number of flows in
+ * each category. It never analyzes a flow itself and never reads the store on the FX thread: every
+ * query runs through the {@link TaskExecutor}, one at a time, and lands with one list change.
+ *
+ * <p>A capture opened for reading whose summaries do not reach its last event (an older store, a
+ * capture that was killed) gets the rest computed in the background ({@link FlowSummaries#catchUp},
+ * with progress and Cancel in the status bar); the list follows it. During a live capture the
+ * pipeline keeps the summaries; {@link #pulse} re-reads them at most once per {@value #REFRESH_MS} ms.
  */
 public final class FlowsViewModel {
 
-    /** At most this many rows are listed (the most severe, then the most recent). */
-    public static final int LIST_LIMIT = 500;
-
-    /**
-     * At most this many flow summaries are remembered; beyond it the least recently updated plain
-     * healthy flows are forgotten first, then the least recently updated of any kind.
-     */
-    public static final int TRACKED_LIMIT = 20_000;
+    /** Rows read per page. */
+    public static final int PAGE = 500;
+    /** At most this many rows are re-read by one refresh (the pages shown). */
+    static final int MAX_REFRESH_ROWS = 10_000;
+    /** A pulse re-reads the list at most this often while a capture or a catch-up changes it. */
+    static final long REFRESH_MS = 1_000;
 
     private final Consumer<String> opener;
     private final ReadOnlyStringProperty shownCorrelationId;
-    private final int listLimit;
-    private final int trackedLimit;
+    private final TaskExecutor executor;
+    private final Consumer<Throwable> errors;
+    private final int pageSize;
+    private final LongSupplier clockMs;
 
-    /** Summaries by correlation ID, least recently updated first. */
-    private final LinkedHashMap<String, FlowRow> tracked = new LinkedHashMap<>();
-    private final int[] counts = new int[FlowCategory.values().length];
     private final ObservableList<FlowRow> rows = FXCollections.observableArrayList();
     private final ObservableList<FlowRow> rowsView = FXCollections.unmodifiableObservableList(rows);
-    private final ReadOnlyObjectWrapper<Map<FlowCategory, Integer>> countsView =
+    private final ReadOnlyObjectWrapper<Map<FlowCategory, Long>> counts =
             new ReadOnlyObjectWrapper<>(this, "counts", zeroCounts());
     private final BooleanProperty showHealthy = new SimpleBooleanProperty(this, "showHealthy");
+    private final ReadOnlyBooleanWrapper moreAvailable = new ReadOnlyBooleanWrapper(this, "moreAvailable");
+    private final ReadOnlyBooleanWrapper analyzing = new ReadOnlyBooleanWrapper(this, "analyzing");
+
+    private CaptureStore store;
+    private FlowSummaries summaries;
+    /** Bumped by {@link #show} and {@link #clear}: answers for an earlier store are dropped. */
+    private long generation;
+    /** True while a query runs (its callbacks may run inside {@code submit} with a direct executor). */
+    private boolean querying;
+    private TaskExecutor.Handle query;
+    private boolean queryAgain;
+    private TaskExecutor.Handle catchUp;
+    private long lastRefreshMs = Long.MIN_VALUE / 2;
     private boolean autoOpenArmed;
 
     /**
@@ -58,81 +77,200 @@ public final class FlowsViewModel {
      *
      * @param opener             opens a correlation ID's timeline (the same path as the search field)
      * @param shownCorrelationId the correlation ID whose timeline is shown, or "" when none is
+     * @param executor           runs the store queries and the catch-up
+     * @param errors             receives failures (naming the file)
      */
-    public FlowsViewModel(Consumer<String> opener, ReadOnlyStringProperty shownCorrelationId) {
-        this(opener, shownCorrelationId, LIST_LIMIT, TRACKED_LIMIT);
+    public FlowsViewModel(Consumer<String> opener, ReadOnlyStringProperty shownCorrelationId, TaskExecutor executor,
+                          Consumer<Throwable> errors) {
+        this(opener, shownCorrelationId, executor, errors, PAGE, System::currentTimeMillis);
     }
 
-    FlowsViewModel(Consumer<String> opener, ReadOnlyStringProperty shownCorrelationId, int listLimit, int trackedLimit) {
+    FlowsViewModel(Consumer<String> opener, ReadOnlyStringProperty shownCorrelationId, TaskExecutor executor,
+                   Consumer<Throwable> errors, int pageSize, LongSupplier clockMs) {
         this.opener = Objects.requireNonNull(opener, "opener");
         this.shownCorrelationId = Objects.requireNonNull(shownCorrelationId, "shownCorrelationId");
-        if (listLimit < 1 || trackedLimit < listLimit) {
-            throw new IllegalArgumentException("listLimit must be >= 1 and trackedLimit >= listLimit, got "
-                    + listLimit + " and " + trackedLimit);
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.errors = Objects.requireNonNull(errors, "errors");
+        this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        if (pageSize < 1 || pageSize > MAX_REFRESH_ROWS) {
+            throw new IllegalArgumentException("pageSize: must be 1 to " + MAX_REFRESH_ROWS + ", was " + pageSize);
         }
-        this.listLimit = listLimit;
-        this.trackedLimit = trackedLimit;
-        showHealthy.addListener((obs, was, now) -> publish());
+        this.pageSize = pageSize;
+        showHealthy.addListener((obs, was, now) -> {
+            rows.clear();
+            refresh();
+        });
     }
 
     /**
-     * Takes freshly analyzed timelines (a re-analysis replaces a correlation ID's earlier summary) and
-     * republishes the list with one change. When armed (the demo started) and no timeline is shown
-     * yet, opens the first dead-lettered flow.
+     * Lists the flows of {@code opened} (another capture was opened or created): reads its summaries
+     * in the background and, when it was opened for reading and they stop short of its last event,
+     * computes the rest in the background.
      */
-    public void update(Collection<Timeline> analyzed) {
-        if (analyzed.isEmpty()) {
-            return;
-        }
-        for (Timeline t : analyzed) {
-            FlowRow row = FlowRow.of(t);
-            FlowRow old = tracked.remove(row.correlationId());
-            if (old != null) {
-                counts[old.category().ordinal()]--;
-            }
-            tracked.put(row.correlationId(), row);
-            counts[row.category().ordinal()]++;
-        }
-        evict();
-        publish();
-        autoOpen();
-    }
-
-    private void evict() {
-        if (tracked.size() <= trackedLimit) {
-            return;
-        }
-        for (Iterator<FlowRow> it = tracked.values().iterator(); it.hasNext() && tracked.size() > trackedLimit; ) {
-            FlowRow row = it.next();
-            if (row.category().plainHealthy()) {
-                it.remove();
-                counts[row.category().ordinal()]--;
-            }
-        }
-        for (Iterator<FlowRow> it = tracked.values().iterator(); it.hasNext() && tracked.size() > trackedLimit; ) {
-            FlowRow row = it.next();
-            it.remove();
-            counts[row.category().ordinal()]--;
-        }
-    }
-
-    private void publish() {
+    public void show(CaptureStore opened) {
+        clear();
+        store = opened;
+        long gen = generation;
         boolean healthyToo = showHealthy.get();
-        List<FlowRow> shown = tracked.values().stream()
-                .filter(r -> healthyToo || !r.category().plainHealthy())
-                .sorted(FlowRow.MOST_SEVERE_FIRST)
-                .limit(listLimit)
-                .toList();
-        if (!shown.equals(rows)) {
-            rows.setAll(shown);
+        querying = true;
+        query = executor.submit("Reading the flows of " + opened.file().getFileName(),
+                ctx -> {
+                    FlowSummaries s = FlowSummaries.of(opened);
+                    return new Loaded(s, read(s, healthyToo, pageSize), s.eventsBehind());
+                },
+                loaded -> {
+                    if (gen != generation) {
+                        return;
+                    }
+                    querying = false;
+                    summaries = loaded.summaries();
+                    apply(loaded.page());
+                    if (loaded.behind() > 0 && opened.isReadOnly()) {
+                        startCatchUp(loaded.behind());
+                    }
+                    runQueuedRefresh();
+                },
+                error -> {
+                    if (gen == generation) {
+                        querying = false;
+                        errors.accept(error);
+                    }
+                });
+    }
+
+    private record Loaded(FlowSummaries summaries, Page page, long behind) {
+    }
+
+    /** One read: the first rows and the counts. */
+    private record Page(List<FlowRow> rows, Map<FlowCategory, Long> counts, boolean more) {
+    }
+
+    private static Page read(FlowSummaries s, boolean healthyToo, int limit) {
+        List<FlowSummary> found = s.worstFirst(null, healthyToo, limit);
+        return new Page(found.stream().map(FlowRow::of).toList(), s.counts(), found.size() == limit);
+    }
+
+    private void startCatchUp(long behind) {
+        FlowSummaries s = summaries;
+        long gen = generation;
+        analyzing.set(true);
+        catchUp = executor.submit(String.format(Locale.ROOT, "Analyzing the flows of %,d events", behind),
+                ctx -> {
+                    ctx.message("Summarizing every flow of " + store.file().getFileName()
+                            + " (the capture has no flow summaries for these events)");
+                    return s.catchUp(ctx::progress, ctx::isCancelled);
+                },
+                done -> {
+                    if (gen == generation) {
+                        analyzing.set(false);
+                        refresh();
+                    }
+                },
+                error -> {
+                    if (gen == generation) {
+                        analyzing.set(false);
+                        errors.accept(error);
+                    }
+                },
+                () -> {
+                    if (gen == generation) {
+                        analyzing.set(false);
+                        refresh();
+                    }
+                });
+    }
+
+    /**
+     * One UI pulse: re-reads the listed rows and the counts when the flows may have changed (a
+     * capture stored events, or the catch-up runs), at most once per {@value #REFRESH_MS} ms.
+     *
+     * @param captured true when a capture stored events since the last pulse
+     */
+    public void pulse(boolean captured) {
+        if (summaries == null || !(captured || analyzing.get())) {
+            return;
         }
-        Map<FlowCategory, Integer> c = new EnumMap<>(FlowCategory.class);
-        for (FlowCategory k : FlowCategory.values()) {
-            c.put(k, counts[k.ordinal()]);
+        if (clockMs.getAsLong() - lastRefreshMs >= REFRESH_MS) {
+            refresh();
         }
-        if (!c.equals(countsView.get())) {
-            countsView.set(Collections.unmodifiableMap(c));
+    }
+
+    /** Re-reads the listed rows (at least the first page) and the counts in the background. */
+    public void refresh() {
+        FlowSummaries s = summaries;
+        if (s == null) {
+            return;
         }
+        if (querying) {
+            queryAgain = true;
+            return;
+        }
+        lastRefreshMs = clockMs.getAsLong();
+        int limit = Math.min(MAX_REFRESH_ROWS, Math.max(pageSize, rows.size()));
+        long gen = generation;
+        boolean healthyToo = showHealthy.get();
+        querying = true;
+        query = executor.submit("Reading flows", ctx -> read(s, healthyToo, limit),
+                page -> {
+                    if (gen != generation) {
+                        return;
+                    }
+                    querying = false;
+                    apply(page);
+                    runQueuedRefresh();
+                },
+                error -> {
+                    if (gen == generation) {
+                        querying = false;
+                        errors.accept(error);
+                    }
+                });
+    }
+
+    private void runQueuedRefresh() {
+        if (queryAgain) {
+            queryAgain = false;
+            refresh();
+        }
+    }
+
+    /** Appends the next page of flows ("Show more"); ignored when there is none or a read is running. */
+    public void showMore() {
+        FlowSummaries s = summaries;
+        if (s == null || querying || !moreAvailable.get() || rows.isEmpty()) {
+            return;
+        }
+        FlowSummary after = rows.get(rows.size() - 1).cursor();
+        boolean healthyToo = showHealthy.get();
+        long gen = generation;
+        querying = true;
+        query = executor.submit("Reading more flows", ctx -> s.worstFirst(after, healthyToo, pageSize),
+                more -> {
+                    if (gen != generation) {
+                        return;
+                    }
+                    querying = false;
+                    rows.addAll(more.stream().map(FlowRow::of).toList());
+                    moreAvailable.set(more.size() == pageSize);
+                    runQueuedRefresh();
+                },
+                error -> {
+                    if (gen == generation) {
+                        querying = false;
+                        errors.accept(error);
+                    }
+                });
+    }
+
+    private void apply(Page page) {
+        if (!page.rows().equals(rows)) {
+            rows.setAll(page.rows());
+        }
+        moreAvailable.set(page.more());
+        if (!page.counts().equals(counts.get())) {
+            counts.set(page.counts());
+        }
+        autoOpen();
     }
 
     private void autoOpen() {
@@ -173,21 +311,52 @@ public final class FlowsViewModel {
         }
     }
 
-    /** Forgets every flow (another capture was opened). */
+    /** Forgets every flow and stops a catch-up (another capture is opened). */
     public void clear() {
-        tracked.clear();
-        java.util.Arrays.fill(counts, 0);
-        publish();
+        generation++;
+        if (catchUp != null) {
+            catchUp.cancel();
+            catchUp = null;
+        }
+        if (query != null) {
+            query.cancel();
+            query = null;
+        }
+        querying = false;
+        queryAgain = false;
+        store = null;
+        summaries = null;
+        analyzing.set(false);
+        moreAvailable.set(false);
+        rows.clear();
+        counts.set(zeroCounts());
     }
 
-    /** The listed flows, most severe first, at most {@value #LIST_LIMIT} (read-only). */
+    /** Stops a running catch-up (the window closes). */
+    public void dispose() {
+        if (catchUp != null) {
+            catchUp.cancel();
+        }
+    }
+
+    /** The listed flows, worst first: the pages read so far (read-only). */
     public ObservableList<FlowRow> rows() {
         return rowsView;
     }
 
-    /** The number of analyzed flows in each category (every category is a key), hidden ones included. */
-    public ReadOnlyObjectProperty<Map<FlowCategory, Integer>> countsProperty() {
-        return countsView.getReadOnlyProperty();
+    /** The number of flows in each category (every category is a key), the ones not listed included. */
+    public ReadOnlyObjectProperty<Map<FlowCategory, Long>> countsProperty() {
+        return counts.getReadOnlyProperty();
+    }
+
+    /** True when {@link #showMore()} has another page to read. */
+    public ReadOnlyBooleanProperty moreAvailableProperty() {
+        return moreAvailable.getReadOnlyProperty();
+    }
+
+    /** True while the flows of events past the stored summaries are being computed. */
+    public ReadOnlyBooleanProperty analyzingProperty() {
+        return analyzing.getReadOnlyProperty();
     }
 
     /** True to list plain healthy flows too ("show healthy flows too"). */
@@ -200,21 +369,11 @@ public final class FlowsViewModel {
         return shownCorrelationId;
     }
 
-    /** The number of flows remembered (bounded by {@value #TRACKED_LIMIT}). */
-    public int trackedCount() {
-        return tracked.size();
-    }
-
-    private static Map<FlowCategory, Integer> zeroCounts() {
-        Map<FlowCategory, Integer> c = new EnumMap<>(FlowCategory.class);
+    private static Map<FlowCategory, Long> zeroCounts() {
+        Map<FlowCategory, Long> c = new EnumMap<>(FlowCategory.class);
         for (FlowCategory k : FlowCategory.values()) {
-            c.put(k, 0);
+            c.put(k, 0L);
         }
         return Collections.unmodifiableMap(c);
-    }
-
-    /** For tests: the summaries remembered, least recently updated first. */
-    List<FlowRow> trackedRows() {
-        return new ArrayList<>(tracked.values());
     }
 }

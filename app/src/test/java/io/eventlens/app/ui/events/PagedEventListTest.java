@@ -16,14 +16,14 @@ class PagedEventListTest {
     @Test
     void rowsAfterTheEventsOfASkippedDamagedBlockStayOnTheirOwnSequence() {
         // sequences 101..150 are in a damaged block: the store leaves them out of its pages
-        PagedEventList rows = new PagedEventList((from, limit) -> {
+        PagedEventList rows = new PagedEventList((from, limit, done) -> {
             List<EventRow> page = new ArrayList<>();
             for (long seq = from; seq < from + limit && seq <= 1000; seq++) {
                 if (seq < 101 || seq > 150) {
                     page.add(row(seq));
                 }
             }
-            return page;
+            done.accept(page);
         });
         rows.setSize(1000);
 
@@ -33,5 +33,52 @@ class PagedEventListTest {
         assertThat(rows.get(150)).isEqualTo(row(151));
         assertThat(rows.get(199)).isEqualTo(row(200));
         assertThat(rows.get(200)).isEqualTo(row(201));
+    }
+
+    @Test
+    void aRowWhosePageHasNotArrivedIsEmptyAndThePageIsAskedForOnceUntilItArrives() {
+        List<Runnable> answers = new ArrayList<>();
+        List<Long> asked = new ArrayList<>();
+        PagedEventList rows = new PagedEventList((from, limit, done) -> {
+            asked.add(from);
+            answers.add(() -> {
+                List<EventRow> page = new ArrayList<>();
+                for (long seq = from; seq < from + limit; seq++) {
+                    page.add(row(seq));
+                }
+                done.accept(page);
+            });
+        });
+        int[] arrivals = {0};
+        rows.onPageArrived(() -> arrivals[0]++);
+        rows.setSize(1000);
+
+        EventRow early = rows.get(250);
+        rows.get(260);
+
+        assertThat(early.seq()).isEqualTo(251);
+        assertThat(early.eventId()).as("a row of a page on its way").isEmpty();
+        assertThat(rows.isLoaded(250)).isFalse();
+        assertThat(asked).as("pages asked for").containsExactly(201L);
+
+        answers.get(0).run();
+
+        assertThat(arrivals[0]).isEqualTo(1);
+        assertThat(rows.get(250)).isEqualTo(row(251));
+        assertThat(rows.pageLoads()).isEqualTo(1);
+    }
+
+    @Test
+    void aPageAskedForBeforeAResetIsDroppedWhenItArrives() {
+        List<Runnable> answers = new ArrayList<>();
+        PagedEventList rows = new PagedEventList((from, limit, done) -> answers.add(() -> done.accept(List.of(row(from)))));
+        rows.setSize(10);
+        rows.get(0);
+
+        rows.reset(10);
+        answers.get(0).run();
+
+        assertThat(rows.isLoaded(0)).isFalse();
+        assertThat(rows.cachedPages()).isZero();
     }
 }

@@ -1,44 +1,80 @@
 package io.eventlens.app.ui.flows;
 
 import io.eventlens.app.ui.UiTestData;
-import io.eventlens.core.analysis.Anomaly;
+import io.eventlens.app.ui.task.DirectTaskExecutor;
 import io.eventlens.core.analysis.AnomalyKind;
-import io.eventlens.core.analysis.Timeline;
-import io.eventlens.core.analysis.TimelineEntry;
-import io.eventlens.core.analysis.Verdict;
-import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.flows.FlowCategory;
+import io.eventlens.core.flows.FlowSummary;
+import io.eventlens.core.store.CaptureStore;
+import io.eventlens.core.store.HostileStores;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Flows panel's view model without a window: fed analyzed timelines as MainViewModel does. */
+/**
+ * The Flows panel's view model without a window: it lists the flow summaries of a real capture store
+ * (written here as a capture's pipeline writes them), a page at a time, through a direct executor.
+ */
 class FlowsViewModelTest {
 
-    private final List<String> opened = new ArrayList<>();
-    private final ReadOnlyStringWrapper shown = new ReadOnlyStringWrapper("");
-    private final FlowsViewModel vm = new FlowsViewModel(opened::add, shown.getReadOnlyProperty());
+    @TempDir
+    Path dir;
 
-    /** A timeline of {@code events} events, the last observed at {@code atMs}, with this verdict. */
-    private static Timeline timeline(String id, VerdictKind kind, int events, long atMs, AnomalyKind... anomalies) {
-        List<TimelineEntry> entries = new ArrayList<>();
-        for (int i = 0; i < events; i++) {
-            List<Anomaly> found = new ArrayList<>();
-            if (i == events - 1) {
-                for (AnomalyKind a : anomalies) {
-                    found.add(new Anomaly(a, a.name().toLowerCase() + " here", "test rule", Map.of(), 0));
-                }
-            }
-            entries.add(new TimelineEntry(UiTestData.event("orders", 0, i, atMs - (events - 1 - i), id,
-                    id + "-e" + i, "OrderPlaced", ""), found));
-        }
-        return new Timeline(id, entries, new Verdict(kind, kind.name().toLowerCase() + " verdict of " + id, 0));
+    private final List<String> opened = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
+    private final ReadOnlyStringWrapper shown = new ReadOnlyStringWrapper("");
+    private final AtomicLong clockMs = new AtomicLong(1_000_000);
+    private final List<CaptureStore> stores = new ArrayList<>();
+    private CaptureStore store;
+    private FlowsViewModel vm;
+
+    @BeforeEach
+    void setUp() {
+        store = track(CaptureStore.open(dir.resolve("flows")));
+        vm = viewModel(FlowsViewModel.PAGE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        stores.forEach(CaptureStore::close);
+        assertThat(errors).as("errors reported").isEmpty();
+    }
+
+    private CaptureStore track(CaptureStore s) {
+        stores.add(s);
+        return s;
+    }
+
+    private FlowsViewModel viewModel(int pageSize) {
+        return new FlowsViewModel(opened::add, shown.getReadOnlyProperty(), new DirectTaskExecutor(), errors::add,
+                pageSize, clockMs::get);
+    }
+
+    /** A flow of {@code events} events, the last observed at {@code atMs}, in this category. */
+    private static FlowSummary flow(String id, FlowCategory category, int events, long atMs) {
+        Instant last = Instant.ofEpochMilli(1_000_000_000L + atMs);
+        return new FlowSummary(id, category, category.name().toLowerCase() + " verdict of " + id, events,
+                last.minusMillis(events), last, 1, List.of("orders"),
+                category == FlowCategory.HEALTHY ? Map.of() : Map.of(AnomalyKind.LAG, 1));
+    }
+
+    /** Stores these summaries as a capture's pipeline does. */
+    private void write(FlowSummary... flows) {
+        store.writeFlowSummaries(Arrays.stream(flows).map(FlowSummary::toRecord).toList(), 0);
     }
 
     private List<String> listedIds() {
@@ -47,42 +83,43 @@ class FlowsViewModelTest {
 
     @Test
     void listsFlowsMostSevereFirstAndHidesPlainHealthyOnes() {
-        vm.update(List.of(
-                timeline("c-lag", VerdictKind.LAG, 2, 100, AnomalyKind.LAG),
-                timeline("c-ok", VerdictKind.HEALTHY, 2, 900),
-                timeline("c-notes", VerdictKind.HEALTHY, 3, 800, AnomalyKind.DUPLICATE),
-                timeline("c-ooo", VerdictKind.OUT_OF_ORDER, 2, 100, AnomalyKind.OUT_OF_ORDER),
-                timeline("c-dlt", VerdictKind.DEAD_LETTERED, 5, 50, AnomalyKind.DEAD_LETTERED),
-                timeline("c-conflict", VerdictKind.CONFLICTING_DUPLICATE, 2, 100, AnomalyKind.CONFLICTING_DUPLICATE),
-                timeline("c-stopped", VerdictKind.STOPPED, 1, 100, AnomalyKind.MISSING_STEP)));
+        write(flow("c-lag", FlowCategory.LAG, 2, 100),
+                flow("c-ok", FlowCategory.HEALTHY, 2, 900),
+                flow("c-notes", FlowCategory.HEALTHY_WITH_NOTES, 3, 800),
+                flow("c-ooo", FlowCategory.OUT_OF_ORDER, 2, 100),
+                flow("c-dlt", FlowCategory.DEAD_LETTERED, 5, 50),
+                flow("c-conflict", FlowCategory.CONFLICTING_DUPLICATE, 2, 100),
+                flow("c-stopped", FlowCategory.STOPPED, 1, 100));
+
+        vm.show(store);
 
         assertThat(listedIds()).containsExactly("c-dlt", "c-stopped", "c-conflict", "c-ooo", "c-lag", "c-notes");
         FlowRow dlt = vm.rows().get(0);
         assertThat(dlt.category()).isEqualTo(FlowCategory.DEAD_LETTERED);
         assertThat(dlt.eventCount()).isEqualTo(5);
         assertThat(dlt.message()).isEqualTo("dead_lettered verdict of c-dlt");
-        assertThat(vm.rows().get(5).category()).isEqualTo(FlowCategory.HEALTHY_WITH_NOTES);
         assertThat(vm.countsProperty().get())
-                .containsEntry(FlowCategory.DEAD_LETTERED, 1)
-                .containsEntry(FlowCategory.HEALTHY_WITH_NOTES, 1)
-                .containsEntry(FlowCategory.HEALTHY, 1)
-                .containsEntry(FlowCategory.NO_EVENTS, 0);
+                .containsEntry(FlowCategory.DEAD_LETTERED, 1L)
+                .containsEntry(FlowCategory.HEALTHY_WITH_NOTES, 1L)
+                .containsEntry(FlowCategory.HEALTHY, 1L)
+                .containsEntry(FlowCategory.NO_EVENTS, 0L);
+        assertThat(vm.moreAvailableProperty().get()).isFalse();
     }
 
     @Test
     void withinOneVerdictTheMostRecentlyObservedFlowComesFirst() {
-        vm.update(List.of(
-                timeline("c-old", VerdictKind.LAG, 2, 1_000, AnomalyKind.LAG),
-                timeline("c-new", VerdictKind.LAG, 2, 9_000, AnomalyKind.LAG),
-                timeline("c-mid", VerdictKind.LAG, 2, 5_000, AnomalyKind.LAG)));
+        write(flow("c-old", FlowCategory.LAG, 2, 1_000), flow("c-new", FlowCategory.LAG, 2, 9_000),
+                flow("c-mid", FlowCategory.LAG, 2, 5_000));
+
+        vm.show(store);
 
         assertThat(listedIds()).containsExactly("c-new", "c-mid", "c-old");
     }
 
     @Test
     void theHealthyToggleListsPlainHealthyFlowsLastAndHidesThemAgain() {
-        vm.update(List.of(timeline("c-ok", VerdictKind.HEALTHY, 2, 100),
-                timeline("c-lag", VerdictKind.LAG, 2, 50, AnomalyKind.LAG)));
+        write(flow("c-ok", FlowCategory.HEALTHY, 2, 100), flow("c-lag", FlowCategory.LAG, 2, 50));
+        vm.show(store);
         assertThat(listedIds()).containsExactly("c-lag");
 
         vm.showHealthyProperty().set(true);
@@ -94,63 +131,97 @@ class FlowsViewModelTest {
     }
 
     @Test
-    void theListIsBoundedToTheMostSevereRowsWhileTheCountsCoverEveryFlow() {
-        FlowsViewModel small = new FlowsViewModel(opened::add, shown.getReadOnlyProperty(), 3, 10);
-        List<Timeline> batch = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            batch.add(timeline("c-lag-" + i, VerdictKind.LAG, 2, i * 10L, AnomalyKind.LAG));
+    void everyFlowThatWentWrongIsListedAPageAtATimeWhileTheCountsCoverEveryFlow() {
+        vm = viewModel(3);
+        List<FlowSummary> flows = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            flows.add(flow("c-lag-" + i, FlowCategory.LAG, 2, i * 10L));
         }
-        batch.add(timeline("c-dlt", VerdictKind.DEAD_LETTERED, 2, 0, AnomalyKind.DEAD_LETTERED));
-        small.update(batch);
+        flows.add(flow("c-dlt", FlowCategory.DEAD_LETTERED, 2, 0));
+        flows.add(flow("c-ok", FlowCategory.HEALTHY, 2, 0));
+        write(flows.toArray(FlowSummary[]::new));
 
-        assertThat(small.rows()).extracting(FlowRow::correlationId).containsExactly("c-dlt", "c-lag-4", "c-lag-3");
-        assertThat(small.countsProperty().get()).containsEntry(FlowCategory.LAG, 5).containsEntry(FlowCategory.DEAD_LETTERED, 1);
+        vm.show(store);
+        assertThat(listedIds()).containsExactly("c-dlt", "c-lag-6", "c-lag-5");
+        assertThat(vm.moreAvailableProperty().get()).isTrue();
+        assertThat(vm.countsProperty().get()).containsEntry(FlowCategory.LAG, 7L).containsEntry(FlowCategory.DEAD_LETTERED, 1L);
+
+        vm.showMore();
+        vm.showMore();
+
+        assertThat(listedIds()).containsExactly("c-dlt", "c-lag-6", "c-lag-5", "c-lag-4", "c-lag-3", "c-lag-2",
+                "c-lag-1", "c-lag-0");
+        assertThat(vm.moreAvailableProperty().get()).isFalse();
     }
 
     @Test
-    void rememberedFlowsAreBoundedForgettingHealthyOnesBeforeFindings() {
-        FlowsViewModel small = new FlowsViewModel(opened::add, shown.getReadOnlyProperty(), 2, 4);
-        small.update(List.of(timeline("c-dlt", VerdictKind.DEAD_LETTERED, 2, 0, AnomalyKind.DEAD_LETTERED),
-                timeline("c-ok-1", VerdictKind.HEALTHY, 2, 10), timeline("c-ok-2", VerdictKind.HEALTHY, 2, 20)));
-        small.update(List.of(timeline("c-lag", VerdictKind.LAG, 2, 30, AnomalyKind.LAG),
-                timeline("c-ok-3", VerdictKind.HEALTHY, 2, 40), timeline("c-ok-4", VerdictKind.HEALTHY, 2, 50)));
-
-        assertThat(small.trackedCount()).isEqualTo(4);
-        assertThat(small.trackedRows()).extracting(FlowRow::correlationId).containsExactly("c-dlt", "c-lag", "c-ok-3", "c-ok-4");
-        assertThat(small.countsProperty().get()).containsEntry(FlowCategory.HEALTHY, 2).containsEntry(FlowCategory.LAG, 1);
-    }
-
-    @Test
-    void aReAnalysisReplacesTheFlowsEarlierVerdictWithOneListChange() {
-        vm.update(List.of(timeline("c-1", VerdictKind.HEALTHY, 2, 100, AnomalyKind.DUPLICATE),
-                timeline("c-2", VerdictKind.LAG, 2, 100, AnomalyKind.LAG)));
-        assertThat(listedIds()).containsExactly("c-2", "c-1");
+    void aRefreshRereadsEveryListedPageWithOneListChange() {
+        vm = viewModel(2);
+        write(flow("c-1", FlowCategory.HEALTHY_WITH_NOTES, 2, 100), flow("c-2", FlowCategory.LAG, 2, 100),
+                flow("c-4", FlowCategory.LAG, 2, 50));
+        vm.show(store);
+        vm.showMore();
+        assertThat(listedIds()).containsExactly("c-2", "c-4", "c-1");
         List<ListChangeListener.Change<? extends FlowRow>> changes = new ArrayList<>();
         vm.rows().addListener((ListChangeListener<FlowRow>) changes::add);
 
-        vm.update(List.of(timeline("c-1", VerdictKind.DEAD_LETTERED, 3, 200, AnomalyKind.DEAD_LETTERED),
-                timeline("c-3", VerdictKind.OUT_OF_ORDER, 2, 100, AnomalyKind.OUT_OF_ORDER)));
+        write(flow("c-1", FlowCategory.DEAD_LETTERED, 3, 200), flow("c-3", FlowCategory.OUT_OF_ORDER, 2, 100));
+        vm.refresh();
 
-        assertThat(changes).as("list changes per update").hasSize(1);
+        assertThat(changes).as("list changes per refresh").hasSize(1);
         assertThat(listedIds()).containsExactly("c-1", "c-3", "c-2");
         assertThat(vm.rows().get(0).eventCount()).isEqualTo(3);
-        assertThat(vm.countsProperty().get()).containsEntry(FlowCategory.HEALTHY_WITH_NOTES, 0)
-                .containsEntry(FlowCategory.DEAD_LETTERED, 1);
-        assertThat(vm.trackedCount()).isEqualTo(3);
+        assertThat(vm.countsProperty().get()).containsEntry(FlowCategory.HEALTHY_WITH_NOTES, 0L)
+                .containsEntry(FlowCategory.DEAD_LETTERED, 1L).containsEntry(FlowCategory.LAG, 2L);
+        assertThat(vm.moreAvailableProperty().get()).isTrue();
     }
 
     @Test
-    void aReAnalysisToHealthyDropsTheFlowFromTheList() {
-        vm.update(List.of(timeline("c-1", VerdictKind.LAG, 2, 100, AnomalyKind.LAG)));
-        vm.update(List.of(timeline("c-1", VerdictKind.HEALTHY, 2, 100)));
+    void aPulseRereadsTheSummariesWhenACaptureStoredEventsAtMostOnceASecond() {
+        write(flow("c-1", FlowCategory.LAG, 2, 100));
+        vm.show(store);
+        write(flow("c-2", FlowCategory.DEAD_LETTERED, 2, 100));
 
-        assertThat(vm.rows()).isEmpty();
-        assertThat(vm.countsProperty().get()).containsEntry(FlowCategory.LAG, 0).containsEntry(FlowCategory.HEALTHY, 1);
+        vm.pulse(false);
+        assertThat(listedIds()).as("nothing was captured").containsExactly("c-1");
+
+        vm.pulse(true);
+        assertThat(listedIds()).containsExactly("c-2", "c-1");
+
+        write(flow("c-3", FlowCategory.DEAD_LETTERED, 2, 300));
+        clockMs.addAndGet(FlowsViewModel.REFRESH_MS - 1);
+        vm.pulse(true);
+        assertThat(listedIds()).as("within a second of the last read").containsExactly("c-2", "c-1");
+
+        clockMs.addAndGet(1);
+        vm.pulse(true);
+        assertThat(listedIds()).containsExactly("c-3", "c-2", "c-1");
+    }
+
+    @Test
+    void aCaptureOpenedForReadingWithoutSummariesGetsEveryFlowAnalyzedWithoutWritingIt() {
+        Path file = dir.resolve("old.mv.db");
+        try (CaptureStore s = CaptureStore.open(file)) {
+            s.append(UiTestData.captureWithTroubledFlow(), List.of());   // no pipeline: no summaries
+        }
+        String before = HostileStores.sha256(file);
+        CaptureStore readOnly = track(CaptureStore.openReadOnly(file));
+
+        vm.show(readOnly);
+
+        assertThat(listedIds()).containsExactly(UiTestData.TROUBLED);
+        assertThat(vm.rows().get(0).category()).isEqualTo(FlowCategory.DEAD_LETTERED);
+        assertThat(vm.countsProperty().get()).containsEntry(FlowCategory.HEALTHY, 20L);
+        assertThat(vm.analyzingProperty().get()).isFalse();
+        readOnly.close();
+        stores.remove(readOnly);
+        assertThat(HostileStores.sha256(file)).as("SHA-256 of the capture").isEqualTo(before);
     }
 
     @Test
     void openingARowOpensItsCorrelationId() {
-        vm.update(List.of(timeline("c-lag", VerdictKind.LAG, 2, 100, AnomalyKind.LAG)));
+        write(flow("c-lag", FlowCategory.LAG, 2, 100));
+        vm.show(store);
 
         vm.open(vm.rows().get(0));
 
@@ -160,14 +231,17 @@ class FlowsViewModelTest {
     @Test
     void armedAutoOpenOpensTheFirstDeadLetteredFlowOnceItAppears() {
         vm.openFirstDeadLetterWhenSeen();
-        vm.update(List.of(timeline("c-lag", VerdictKind.LAG, 2, 100, AnomalyKind.LAG)));
+        write(flow("c-lag", FlowCategory.LAG, 2, 100));
+        vm.show(store);
         assertThat(opened).isEmpty();
 
-        vm.update(List.of(timeline("c-dlt", VerdictKind.DEAD_LETTERED, 2, 100, AnomalyKind.DEAD_LETTERED)));
+        write(flow("c-dlt", FlowCategory.DEAD_LETTERED, 2, 100));
+        vm.refresh();
         assertThat(opened).containsExactly("c-dlt");
         assertThat(vm.autoOpenArmed()).isFalse();
 
-        vm.update(List.of(timeline("c-dlt-2", VerdictKind.DEAD_LETTERED, 2, 200, AnomalyKind.DEAD_LETTERED)));
+        write(flow("c-dlt-2", FlowCategory.DEAD_LETTERED, 2, 200));
+        vm.refresh();
         assertThat(opened).as("only the first one").containsExactly("c-dlt");
     }
 
@@ -175,8 +249,9 @@ class FlowsViewModelTest {
     void autoOpenDoesNothingOnceTheUserHasOpenedATimeline() {
         vm.openFirstDeadLetterWhenSeen();
         shown.set("c-chosen-by-user");
+        write(flow("c-dlt", FlowCategory.DEAD_LETTERED, 2, 100));
 
-        vm.update(List.of(timeline("c-dlt", VerdictKind.DEAD_LETTERED, 2, 100, AnomalyKind.DEAD_LETTERED)));
+        vm.show(store);
 
         assertThat(opened).isEmpty();
         assertThat(vm.autoOpenArmed()).isFalse();
@@ -184,18 +259,19 @@ class FlowsViewModelTest {
 
     @Test
     void clearingForgetsEveryFlow() {
-        vm.update(List.of(timeline("c-lag", VerdictKind.LAG, 2, 100, AnomalyKind.LAG)));
+        write(flow("c-lag", FlowCategory.LAG, 2, 100));
+        vm.show(store);
 
         vm.clear();
 
         assertThat(vm.rows()).isEmpty();
-        assertThat(vm.trackedCount()).isZero();
-        assertThat(vm.countsProperty().get().values()).containsOnly(0);
+        assertThat(vm.countsProperty().get().values()).containsOnly(0L);
+        vm.pulse(true);
+        assertThat(vm.rows()).as("after a pulse").isEmpty();
     }
 
     @Test
-    void limitsAreValidatedWhenBuilt() {
-        assertThatThrownBy(() -> new FlowsViewModel(opened::add, shown.getReadOnlyProperty(), 10, 5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trackedLimit");
+    void thePageSizeIsValidatedWhenBuilt() {
+        assertThatThrownBy(() -> viewModel(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageSize");
     }
 }

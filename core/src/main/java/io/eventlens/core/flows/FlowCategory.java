@@ -1,13 +1,15 @@
-package io.eventlens.app.ui.flows;
+package io.eventlens.core.flows;
 
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.VerdictKind;
 
 /**
- * How a flow (one correlation ID's timeline) is ranked in the Flows panel, most severe first: the
- * verdict order of docs/reference/anomalies-and-verdicts.md, then a healthy flow with notes (benign
- * duplicates, retries, clock skew or a sequence restart: findings that are no verdict), then a plain
- * healthy flow.
+ * How a flow (one correlation ID's timeline) is ranked, most severe first, in the app's Flows panel
+ * and in the stored flow summaries: the verdict order of docs/reference/anomalies-and-verdicts.md,
+ * then a healthy flow with notes (benign duplicates, retries, clock skew or a sequence restart:
+ * findings that are no verdict), then a plain healthy flow. The declaration order is the order;
+ * the stored rank is {@link #ordinal()} (docs/decisions/0009-flow-summaries.md), so new categories
+ * go where they rank and a stored rank is never read back as a category (its name is).
  */
 public enum FlowCategory {
     /** An event of the flow was dead-lettered. */
@@ -48,6 +50,11 @@ public enum FlowCategory {
     /** True for a plain healthy flow (hidden unless "show healthy flows too" is on). */
     public boolean plainHealthy() {
         return this == HEALTHY;
+    }
+
+    /** True for the categories of flows that went wrong: every category before the healthy ones. */
+    public boolean wentWrong() {
+        return compareTo(HEALTHY_WITH_NOTES) < 0;
     }
 
     /** The category of an analyzed timeline. */

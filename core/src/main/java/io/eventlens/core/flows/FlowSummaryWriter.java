@@ -1,0 +1,239 @@
+package io.eventlens.core.flows;
+
+import io.eventlens.core.analysis.TimelineAnalyzer;
+import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.store.CaptureStore;
+import io.eventlens.core.store.FlowRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a writable store's flow summaries up to date behind a capture
+ * (docs/decisions/0009-flow-summaries.md): the capture's writer hands it each committed batch
+ * ({@link #committed}, never blocking), and its own thread feeds them to a {@link FlowSummarizer}
+ * whose flushes write the summaries and {@code summarized_through_seq} in one transaction.
+ *
+ * <p>It first catches up with what the store holds past its watermark (an older store, a capture
+ * that was killed), reading the blocks once in store order. Batches that arrive while it is busy wait
+ * in a bounded queue ({@value #QUEUE_EVENTS} events); beyond that they are dropped and read back
+ * from the store when their turn comes, so the writer never waits and memory stays bounded.
+ *
+ * <p>A failure is logged and ends the summaries, never the capture: the summaries are derived data,
+ * and a reader computes those past the watermark ({@link FlowSummaries#catchUp}).
+ */
+public final class FlowSummaryWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlowSummaryWriter.class);
+    /** Events waiting for the summarizer at most; more are read back from the store. */
+    static final int QUEUE_EVENTS = 16_384;
+    /** Events read from the store per page when catching up. */
+    static final int PAGE = 4_096;
+    private static final long IDLE_POLL_MS = 250;
+    private static final List<CapturedEvent> WAKE = List.of();
+
+    private final CaptureStore store;
+    private final TimelineAnalyzer analyzer;
+    private final long maxBytes;
+    private final BlockingQueue<List<CapturedEvent>> queue = new ArrayBlockingQueue<>(QUEUE_EVENTS);
+    private final Object lock = new Object();
+    private final Thread thread;
+    private int queuedEvents;
+    private volatile boolean finishing;
+    private volatile long target = Long.MAX_VALUE;
+    private volatile long summarizedThrough;
+    private volatile Throwable failure;
+    private volatile long reloads;
+
+    private FlowSummaryWriter(CaptureStore store, TimelineAnalyzer analyzer, long maxBytes) {
+        this.store = store;
+        this.analyzer = analyzer;
+        this.maxBytes = maxBytes;
+        this.thread = new Thread(this::run, "eventlens-flow-summaries-" + store.file().getFileName());
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Starts keeping {@code store}'s flow summaries, with {@code analyzer}'s verdicts and at most
+     * {@code maxBytes} of events in memory ({@link FlowSummarizer#DEFAULT_MAX_BYTES} by default).
+     *
+     * @throws IllegalArgumentException when the store is read-only or {@code maxBytes} is not positive
+     */
+    public static FlowSummaryWriter start(CaptureStore store, TimelineAnalyzer analyzer, long maxBytes) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(analyzer, "analyzer");
+        if (store.isReadOnly()) {
+            throw new IllegalArgumentException(store.file() + ": flow summaries are written only into a writable store");
+        }
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes: must be positive, was " + maxBytes);
+        }
+        FlowSummaryWriter w = new FlowSummaryWriter(store, analyzer, maxBytes);
+        w.thread.start();
+        return w;
+    }
+
+    /**
+     * Hands over committed events (with their store sequences, in store order). Never blocks: when
+     * the queue is full the events are left to be read back from the store.
+     */
+    public void committed(List<CapturedEvent> events) {
+        if (events.isEmpty() || finishing) {
+            return;
+        }
+        synchronized (lock) {
+            if (queuedEvents + events.size() > QUEUE_EVENTS) {
+                return;
+            }
+            queuedEvents += events.size();
+        }
+        if (!queue.offer(events)) {
+            synchronized (lock) {
+                queuedEvents -= events.size();
+            }
+        }
+    }
+
+    /**
+     * Summarizes every event the store holds now, writes the last summaries and stops; waits at most
+     * {@code timeout} (then stops after the flush it is in, leaving the rest to a reader).
+     *
+     * @return true when the summaries reach every event stored when this was called
+     */
+    public boolean finish(Duration timeout) {
+        long goal = store.eventCount();
+        target = goal;
+        finishing = true;
+        queue.offer(WAKE);
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+            if (thread.isAlive()) {
+                LOG.warn("{}: flow summaries not finished after {} s; readers compute the rest", store.file(),
+                        timeout.toSeconds());
+                target = -1;   // stop after the current step
+                thread.join(60_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return summarizedThrough >= goal;
+    }
+
+    /** The watermark of the summaries written so far. */
+    public long summarizedThroughSeq() {
+        return summarizedThrough;
+    }
+
+    /** How many times a flow evicted from memory was read back from the store ({@link FlowSummarizer#reloads()}). */
+    public long reloads() {
+        return reloads;
+    }
+
+    /** The failure that ended the summaries, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void run() {
+        FlowSummarizer summarizer = null;
+        try {
+            long start = store.summarizedThroughSeq();
+            summarizedThrough = start;
+            summarizer = new FlowSummarizer(analyzer, store::findByCorrelationId, (changed, through) -> {
+                List<FlowRecord> records = new ArrayList<>(changed.size());
+                for (FlowSummary s : changed) {
+                    records.add(s.toRecord());
+                }
+                store.writeFlowSummaries(records, through);
+                summarizedThrough = through;
+            }, start, start > 0 ? summarizedIds(store) : List.of(), maxBytes, System::nanoTime);
+            if (start < store.eventCount()) {
+                LOG.info("{}: summarizing the flows of {} events stored before this capture", store.file(),
+                        store.eventCount() - start);
+            }
+            while (target >= 0) {
+                List<CapturedEvent> batch = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                if (batch != null && !batch.isEmpty()) {
+                    synchronized (lock) {
+                        queuedEvents -= batch.size();
+                    }
+                    long first = batch.get(0).seq();
+                    if (first > summarizer.fedThroughSeq() + 1) {
+                        readStore(summarizer, first - 1);
+                    }
+                    summarizer.accept(batch);
+                    reloads = summarizer.reloads();
+                } else if (batch == null || finishing) {
+                    // idle, or finishing: what was dropped (or never handed) is read from the store
+                    readStore(summarizer, store.eventCount());
+                    if (finishing && queue.isEmpty() && summarizer.fedThroughSeq() >= target) {
+                        break;
+                    }
+                }
+                summarizer.flushIfDue();
+            }
+            summarizer.flush();
+            reloads = summarizer.reloads();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            LOG.error("{}: keeping the flow summaries failed; they reach event {} and readers compute the rest",
+                    store.file(), summarizedThrough, e);
+        }
+    }
+
+    /** Feeds the stored events past what the summarizer took, up to {@code through}, in pages. */
+    private void readStore(FlowSummarizer summarizer, long through) {
+        while (summarizer.fedThroughSeq() < through && target >= 0) {
+            long from = summarizer.fedThroughSeq() + 1;
+            List<CapturedEvent> page = store.page(from, (int) Math.min(PAGE, through - from + 1));
+            if (page.isEmpty()) {
+                if (from <= store.eventCount()) {
+                    summarizer.skipTo(through);   // stored but unreadable: a damaged block
+                }
+                return;
+            }
+            summarizer.accept(page);
+            summarizer.flushIfDue();
+            reloads = summarizer.reloads();
+        }
+    }
+
+    /** The correlation IDs of the store's summaries, read in pages as iterated. */
+    static Iterable<String> summarizedIds(CaptureStore store) {
+        return () -> new Iterator<>() {
+            private List<String> page = store.summarizedFlowIds(null, 10_000);
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                if (i < page.size()) {
+                    return true;
+                }
+                if (page.size() < 10_000) {
+                    return false;
+                }
+                page = store.summarizedFlowIds(page.get(page.size() - 1), 10_000);
+                i = 0;
+                return !page.isEmpty();
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.get(i++);
+            }
+        };
+    }
+}
