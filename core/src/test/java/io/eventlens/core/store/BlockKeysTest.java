@@ -70,9 +70,10 @@ class BlockKeysTest {
     }
 
     @Test
-    void aFilterOfNoIdsContainsNothingAndDuplicatesCountOnce() {
+    void aFilterOfNoIdsContainsNothingAndARepeatedIdIsHarmless() {
         assertThat(filterOf(List.of()).mightContain(BlockKeys.hash(""))).isFalse();
         assertThat(filterOf(List.of()).bits()).isEmpty();
+        assertThat(filterOf(List.of("a", "a", "a")).mightContain(BlockKeys.hash("a"))).isTrue();
         assertThat(filterOf(List.of("a", "a", "a")).bits()).hasSize(1);
     }
 
@@ -102,7 +103,7 @@ class BlockKeysTest {
         Arrays.sort(ids);
 
         assertThat(readAll(BlockKeys.idList(ids))).containsExactly(ids);
-        assertThat(BlockKeys.validIdList(BlockKeys.idList(ids))).isNotNull();
+        assertThat(BlockKeys.IdList.read(BlockKeys.idList(ids))).isNotNull();
         assertThat(readAll(BlockKeys.idList(new String[0]))).isEmpty();
     }
 
@@ -132,6 +133,25 @@ class BlockKeysTest {
     }
 
     @Test
+    void anIdListKnowsItsFirstAndLastIdToRuleOutPrefixes() {
+        BlockKeys.IdList list = BlockKeys.IdList.read(BlockKeys.idList(new String[] {"c-10", "c-11", "c-19", "d-1"}));
+
+        assertThat(list.first()).isEqualTo("c-10");
+        assertThat(list.last()).isEqualTo("d-1");
+        assertThat(list.mayHavePrefix("")).isTrue();
+        assertThat(list.mayHavePrefix("c-")).isTrue();
+        assertThat(list.mayHavePrefix("c-1")).as("the first ID starts with it").isTrue();
+        assertThat(list.mayHavePrefix("c-15")).as("between first and last").isTrue();
+        assertThat(list.mayHavePrefix("c-0")).as("before the first ID").isFalse();
+        assertThat(list.mayHavePrefix("d-2")).as("after the last ID").isFalse();
+        assertThat(list.mayHavePrefix("d-1")).isTrue();
+        assertThat(BlockKeys.IdList.read(BlockKeys.idList(new String[0])).mayHavePrefix("")).isFalse();
+        BlockKeys.IdList one = BlockKeys.IdList.read(BlockKeys.idList(new String[] {"only"}));
+        assertThat(one.first()).isEqualTo("only");
+        assertThat(one.last()).isEqualTo("only");
+    }
+
+    @Test
     void damagedIdListsAreRefusedNotMisread() {
         byte[] genuine = BlockKeys.idList(new String[] {"a", "b", "c"});
         byte[] unsorted = BlockKeys.idList(new String[] {"a", "b", "c"});
@@ -143,10 +163,10 @@ class BlockKeysTest {
         byte[] trailing = Arrays.copyOf(genuine, genuine.length + 1);
         byte[] manyIds = {BlockKeys.IDS_FORMAT, (byte) 0x81, 0x10};   // 2049 IDs
 
-        assertThat(BlockKeys.validIdList(genuine)).isNotNull();
+        assertThat(BlockKeys.IdList.read(genuine)).isNotNull();
         for (byte[] bad : List.of(unsorted, sharesTooMuch, countTooHigh, trailing, manyIds,
                 Arrays.copyOf(genuine, genuine.length - 1), new byte[] {9, 0}, new byte[0])) {
-            assertThat(BlockKeys.validIdList(bad)).as(Arrays.toString(bad)).isNull();
+            assertThat(BlockKeys.IdList.read(bad)).as(Arrays.toString(bad)).isNull();
         }
         assertThatThrownBy(() -> readAll(unsorted)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ascending");
