@@ -40,8 +40,8 @@ import org.h2.mvstore.type.StringDataType;
  */
 public final class HostileStores {
 
-    /** The store tables of schema version 1 and Flyway's history table. */
-    public static final List<String> STORE_TABLES = List.of("EVENT_BLOCK", "SOURCE_POSITION", "EVENT_INDEX", "INDEX_STATE");
+    /** The store tables of the newest schema version (a genuine store is created at it). */
+    public static final List<String> STORE_TABLES = List.of("EVENT_BLOCK", "STREAM_POSITION", "BLOCK_KEY");
     private static final String FLYWAY_TABLE = "\"flyway_schema_history\"";
 
     /** Marker files of {@link MarkerTrigger}, by trigger name. */
@@ -93,10 +93,10 @@ public final class HostileStores {
                 out.add(h);
             }
             Hostile byClass = hostile(dir, "trigger-class", "",
-                    "holds a TRIGGER \"PUBLIC\".\"T_CLASS\" on \"PUBLIC\".\"SOURCE_POSITION\"");
+                    "holds a TRIGGER \"PUBLIC\".\"T_CLASS\" on \"PUBLIC\".\"STREAM_POSITION\"");
             String triggerName = "T_CLASS";
             CLASS_TRIGGER_MARKERS.put(triggerName, byClass.marker());
-            withGenuine(byClass, st -> st.execute("CREATE TRIGGER " + triggerName + " AFTER INSERT ON SOURCE_POSITION"
+            withGenuine(byClass, st -> st.execute("CREATE TRIGGER " + triggerName + " AFTER INSERT ON STREAM_POSITION"
                     + " CALL '" + MarkerTrigger.class.getName() + "'"));
             out.add(byClass);
 
@@ -124,10 +124,10 @@ public final class HostileStores {
                 out.add(h);
             }
             Hostile fileWrite = hostile(dir, "file-write-view", "",
-                    "holds a VIEW \"PUBLIC\".\"INDEX_STATE\", which no EventLens capture store has");
+                    "holds a VIEW \"PUBLIC\".\"BLOCK_KEY\", which no EventLens capture store has");
             withGenuine(fileWrite, st -> {
-                st.execute("ALTER TABLE INDEX_STATE RENAME TO INDEX_STATE_DATA");
-                st.execute("CREATE VIEW INDEX_STATE AS SELECT * FROM INDEX_STATE_DATA WHERE FILE_WRITE('ran', '"
+                st.execute("ALTER TABLE BLOCK_KEY RENAME TO BLOCK_KEY_DATA");
+                st.execute("CREATE VIEW BLOCK_KEY AS SELECT * FROM BLOCK_KEY_DATA WHERE FILE_WRITE('ran', '"
                         + sqlString(fileWrite.marker()) + "') > 0");
             });
             out.add(fileWrite);
