@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * one transaction, so the index is complete the moment a block commits
  * (docs/decisions/0008-block-keys.md). Lookups by correlation ID or event ID test each block's
  * filter in memory (loaded from {@code block_key} on first use, then kept current by
- * {@link #append}), decode the index fields of the candidate blocks only, and the whole events of
- * the blocks that match; the correlation ID completion merges the blocks' sorted ID lists.
+ * {@link #append}), decode only the blocks whose filter may hold the ID and keep the exact
+ * matches; the correlation ID completion merges the blocks' sorted ID lists.
  *
  * <p>A store of schema version 1 or 2 (a per-event {@code event_index} written by a background
  * thread, up to {@code index_state.indexed_through_seq}) opened read-only is read the way those
@@ -343,9 +343,9 @@ public final class H2CaptureStore implements CaptureStore {
                         + " them was stored", e);
             }
             for (KeyedBlock b : written) {
-                correlationKeys.added(b.firstSeq(), b.count(), b.keys().correlationKeys());
-                eventKeys.added(b.firstSeq(), b.count(), b.keys().eventKeys());
-                correlationIdLists.added(b.firstSeq(), b.count(), b.keys().correlationIds());
+                correlationKeys.added(b.firstSeq(), b.keys().correlationKeys());
+                eventKeys.added(b.firstSeq(), b.keys().eventKeys());
+                correlationIdLists.added(b.firstSeq(), b.keys().correlationIds());
             }
             lastSeq.set(seq - 1);
         }
@@ -356,7 +356,7 @@ public final class H2CaptureStore implements CaptureStore {
             + " correlation_ids) VALUES (?, ?, ?, ?)";
 
     /** A block written by {@link #append} (or {@link #buildMissingKeys}) with its keys. */
-    private record KeyedBlock(long firstSeq, int count, BlockKeys.Stored keys) {
+    private record KeyedBlock(long firstSeq, BlockKeys.Stored keys) {
     }
 
     /** Adds the block in {@link #codec} and its keys in {@link #keys} to the two batches. */
@@ -368,17 +368,17 @@ public final class H2CaptureStore implements CaptureStore {
         ins.setLong(5, codec.payloadBytes());
         ins.setBytes(6, codec.toCompressedBytes());
         ins.addBatch();
-        return addKeys(insKeys, blockFirst, codec.count(), keys.build());
+        return addKeys(insKeys, blockFirst, keys.build());
     }
 
-    private static KeyedBlock addKeys(PreparedStatement insKeys, long blockFirst, int count, BlockKeys.Stored stored)
+    private static KeyedBlock addKeys(PreparedStatement insKeys, long blockFirst, BlockKeys.Stored stored)
             throws SQLException {
         insKeys.setLong(1, blockFirst);
         insKeys.setBytes(2, stored.correlationKeys());
         insKeys.setBytes(3, stored.eventKeys());
         insKeys.setBytes(4, stored.correlationIds());
         insKeys.addBatch();
-        return new KeyedBlock(blockFirst, count, stored);
+        return new KeyedBlock(blockFirst, stored);
     }
 
     /**
@@ -425,7 +425,7 @@ public final class H2CaptureStore implements CaptureStore {
                 for (EventBlockCodec.IndexFields f : fields) {
                     builder.add(f.correlationId(), f.eventId());
                 }
-                addKeys(insKeys, first, count, builder.build());
+                addKeys(insKeys, first, builder.build());
                 if (++inBatch == KEY_BLOCKS_PER_TX) {
                     insKeys.executeBatch();
                     writer.commit();
@@ -805,7 +805,7 @@ public final class H2CaptureStore implements CaptureStore {
     // ------------------------------------------------------------------ block keys in memory
 
     /** One block's keys of one column; {@code keys} is {@code null} when the block has none usable (it is scanned). */
-    private record Keyed<T>(long firstSeq, int count, T keys) {
+    private record Keyed<T>(long firstSeq, T keys) {
     }
 
     /**
@@ -845,29 +845,28 @@ public final class H2CaptureStore implements CaptureStore {
             synchronized (writeLock) {
                 tracking = true;
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT b.first_seq, b.event_count, k." + column
+            try (PreparedStatement ps = c.prepareStatement("SELECT b.first_seq, k." + column
                     + " FROM event_block b LEFT JOIN block_key k ON k.first_seq = b.first_seq ORDER BY b.first_seq");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long first = rs.getLong(1);
-                    int count = rs.getInt(2);
                     T value = null;
                     try {
-                        byte[] stored = rs.getBytes(3);
+                        byte[] stored = rs.getBytes(2);
                         value = stored == null ? null : parse.apply(stored);
                     } catch (SQLException | RuntimeException e) {
                         LOG.debug("{}: {} of block {} cannot be read; the block is scanned instead", file, column, first, e);
                     }
-                    blocks.putIfAbsent(first, new Keyed<>(first, count, value));
+                    blocks.putIfAbsent(first, new Keyed<>(first, value));
                 }
             }
             loaded = true;
         }
 
         /** A block {@link #append} committed, with its stored keys of this column. */
-        void added(long firstSeq, int count, byte[] stored) {
+        void added(long firstSeq, byte[] stored) {
             if (tracking) {
-                blocks.put(firstSeq, new Keyed<>(firstSeq, count, parse.apply(stored)));
+                blocks.put(firstSeq, new Keyed<>(firstSeq, parse.apply(stored)));
             }
         }
     }
