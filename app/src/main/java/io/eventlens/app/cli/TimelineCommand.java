@@ -14,6 +14,7 @@ import io.eventlens.core.analysis.TimelineText;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.store.CaptureStore;
 import io.eventlens.core.store.DamagedBlockException;
+import io.eventlens.core.store.Lookup;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +40,11 @@ import picocli.CommandLine.Spec;
  * it is checked before H2 runs anything in it, and its bytes stay the same. Damaged event blocks are
  * skipped: a warning on stderr names the file, their count and each block, and the JSON gets
  * {@code "damagedBlocks": N} (0 when none) after the members of {@link TimelineJson}.
+ *
+ * <p>At most {@code --max-events} events (default {@link CaptureStore#DEFAULT_LOOKUP_LIMIT}) are
+ * analysed: the first ones of the correlation ID in store order. When it has more, a warning on
+ * stderr says "showing the first N of M events" and the JSON says {@code "truncated": true}; its
+ * {@code "storedEvents"} is M either way (docs/reference/cli-contract.md).
  */
 @Command(name = "timeline", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Print one correlation ID's timeline with anomalies and the verdict."},
@@ -68,6 +75,11 @@ public final class TimelineCommand implements Callable<Integer> {
             description = "Latency SLO between consecutive steps; a slower hop is LAG. Default: 2s.")
     Duration lagSlo;
 
+    @Option(names = "--max-events", paramLabel = "N",
+            description = "Analyse at most the first N events of the correlation ID (in capture order);"
+                    + " a warning says when it has more. Default: 100000.")
+    int maxEvents = CaptureStore.DEFAULT_LOOKUP_LIMIT;
+
     @Override
     public Integer call() {
         OutputFormat fmt = format.require(EnumSet.of(OutputFormat.JSON, OutputFormat.TEXT));
@@ -79,12 +91,18 @@ public final class TimelineCommand implements Callable<Integer> {
             }
             settings = settings.withLagSlo(lagSlo);
         }
+        if (maxEvents < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-events: must be 1 or more, was " + maxEvents);
+        }
         Path file = capture.existingFile();
         String id = correlation.correlationId();
         Timeline timeline;
         List<DamagedBlockException> damaged;
+        Lookup lookup;
         try (CaptureStore store = CaptureStore.openReadOnly(file)) {
-            List<CapturedEvent> events = store.findByCorrelationId(id);
+            lookup = store.findByCorrelationId(id, maxEvents);
+            List<CapturedEvent> events = lookup.events();
             timeline = new TimelineAnalyzer(settings).analyze(id, events);
             if (events.isEmpty()) {
                 PrintWriter err = spec.commandLine().getErr();
@@ -96,8 +114,14 @@ public final class TimelineCommand implements Callable<Integer> {
             damaged = store.damagedBlocks();
         }
         warnDamaged(file, damaged);
+        if (lookup.truncated()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "eventlens timeline: warning: showing the first %d of %d events with correlation ID"
+                    + " '%s' in %s (--max-events %d)%n", lookup.events().size(), lookup.totalCount(), id, file, maxEvents);
+            err.flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
-        String text = fmt == OutputFormat.JSON ? json(timeline, damaged.size()) : TimelineText.render(timeline);
+        String text = fmt == OutputFormat.JSON ? json(timeline, damaged.size(), lookup) : TimelineText.render(timeline);
         out.print(text);
         if (!text.endsWith("\n")) {
             out.println();
@@ -129,10 +153,15 @@ public final class TimelineCommand implements Callable<Integer> {
         err.flush();
     }
 
-    /** {@link TimelineJson}'s document plus {@code "damagedBlocks": n} as its last member. */
-    private static String json(Timeline timeline, int damagedBlocks) {
+    /**
+     * {@link TimelineJson}'s document plus {@code "damagedBlocks": n}, {@code "storedEvents": m}
+     * and {@code "truncated": b} as its last members.
+     */
+    private static String json(Timeline timeline, int damagedBlocks, Lookup lookup) {
         ObjectNode root = TimelineJson.toTree(timeline);
         root.put("damagedBlocks", damagedBlocks);
+        root.put("storedEvents", lookup.totalCount());
+        root.put("truncated", lookup.truncated());
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -10,7 +10,6 @@ import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.store.CaptureStore;
 import io.eventlens.core.testkit.StoredBlocks;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,7 +37,6 @@ class TimelineDamagedCaptureTest {
                 block.addAll(events("orders", b * 1024L + 1, 1023));
                 store.append(block, List.of());
             }
-            assertThat(store.awaitIndexed(Duration.ofSeconds(30))).isTrue();
             return store.file();
         }
     }
@@ -72,6 +70,32 @@ class TimelineDamagedCaptureTest {
         assertThat(t.get("damagedBlocks").asInt()).isZero();
         assertThat(t.get("events")).hasSize(3);
         assertThat(run.err()).doesNotContain("damaged");
+    }
+
+    @Test
+    void aCorrelationIdWithMoreEventsThanMaxEventsShowsTheFirstOnesAndSaysHowManyThereAre() throws Exception {
+        Path file = capture("hot");
+
+        CliRun run = CliRun.of("timeline", "--capture", file.toString(), "--correlation-id", "c-span", "--format", "json",
+                "--max-events", "2");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode t = JSON.readTree(run.out());
+        assertThat(t.get("events")).extracting(e -> e.get("seq").asLong()).containsExactly(1L, 1025L);
+        assertThat(t.get("storedEvents").asLong()).isEqualTo(3);
+        assertThat(t.get("truncated").asBoolean()).isTrue();
+        assertThat(run.err()).as(run.toString()).contains("eventlens timeline: warning: showing the first 2 of 3 events"
+                + " with correlation ID 'c-span' in " + file + " (--max-events 2)");
+
+        CliRun all = CliRun.of("timeline", "--capture", file.toString(), "--correlation-id", "c-span", "--format", "json");
+        JsonNode whole = JSON.readTree(all.out());
+        assertThat(whole.get("storedEvents").asLong()).isEqualTo(3);
+        assertThat(whole.get("truncated").asBoolean()).isFalse();
+        assertThat(all.err()).doesNotContain("showing the first");
+
+        CliRun zero = CliRun.of("timeline", "--capture", file.toString(), "--correlation-id", "c-span", "--max-events", "0");
+        assertThat(zero.exitCode()).as(zero.toString()).isEqualTo(2);
+        assertThat(zero.err()).contains("--max-events: must be 1 or more, was 0");
     }
 
     @Test

@@ -268,6 +268,26 @@ class ViewModelTest {
     }
 
     @Test
+    void aTimelineCutAtItsLookupLimitSaysShowingTheFirstNOfMEvents() {
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        int stored = vm.storeProperty().get().findByCorrelationId(UiTestData.TROUBLED).size();
+        var timeline = vm.timeline();
+        timeline.setLookupLimit(3);
+
+        vm.openTimeline(UiTestData.TROUBLED);
+
+        assertThat(timeline.timelineProperty().get().entries()).extracting(e -> e.event().seq()).hasSizeLessThanOrEqualTo(3);
+        assertThat(timeline.limitNoticeProperty().get()).isEqualTo("Showing the first 3 of " + stored + " events");
+
+        timeline.setLookupLimit(CaptureStore.DEFAULT_LOOKUP_LIMIT);
+        vm.openTimeline(UiTestData.TROUBLED);
+
+        assertThat(timeline.entries()).hasSize(5);
+        assertThat(timeline.limitNoticeProperty().get()).isEmpty();
+        assertThatThrownBy(() -> timeline.setLookupLimit(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void copyAsTextAndJsonGiveTheCliFormsOfTheShownTimelineAndConfirmInTheStatusBar() throws Exception {
         vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
         vm.openTimeline(UiTestData.TROUBLED);

@@ -31,8 +31,8 @@ public interface CaptureStore extends AutoCloseable {
 
     /**
      * Opens the store in {@code file} for writing, creating it (and its schema) when absent; an
-     * existing file is checked (see the class comment), then migrated to the newest schema version.
-     * Closing the store waits (bounded) until its index covers every event.
+     * existing file is checked (see the class comment), then migrated to the newest schema version;
+     * a store of schema version 1 or 2 then gets the lookup keys of its blocks, in one pass.
      *
      * @param file the store file; the {@code .mv.db} suffix may be left off
      * @throws CaptureStoreException when the file is not a capture store (or is damaged), its path
@@ -103,10 +103,40 @@ public interface CaptureStore extends AutoCloseable {
     /** One event by store sequence, or {@code null} (also when its block is damaged). */
     CapturedEvent event(long seq);
 
-    /** All events with this correlation ID, in store order (indexed lookup); damaged blocks are skipped. */
-    List<CapturedEvent> findByCorrelationId(String correlationId);
+    /**
+     * The most events {@link #findByCorrelationId(String)} returns: {@value}. A correlation ID with
+     * more events (a hot key, a test flow that never ends) is cut to its first events in store
+     * order, so that a lookup's memory stays bounded (issue 6); {@link #findByCorrelationId(String, int)}
+     * says how many there were.
+     */
+    int DEFAULT_LOOKUP_LIMIT = 100_000;
 
-    /** All events with this event ID, in store order (indexed lookup); damaged blocks are skipped. */
+    /**
+     * The first {@link #DEFAULT_LOOKUP_LIMIT} events with this correlation ID, in store order
+     * (indexed lookup); damaged blocks are skipped. Use {@link #findByCorrelationId(String, int)}
+     * to learn whether there were more.
+     */
+    default List<CapturedEvent> findByCorrelationId(String correlationId) {
+        return findByCorrelationId(correlationId, DEFAULT_LOOKUP_LIMIT).events();
+    }
+
+    /**
+     * The first {@code limit} events with this correlation ID in store order, and how many the
+     * store holds in all (indexed lookup; damaged blocks are skipped and not counted).
+     *
+     * @param correlationId the correlation ID (exact, case-sensitive); {@code null} finds nothing
+     * @param limit         the most events to return, 1 or more ({@link #DEFAULT_LOOKUP_LIMIT} for
+     *                      the default)
+     * @throws IllegalArgumentException when {@code limit} is less than 1
+     * @throws CaptureStoreException    when the store cannot be read; the message names the file
+     */
+    Lookup findByCorrelationId(String correlationId, int limit);
+
+    /**
+     * The events with this event ID (normally one; more when it was redelivered or seen by several
+     * sources), in store order (indexed lookup), at most {@link #DEFAULT_LOOKUP_LIMIT}; damaged
+     * blocks are skipped.
+     */
     List<CapturedEvent> findByEventId(String eventId);
 
     /**
@@ -130,22 +160,26 @@ public interface CaptureStore extends AutoCloseable {
     }
 
     /**
-     * The highest store sequence through which the secondary index (correlation ID, event ID) is
-     * written. Lookups are complete whatever it is (events past it are found by scanning); it only
-     * tells how far a background indexer lags ({@link #eventCount()} minus this).
+     * The highest store sequence through which the lookup index (correlation ID, event ID) is
+     * written. A store of schema version 3 or later writes its index with each block, in the
+     * same transaction (docs/decisions/0008-block-keys.md), so this is always {@link #eventCount()};
+     * only an older store opened read-only may lag (its per-event index was written behind the
+     * capture). Lookups are complete whatever it is (events past it are found by scanning).
      */
     default long indexedThroughSeq() {
         return eventCount();
     }
 
     /**
-     * Waits until the secondary index covers every event stored when this was called. A
-     * read-only store is never indexed: it answers at once whether its index is complete.
+     * Whether the lookup index covers every stored event. Nothing is ever waited for: a store of
+     * schema version 3 or later is always indexed, and nothing indexes an older store opened
+     * read-only (its lookups scan the events past its index instead).
      *
-     * @return true when indexed, false when {@code timeout} passed first
+     * @param timeout ignored; kept for callers written when a background indexer existed
+     * @return true when {@link #indexedThroughSeq()} reaches {@link #eventCount()}
      */
     default boolean awaitIndexed(Duration timeout) {
-        return true;
+        return indexedThroughSeq() >= eventCount();
     }
 
     // ------------------------------------------------------------------ flow summaries (schema V4)
@@ -203,9 +237,8 @@ public interface CaptureStore extends AutoCloseable {
     void copyTo(Path target);
 
     /**
-     * Closes the database; further calls fail. A writable store first lets its indexer cover every
-     * stored event (up to 2 minutes, logged when it takes over 2 s), so the file is left with a
-     * complete index.
+     * Closes the database; further calls fail. Nothing is left to finish: every committed block
+     * was committed with its lookup keys.
      */
     @Override
     void close();

@@ -11,19 +11,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.flywaydb.core.Flyway;
@@ -38,25 +37,31 @@ import org.slf4j.LoggerFactory;
  * Flyway migrations in {@code db/migration}.
  *
  * <p>Writes: {@link #append} encodes events into blocks of up to {@value #BLOCK_EVENTS} events
- * (or about {@value #BLOCK_BYTES} bytes) with {@link EventBlockCodec}, and inserts the blocks and
- * the source positions in one transaction. A background indexer thread then writes one
- * {@code event_index} row per event and {@code index_state.indexed_through_seq} in one transaction.
- * Reads by correlation ID or event ID use the index through {@code indexed_through_seq} and decode
- * the blocks past it, so they are always complete.
+ * (or about {@value #BLOCK_BYTES} bytes) with {@link EventBlockCodec}, and inserts the blocks, their
+ * lookup keys ({@link BlockKeys}: one {@code block_key} row per block) and the source positions in
+ * one transaction, so the index is complete the moment a block commits
+ * (docs/decisions/0008-block-keys.md). Lookups by correlation ID or event ID test each block's
+ * filter in memory (loaded from {@code block_key} on first use, then kept current by
+ * {@link #append}), decode only the blocks whose filter may hold the ID and keep the exact
+ * matches; the correlation ID completion merges the blocks' sorted ID lists.
  *
- * <p>A block that cannot be decoded ({@link DamagedBlockException}) is skipped by every read and by
- * the indexer, logged once and listed by {@link #damagedBlocks()}; the other blocks stay readable.
+ * <p>A store of schema version 1 or 2 (a per-event {@code event_index} written by a background
+ * thread, up to {@code index_state.indexed_through_seq}) opened read-only is read the way those
+ * versions read it: the index through the watermark, then the blocks past it scanned. Opened for
+ * writing, it is migrated to version 3 and the keys of its blocks are built in one pass.
  *
- * <p>Threads: one writer (appends are serialized), any number of readers (a connection pool),
- * and the indexer. A file may be open only once per process; another process holding it open
- * makes {@link #open} fail.
+ * <p>A block that cannot be decoded ({@link DamagedBlockException}), or whose stored data H2 cannot
+ * read, is skipped by every read, logged once and listed by {@link #damagedBlocks()}; the other
+ * blocks stay readable.
+ *
+ * <p>Threads: one writer (appends are serialized) and any number of readers (a connection pool).
+ * A file may be open only once per process; another process holding it open makes {@link #open} fail.
  *
  * <p>Untrusted files (docs/decisions/0007-untrusted-capture-files.md): an existing file is opened
  * only after {@link CaptureFileCheck} found, without the SQL engine, exactly the definitions of one
  * released schema version in it; {@link #openReadOnly} then opens it so that H2 never writes
- * ({@code ACCESS_MODE_DATA=r}), creates nothing ({@code IFEXISTS}, no trace file), runs no
- * migration and starts no indexer. Closing a writable store first lets the indexer finish, so a
- * later read-only open finds the index complete.
+ * ({@code ACCESS_MODE_DATA=r}), creates nothing ({@code IFEXISTS}, no trace file) and runs no
+ * migration.
  */
 public final class H2CaptureStore implements CaptureStore {
 
@@ -66,19 +71,11 @@ public final class H2CaptureStore implements CaptureStore {
     static final int BLOCK_EVENTS = 1024;
     /** A block is closed once its encoding reaches this many bytes. */
     static final int BLOCK_BYTES = 4 * 1024 * 1024;
-    /** Blocks the indexer handles per transaction. */
-    private static final int INDEX_BLOCKS_PER_TX = 8;
-    /** The indexer defers to a busy writer only while the index lags by more than this many events. */
-    private static final long DEFER_LAG = 8_192;
-    /** The writer counts as busy when it appended within this many ms. */
-    private static final long WRITER_IDLE_MS = 250;
-    private static final long DEFER_CHECK_MS = 50;
+    /** Blocks whose keys are built per transaction when an older store is migrated. */
+    private static final int KEY_BLOCKS_PER_TX = 64;
     /** Blocks fetched per query when scanning. */
     private static final int SCAN_BLOCKS = 8;
     private static final String MV_DB = ".mv.db";
-    /** Closing waits this long for the indexer quietly, then logs and waits up to {@link #CLOSE_INDEX_WAIT}. */
-    private static final Duration CLOSE_INDEX_QUIET = Duration.ofSeconds(2);
-    private static final Duration CLOSE_INDEX_WAIT = Duration.ofMinutes(2);
 
     private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
 
@@ -87,30 +84,42 @@ public final class H2CaptureStore implements CaptureStore {
     private final Connection writer;
     private final Object writeLock = new Object();
     private final EventBlockCodec codec = new EventBlockCodec();
+    private final BlockKeys.Builder keys = new BlockKeys.Builder();
     private final AtomicLong lastSeq = new AtomicLong();
     private final BlockCache cache = new BlockCache();
     /** Damaged blocks met so far, by first sequence, named with the file. */
     private final ConcurrentSkipListMap<Long, DamagedBlockException> damaged = new ConcurrentSkipListMap<>();
-    private final Indexer indexer;
+    /**
+     * Schema version 3 or later: lookups use {@code block_key}. False only for a store of version 1
+     * or 2 opened read-only, read through its {@code event_index} ({@link #legacyIndexedThrough}).
+     */
+    private final boolean blockKeys;
+    /** Version 1 or 2 only: {@code index_state.indexed_through_seq}, how far its {@code event_index} reaches. */
+    private final long legacyIndexedThrough;
+    private final KeyColumn<BlockKeys.Filter> correlationKeys =
+            new KeyColumn<>("correlation_keys", BlockKeys.Filter::read);
+    private final KeyColumn<BlockKeys.Filter> eventKeys = new KeyColumn<>("event_keys", BlockKeys.Filter::read);
+    private final KeyColumn<BlockKeys.IdList> correlationIdLists =
+            new KeyColumn<>("correlation_ids", BlockKeys.IdList::read);
     private final boolean readOnly;
     private volatile boolean closed;
-    private volatile long lastAppendNanos;
 
     private H2CaptureStore(Path file, JdbcConnectionPool readers, Connection writer, long lastSeq,
-                           long indexedThrough, boolean readOnly) {
+                           boolean blockKeys, long legacyIndexedThrough, boolean readOnly) {
         this.file = file;
         this.readOnly = readOnly;
         this.readers = readers;
         this.writer = writer;
         this.lastSeq.set(lastSeq);
-        this.indexer = new Indexer(indexedThrough);
+        this.blockKeys = blockKeys;
+        this.legacyIndexedThrough = legacyIndexedThrough;
     }
 
     /**
      * Opens or creates the store in {@code file} (the {@code .mv.db} suffix may be left off) for
-     * writing and starts its indexer, which first catches up with blocks not yet indexed. An
-     * existing file is first checked without the SQL engine ({@link CaptureFileCheck}), then
-     * migrated to the newest schema version.
+     * writing. An existing file is first checked without the SQL engine ({@link CaptureFileCheck}),
+     * then migrated to the newest schema version; blocks without lookup keys (a store written by a
+     * version before schema 3) get them, in one pass, before this returns.
      *
      * @throws CaptureStoreException naming the file when its name holds H2 URL syntax, it is not an
      *                               H2 file or is damaged, holds any definition a capture store of a
@@ -123,9 +132,10 @@ public final class H2CaptureStore implements CaptureStore {
     /**
      * Opens the existing store in {@code file} (the {@code .mv.db} suffix may be left off) for
      * reading, after checking it without the SQL engine ({@link CaptureFileCheck}). H2 then opens it
-     * read-only: the file's bytes stay unchanged, no file is created beside it, no migration runs
-     * (an older schema version is read as it is) and no indexer starts (lookups scan the blocks
-     * past {@code indexed_through_seq}). {@link #append} fails on the store.
+     * read-only: the file's bytes stay unchanged, no file is created beside it and no migration runs
+     * (an older schema version is read as it is: lookups in a version 1 or 2 store use its
+     * per-event index and scan the blocks past {@code indexed_through_seq}). {@link #append} fails
+     * on the store.
      *
      * @throws CaptureStoreException naming the file when it is missing, its name holds H2 URL
      *                               syntax, it is not an H2 file or is damaged, holds any
@@ -173,14 +183,17 @@ public final class H2CaptureStore implements CaptureStore {
                 }
             }
             long last;
-            long indexed;
+            long legacyIndexed = 0;
+            boolean keyed = hasTable(writer, "BLOCK_KEY");
             try (Statement st = writer.createStatement()) {
                 try (ResultSet rs = st.executeQuery(
                         "SELECT first_seq + event_count - 1 FROM event_block ORDER BY first_seq DESC LIMIT 1")) {
                     last = rs.next() ? rs.getLong(1) : 0;
                 }
-                try (ResultSet rs = st.executeQuery("SELECT indexed_through_seq FROM index_state WHERE id = 1")) {
-                    indexed = rs.next() ? rs.getLong(1) : 0;
+                if (!keyed) {   // schema version 1 or 2, read-only
+                    try (ResultSet rs = st.executeQuery("SELECT indexed_through_seq FROM index_state WHERE id = 1")) {
+                        legacyIndexed = rs.next() ? rs.getLong(1) : 0;
+                    }
                 }
             }
             if (readOnly) {
@@ -190,9 +203,9 @@ public final class H2CaptureStore implements CaptureStore {
             }
             pool = JdbcConnectionPool.create(url, "sa", "");
             pool.setMaxConnections(16);
-            H2CaptureStore store = new H2CaptureStore(mvFile, pool, writer, last, indexed, readOnly);
+            H2CaptureStore store = new H2CaptureStore(mvFile, pool, writer, last, keyed, legacyIndexed, readOnly);
             if (!readOnly) {
-                store.indexer.start();
+                store.buildMissingKeys();
             }
             return store;
         } catch (SQLException e) {
@@ -279,26 +292,32 @@ public final class H2CaptureStore implements CaptureStore {
             ensureOpen();
             long first = lastSeq.get() + 1;
             long seq = first;
+            List<KeyedBlock> written = new ArrayList<>();
             try {
                 if (!events.isEmpty()) {
                     try (PreparedStatement ins = writer.prepareStatement("INSERT INTO event_block"
                             + " (first_seq, event_count, min_observed_ms, max_observed_ms, payload_bytes, data)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                            + " VALUES (?, ?, ?, ?, ?, ?)");
+                         PreparedStatement insKeys = writer.prepareStatement(INSERT_KEYS)) {
                         codec.reset();
+                        keys.reset();
                         long blockFirst = seq;
                         for (CapturedEvent e : events) {
                             codec.add(e);
+                            keys.add(e.derived());
                             seq++;
                             if (codec.count() >= BLOCK_EVENTS || codec.size() >= BLOCK_BYTES) {
-                                addBlock(ins, blockFirst);
+                                written.add(addBlock(ins, insKeys, blockFirst));
                                 blockFirst = seq;
                                 codec.reset();
+                                keys.reset();
                             }
                         }
                         if (codec.count() > 0) {
-                            addBlock(ins, blockFirst);
+                            written.add(addBlock(ins, insKeys, blockFirst));
                         }
                         ins.executeBatch();
+                        insKeys.executeBatch();
                     }
                 }
                 if (!nextPositions.isEmpty()) {
@@ -323,16 +342,25 @@ public final class H2CaptureStore implements CaptureStore {
                 throw CaptureStoreException.of(file, "appending " + events.size() + " events failed; nothing of"
                         + " them was stored", e);
             }
+            for (KeyedBlock b : written) {
+                correlationKeys.added(b.firstSeq(), b.keys().correlationKeys());
+                eventKeys.added(b.firstSeq(), b.keys().eventKeys());
+                correlationIdLists.added(b.firstSeq(), b.keys().correlationIds());
+            }
             lastSeq.set(seq - 1);
-            lastAppendNanos = System.nanoTime();
-        }
-        if (!events.isEmpty()) {
-            indexer.wake();
         }
         return events.isEmpty() ? 0 : lastSeq.get() - events.size() + 1;
     }
 
-    private void addBlock(PreparedStatement ins, long blockFirst) throws SQLException {
+    private static final String INSERT_KEYS = "INSERT INTO block_key (first_seq, correlation_keys, event_keys,"
+            + " correlation_ids) VALUES (?, ?, ?, ?)";
+
+    /** A block written by {@link #append} (or {@link #buildMissingKeys}) with its keys. */
+    private record KeyedBlock(long firstSeq, BlockKeys.Stored keys) {
+    }
+
+    /** Adds the block in {@link #codec} and its keys in {@link #keys} to the two batches. */
+    private KeyedBlock addBlock(PreparedStatement ins, PreparedStatement insKeys, long blockFirst) throws SQLException {
         ins.setLong(1, blockFirst);
         ins.setInt(2, codec.count());
         ins.setLong(3, codec.minObservedMs());
@@ -340,6 +368,79 @@ public final class H2CaptureStore implements CaptureStore {
         ins.setLong(5, codec.payloadBytes());
         ins.setBytes(6, codec.toCompressedBytes());
         ins.addBatch();
+        return addKeys(insKeys, blockFirst, keys.build());
+    }
+
+    private static KeyedBlock addKeys(PreparedStatement insKeys, long blockFirst, BlockKeys.Stored stored)
+            throws SQLException {
+        insKeys.setLong(1, blockFirst);
+        insKeys.setBytes(2, stored.correlationKeys());
+        insKeys.setBytes(3, stored.eventKeys());
+        insKeys.setBytes(4, stored.correlationIds());
+        insKeys.addBatch();
+        return new KeyedBlock(blockFirst, stored);
+    }
+
+    /**
+     * Builds the lookup keys of every block that has none: the blocks of a store written before
+     * schema version 3 (its {@code event_index} was dropped by the V3 migration), or of one whose
+     * key building was cut short. One pass, {@value #KEY_BLOCKS_PER_TX} blocks per transaction; the
+     * keys are derived data, so a crash midway leaves blocks without keys, which reads scan and the
+     * next writable open keys. A damaged block gets no keys (every lookup then meets and counts it).
+     */
+    private void buildMissingKeys() throws SQLException {
+        List<long[]> missing = new ArrayList<>();
+        try (Statement st = writer.createStatement();
+             ResultSet rs = st.executeQuery("SELECT b.first_seq, b.event_count FROM event_block b"
+                     + " LEFT JOIN block_key k ON k.first_seq = b.first_seq WHERE k.first_seq IS NULL ORDER BY b.first_seq")) {
+            while (rs.next()) {
+                missing.add(new long[] {rs.getLong(1), rs.getInt(2)});
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        long startNanos = System.nanoTime();
+        LOG.info("{}: building the lookup keys of {} event blocks written by an older version", file, missing.size());
+        BlockKeys.Builder builder = new BlockKeys.Builder();
+        try (PreparedStatement sel = writer.prepareStatement("SELECT data FROM event_block WHERE first_seq = ?");
+             PreparedStatement insKeys = writer.prepareStatement(INSERT_KEYS)) {
+            int inBatch = 0;
+            for (long[] block : missing) {
+                long first = block[0];
+                int count = (int) block[1];
+                byte[] data;
+                sel.setLong(1, first);
+                try (ResultSet rs = sel.executeQuery()) {
+                    data = rs.next() ? blockData(rs, 1, first, count) : null;
+                }
+                if (data == null) {
+                    continue;
+                }
+                List<EventBlockCodec.IndexFields> fields = indexFields(first, count, data);
+                if (fields.isEmpty()) {
+                    continue;   // damaged: recorded; no keys, so every lookup meets it
+                }
+                builder.reset();
+                for (EventBlockCodec.IndexFields f : fields) {
+                    builder.add(f.correlationId(), f.eventId());
+                }
+                addKeys(insKeys, first, builder.build());
+                if (++inBatch == KEY_BLOCKS_PER_TX) {
+                    insKeys.executeBatch();
+                    writer.commit();
+                    inBatch = 0;
+                }
+            }
+            if (inBatch > 0) {
+                insKeys.executeBatch();
+            }
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        }
+        LOG.info("{}: lookup keys built in {} ms", file, (System.nanoTime() - startNanos) / 1_000_000);
     }
 
     // ------------------------------------------------------------------ reading
@@ -418,61 +519,157 @@ public final class H2CaptureStore implements CaptureStore {
     }
 
     @Override
-    public List<CapturedEvent> findByCorrelationId(String correlationId) {
-        if (correlationId == null) {
-            return List.of();
+    public Lookup findByCorrelationId(String correlationId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit: must be 1 or more, was " + limit);
         }
-        return lookup("correlation_id", correlationId, f -> correlationId.equals(f.correlationId()));
+        if (correlationId == null) {
+            ensureOpen();
+            return new Lookup(List.of(), 0);
+        }
+        return lookup(IdKind.CORRELATION, correlationId, limit);
     }
 
     @Override
     public List<CapturedEvent> findByEventId(String eventId) {
         if (eventId == null) {
+            ensureOpen();
             return List.of();
         }
-        return lookup("event_id", eventId, f -> eventId.equals(f.eventId()));
+        return lookup(IdKind.EVENT, eventId, DEFAULT_LOOKUP_LIMIT).events();
     }
 
-    private List<CapturedEvent> lookup(String column, String value, Predicate<EventBlockCodec.IndexFields> matches) {
-        return read("looking up " + column + " " + value, c -> {
-            long indexed = indexedThrough(c);
-            TreeMap<Long, List<Long>> seqsByBlock = new TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, block_seq FROM event_index WHERE "
-                    + column + " = ? AND seq <= ? ORDER BY seq")) {
-                ps.setString(1, value);
-                ps.setLong(2, indexed);
+    /** The two looked-up IDs: their column in {@code event_index} (schema 1 and 2) and their keys. */
+    private enum IdKind {
+        CORRELATION("correlation_id"),
+        EVENT("event_id");
+
+        final String legacyColumn;
+
+        IdKind(String legacyColumn) {
+            this.legacyColumn = legacyColumn;
+        }
+
+        String of(EventBlockCodec.IndexFields f) {
+            return this == CORRELATION ? f.correlationId() : f.eventId();
+        }
+
+        String of(CapturedEvent e) {
+            return this == CORRELATION ? e.derived().correlationIdValue() : e.derived().eventIdValue();
+        }
+    }
+
+    private Lookup lookup(IdKind kind, String value, int limit) {
+        return read("looking up " + kind.legacyColumn + " " + value, c -> blockKeys
+                ? lookupByKeys(c, kind, value, limit)
+                : lookupInEventIndex(c, kind, value, limit));
+    }
+
+    /**
+     * Schema 3: tests every block's filter, then decodes the candidate blocks and keeps the exact
+     * matches; once {@code limit} events are found, the later candidates' index fields only, to
+     * count their matches. (A candidate without a match, a false positive of its filter, is rare:
+     * about 0.05% of the blocks per lookup, so a candidate is decoded whole at once.)
+     */
+    private Lookup lookupByKeys(Connection c, IdKind kind, String value, int limit) throws SQLException {
+        long hash = BlockKeys.hash(value);
+        List<CapturedEvent> out = new ArrayList<>();
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_count, data FROM event_block WHERE first_seq = ?")) {
+            for (Keyed<BlockKeys.Filter> k : (kind == IdKind.CORRELATION ? correlationKeys : eventKeys).blocks(c)) {
+                if (k.keys() != null && !k.keys().mightContain(hash)) {
+                    continue;
+                }
+                Block cached = cache.get(k.firstSeq());
+                if (cached != null) {
+                    for (CapturedEvent e : cached.isDamaged() ? List.<CapturedEvent>of() : cached.events()) {
+                        if (value.equals(kind.of(e)) && ++total <= limit) {
+                            out.add(e);
+                        }
+                    }
+                    continue;
+                }
+                long first = k.firstSeq();
+                int count;
+                byte[] data;
+                ps.setLong(1, first);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    count = rs.getInt(1);
+                    data = blockData(rs, 2, first, count);
+                }
+                if (data == null) {
+                    continue;
+                }
+                if (total < limit) {
+                    Block b = decoded(first, count, data);
+                    for (CapturedEvent e : b.isDamaged() ? List.<CapturedEvent>of() : b.events()) {
+                        if (value.equals(kind.of(e)) && ++total <= limit) {
+                            out.add(e);
+                        }
+                    }
+                } else {
+                    for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
+                        if (value.equals(kind.of(f))) {
+                            total++;
+                        }
+                    }
+                }
+            }
+        }
+        return new Lookup(out, Math.max(total, out.size()));
+    }
+
+    /**
+     * Schema 1 and 2 (read-only): the per-event index through {@code indexed_through_seq}, then the
+     * blocks past it scanned. Its total counts index rows of blocks past the limit without reading
+     * them, so it may count events of a block that turns out damaged.
+     */
+    private Lookup lookupInEventIndex(Connection c, IdKind kind, String value, int limit) throws SQLException {
+        long indexed = legacyIndexedThrough;
+        long total = 0;
+        TreeMap<Long, List<Long>> seqsByBlock = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, block_seq FROM event_index WHERE "
+                + kind.legacyColumn + " = ? AND seq <= ? ORDER BY seq")) {
+            ps.setString(1, value);
+            ps.setLong(2, indexed);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (++total <= limit) {
                         seqsByBlock.computeIfAbsent(rs.getLong(2), k -> new ArrayList<>()).add(rs.getLong(1));
                     }
                 }
             }
-            List<CapturedEvent> out = new ArrayList<>();
-            for (Map.Entry<Long, List<Long>> entry : seqsByBlock.entrySet()) {
-                Block b = blockStartingAt(c, entry.getKey());
-                if (b == null) {
-                    throw new SQLException("index names block " + entry.getKey() + " which is missing");
-                }
-                if (b.isDamaged()) {
-                    continue;
-                }
-                for (long seq : entry.getValue()) {
-                    out.add(b.events().get((int) (seq - b.firstSeq())));
-                }
+        }
+        List<CapturedEvent> out = new ArrayList<>();
+        for (Map.Entry<Long, List<Long>> entry : seqsByBlock.entrySet()) {
+            Block b = blockStartingAt(c, entry.getKey());
+            if (b == null) {
+                throw new SQLException("index names block " + entry.getKey() + " which is missing");
             }
-            scanAfter(c, indexed, (first, count, data) -> {
-                Block b = null;
-                for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
-                    if (matches.test(f)) {
-                        b = b != null ? b : decoded(first, count, data);
-                        if (!b.isDamaged()) {
-                            out.add(b.events().get((int) (f.seq() - first)));
-                        }
+            if (b.isDamaged()) {
+                total -= entry.getValue().size();
+                continue;
+            }
+            for (long seq : entry.getValue()) {
+                out.add(b.events().get((int) (seq - b.firstSeq())));
+            }
+        }
+        long[] tail = {total};
+        scanAfter(c, indexed, (first, count, data) -> {
+            Block b = null;
+            for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
+                if (value.equals(kind.of(f)) && ++tail[0] <= limit) {
+                    b = b != null ? b : decoded(first, count, data);
+                    if (!b.isDamaged()) {
+                        out.add(b.events().get((int) (f.seq() - first)));
                     }
                 }
-            });
-            return out;
+            }
         });
+        return new Lookup(out, Math.max(tail[0], out.size()));
     }
 
     @Override
@@ -481,52 +678,110 @@ public final class H2CaptureStore implements CaptureStore {
             throw new IllegalArgumentException("limit: must be 1 or more, was " + limit);
         }
         String p = prefix == null ? "" : prefix;
-        return read("completing correlation IDs for '" + p + "'", c -> {
-            long indexed = indexedThrough(c);
-            TreeSet<String> ids = new TreeSet<>();
-            String upper = p + '\uFFFF';
-            try (PreparedStatement first = c.prepareStatement("SELECT correlation_id FROM event_index"
-                    + " WHERE correlation_id >= ? AND correlation_id < ? ORDER BY correlation_id LIMIT 1");
-                 PreparedStatement next = c.prepareStatement("SELECT correlation_id FROM event_index"
-                         + " WHERE correlation_id > ? AND correlation_id < ? ORDER BY correlation_id LIMIT 1")) {
-                String last = null;
-                while (ids.size() < limit) {
-                    PreparedStatement ps = last == null ? first : next;
-                    ps.setString(1, last == null ? p : last);
-                    ps.setString(2, upper);
-                    String found;
-                    try (ResultSet rs = ps.executeQuery()) {
-                        found = rs.next() ? rs.getString(1) : null;
-                    }
-                    if (found == null) {
-                        break;
-                    }
-                    if (found.startsWith(p)) {
-                        ids.add(found);
-                    }
-                    last = found;
-                }
-            }
-            scanAfter(c, indexed, (first, count, data) -> {
-                for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
-                    String id = f.correlationId();
-                    if (id != null && id.startsWith(p)) {
-                        ids.add(id);
-                    }
-                }
-            });
-            List<String> out = new ArrayList<>(limit);
-            for (String id : ids) {
-                if (out.size() == limit) {
-                    break;
-                }
-                out.add(id);
-            }
-            return out;
-        });
+        return read("completing correlation IDs for '" + p + "'", c -> blockKeys
+                ? correlationIdsByKeys(c, p, limit)
+                : correlationIdsInEventIndex(c, p, limit));
     }
 
-    /** {@inheritDoc} Damaged blocks met by reads and by the indexer of this store, by first sequence. */
+    /**
+     * Schema 3: merges the blocks' sorted ID lists (each skipped to {@code p} first; a list whose
+     * first and last ID rule {@code p} out is not read), dropping the IDs several blocks share. A
+     * block without a usable list is scanned.
+     */
+    private List<String> correlationIdsByKeys(Connection c, String p, int limit) throws SQLException {
+        PriorityQueue<BlockKeys.IdCursor> heads = new PriorityQueue<>(BlockKeys.IdCursor::compareTo);
+        for (Keyed<BlockKeys.IdList> k : correlationIdLists.blocks(c)) {
+            BlockKeys.IdList ids = k.keys() != null ? k.keys() : BlockKeys.IdList.read(scannedIdList(c, k.firstSeq()));
+            if (!ids.mayHavePrefix(p)) {
+                continue;
+            }
+            BlockKeys.IdCursor cursor = ids.cursor();
+            if (cursor.skipTo(p) && cursor.startsWith(p)) {
+                heads.add(cursor);
+            }
+        }
+        List<String> out = new ArrayList<>(Math.min(limit, 1024));
+        String lastId = null;
+        while (!heads.isEmpty() && out.size() < limit) {
+            BlockKeys.IdCursor head = heads.poll();
+            if (lastId == null || head.compareTo(lastId) != 0) {
+                lastId = head.current();
+                out.add(lastId);
+            }
+            if (head.next() && head.startsWith(p)) {
+                heads.add(head);
+            }
+        }
+        return out;
+    }
+
+    /** The ID list of a block without a usable stored one, from its index fields (empty when damaged). */
+    private byte[] scannedIdList(Connection c, long first) throws SQLException {
+        TreeSet<String> ids = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_count, data FROM event_block WHERE first_seq = ?")) {
+            ps.setLong(1, first);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    int count = rs.getInt(1);
+                    byte[] data = blockData(rs, 2, first, count);
+                    for (EventBlockCodec.IndexFields f : data == null ? List.<EventBlockCodec.IndexFields>of()
+                            : indexFields(first, count, data)) {
+                        if (f.correlationId() != null) {
+                            ids.add(f.correlationId());
+                        }
+                    }
+                }
+            }
+        }
+        return BlockKeys.idList(ids.toArray(new String[0]));
+    }
+
+    /** Schema 1 and 2 (read-only): the per-event index's sorted correlation IDs, then the blocks past it. */
+    private List<String> correlationIdsInEventIndex(Connection c, String p, int limit) throws SQLException {
+        long indexed = legacyIndexedThrough;
+        TreeSet<String> ids = new TreeSet<>();
+        String upper = p + '\uFFFF';
+        try (PreparedStatement first = c.prepareStatement("SELECT correlation_id FROM event_index"
+                + " WHERE correlation_id >= ? AND correlation_id < ? ORDER BY correlation_id LIMIT 1");
+             PreparedStatement next = c.prepareStatement("SELECT correlation_id FROM event_index"
+                     + " WHERE correlation_id > ? AND correlation_id < ? ORDER BY correlation_id LIMIT 1")) {
+            String last = null;
+            while (ids.size() < limit) {
+                PreparedStatement ps = last == null ? first : next;
+                ps.setString(1, last == null ? p : last);
+                ps.setString(2, upper);
+                String found;
+                try (ResultSet rs = ps.executeQuery()) {
+                    found = rs.next() ? rs.getString(1) : null;
+                }
+                if (found == null) {
+                    break;
+                }
+                if (found.startsWith(p)) {
+                    ids.add(found);
+                }
+                last = found;
+            }
+        }
+        scanAfter(c, indexed, (first, count, data) -> {
+            for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
+                String id = f.correlationId();
+                if (id != null && id.startsWith(p)) {
+                    ids.add(id);
+                }
+            }
+        });
+        List<String> out = new ArrayList<>(limit);
+        for (String id : ids) {
+            if (out.size() == limit) {
+                break;
+            }
+            out.add(id);
+        }
+        return out;
+    }
+
+    /** {@inheritDoc} Damaged blocks met by reads (and by building keys on open) of this store, by first sequence. */
     @Override
     public List<DamagedBlockException> damagedBlocks() {
         return List.copyOf(damaged.values());
@@ -534,15 +789,7 @@ public final class H2CaptureStore implements CaptureStore {
 
     @Override
     public long indexedThroughSeq() {
-        return indexer.indexedThrough();
-    }
-
-    @Override
-    public boolean awaitIndexed(Duration timeout) {
-        if (readOnly) {
-            return indexer.indexedThrough() >= lastSeq.get();   // nothing indexes a read-only store
-        }
-        return indexer.awaitThrough(lastSeq.get(), timeout);
+        return blockKeys ? eventCount() : Math.min(legacyIndexedThrough, eventCount());
     }
 
     @Override
@@ -550,9 +797,78 @@ public final class H2CaptureStore implements CaptureStore {
         return readOnly;
     }
 
-    /** Tests only: pauses or resumes the background indexer, to make the index lag on purpose. */
-    void pauseIndexer(boolean pause) {
-        indexer.pause(pause);
+    /** The schema version's lookup structures: true for {@code block_key} (version 3 or later). */
+    boolean hasBlockKeys() {
+        return blockKeys;
+    }
+
+    // ------------------------------------------------------------------ block keys in memory
+
+    /** One block's keys of one column; {@code keys} is {@code null} when the block has none usable (it is scanned). */
+    private record Keyed<T>(long firstSeq, T keys) {
+    }
+
+    /**
+     * One column of {@code block_key} held in memory, for every block in store order: read from the
+     * file on first use (one query, blocks without a usable key included as {@code null}), then kept
+     * current by {@link #append}. Memory: a filter takes about {@value BlockKeys#BITS_PER_KEY} bits per
+     * distinct ID of a block, so about 2 MB per million distinct IDs; an ID list a few bytes per ID.
+     *
+     * <p>No block is missed while the column loads during appends: {@link #tracking} is set under
+     * the write lock before the query runs, so a block committed before sees it in the query and a
+     * block committed after is added by {@link #append} (both add the same entry).
+     */
+    private final class KeyColumn<T> {
+        private final String column;
+        private final java.util.function.Function<byte[], T> parse;
+        private final ConcurrentSkipListMap<Long, Keyed<T>> blocks = new ConcurrentSkipListMap<>();
+        private volatile boolean tracking;
+        private volatile boolean loaded;
+
+        KeyColumn(String column, java.util.function.Function<byte[], T> parse) {
+            this.column = column;
+            this.parse = parse;
+        }
+
+        /** Every block's keys of this column, in store order (loads them on first use). */
+        Collection<Keyed<T>> blocks(Connection c) throws SQLException {
+            if (!loaded) {
+                load(c);
+            }
+            return blocks.values();
+        }
+
+        private synchronized void load(Connection c) throws SQLException {
+            if (loaded) {
+                return;
+            }
+            synchronized (writeLock) {
+                tracking = true;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT b.first_seq, k." + column
+                    + " FROM event_block b LEFT JOIN block_key k ON k.first_seq = b.first_seq ORDER BY b.first_seq");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long first = rs.getLong(1);
+                    T value = null;
+                    try {
+                        byte[] stored = rs.getBytes(2);
+                        value = stored == null ? null : parse.apply(stored);
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.debug("{}: {} of block {} cannot be read; the block is scanned instead", file, column, first, e);
+                    }
+                    blocks.putIfAbsent(first, new Keyed<>(first, value));
+                }
+            }
+            loaded = true;
+        }
+
+        /** A block {@link #append} committed, with its stored keys of this column. */
+        void added(long firstSeq, byte[] stored) {
+            if (tracking) {
+                blocks.put(firstSeq, new Keyed<>(firstSeq, parse.apply(stored)));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ blocks
@@ -628,7 +944,8 @@ public final class H2CaptureStore implements CaptureStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         next = rs.getLong(1);
-                        consumer.accept(next, rs.getInt(2), rs.getBytes(3));
+                        int count = rs.getInt(2);
+                        consumer.accept(next, count, blockData(rs, 3, next, count));
                         n++;
                     }
                 }
@@ -645,7 +962,31 @@ public final class H2CaptureStore implements CaptureStore {
         if (cached != null) {
             return cached;
         }
-        return decoded(first, rs.getInt(2), rs.getBytes(3));
+        int count = rs.getInt(2);
+        return decoded(first, count, blockData(rs, 3, first, count));
+    }
+
+    /**
+     * The stored bytes of a block (column {@code column} of {@code rs}), or {@code null} when H2
+     * cannot read them: the block is then recorded as damaged like one whose bytes cannot be
+     * decoded. A writer killed while H2 applied a commit can leave a block row whose LOB data or
+     * metadata is missing (docs/decisions/0007-untrusted-capture-files.md); that must cost the
+     * read one block, not fail it.
+     */
+    private byte[] blockData(ResultSet rs, int column, long first, int count) {
+        if (damaged.containsKey(first)) {
+            return null;
+        }
+        try {
+            byte[] data = rs.getBytes(column);
+            if (data != null) {
+                return data;
+            }
+            skipDamaged(new DamagedBlockException(null, first, count, "its data is null", null));
+        } catch (SQLException | RuntimeException e) {
+            skipDamaged(new DamagedBlockException(null, first, count, "H2 cannot read its data: " + e.getMessage(), e));
+        }
+        return null;
     }
 
     /** The decoded block, or a damaged one (recorded) when its bytes cannot be decoded. */
@@ -713,194 +1054,6 @@ public final class H2CaptureStore implements CaptureStore {
 
         synchronized void put(long firstSeq, Block b) {
             map.put(firstSeq, b);
-        }
-    }
-
-    // ------------------------------------------------------------------ indexer
-
-    /**
-     * Writes {@code event_index} rows for committed blocks, oldest first, {@value #INDEX_BLOCKS_PER_TX}
-     * blocks per transaction together with the new {@code indexed_through_seq}; so a crash leaves
-     * either all rows of a block and the watermark past it, or neither.
-     */
-    private final class Indexer implements Runnable {
-        private final Thread thread;
-        private final Object signal = new Object();
-        private long through;
-        private boolean pending = true;
-        private volatile SQLException failure;
-        private volatile boolean paused;
-        private volatile int hurry;
-
-        Indexer(long indexedThrough) {
-            this.through = indexedThrough;
-            this.thread = new Thread(this, "eventlens-indexer-" + file.getFileName());
-            thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        long indexedThrough() {
-            synchronized (signal) {
-                return through;
-            }
-        }
-
-        void wake() {
-            synchronized (signal) {
-                pending = true;
-                signal.notifyAll();
-            }
-        }
-
-        /**
-         * True while the indexer should leave the CPU to a capture: the index lags by more than
-         * {@value #DEFER_LAG} events and an append happened within the last {@value #WRITER_IDLE_MS}
-         * ms, and nobody waits for the index. A slow, steady capture never lags that far, so it is
-         * indexed as it goes; a burst is indexed once it pauses. Lookups stay complete meanwhile.
-         */
-        private boolean deferToWriter() {
-            synchronized (signal) {
-                if (hurry > 0 || lastSeq.get() - through <= DEFER_LAG) {
-                    return false;
-                }
-            }
-            return System.nanoTime() - lastAppendNanos < WRITER_IDLE_MS * 1_000_000L;
-        }
-
-        boolean awaitThrough(long seq, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            synchronized (signal) {
-                hurry++;
-                signal.notifyAll();
-                try {
-                    return awaitLocked(seq, deadline);
-                } finally {
-                    hurry--;
-                }
-            }
-        }
-
-        private boolean awaitLocked(long seq, long deadline) {
-            synchronized (signal) {
-                while (through < seq) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || closed || failure != null) {
-                        return through >= seq;
-                    }
-                    try {
-                        signal.wait(Math.max(1, left / 1_000_000));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                }
-                return true;
-            }
-        }
-
-        @Override
-        public void run() {
-            try (Connection c = readers.getConnection()) {
-                c.setAutoCommit(false);
-                while (!closed) {
-                    synchronized (signal) {
-                        while (!pending && !closed) {
-                            signal.wait(1000);
-                        }
-                        pending = false;
-                    }
-                    while (!closed && !paused) {
-                        if (deferToWriter()) {
-                            synchronized (signal) {
-                                signal.wait(DEFER_CHECK_MS);
-                            }
-                        } else if (!indexSome(c)) {
-                            break;
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                if (!closed) {
-                    failure = e;
-                    LOG.error("{}: indexing stopped; lookups scan the unindexed blocks instead", file, e);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                synchronized (signal) {
-                    signal.notifyAll();
-                }
-            }
-        }
-
-        /** Indexes up to a few blocks; true when it did some work (more may be waiting). */
-        private boolean indexSome(Connection c) throws SQLException {
-            long from = indexedThrough();
-            long newThrough = from;
-            int rows = 0;
-            try (PreparedStatement sel = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
-                    + " WHERE first_seq > ? ORDER BY first_seq LIMIT " + INDEX_BLOCKS_PER_TX);
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO event_index (seq, block_seq,"
-                         + " correlation_id, event_id, event_type, channel, observed_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-                 PreparedStatement upd = c.prepareStatement(
-                         "UPDATE index_state SET indexed_through_seq = ? WHERE id = 1")) {
-                sel.setLong(1, from);
-                try (ResultSet rs = sel.executeQuery()) {
-                    while (rs.next()) {
-                        long first = rs.getLong(1);
-                        int count = rs.getInt(2);
-                        for (EventBlockCodec.IndexFields f : indexFields(first, count, rs.getBytes(3))) {
-                            ins.setLong(1, f.seq());
-                            ins.setLong(2, first);
-                            ins.setString(3, f.correlationId());
-                            ins.setString(4, f.eventId());
-                            ins.setString(5, f.eventType());
-                            ins.setString(6, f.channel());
-                            ins.setLong(7, f.observedMs());
-                            ins.addBatch();
-                            rows++;
-                        }
-                        // a damaged block's count is trusted only within the codec's limits
-                        long last = first + (count >= 1 && count <= EventBlockCodec.MAX_EVENTS ? count - 1 : 0);
-                        newThrough = Math.max(newThrough, last);
-                    }
-                }
-                if (newThrough == from) {
-                    c.rollback();
-                    return false;
-                }
-                if (rows > 0) {
-                    ins.executeBatch();
-                }
-                upd.setLong(1, newThrough);
-                upd.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e instanceof SQLException se ? se : new SQLException("indexing block after seq " + from, e);
-            }
-            synchronized (signal) {
-                through = newThrough;
-                signal.notifyAll();
-            }
-            return true;
-        }
-
-        void pause(boolean pause) {
-            paused = pause;
-            wake();
-        }
-
-        void stop() {
-            wake();
-            try {
-                thread.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -1134,27 +1287,6 @@ public final class H2CaptureStore implements CaptureStore {
         Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /**
-     * Waits (at most {@link #CLOSE_INDEX_WAIT}, logging after {@link #CLOSE_INDEX_QUIET}) until the
-     * indexer covers every stored event, so the store is left with a complete index and reading it
-     * later, read-only, needs no index writes. A store whose indexer is paused (tests) or failed is
-     * closed at once; reads then scan the unindexed tail.
-     */
-    private void finishIndex() {
-        long last = lastSeq.get();
-        if (indexer.paused || indexer.indexedThrough() >= last || indexer.awaitThrough(last, CLOSE_INDEX_QUIET)) {
-            return;
-        }
-        long startNanos = System.nanoTime();
-        LOG.info("{}: indexing the last {} events before closing", file, last - indexer.indexedThrough());
-        if (indexer.awaitThrough(last, CLOSE_INDEX_WAIT)) {
-            LOG.info("{}: index complete after {} ms", file, (System.nanoTime() - startNanos) / 1_000_000);
-        } else {
-            LOG.warn("{}: closing with {} events not indexed; reading them scans their blocks", file,
-                    last - indexer.indexedThrough());
-        }
-    }
-
     private void ensureOpen() {
         if (closed) {
             throw CaptureStoreException.of(file, "capture store is closed", null);
@@ -1163,16 +1295,12 @@ public final class H2CaptureStore implements CaptureStore {
 
     @Override
     public void close() {
-        if (!readOnly && !closed) {
-            finishIndex();
-        }
         synchronized (writeLock) {
             if (closed) {
                 return;
             }
             closed = true;
         }
-        indexer.stop();
         readers.dispose();
         try {
             writer.close();

@@ -88,6 +88,22 @@ class TimelineJsonSchemaTest {
         assertThat(errors(output(TimelineAnalyzer.withDefaults().analyze("nobody", List.of())))).isEmpty();
     }
 
+    /** The members {@code eventlens timeline} adds after {@link TimelineJson}'s (docs/reference/cli-contract.md). */
+    @Test
+    void theTimelineCommandsOwnMembersValidate() throws Exception {
+        ObjectNode cli = (ObjectNode) output(everything());
+        cli.put("damagedBlocks", 0);
+        cli.put("storedEvents", 250_000);
+        cli.put("truncated", true);
+        assertThat(errors(cli)).isEmpty();
+
+        cli.put("truncated", "yes");
+        assertThat(errors(cli)).as("truncated as a string").isNotEmpty();
+        cli.put("truncated", false);
+        cli.put("storedEvents", -1);
+        assertThat(errors(cli)).as("a negative count").isNotEmpty();
+    }
+
     @Test
     void theSchemaRejectsOutputThatBreaksTheContract() throws Exception {
         ObjectNode noVersion = (ObjectNode) output(everything());

@@ -156,10 +156,10 @@ public final class HostileStores {
                 out.add(h);
             }
             Hostile fileWrite = hostile(dir, "file-write-view", "",
-                    "holds a VIEW \"PUBLIC\".\"INDEX_STATE\", which no EventLens capture store has");
+                    "holds a VIEW \"PUBLIC\".\"BLOCK_KEY\", which no EventLens capture store has");
             withGenuine(fileWrite, st -> {
-                st.execute("ALTER TABLE INDEX_STATE RENAME TO INDEX_STATE_DATA");
-                st.execute("CREATE VIEW INDEX_STATE AS SELECT * FROM INDEX_STATE_DATA WHERE FILE_WRITE('ran', '"
+                st.execute("ALTER TABLE BLOCK_KEY RENAME TO BLOCK_KEY_DATA");
+                st.execute("CREATE VIEW BLOCK_KEY AS SELECT * FROM BLOCK_KEY_DATA WHERE FILE_WRITE('ran', '"
                         + sqlString(fileWrite.marker()) + "') > 0");
             });
             out.add(fileWrite);

@@ -6,6 +6,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads and rewrites the {@code data} of one {@code event_block} row of a closed capture store
@@ -38,6 +40,46 @@ public final class StoredBlocks {
             ps.setLong(2, firstSeq);
             if (ps.executeUpdate() != 1) {
                 throw new IllegalArgumentException("no block " + firstSeq + " in " + mvFile);
+            }
+        }
+    }
+
+    /**
+     * The first sequences of the blocks that have no {@code block_key} row (schema version 3),
+     * ascending.
+     */
+    public static List<Long> blocksWithoutKeys(Path mvFile) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = connect(mvFile);
+             ResultSet rs = c.createStatement().executeQuery("SELECT b.first_seq FROM event_block b LEFT JOIN block_key k"
+                     + " ON k.first_seq = b.first_seq WHERE k.first_seq IS NULL ORDER BY b.first_seq")) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    /** The number of rows of {@code table}. */
+    public static long count(Path mvFile, String table) throws SQLException {
+        try (Connection c = connect(mvFile);
+             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Replaces column {@code column} of the {@code block_key} row of block {@code firstSeq} (every
+     * block when {@code firstSeq} is 0) with {@code value}.
+     */
+    public static void replaceKeys(Path mvFile, long firstSeq, String column, byte[] value) throws SQLException {
+        try (Connection c = connect(mvFile);
+             PreparedStatement ps = c.prepareStatement("UPDATE block_key SET " + column + " = ?"
+                     + (firstSeq == 0 ? "" : " WHERE first_seq = " + firstSeq))) {
+            ps.setBytes(1, value);
+            if (ps.executeUpdate() == 0) {
+                throw new IllegalArgumentException("no block_key row " + firstSeq + " in " + mvFile);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.eventlens.app.ui.timeline;
 
+import atlantafx.base.theme.Styles;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.VerdictKind;
 import javafx.beans.property.BooleanProperty;
@@ -64,9 +65,15 @@ public final class TimelineView extends VBox {
         busy.setPrefSize(16, 16);
         busy.visibleProperty().bind(vm.loadingProperty());
         busy.managedProperty().bind(busy.visibleProperty());
+        Label limitNotice = new Label();
+        limitNotice.setId("timelineLimitNotice");
+        limitNotice.getStyleClass().add(Styles.WARNING);
+        limitNotice.textProperty().bind(vm.limitNoticeProperty());
+        limitNotice.visibleProperty().bind(vm.limitNoticeProperty().isNotEmpty());
+        limitNotice.managedProperty().bind(limitNotice.visibleProperty());
         Region headerSpacer = new Region();
         HBox.setHgrow(headerSpacer, Priority.ALWAYS);
-        HBox header = new HBox(8, heading, cid, busy, headerSpacer, copyMenu());
+        HBox header = new HBox(8, heading, cid, busy, limitNotice, headerSpacer, copyMenu());
         header.setAlignment(Pos.CENTER_LEFT);
         cid.setMinWidth(0);
         header.setPadding(new Insets(8, 12, 6, 12));

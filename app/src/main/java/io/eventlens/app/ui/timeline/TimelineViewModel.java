@@ -12,6 +12,7 @@ import io.eventlens.core.layout.AnomalySeverity;
 import io.eventlens.core.layout.TimelineLayout;
 import io.eventlens.core.layout.TimelineLayouter;
 import io.eventlens.core.store.CaptureStore;
+import io.eventlens.core.store.Lookup;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -42,6 +44,10 @@ import java.util.function.Supplier;
  * kinds, the selected entry and the canvas layout (computed by the core {@link TimelineLayouter}).
  * Copy / Export commands give the shown timeline as the CLI's text or JSON ({@link TimelineText},
  * {@link TimelineJson}) or write the JSON to a file in the background.
+ *
+ * <p>A lookup is bounded ({@link CaptureStore#DEFAULT_LOOKUP_LIMIT} events unless
+ * {@link #setLookupLimit} says otherwise): a correlation ID with more events is shown with its first
+ * events in store order, and {@link #limitNoticeProperty()} says "Showing the first N of M events".
  */
 public final class TimelineViewModel {
 
@@ -59,6 +65,8 @@ public final class TimelineViewModel {
     private final ReadOnlyStringWrapper verdictText = new ReadOnlyStringWrapper(this, "verdictText",
             "Search a correlation ID (Ctrl+F) or double-click an event to see its timeline.");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
+    private final ReadOnlyStringWrapper limitNotice = new ReadOnlyStringWrapper(this, "limitNotice", "");
+    private volatile int lookupLimit = CaptureStore.DEFAULT_LOOKUP_LIMIT;
     private final ObservableList<TimelineEntry> entries = FXCollections.observableArrayList();
     private final ObservableList<TimelineEntry> entriesView = FXCollections.unmodifiableObservableList(entries);
     private final ObservableList<AnomalyKind> legendKinds = FXCollections.observableArrayList();
@@ -111,19 +119,53 @@ public final class TimelineViewModel {
         boolean sameId = cid.equals(correlationId.get());
         correlationId.set(cid);
         loading.set(true);
+        int limit = lookupLimit;
         pending = executor.submit("Loading timeline of " + cid,
                 ctx -> {
                     ctx.message("Querying " + s.file().getFileName() + " for correlation ID " + cid);
-                    return services.analyzer().analyze(cid, s.findByCorrelationId(cid));
+                    Lookup found = s.findByCorrelationId(cid, limit);
+                    return new Loaded(services.analyzer().analyze(cid, found.events()), found);
                 },
                 result -> {
                     loading.set(false);
-                    show(result, sameId);
+                    show(result.timeline(), sameId);
+                    limitNotice.set(noticeOf(result.lookup()));
                 },
                 error -> {
                     loading.set(false);
                     errorSink.accept(error);
                 });
+    }
+
+    /** A loaded timeline and the lookup it was analysed from. */
+    private record Loaded(Timeline timeline, Lookup lookup) {
+    }
+
+    /** "Showing the first N of M events" for a truncated lookup, else empty. */
+    static String noticeOf(Lookup lookup) {
+        return lookup.truncated() ? String.format(Locale.ROOT, "Showing the first %,d of %,d events",
+                lookup.events().size(), lookup.totalCount()) : "";
+    }
+
+    /**
+     * The most events a timeline loads (default {@link CaptureStore#DEFAULT_LOOKUP_LIMIT}); a
+     * correlation ID with more shows its first ones and {@link #limitNoticeProperty()} says so.
+     *
+     * @throws IllegalArgumentException when {@code limit} is less than 1
+     */
+    public void setLookupLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit: must be 1 or more, was " + limit);
+        }
+        lookupLimit = limit;
+    }
+
+    /**
+     * "Showing the first 100,000 of 2,345,678 events" when the shown timeline holds only the first
+     * events of its correlation ID (the lookup's limit); empty otherwise. Shown in the header.
+     */
+    public ReadOnlyStringProperty limitNoticeProperty() {
+        return limitNotice.getReadOnlyProperty();
     }
 
     /** Reloads the shown timeline when one of these correlation IDs got new events (live capture). */
@@ -135,6 +177,9 @@ public final class TimelineViewModel {
 
     /** Shows an analyzed timeline (also used when a live re-analysis produced it). */
     public void show(Timeline result, boolean keepSelection) {
+        if (!result.correlationId().equals(correlationId.get())) {
+            limitNotice.set("");
+        }
         long selectedSeq = keepSelection && selected.get() != null ? selected.get().event().seq() : -1;
         timeline.set(result);
         correlationId.set(result.correlationId());
@@ -182,6 +227,7 @@ public final class TimelineViewModel {
         }
         loading.set(false);
         timeline.set(null);
+        limitNotice.set("");
         correlationId.set("");
         verdictKind.set(null);
         verdictText.set("Search a correlation ID (Ctrl+F) or double-click an event to see its timeline.");
