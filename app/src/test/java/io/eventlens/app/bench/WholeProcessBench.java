@@ -45,7 +45,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * (median of R runs each) and prints their ratios.
  *
  * <p>System properties: {@code bench.records} (N), {@code bench.runs} (R), {@code bench.jar} (path
- * of eventlens.jar; default {@code target/eventlens.jar}).
+ * of eventlens.jar; default {@code target/eventlens.jar}); for trying settings,
+ * {@code bench.captureJvm} (extra JVM options of the capture process, space-separated) and
+ * {@code bench.captureOnly=true} (time only the capture).
  */
 public final class WholeProcessBench {
 
@@ -81,8 +83,13 @@ public final class WholeProcessBench {
             System.out.printf(Locale.ROOT, "produced in %.1f s%n%n", (System.nanoTime() - t) / 1e9);
 
             Map<String, List<Run>> byTool = new LinkedHashMap<>();
-            byTool.put("plain poll loop", new ArrayList<>());
-            if (kcat != null) {
+            boolean captureOnly = Boolean.getBoolean("bench.captureOnly");
+            if (!captureOnly) {
+                byTool.put("plain poll loop", new ArrayList<>());
+            }
+            if (captureOnly) {
+                // only the capture: for trying its settings (bench.captureJvm)
+            } else if (kcat != null) {
                 byTool.put("kcat -J", new ArrayList<>());
             } else {
                 System.out.println("kcat is not installed: its column is skipped (apt-get install kcat)");
@@ -101,9 +108,15 @@ public final class WholeProcessBench {
                         default -> {
                             Path out = dir.resolve("capture-" + round + ".mv.db");
                             Path gc = dir.resolve("gc-" + round + ".log");
-                            Run c = timed(dir, List.of(java, "-Xlog:gc:file=" + gc, "-jar", jar.toString(), "capture",
+                            List<String> cmd = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + gc));
+                            String extra = System.getProperty("bench.captureJvm", "").trim();
+                            if (!extra.isEmpty()) {
+                                cmd.addAll(List.of(extra.split("\\s+")));
+                            }
+                            cmd.addAll(List.of("-jar", jar.toString(), "capture",
                                     "--kafka", bootstrap, "--topic", TOPIC, "--from", "earliest",
-                                    "--max-events", String.valueOf(records), "--out", out.toString()), null);
+                                    "--max-events", String.valueOf(records), "--out", out.toString()));
+                            Run c = timed(dir, cmd, null);
                             c = c.withGcMs(gcPauseMs(gc));
                             if (bigCapture != null) {
                                 Files.deleteIfExists(bigCapture);
@@ -117,8 +130,12 @@ public final class WholeProcessBench {
                             r.rssKb, r.gcMs < 0 ? "" : String.format(Locale.ROOT, "  GC pauses %.0f ms", r.gcMs));
                 }
             }
-            Run plain = median(byTool.get("plain poll loop"));
             Run capture = median(byTool.get("eventlens capture"));
+            if (captureOnly) {
+                System.out.printf(Locale.ROOT, "capture median %.2f s, %,d MB RSS%n", capture.wallS, capture.rssKb / 1024);
+                return;
+            }
+            Run plain = median(byTool.get("plain poll loop"));
             System.out.println();
             System.out.println("| process | median wall | median peak RSS |");
             System.out.println("|---|---|---|");
