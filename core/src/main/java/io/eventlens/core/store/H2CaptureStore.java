@@ -76,8 +76,6 @@ public final class H2CaptureStore implements CaptureStore {
     /** Blocks fetched per query when scanning. */
     private static final int SCAN_BLOCKS = 8;
     private static final String MV_DB = ".mv.db";
-    /** H2's page cache, in KB. */
-    private static final int H2_CACHE_KB = 16 * 1024;
 
     private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
 
@@ -162,9 +160,7 @@ public final class H2CaptureStore implements CaptureStore {
         String base = mvFile.toString().substring(0, mvFile.toString().length() - MV_DB.length());
         // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would otherwise close the database while a
         // capture's shutdown hook (Ctrl-C) is still committing its last batch; close() closes it.
-        // CACHE_SIZE (KB): H2's page cache; the store reads whole blocks and keeps its own small LRU of
-        // decoded blocks, so H2's default 64 MB would only add to a capture's heap (decision 0010).
-        String url = "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=" + H2_CACHE_KB
+        String url = "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE"
                 + (readOnly ? ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE;TRACE_LEVEL_FILE=0" : "");
         Connection writer = null;
         JdbcConnectionPool pool = null;
