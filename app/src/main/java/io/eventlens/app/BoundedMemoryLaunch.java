@@ -68,6 +68,9 @@ final class BoundedMemoryLaunch {
      * when the command should run in this JVM.
      */
     static Optional<Integer> runIfWanted(String[] args) {
+        if (args.length == 0 || !LONG_COMMANDS.contains(args[0])) {
+            return Optional.empty(); // decided without java.management: short commands start faster
+        }
         List<String> jvmArguments;
         try {
             jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();

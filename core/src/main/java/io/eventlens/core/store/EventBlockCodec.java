@@ -403,19 +403,7 @@ final class EventBlockCodec {
      *                               not a block of this format; never another exception
      */
     static List<CapturedEvent> decode(byte[] data, long firstSeq, int eventCount) {
-        try {
-            Reader r = reader(data, firstSeq, eventCount);
-            List<CapturedEvent> out = new ArrayList<>(eventCount);
-            for (int i = 0; i < eventCount; i++) {
-                out.add(r.event(i, firstSeq + i));
-            }
-            r.end();
-            return out;
-        } catch (DamagedBlockException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unexpected(firstSeq, eventCount, e);
-        }
+        return decodeEach(data, firstSeq, eventCount, Reader::event);
     }
 
     /**
@@ -425,11 +413,22 @@ final class EventBlockCodec {
      * @throws DamagedBlockException as {@link #decode}
      */
     static List<IndexFields> decodeIndexFields(byte[] data, long firstSeq, int eventCount) {
+        return decodeEach(data, firstSeq, eventCount, Reader::indexFields);
+    }
+
+    /** Reads one event of a block (its index in the block and its store sequence) as a {@code T}. */
+    @FunctionalInterface
+    private interface EventRead<T> {
+        T read(Reader r, int index, long seq);
+    }
+
+    /** Reads every event of a block with {@code read}; any failure is a {@link DamagedBlockException}. */
+    private static <T> List<T> decodeEach(byte[] data, long firstSeq, int eventCount, EventRead<T> read) {
         try {
             Reader r = reader(data, firstSeq, eventCount);
-            List<IndexFields> out = new ArrayList<>(eventCount);
+            List<T> out = new ArrayList<>(eventCount);
             for (int i = 0; i < eventCount; i++) {
-                out.add(r.indexFields(i, firstSeq + i));
+                out.add(read.read(r, i, firstSeq + i));
             }
             r.end();
             return out;

@@ -334,13 +334,7 @@ public final class H2CaptureStore implements CaptureStore {
                 }
                 writer.commit();
             } catch (SQLException | RuntimeException e) {
-                try {
-                    writer.rollback();
-                } catch (SQLException re) {
-                    e.addSuppressed(re);
-                }
-                throw CaptureStoreException.of(file, "appending " + events.size() + " events failed; nothing of"
-                        + " them was stored", e);
+                throw rolledBack(e, "appending " + events.size() + " events failed; nothing of them was stored");
             }
             for (KeyedBlock b : written) {
                 correlationKeys.added(b.firstSeq(), b.keys().correlationKeys());
@@ -464,6 +458,16 @@ public final class H2CaptureStore implements CaptureStore {
             }
             return out;
         });
+    }
+
+    /** Rolls back the writer's transaction after {@code e} and returns the error to throw, naming the file. */
+    private CaptureStoreException rolledBack(Exception e, String message) {
+        try {
+            writer.rollback();
+        } catch (SQLException re) {
+            e.addSuppressed(re);
+        }
+        return CaptureStoreException.of(file, message, e);
     }
 
     private static boolean hasTable(Connection c, String table) throws SQLException {
@@ -1107,13 +1111,7 @@ public final class H2CaptureStore implements CaptureStore {
                 }
                 writer.commit();
             } catch (SQLException | RuntimeException e) {
-                try {
-                    writer.rollback();
-                } catch (SQLException re) {
-                    e.addSuppressed(re);
-                }
-                throw CaptureStoreException.of(file, "writing " + flows.size() + " flow summaries failed; none of"
-                        + " them was stored", e);
+                throw rolledBack(e, "writing " + flows.size() + " flow summaries failed; none of them was stored");
             }
         }
     }
