@@ -126,24 +126,26 @@ public final class WholeProcessBench {
                         }
                     };
                     byTool.get(tool).add(r);
-                    System.out.printf(Locale.ROOT, "round %d  %-18s %7.2f s  %,9d KB RSS%s%n", round, tool, r.wallS,
-                            r.rssKb, r.gcMs < 0 ? "" : String.format(Locale.ROOT, "  GC pauses %.0f ms", r.gcMs));
+                    System.out.printf(Locale.ROOT, "round %d  %-18s %7.2f s  %,9d KB RSS  %6.2f s CPU%s%n", round, tool, r.wallS,
+                            r.rssKb, r.cpuS, r.gcMs < 0 ? "" : String.format(Locale.ROOT, "  GC pauses %.0f ms", r.gcMs));
                 }
             }
             Run capture = median(byTool.get("eventlens capture"));
             if (captureOnly) {
-                System.out.printf(Locale.ROOT, "capture median %.2f s, %,d MB RSS%n", capture.wallS, capture.rssKb / 1024);
+                System.out.printf(Locale.ROOT, "capture median %.2f s, %,d MB RSS, %.2f s CPU%n", capture.wallS,
+                        capture.rssKb / 1024, capture.cpuS);
                 return;
             }
             Run plain = median(byTool.get("plain poll loop"));
             System.out.println();
-            System.out.println("| process | median wall | median peak RSS |");
-            System.out.println("|---|---|---|");
+            System.out.println("| process | median wall | median peak RSS | CPU (user + system) |");
+            System.out.println("|---|---|---|---|");
             byTool.forEach((tool, rs) -> {
                 Run m = median(rs);
-                System.out.printf(Locale.ROOT, "| %s | %.2f s | %,d MB |%n", tool, m.wallS, m.rssKb / 1024);
+                System.out.printf(Locale.ROOT, "| %s | %.2f s | %,d MB | %.2f s |%n", tool, m.wallS, m.rssKb / 1024, m.cpuS);
             });
-            System.out.printf(Locale.ROOT, "%ncapture / plain poll loop: %.2fx wall%n", capture.wallS / plain.wallS);
+            System.out.printf(Locale.ROOT, "%ncapture / plain poll loop: %.2fx wall, %.2fx CPU%n", capture.wallS / plain.wallS,
+                    capture.cpuS / plain.cpuS);
             if (kcat != null) {
                 System.out.printf(Locale.ROOT, "capture / kcat -J:         %.2fx wall%n",
                         capture.wallS / median(byTool.get("kcat -J")).wallS);
@@ -178,9 +180,10 @@ public final class WholeProcessBench {
     }
 
     /** One process run: wall seconds, peak RSS in KB, GC pause ms (-1 when not recorded). */
-    private record Run(double wallS, long rssKb, double gcMs) {
+    /** One timed process: wall seconds, peak RSS, CPU seconds (user + system), GC pause ms (-1: not logged). */
+    private record Run(double wallS, long rssKb, double cpuS, double gcMs) {
         Run withGcMs(double ms) {
-            return new Run(wallS, rssKb, ms);
+            return new Run(wallS, rssKb, cpuS, ms);
         }
     }
 
@@ -189,12 +192,12 @@ public final class WholeProcessBench {
         sorted.sort(Comparator.comparingDouble(Run::wallS));
         Run mid = sorted.get(sorted.size() / 2);
         long[] rss = runs.stream().mapToLong(Run::rssKb).sorted().toArray();
-        return new Run(mid.wallS, rss[rss.length / 2], mid.gcMs);
+        return new Run(mid.wallS, rss[rss.length / 2], mid.cpuS, mid.gcMs);
     }
 
     private static Run timed(Path dir, List<String> command, Path stdoutTo) throws IOException, InterruptedException {
         Path timeFile = dir.resolve("time.txt");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %M"));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %M %U %S"));
         cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.redirectError(dir.resolve("stderr.txt").toFile());
@@ -205,11 +208,12 @@ public final class WholeProcessBench {
             throw new IllegalStateException("timed out: " + command);
         }
         String[] parts = Files.readString(timeFile).trim().lines().reduce((a, b) -> b).orElse("").split(" ");
-        if (p.exitValue() != 0 || parts.length != 2) {
+        if (p.exitValue() != 0 || parts.length != 4) {
             throw new IllegalStateException("exit " + p.exitValue() + " from " + String.join(" ", command) + ":\n"
                     + Files.readString(dir.resolve("stderr.txt")));
         }
-        return new Run(Double.parseDouble(parts[0]), Long.parseLong(parts[1]), -1);
+        return new Run(Double.parseDouble(parts[0]), Long.parseLong(parts[1]),
+                Double.parseDouble(parts[2]) + Double.parseDouble(parts[3]), -1);
     }
 
     /** Sum of the pause times (ms) in a {@code -Xlog:gc} file. */

@@ -88,7 +88,35 @@ public final class TimelineAnalyzer {
     private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
     private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\s*\\R\\s*");
 
+    /** Channel names whose role is remembered at most (then the memory starts afresh). */
+    private static final int ROLE_CACHE_SIZE = 4_096;
+
     private final AnalysisSettings settings;
+    /** The role of each channel name seen, by its name: names are few, matching them is not free. */
+    private final java.util.concurrent.ConcurrentHashMap<String, ChannelRole> roles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What a channel is by its name and the settings (docs/reference/anomalies-and-verdicts.md#dead-letter-channels). */
+    private enum ChannelRole { CONFIGURED_DEAD_LETTER, NAMED_DEAD_LETTER, RETRY, PLAIN }
+
+    private ChannelRole roleOf(String channel) {
+        ChannelRole role = roles.get(channel);
+        if (role == null) {
+            if (settings.deadLetterChannels().contains(channel)) {
+                role = ChannelRole.CONFIGURED_DEAD_LETTER;
+            } else if (DeadLetterChannels.isDeadLetter(channel)) {
+                role = ChannelRole.NAMED_DEAD_LETTER;
+            } else if (DeadLetterChannels.isRetry(channel)) {
+                role = ChannelRole.RETRY;
+            } else {
+                role = ChannelRole.PLAIN;
+            }
+            if (roles.size() >= ROLE_CACHE_SIZE) {
+                roles.clear();
+            }
+            roles.put(channel, role);
+        }
+        return role;
+    }
 
     /** An analyzer with these thresholds. */
     public TimelineAnalyzer(AnalysisSettings settings) {
@@ -227,9 +255,10 @@ public final class TimelineAnalyzer {
         /** The entry this observation joins or starts. */
         private Group group(CapturedEvent e) {
             String channel = e.channel().name();
-            boolean configuredDlq = settings.deadLetterChannels().contains(channel);
-            boolean namedDlq = DeadLetterChannels.isDeadLetter(channel);
-            boolean retryChannel = !configuredDlq && !namedDlq && DeadLetterChannels.isRetry(channel);
+            ChannelRole role = roleOf(channel);
+            boolean configuredDlq = role == ChannelRole.CONFIGURED_DEAD_LETTER;
+            boolean namedDlq = role == ChannelRole.NAMED_DEAD_LETTER;
+            boolean retryChannel = role == ChannelRole.RETRY;
             boolean dlHeaders = !retryChannel && DeadLetterChannels.hasDeadLetterHeaders(e.headers());
             boolean deadLettered = configuredDlq || namedDlq || dlHeaders;
             boolean copy = deadLettered || retryChannel;
@@ -768,8 +797,9 @@ public final class TimelineAnalyzer {
             return ms + " ms";
         }
         if (abs < 60_000) {
-            String s = String.format(Locale.ROOT, "%.1f", ms / 1000.0);
-            return (s.endsWith(".0") ? s.substring(0, s.length() - 2) : s) + " s";
+            long tenths = Math.round(abs / 100.0);   // half up, as %.1f rounds
+            String s = (ms < 0 ? "-" : "") + tenths / 10 + (tenths % 10 == 0 ? "" : "." + tenths % 10);
+            return s + " s";
         }
         return (ms / 60_000) + " min " + Math.abs((ms % 60_000) / 1000) + " s";
     }
