@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * With {@code eventlens.uiProbe.kafka=BOOTSTRAP} and {@code eventlens.uiProbe.topic=NAME}, it starts a
  * live capture of that topic from the earliest offset as soon as the window shows, measures pulse gaps
  * while it runs, and ends when {@code eventlens.uiProbe.events} events (default 1,000,000) are stored
- * or after {@code eventlens.uiProbe.seconds} (default 120). Without them it ends once the flows are
- * listed (or after that many seconds). It then writes one JSON object to FILE and exits the app.
+ * or after {@code eventlens.uiProbe.seconds} (default 120). Without them, on a capture file, it ends
+ * once the flows are listed (or after that many seconds); with neither, it measures the idle window's
+ * pulse gaps for that many seconds (a baseline of the machine). It then writes one JSON object to
+ * FILE and exits the app.
  */
 final class UiProbe {
 
@@ -97,8 +99,8 @@ final class UiProbe {
                     if (live) {
                         vm.capture().start(KafkaCaptureConfig.builder(kafka).topic(topic)
                                 .startPosition(new StartPosition.Earliest()).build());
-                        measuring = true;
                     }
+                    measuring = live || !openingFile;
                 } else if (measuring) {
                     if (gapCount == gaps.length) {
                         gaps = Arrays.copyOf(gaps, gaps.length * 2);
@@ -111,11 +113,11 @@ final class UiProbe {
                     result.put("flowsListed", vm.flows().rows().size());
                 }
                 boolean finished = live ? vm.capture().capturedEventsProperty().get() >= events
-                        : !openingFile || result.containsKey("flowsListedMs");
+                        : openingFile && result.containsKey("flowsListedMs");
                 if (!done && (finished || now >= deadlineNanos)) {
                     done = true;
                     stop();
-                    finish(finished);
+                    finish(finished || (!live && !openingFile));
                 }
             }
         }.start();

@@ -223,6 +223,7 @@ public final class WholeProcessBench {
                 tinyOpen.add(probe(dir, java, jar, env, List.of(), tiny));
                 bigOpen.add(probe(dir, java, jar, env, List.of(), big));
             }
+            Map<String, Object> idle = probe(dir, java, jar, env, List.of("-Deventlens.uiProbe.seconds=15"), null);
             for (int round = 0; round < Math.min(runs, 3); round++) {
                 live.add(probe(dir, java, jar, env, List.of("-Deventlens.uiProbe.kafka=" + bootstrap,
                         "-Deventlens.uiProbe.topic=" + TOPIC, "-Deventlens.uiProbe.events=" + records,
@@ -234,6 +235,9 @@ public final class WholeProcessBench {
                     + " %.0f ms (%.2fx), peak RSS %,.0f MB / %,.0f MB; first frame %.0f ms%n", tinyMs, records, bigMs,
                     bigMs / tinyMs, medianOf(tinyOpen, "peakRssKb") / 1024, medianOf(bigOpen, "peakRssKb") / 1024,
                     medianOf(tinyOpen, "firstFrameMs"));
+            System.out.printf(Locale.ROOT, "desktop app, idle window for 15 s (the machine's baseline): %s pulses,"
+                    + " pulse gap p50 %s ms, p99 %s ms, max %s ms%n", idle.get("pulses"), idle.get("pulseGapP50Ms"),
+                    idle.get("pulseGapP99Ms"), idle.get("pulseGapMaxMs"));
             for (Map<String, Object> r : live) {
                 System.out.printf(Locale.ROOT, "desktop app, live capture of %,d events (reached: %s, %s stored):"
                         + " %s pulses, pulse gap p50 %s ms, p99 %s ms, max %s ms, peak RSS %,.0f MB%n", records,
