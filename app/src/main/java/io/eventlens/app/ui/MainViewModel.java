@@ -269,9 +269,10 @@ public final class MainViewModel {
     /**
      * One UI pulse during a capture (a few times a second): drains the capture's queue, appends new
      * table rows with one change, lets the Flows panel re-read the flow summaries the capture keeps
-     * (at most once a second), and re-analyzes the correlation IDs that got events (one background
-     * task at a time, at most {@value #ANALYSIS_BATCH} IDs per round) to mark their table rows and
-     * refresh the shown timeline.
+     * (at most once a second), and re-analyzes the correlation IDs that got events and whose rows
+     * were already marked or whose timeline is shown (one background task at a time, at most
+     * {@value #ANALYSIS_BATCH} IDs per round) to mark their table rows and refresh the shown
+     * timeline; the rows of other IDs are marked when their table page arrives.
      */
     public void pulse() {
         boolean news = capture.hasNews();
@@ -281,9 +282,14 @@ public final class MainViewModel {
         }
         List<String> touched = capture.drain();
         table.refresh();
+        String shown = timeline.correlationIdProperty().get();
         for (String id : touched) {
-            analyzed.remove(id);   // it got events: analyze it again
-            queueAnalysis(id);
+            // a flow whose rows were marked got events: analyze it again; rows not shown yet are
+            // marked when their table page arrives (pageShown), so a live capture at full rate
+            // does not analyze every flow a second time beside the flow summaries
+            if (analyzed.remove(id) != null || id.equals(shown)) {
+                queueAnalysis(id);
+            }
         }
         analyzePending();
     }

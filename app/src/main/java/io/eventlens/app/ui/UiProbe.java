@@ -108,7 +108,7 @@ final class UiProbe {
                     gaps[gapCount++] = now - last;
                 }
                 last = now;
-                if (!live && !result.containsKey("flowsListedMs") && flowsListed()) {
+                if (openingFile && !live && !result.containsKey("flowsListedMs") && flowsListed()) {
                     result.put("flowsListedMs", sinceProcessStartMs());
                     result.put("flowsListed", vm.flows().rows().size());
                 }

@@ -52,7 +52,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code bench.captureJvm} (extra JVM options of the capture process, space-separated) and
  * {@code bench.captureOnly=true} (time only the capture); {@code bench.app=false} skips the desktop app,
  * {@code bench.appOnly=true} runs one capture (for the file) and then only the desktop app,
- * {@code bench.appJvm} (extra JVM options of the desktop app's processes).
+ * {@code bench.appJvm} (extra JVM options of the desktop app's processes), {@code bench.appLogs=DIR}
+ * (keeps each app run's stdout and stderr there).
  */
 public final class WholeProcessBench {
 
@@ -278,6 +279,14 @@ public final class WholeProcessBench {
             cmd.add(capture.toString());
         }
         Run run = timed(dir, cmd, null, env);
+        String logs = System.getProperty("bench.appLogs");
+        if (logs != null) {   // keep the app's output (e.g. with -Djavafx.pulseLogger=true in bench.appJvm)
+            Path keep = Files.createDirectories(Path.of(logs));
+            String name = (capture == null ? (props.isEmpty() ? "idle" : "live") : capture.getFileName().toString())
+                    + "-" + System.nanoTime();
+            Files.copy(dir.resolve("stdout.txt"), keep.resolve(name + ".out"));
+            Files.copy(dir.resolve("stderr.txt"), keep.resolve(name + ".err"));
+        }
         if (!Files.isRegularFile(result)) {
             throw new IllegalStateException("the app wrote no probe results: " + String.join(" ", cmd) + "\n"
                     + Files.readString(dir.resolve("stderr.txt")));

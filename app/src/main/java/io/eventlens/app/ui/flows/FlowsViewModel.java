@@ -34,7 +34,8 @@ import java.util.function.LongSupplier;
  * <p>A capture opened for reading whose summaries do not reach its last event (an older store, a
  * capture that was killed) gets the rest computed in the background ({@link FlowSummaries#catchUp},
  * with progress and Cancel in the status bar); the list follows it. During a live capture the
- * pipeline keeps the summaries; {@link #pulse} re-reads them at most once per {@value #REFRESH_MS} ms.
+ * pipeline keeps the summaries; {@link #pulse} re-reads them at most once per {@value #REFRESH_MS} ms,
+ * and no sooner than ten times the last re-read's duration after it.
  */
 public final class FlowsViewModel {
 
@@ -70,6 +71,8 @@ public final class FlowsViewModel {
     private boolean queryAgain;
     private TaskExecutor.Handle catchUp;
     private long lastRefreshMs = Long.MIN_VALUE / 2;
+    /** How long the last re-read took, in ms (it spaces the next one during a capture). */
+    private long lastQueryMs;
     private boolean autoOpenArmed;
 
     /**
@@ -182,7 +185,8 @@ public final class FlowsViewModel {
 
     /**
      * One UI pulse: re-reads the listed rows and the counts when the flows may have changed (a
-     * capture stored events, or the catch-up runs), at most once per {@value #REFRESH_MS} ms.
+     * capture stored events, or the catch-up runs), at most once per {@value #REFRESH_MS} ms and no
+     * sooner than ten times the last re-read's duration after it (at most a tenth of the time).
      *
      * @param captured true when a capture stored events since the last pulse
      */
@@ -190,7 +194,9 @@ public final class FlowsViewModel {
         if (summaries == null || !(captured || analyzing.get())) {
             return;
         }
-        if (clockMs.getAsLong() - lastRefreshMs >= REFRESH_MS) {
+        // at most once a second, and never more than a tenth of the time: on a big capture the
+        // counts are a GROUP BY over every flow, and a live capture needs the CPU more
+        if (clockMs.getAsLong() - lastRefreshMs >= Math.max(REFRESH_MS, 10 * lastQueryMs)) {
             refresh();
         }
     }
@@ -206,6 +212,7 @@ public final class FlowsViewModel {
             return;
         }
         lastRefreshMs = clockMs.getAsLong();
+        long started = lastRefreshMs;
         int limit = Math.min(MAX_REFRESH_ROWS, Math.max(pageSize, rows.size()));
         long gen = generation;
         boolean healthyToo = showHealthy.get();
@@ -216,6 +223,7 @@ public final class FlowsViewModel {
                         return;
                     }
                     querying = false;
+                    lastQueryMs = clockMs.getAsLong() - started;
                     apply(page);
                     runQueuedRefresh();
                 },
