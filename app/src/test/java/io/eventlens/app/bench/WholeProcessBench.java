@@ -28,7 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>This process hosts one in-process Kafka broker (KRaft) and produces N (default 1,000,000)
  * records of about 200 bytes with three headers ({@code correlationId}, {@code eventType},
- * {@code ce_id}) over three partitions of one topic, about 4 records per correlation ID. Then,
+ * {@code ce_id}) over three partitions of one topic, 4 records per correlation ID, each
+ * declaring its production time as its event time. Then,
  * in each of R rounds (default 5), in an order that rotates every round, it runs as separate
  * processes and times with {@code /usr/bin/time} (wall seconds, peak RSS):
  * <ol>
@@ -53,7 +54,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code bench.captureOnly=true} (time only the capture); {@code bench.app=false} skips the desktop app,
  * {@code bench.appOnly=true} runs one capture (for the file) and then only the desktop app,
  * {@code bench.appJvm} (extra JVM options of the desktop app's processes), {@code bench.appLogs=DIR}
- * (keeps each app run's stdout and stderr there).
+ * (keeps each app run's stdout and stderr there), {@code bench.lagging=true} (every record's event time is
+ * the run's start, as the first benchmarks had it: later records are observed seconds after their
+ * event time and most flows are LAG, the analysis's and summaries' worst case).
  */
 public final class WholeProcessBench {
 
@@ -76,8 +79,10 @@ public final class WholeProcessBench {
         String kcat = which("kcat");
         Path dir = Files.createTempDirectory("eventlens-bench");
         System.out.printf(Locale.ROOT, "EventLens whole-process benchmark: %,d records x ~200 B, %d partitions,"
-                + " %d rounds, %d CPUs, %s%n", records, PARTITIONS, runs, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"));
+                + " %d rounds, %d CPUs, %s, event times %s%n", records, PARTITIONS, runs,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Boolean.getBoolean("bench.lagging") ? "all at the run's start (bench.lagging: most flows LAG)"
+                        : "at production (healthy flows)");
         try (InProcessKafka kafka = new InProcessKafka()) {
             kafka.start();
             kafka.createTopic(TOPIC, PARTITIONS);
@@ -364,9 +369,14 @@ public final class WholeProcessBench {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.ACKS_CONFIG, "1");
-        String now = Instant.now().toString();
+        String start = Instant.now().toString();
+        boolean lagging = Boolean.getBoolean("bench.lagging");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (int i = 0; i < records; i++) {
+                // the event time of each record is when it was produced (a healthy system); with
+                // bench.lagging=true every record declares the run's start, so later records are
+                // observed seconds after their event time and most flows are LAG
+                String now = lagging ? start : Instant.now().toString();
                 String corr = correlationId(i / 4);
                 String type = switch (i % 4) {
                     case 0 -> "OrderPlaced";
