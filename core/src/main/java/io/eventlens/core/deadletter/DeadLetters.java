@@ -1,12 +1,11 @@
 package io.eventlens.core.deadletter;
 
 import io.eventlens.core.analysis.DeadLetterChannels;
-import io.eventlens.core.extract.HeaderValues;
+import io.eventlens.core.analysis.DeadLetterStackTraces;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Header;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -17,15 +16,6 @@ import java.util.Set;
  * channel. Also reads the exception stack trace that some conventions put in a header. Stateless.
  */
 public final class DeadLetters {
-
-    /**
-     * Headers that carry the exception's stack trace, first match wins: Spring Kafka
-     * {@code DeadLetterPublishingRecoverer} (value and key deserialization), Spring
-     * {@code @RetryableTopic}, Kafka Connect (docs/reference/extraction-rules.md).
-     */
-    static final List<String> STACK_TRACE_HEADERS = List.of(
-            "kafka_dlt-exception-stacktrace", "kafka_dlt-key-exception-stacktrace",
-            "kafka_exception-stacktrace", "__connect.errors.exception.stacktrace");
 
     private DeadLetters() {
     }
@@ -74,20 +64,10 @@ public final class DeadLetters {
     }
 
     /**
-     * The exception stack trace a dead-letter convention put in the headers (see
-     * {@link #STACK_TRACE_HEADERS}), as text; {@code null} when there is none.
+     * The exception stack trace a dead-letter convention put in the headers
+     * ({@link DeadLetterStackTraces}), as text; {@code null} when there is none.
      */
     public static String stackTrace(List<Header> headers) {
-        for (String name : STACK_TRACE_HEADERS) {
-            for (Header h : headers) {
-                if (h.name().toLowerCase(Locale.ROOT).equals(name)) {
-                    String text = HeaderValues.text(h.value());
-                    if (text != null && !text.isBlank()) {
-                        return text;
-                    }
-                }
-            }
-        }
-        return null;
+        return DeadLetterStackTraces.of(headers);
     }
 }
