@@ -30,10 +30,17 @@ public record DeadLetterEvent(long seq, String correlationId, String eventId, St
         Objects.requireNonNull(info, "info");
     }
 
-    /** The report's row of a dead-lettered event; long texts from its headers are cut to {@value #MAX_TEXT} chars. */
+    /**
+     * The report's row of a dead-lettered event; long texts from its headers are cut to
+     * {@value #MAX_TEXT} chars; when the headers do not name the original channel, the dead-letter
+     * channel's name gives it where it can ({@link DeadLetterChannels#originalChannelOf}).
+     */
     public static DeadLetterEvent of(CapturedEvent e) {
         DeadLetterInfo i = DeadLetterChannels.inspect(e.channel().name(), e.headers());
-        DeadLetterInfo bounded = new DeadLetterInfo(i.convention(), cut(i.originalChannel()), i.originalPartition(),
+        // headers that do not name the original channel: the dead-letter channel's name may (orders.DLT → orders)
+        String original = i.originalChannel() != null ? i.originalChannel()
+                : DeadLetterChannels.originalChannelOf(e.channel().name());
+        DeadLetterInfo bounded = new DeadLetterInfo(i.convention(), cut(original), i.originalPartition(),
                 i.originalOffset(), cut(i.exceptionClass()), cut(i.reason()), i.attempts());
         return new DeadLetterEvent(e.seq(), e.derived().correlationIdValue(),
                 e.derived().eventIdSynthetic() ? null : e.derived().eventIdValue(),

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The dead-letter report of a capture store: every dead-lettered event (the rule of
  * docs/reference/anomalies-and-verdicts.md, "Dead-letter channels"; {@link DeadLetters}), grouped by
- * reason, exception class and original channel, with the exact number of events per group and a
+ * reason (its {@linkplain #reasonPattern pattern}: numbers and IDs left out), exception class and original channel, with the exact number of events per group and a
  * bounded number of example events per group (the latest ones). docs/decisions/0012-dead-letter-report.md.
  *
  * <p><b>Reading.</b> {@link #update} reads the store sequentially with
@@ -53,9 +53,10 @@ public final class DeadLetterReport {
     /**
      * What a group's events share. A component is {@code null} when the events do not say it.
      *
-     * @param reason          the reason ({@link io.eventlens.core.analysis.DeadLetterInfo#reason()}: the
-     *                        exception message or the broker's dead-letter reason), cut to 500 chars;
-     *                        {@code null} also for the {@code otherReasons} group
+     * @param reason          the reason's pattern ({@link #reasonPattern}) of
+     *                        {@link io.eventlens.core.analysis.DeadLetterInfo#reason()}: the exception
+     *                        message or the broker's dead-letter reason, cut to 500 chars, numbers and
+     *                        IDs as {@code #}; {@code null} also for the {@code otherReasons} group
      * @param exceptionClass  the exception class (fully qualified)
      * @param originalChannel the channel the events were first published to
      * @param otherReasons    true for the group that counts the reasons beyond the group bound
@@ -210,8 +211,30 @@ public final class DeadLetterReport {
         return true;
     }
 
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b");
+    private static final java.util.regex.Pattern HEX_ID = java.util.regex.Pattern.compile(
+            "\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\\b");
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\d+(?:[.,:_]\\d+)*");
+
+    /**
+     * The reason as a group key: every number (digits with {@code . , : _} between them), UUID and
+     * hex ID of 6 or more digits becomes {@code #}, so that messages naming an order, an amount or a
+     * message ID ({@code "order ord-10023 rejected: total 312.50"}) fall into one group
+     * ({@code "order ord-# rejected: total #"}). {@code null} stays {@code null}.
+     */
+    public static String reasonPattern(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        String r = UUID.matcher(reason).replaceAll("#");
+        r = HEX_ID.matcher(r).replaceAll("#");
+        return NUMBER.matcher(r).replaceAll("#");
+    }
+
     private void add(DeadLetterEvent e) {
-        GroupKey key = new GroupKey(e.info().reason(), e.info().exceptionClass(), e.info().originalChannel(), false);
+        GroupKey key = new GroupKey(reasonPattern(e.info().reason()), e.info().exceptionClass(),
+                e.info().originalChannel(), false);
         Acc acc = groups.get(key);
         if (acc == null && groups.size() >= maxGroups) {
             key = new GroupKey(null, key.exceptionClass(), key.originalChannel(), true);

@@ -120,7 +120,7 @@ class DeadLetterReportTest {
             events.add(DeadLetterScenario.event("orders.DLT", 0, i, i, "{}",
                     DeadLetterScenario.header("kafka_dlt-original-topic", "orders"),
                     DeadLetterScenario.header("kafka_dlt-exception-fqcn", "x.BadThing"),
-                    DeadLetterScenario.header("kafka_dlt-exception-message", "order " + i + " is bad")));
+                    DeadLetterScenario.header("kafka_dlt-exception-message", "bad " + "x".repeat(i + 1))));
         }
         try (CaptureStore store = CaptureStore.open(dir.resolve("many.mv.db"))) {
             store.append(events, List.of());
@@ -172,6 +172,38 @@ class DeadLetterReportTest {
             long payments = sc.events.stream().filter(e -> e.channel().name().equals("payments")).count();
             assertThat(report.snapshot().deadLettered()).as("configured channel counts too")
                     .isEqualTo(sc.deadLettered() + payments).isGreaterThan(first);
+        }
+    }
+
+    @Test
+    void reasonsThatDifferOnlyInNumbersAndIdsShareAGroup() {
+        assertThat(DeadLetterReport.reasonPattern("Order ord-10023 rejected: total 312.50 EUR exceeds the limit of cust-4821"))
+                .isEqualTo("Order ord-# rejected: total # EUR exceeds the limit of cust-#");
+        assertThat(DeadLetterReport.reasonPattern("message 3f2a9c1e-0b4d-4e5f-8a6b-7c8d9e0f1a2b (checkout-1a2b3c4d) expired"))
+                .isEqualTo("message # (checkout-#) expired");
+        assertThat(DeadLetterReport.reasonPattern("Cannot deserialize value from String \"123,45\""))
+                .isEqualTo("Cannot deserialize value from String \"#\"");
+        assertThat(DeadLetterReport.reasonPattern("rejected")).isEqualTo("rejected");
+        assertThat(DeadLetterReport.reasonPattern(null)).isNull();
+
+        List<CapturedEvent> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            events.add(DeadLetterScenario.event("orders.DLT", 0, i, i, "{}",
+                    DeadLetterScenario.header("kafka_dlt-exception-fqcn", "x.Rejected"),
+                    DeadLetterScenario.header("kafka_dlt-exception-message", "order " + (1000 + i * 7) + " over limit")));
+        }
+        try (CaptureStore store = CaptureStore.open(dir.resolve("pattern.mv.db"))) {
+            store.append(events, List.of());
+            DeadLetterReport report = new DeadLetterReport(store, Set.of());
+            report.update((d, t) -> { }, () -> false);
+            DeadLetterReport.Snapshot s = report.snapshot();
+            assertThat(s.groups()).singleElement().satisfies(g -> {
+                assertThat(g.key().reason()).isEqualTo("order # over limit");
+                assertThat(g.key().originalChannel()).as("from the channel name").isEqualTo("orders");
+                assertThat(g.count()).isEqualTo(30);
+                assertThat(g.examples().get(0).info().reason()).as("an example keeps its exact reason")
+                        .isEqualTo("order " + (1000 + 29 * 7) + " over limit");
+            });
         }
     }
 
