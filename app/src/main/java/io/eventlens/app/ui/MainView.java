@@ -233,7 +233,7 @@ public final class MainView extends BorderPane {
     /** Shows the Dead letters view beside the table and focuses its groups (Ctrl+D). */
     public void showDeadLetters() {
         sideTabs.getSelectionModel().select(deadLettersTab);
-        deadLettersView.groupTable().requestFocus();
+        deadLettersView.groupList().requestFocus();
     }
 
     /** Shows the Flows panel beside the table and focuses its list (Ctrl+L). */

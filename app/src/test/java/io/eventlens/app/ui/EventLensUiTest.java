@@ -136,14 +136,17 @@ class EventLensUiTest {
                 .isEqualTo("Dead letters (3)");
         assertThat(robot.lookup("#deadLetterSummary").queryAs(Label.class).getText())
                 .isEqualTo("3 dead-lettered events in 2 groups");
-        TableView<?> groups = robot.lookup("#deadLetterGroups").queryAs(TableView.class);
+        javafx.scene.control.ListView<?> groups = robot.lookup("#deadLetterGroups").queryAs(javafx.scene.control.ListView.class);
         assertThat(groups.getItems()).hasSize(2);
         assertThat(groups.getSelectionModel().getSelectedIndex()).isZero();
-        assertThat(robot.lookup("#deadLetterGroups .table-row-cell").nth(0).queryAs(javafx.scene.control.TableRow.class)
-                .getItem().toString()).contains("InvalidOrderException").contains("amount -# must be positive");
+        assertThat(robot.lookup("#deadLetterGroups .dead-letter-count").queryAs(Label.class).getText()).isEqualTo("2");
+        assertThat(robot.lookup("#deadLetterGroups .dead-letter-exception").queryAs(Label.class).getText())
+                .isEqualTo("InvalidOrderException");
+        assertThat(robot.lookup("#deadLetterGroups .dead-letter-reason").queryAs(Label.class).getText())
+                .isEqualTo("amount -# must be positive");
 
-        javafx.scene.Node newest = robot.lookup("#deadLetterEvents .table-row-cell").queryAll().stream()
-                .filter(n -> !((javafx.scene.control.TableRow<?>) n).isEmpty()).findFirst().orElseThrow();
+        javafx.scene.Node newest = robot.lookup("#deadLetterEvents .dead-letter-id").queryAll().stream()
+                .filter(n -> "c-ok-4".equals(((Label) n).getText())).findFirst().orElseThrow();
         assertThat(vm.timeline().correlationIdProperty().get()).as("no timeline before the click").isEmpty();
         robot.clickOn(newest);
         await().atMost(Duration.ofSeconds(20)).until(() -> "c-ok-4".equals(vm.timeline().correlationIdProperty().get())
