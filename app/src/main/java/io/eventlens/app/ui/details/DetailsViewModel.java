@@ -52,6 +52,9 @@ public final class DetailsViewModel {
     public static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'")
             .withZone(ZoneOffset.UTC);
 
+    /** The most chars of a dead letter's stack trace shown; the rest is counted. */
+    static final int MAX_STACK_TRACE = 64 * 1024;
+
     /** One labelled value: a derived field (with its rule), a source coordinate, or a header. */
     public record Field(String name, String value, String rule) {
     }
@@ -185,6 +188,9 @@ public final class DetailsViewModel {
             link = "open its timeline to link the original";
         }
         String trace = DeadLetterStackTraces.of(e.headers());
+        if (trace != null && trace.length() > MAX_STACK_TRACE) {   // header values come from untrusted files
+            trace = trace.substring(0, MAX_STACK_TRACE) + "\n… (" + (trace.length() - MAX_STACK_TRACE) + " more chars)";
+        }
         return new DeadLetter(fields, trace == null ? "" : trace, originalSeq, link);
     }
 
