@@ -207,6 +207,12 @@ public final class MainViewModel {
         timeline.open(correlationId);
     }
 
+    /** Opens the timeline of a correlation ID with the event of store sequence {@code seq} selected (Dead letters view). */
+    public void openTimeline(String correlationId, long seq) {
+        table.searchTextProperty().set(correlationId);
+        timeline.open(correlationId, seq);
+    }
+
     private void showEvent(long seq) {
         details.showSeq(seq);
     }

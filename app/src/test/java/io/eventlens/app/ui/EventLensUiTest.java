@@ -156,7 +156,9 @@ class EventLensUiTest {
                 .findFirst().orElseThrow().event().seq();
         long original = vm.timeline().entries().stream().filter(e -> e.event().channel().name().equals("orders"))
                 .findFirst().orElseThrow().event().seq();
-        robot.interact(() -> vm.timeline().selectSeq(copy));
+        await("the clicked dead letter is selected on its timeline").atMost(Duration.ofSeconds(10))
+                .until(() -> vm.timeline().selectedProperty().get() != null
+                        && vm.timeline().selectedProperty().get().event().seq() == copy);
         await().atMost(Duration.ofSeconds(10)).until(() -> vm.details().deadLetterProperty().get() != null);
         robot.interact(() -> { });
         assertThat(robot.lookup("#deadLetterDetails").query().isVisible()).isTrue();

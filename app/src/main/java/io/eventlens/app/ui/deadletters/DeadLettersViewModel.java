@@ -35,7 +35,14 @@ public final class DeadLettersViewModel {
     /** A pulse reads the new events at most this often while a capture stores events. */
     public static final long REFRESH_MS = 3_000;
 
-    private final Consumer<String> opener;
+    /** Opens a correlation ID's timeline with one of its events selected. */
+    @FunctionalInterface
+    public interface Opener {
+        /** Opens the timeline of {@code correlationId} and selects the event with store sequence {@code seq}. */
+        void open(String correlationId, long seq);
+    }
+
+    private final Opener opener;
     private final LongConsumer eventShower;
     private final TaskExecutor executor;
     private final Consumer<Throwable> errors;
@@ -61,17 +68,17 @@ public final class DeadLettersViewModel {
     /**
      * A dead letters view model.
      *
-     * @param opener      opens a correlation ID's timeline (the same path as the search field)
+     * @param opener      opens a correlation ID's timeline with the dead letter selected
      * @param eventShower shows one event by store sequence in the details pane (an event without a correlation ID)
      * @param executor    runs the report's reads
      * @param errors      receives failures (naming the file)
      */
-    public DeadLettersViewModel(Consumer<String> opener, LongConsumer eventShower, TaskExecutor executor,
+    public DeadLettersViewModel(Opener opener, LongConsumer eventShower, TaskExecutor executor,
                                 Consumer<Throwable> errors) {
         this(opener, eventShower, executor, errors, System::currentTimeMillis);
     }
 
-    DeadLettersViewModel(Consumer<String> opener, LongConsumer eventShower, TaskExecutor executor,
+    DeadLettersViewModel(Opener opener, LongConsumer eventShower, TaskExecutor executor,
                          Consumer<Throwable> errors, LongSupplier clockMs) {
         this.opener = Objects.requireNonNull(opener, "opener");
         this.eventShower = Objects.requireNonNull(eventShower, "eventShower");
@@ -181,8 +188,8 @@ public final class DeadLettersViewModel {
     }
 
     /**
-     * Opens a dead-lettered event (a click or Enter on its row): its correlation ID's timeline, or,
-     * when it has none, the event itself in the details pane.
+     * Opens a dead-lettered event (a click or Enter on its row): its correlation ID's timeline with the
+     * event selected, or, when it has none, the event itself in the details pane.
      */
     public void open(DeadLetterEventRow row) {
         if (row == null) {
@@ -191,7 +198,7 @@ public final class DeadLettersViewModel {
         if (row.correlationId().isEmpty()) {
             eventShower.accept(row.seq());
         } else {
-            opener.accept(row.correlationId());
+            opener.open(row.correlationId(), row.seq());
         }
     }
 

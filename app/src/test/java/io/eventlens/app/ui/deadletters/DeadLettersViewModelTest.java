@@ -48,7 +48,8 @@ class DeadLettersViewModelTest {
     }
 
     private DeadLettersViewModel viewModel(TaskExecutor executor) {
-        return new DeadLettersViewModel(opened::add, shownEvents::add, executor, errors::add, clockMs::get);
+        return new DeadLettersViewModel((id, seq) -> opened.add(id + "#" + seq), shownEvents::add, executor, errors::add,
+                clockMs::get);
     }
 
     @Test
@@ -76,7 +77,8 @@ class DeadLettersViewModelTest {
         assertThat(vm.events()).extracting(DeadLetterEventRow::correlationId).containsExactly(UiTestData.TROUBLED);
 
         vm.open(vm.events().get(0));
-        assertThat(opened).as("a click opens the timeline of the event's correlation ID").containsExactly(UiTestData.TROUBLED);
+        assertThat(opened).as("a click opens the timeline of the event's correlation ID, the event selected")
+                .containsExactly(UiTestData.TROUBLED + "#" + vm.events().get(0).seq());
     }
 
     @Test
