@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a long headless command ({@code capture}, {@code demo}) in a child JVM whose heap is
- * bounded, when EventLens was started with {@code java -jar} and no heap option
+ * Runs a long headless command ({@code capture}, {@code demo}) or the desktop app in a child JVM
+ * whose heap is bounded, when EventLens was started with {@code java -jar} and no heap option
  * (docs/decisions/0010-bounded-memory-launch.md).
  *
  * <p>Why: a JVM started without {@code -Xmx} may grow its heap to a quarter of the machine's memory,
@@ -28,6 +28,8 @@ final class BoundedMemoryLaunch {
 
     /** The heap of the child JVM: enough for the pipeline's bounded in-flight data and H2's cache. */
     static final String CAPTURE_HEAP = "-Xmx256m";
+    /** The heap of the desktop app's child JVM: the app, a live capture and the demo's broker. */
+    static final String DESKTOP_HEAP = "-Xmx512m";
     /** Set on the child JVM (and honoured as an opt-out when the user sets it to {@code false}). */
     static final String CHILD_PROPERTY = "eventlens.boundedLaunch";
     private static final List<String> LONG_COMMANDS = List.of("capture", "demo");
@@ -55,12 +57,7 @@ final class BoundedMemoryLaunch {
         if (args.length == 0 || !LONG_COMMANDS.contains(args[0]) || System.getProperty(CHILD_PROPERTY) != null) {
             return false;
         }
-        for (String a : jvmArguments) {
-            if (a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAM") || a.startsWith("-XX:MaxHeapSize")) {
-                return false;
-            }
-        }
-        return true;
+        return !heapGiven(jvmArguments);
     }
 
     /**
@@ -71,15 +68,51 @@ final class BoundedMemoryLaunch {
         if (args.length == 0 || !LONG_COMMANDS.contains(args[0])) {
             return Optional.empty(); // decided without java.management: short commands start faster
         }
-        List<String> jvmArguments;
+        List<String> jvmArguments = jvmArguments();
+        if (jvmArguments == null || !wanted(args, jvmArguments)) {
+            return Optional.empty();
+        }
+        return relaunch(args, jvmArguments, CAPTURE_HEAP, false);
+    }
+
+    /**
+     * Runs the desktop app ({@code args} as given to {@code main}) in a child JVM with
+     * {@value #DESKTOP_HEAP} when this JVM has no heap option and is not such a child; returns the
+     * child's exit code, or empty when the app should run in this JVM. The app holds about 100 MB
+     * live even during a live capture at full rate, but without a bound G1 grows the heap towards a
+     * quarter of the machine's memory (2.8 GB of resident memory seen on a 24 GiB machine).
+     */
+    static Optional<Integer> runDesktopIfWanted(String[] args) {
+        if (System.getProperty(CHILD_PROPERTY) != null) {
+            return Optional.empty();
+        }
+        List<String> jvmArguments = jvmArguments();
+        if (jvmArguments == null || heapGiven(jvmArguments)) {
+            return Optional.empty();
+        }
+        return relaunch(args, jvmArguments, DESKTOP_HEAP, true);
+    }
+
+    /** This JVM's input arguments, or null when they cannot be read. */
+    private static List<String> jvmArguments() {
         try {
-            jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            return ManagementFactory.getRuntimeMXBean().getInputArguments();
         } catch (RuntimeException | LinkageError e) {
-            return Optional.empty();
+            return null;
         }
-        if (!wanted(args, jvmArguments)) {
-            return Optional.empty();
+    }
+
+    /** Whether the user gave a heap option. */
+    static boolean heapGiven(List<String> jvmArguments) {
+        for (String a : jvmArguments) {
+            if (a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAM") || a.startsWith("-XX:MaxHeapSize")) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    private static Optional<Integer> relaunch(String[] args, List<String> jvmArguments, String heap, boolean desktop) {
         Optional<String> java = ProcessHandle.current().info().command();
         String classPath = System.getProperty("java.class.path");
         if (java.isEmpty() || classPath == null || classPath.isBlank()) {
@@ -88,8 +121,16 @@ final class BoundedMemoryLaunch {
         List<String> command = new ArrayList<>();
         command.add(java.get());
         command.addAll(jvmArguments);
-        command.add(CAPTURE_HEAP);
+        command.add(heap);
         command.add("-D" + CHILD_PROPERTY + "=child");
+        if (desktop) {
+            // what the jar's manifest grants under java -jar (Enable-Native-Access), for JavaFX's
+            // native libraries; and JDK 24+ asks before sun.misc.Unsafe use (JEP 498) by JavaFX
+            command.add("--enable-native-access=ALL-UNNAMED");
+            if (Runtime.version().feature() >= 24) {
+                command.add("--sun-misc-unsafe-memory-access=allow");
+            }
+        }
         command.add("-cp");
         command.add(classPath);
         command.add(Main.class.getName());

@@ -5,6 +5,7 @@ import io.eventlens.app.cli.ExitCodes;
 import io.eventlens.app.ui.EventLensApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.nio.file.Paths;
 
 /**
@@ -28,7 +29,13 @@ public final class Main {
         Launch launch = decide(args);
         chooseLogging(launch);
         switch (launch) {
-            case Launch.Desktop d -> EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
+            case Launch.Desktop d -> {
+                Optional<Integer> child = BoundedMemoryLaunch.runDesktopIfWanted(args);
+                if (child.isPresent()) {
+                    System.exit(child.get());
+                }
+                EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
+            }
             case Launch.Cli c -> System.exit(BoundedMemoryLaunch.runIfWanted(c.args())
                     .orElseGet(() -> EventLensCommand.execute(c.args())));
             case Launch.Fail f -> {

@@ -21,9 +21,17 @@ class BoundedMemoryLaunchTest {
     }
 
     @Test
-    void shortCommandsAndTheDesktopRunInThisJvm() {
+    void shortCommandsRunInThisJvmAndTheDesktopIsNotALongCommand() {
         assertThat(BoundedMemoryLaunch.wanted(new String[] {"timeline", "--capture", "x"}, List.of())).isFalse();
         assertThat(BoundedMemoryLaunch.wanted(new String[] {"--help"}, List.of())).isFalse();
         assertThat(BoundedMemoryLaunch.wanted(new String[0], List.of())).isFalse();
+    }
+
+    @Test
+    void heapOptionsAreRecognisedWhateverTheirSpelling() {
+        assertThat(BoundedMemoryLaunch.heapGiven(List.of("-Dx=1", "-Xmx2g"))).isTrue();
+        assertThat(BoundedMemoryLaunch.heapGiven(List.of("-XX:MaxRAMPercentage=50"))).isTrue();
+        assertThat(BoundedMemoryLaunch.heapGiven(List.of("-XX:MaxHeapSize=1g"))).isTrue();
+        assertThat(BoundedMemoryLaunch.heapGiven(List.of("-Xms64m", "-Deventlens.uiProbe=x"))).isFalse();
     }
 }

@@ -68,6 +68,7 @@ public final class EventLensApp extends Application {
         if (startDemo) {
             vm.capture().startDemo();
         }
+        UiProbe.startIfWanted(vm, captureFile != null);
     }
 
     /**

@@ -40,14 +40,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       as users run it (no heap flag; {@code -Xlog:gc} only records pause times to a file).</li>
  * </ol>
  * It prints each run, then the medians and the ratios capture/plain and capture/kcat, peak RSS and
- * the share of the capture's wall time spent in GC pauses. Finally it times, as processes,
+ * the share of the capture's wall time spent in GC pauses. Then it times, as processes,
  * {@code --help}, {@code timeline} on a 5-event capture and {@code timeline} on the N-event capture
- * (median of R runs each) and prints their ratios.
+ * (median of R runs each) and prints their ratios. Finally the desktop app under a display (an Xvfb
+ * of its own when {@code DISPLAY} is unset): opening each capture until the *Flows* panel lists its
+ * flows, and a live capture of the N records at full rate with the FX thread's pulse gaps
+ * ({@link #appBench}).
  *
  * <p>System properties: {@code bench.records} (N), {@code bench.runs} (R), {@code bench.jar} (path
  * of eventlens.jar; default {@code target/eventlens.jar}); for trying settings,
  * {@code bench.captureJvm} (extra JVM options of the capture process, space-separated) and
- * {@code bench.captureOnly=true} (time only the capture).
+ * {@code bench.captureOnly=true} (time only the capture); {@code bench.app=false} skips the desktop app,
+ * {@code bench.appOnly=true} runs one capture (for the file) and then only the desktop app,
+ * {@code bench.appJvm} (extra JVM options of the desktop app's processes).
  */
 public final class WholeProcessBench {
 
@@ -83,7 +88,8 @@ public final class WholeProcessBench {
             System.out.printf(Locale.ROOT, "produced in %.1f s%n%n", (System.nanoTime() - t) / 1e9);
 
             Map<String, List<Run>> byTool = new LinkedHashMap<>();
-            boolean captureOnly = Boolean.getBoolean("bench.captureOnly");
+            boolean appOnly = Boolean.getBoolean("bench.appOnly");
+            boolean captureOnly = appOnly || Boolean.getBoolean("bench.captureOnly");
             if (!captureOnly) {
                 byTool.put("plain poll loop", new ArrayList<>());
             }
@@ -97,7 +103,7 @@ public final class WholeProcessBench {
             byTool.put("eventlens capture", new ArrayList<>());
             List<String> tools = new ArrayList<>(byTool.keySet());
             Path bigCapture = null;
-            for (int round = 1; round <= runs; round++) {
+            for (int round = 1; round <= (appOnly ? 1 : runs); round++) {
                 for (int i = 0; i < tools.size(); i++) {
                     String tool = tools.get((i + round - 1) % tools.size());
                     Run r = switch (tool) {
@@ -126,24 +132,29 @@ public final class WholeProcessBench {
                         }
                     };
                     byTool.get(tool).add(r);
-                    System.out.printf(Locale.ROOT, "round %d  %-18s %7.2f s  %,9d KB RSS%s%n", round, tool, r.wallS,
-                            r.rssKb, r.gcMs < 0 ? "" : String.format(Locale.ROOT, "  GC pauses %.0f ms", r.gcMs));
+                    System.out.printf(Locale.ROOT, "round %d  %-18s %7.2f s  %,9d KB RSS  %6.2f s CPU%s%n", round, tool, r.wallS,
+                            r.rssKb, r.cpuS, r.gcMs < 0 ? "" : String.format(Locale.ROOT, "  GC pauses %.0f ms", r.gcMs));
                 }
             }
             Run capture = median(byTool.get("eventlens capture"));
             if (captureOnly) {
-                System.out.printf(Locale.ROOT, "capture median %.2f s, %,d MB RSS%n", capture.wallS, capture.rssKb / 1024);
+                System.out.printf(Locale.ROOT, "capture median %.2f s, %,d MB RSS, %.2f s CPU%n", capture.wallS,
+                        capture.rssKb / 1024, capture.cpuS);
+                if (appOnly) {
+                    appBench(dir, java, jar, tinyCapture(dir, java, jar, bootstrap), bigCapture, bootstrap, records, runs);
+                }
                 return;
             }
             Run plain = median(byTool.get("plain poll loop"));
             System.out.println();
-            System.out.println("| process | median wall | median peak RSS |");
-            System.out.println("|---|---|---|");
+            System.out.println("| process | median wall | median peak RSS | CPU (user + system) |");
+            System.out.println("|---|---|---|---|");
             byTool.forEach((tool, rs) -> {
                 Run m = median(rs);
-                System.out.printf(Locale.ROOT, "| %s | %.2f s | %,d MB |%n", tool, m.wallS, m.rssKb / 1024);
+                System.out.printf(Locale.ROOT, "| %s | %.2f s | %,d MB | %.2f s |%n", tool, m.wallS, m.rssKb / 1024, m.cpuS);
             });
-            System.out.printf(Locale.ROOT, "%ncapture / plain poll loop: %.2fx wall%n", capture.wallS / plain.wallS);
+            System.out.printf(Locale.ROOT, "%ncapture / plain poll loop: %.2fx wall, %.2fx CPU%n", capture.wallS / plain.wallS,
+                    capture.cpuS / plain.cpuS);
             if (kcat != null) {
                 System.out.printf(Locale.ROOT, "capture / kcat -J:         %.2fx wall%n",
                         capture.wallS / median(byTool.get("kcat -J")).wallS);
@@ -152,9 +163,7 @@ public final class WholeProcessBench {
                     .sorted().toArray()[runs / 2];
             System.out.printf(Locale.ROOT, "capture GC pauses: %.1f%% of wall time (median)%n", gcShare * 100);
 
-            Path tiny = dir.resolve("tiny.mv.db");
-            timed(dir, List.of(java, "-jar", jar.toString(), "capture", "--kafka", bootstrap, "--topic", TINY_TOPIC,
-                    "--from", "earliest", "--max-events", "5", "--out", tiny.toString()), null);
+            Path tiny = tinyCapture(dir, java, jar, bootstrap);
             List<Run> help = new ArrayList<>();
             List<Run> tinyTimeline = new ArrayList<>();
             List<Run> bigTimeline = new ArrayList<>();
@@ -172,15 +181,122 @@ public final class WholeProcessBench {
             System.out.printf(Locale.ROOT, "--help %.2f s; timeline on 5 events %.2f s (%.2fx --help); timeline on %,d"
                     + " events %.2f s (%.2fx the 5-event timeline), %,d MB RSS%n", h.wallS, tt.wallS, tt.wallS / h.wallS,
                     records, bt.wallS, bt.wallS / tt.wallS, bt.rssKb / 1024);
+            if (!"false".equals(System.getProperty("bench.app"))) {
+                appBench(dir, java, jar, tiny, bigCapture, bootstrap, records, runs);
+            }
         } finally {
             deleteTree(dir);
         }
     }
 
-    /** One process run: wall seconds, peak RSS in KB, GC pause ms (-1 when not recorded). */
-    private record Run(double wallS, long rssKb, double gcMs) {
+    /**
+     * The desktop app, whole-process, under a display ({@code DISPLAY}, else an Xvfb of its own; skipped
+     * and said so without either), through {@code UiProbe} ({@code -Deventlens.uiProbe}): R times each,
+     * opening the 5-event and the N-event capture (time from process start until the *Flows* panel
+     * lists its flows, peak RSS), then a live capture of the N records from the earliest offset at full
+     * rate (pulse gaps of the FX thread while it runs: p50, p99, max; peak RSS).
+     */
+    private static void appBench(Path dir, String java, Path jar, Path tiny, Path big, String bootstrap, int records,
+                                 int runs) throws IOException, InterruptedException {
+        System.out.println();
+        Process xvfb = null;
+        String display = System.getenv("DISPLAY");
+        if (display == null || display.isBlank()) {
+            String x = which("Xvfb");
+            if (x == null) {
+                System.out.println("desktop app: skipped (no DISPLAY and no Xvfb; apt-get install xvfb libgtk-3-0)");
+                return;
+            }
+            display = ":" + (90 + (int) (ProcessHandle.current().pid() % 9));
+            xvfb = new ProcessBuilder(x, display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("xvfb.log").toFile()).start();
+            Thread.sleep(1000);   // not a test: the X server needs a moment before the first client
+        }
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Map<String, String> env = Map.of("DISPLAY", display, "HOME", home.toString(),
+                "XDG_CONFIG_HOME", home.resolve("config").toString(), "XDG_DATA_HOME", home.resolve("data").toString());
+        try {
+            List<Map<String, Object>> tinyOpen = new ArrayList<>();
+            List<Map<String, Object>> bigOpen = new ArrayList<>();
+            List<Map<String, Object>> live = new ArrayList<>();
+            for (int round = 0; round < runs; round++) {
+                tinyOpen.add(probe(dir, java, jar, env, List.of(), tiny));
+                bigOpen.add(probe(dir, java, jar, env, List.of(), big));
+            }
+            Map<String, Object> idle = probe(dir, java, jar, env, List.of("-Deventlens.uiProbe.seconds=15"), null);
+            for (int round = 0; round < Math.min(runs, 3); round++) {
+                live.add(probe(dir, java, jar, env, List.of("-Deventlens.uiProbe.kafka=" + bootstrap,
+                        "-Deventlens.uiProbe.topic=" + TOPIC, "-Deventlens.uiProbe.events=" + records,
+                        "-Deventlens.uiProbe.seconds=300"), null));
+            }
+            double tinyMs = medianOf(tinyOpen, "flowsListedMs");
+            double bigMs = medianOf(bigOpen, "flowsListedMs");
+            System.out.printf(Locale.ROOT, "desktop app, open to a listed Flows panel: 5 events %.0f ms, %,d events"
+                    + " %.0f ms (%.2fx), peak RSS %,.0f MB / %,.0f MB; first frame %.0f ms%n", tinyMs, records, bigMs,
+                    bigMs / tinyMs, medianOf(tinyOpen, "peakRssKb") / 1024, medianOf(bigOpen, "peakRssKb") / 1024,
+                    medianOf(tinyOpen, "firstFrameMs"));
+            System.out.printf(Locale.ROOT, "desktop app, idle window for 15 s (the machine's baseline): %s pulses,"
+                    + " pulse gap p50 %s ms, p99 %s ms, max %s ms%n", idle.get("pulses"), idle.get("pulseGapP50Ms"),
+                    idle.get("pulseGapP99Ms"), idle.get("pulseGapMaxMs"));
+            for (Map<String, Object> r : live) {
+                System.out.printf(Locale.ROOT, "desktop app, live capture of %,d events (reached: %s, %s stored):"
+                        + " %s pulses, pulse gap p50 %s ms, p99 %s ms, max %s ms, peak RSS %,.0f MB%n", records,
+                        r.get("reached"), r.get("capturedEvents"), r.get("pulses"), r.get("pulseGapP50Ms"),
+                        r.get("pulseGapP99Ms"), r.get("pulseGapMaxMs"), ((Number) r.get("peakRssKb")).doubleValue() / 1024);
+            }
+            System.out.printf(Locale.ROOT, "desktop app, live capture: median p99 pulse gap %.1f ms, median peak RSS %,.0f MB%n",
+                    medianOf(live, "pulseGapP99Ms"), medianOf(live, "peakRssKb") / 1024);
+        } finally {
+            if (xvfb != null) {
+                xvfb.destroy();
+            }
+        }
+    }
+
+    /** Captures the 5-event topic into a fresh store and returns its path. */
+    private static Path tinyCapture(Path dir, String java, Path jar, String bootstrap) throws IOException, InterruptedException {
+        Path tiny = dir.resolve("tiny.mv.db");
+        timed(dir, List.of(java, "-jar", jar.toString(), "capture", "--kafka", bootstrap, "--topic", TINY_TOPIC,
+                "--from", "earliest", "--max-events", "5", "--out", tiny.toString()), null);
+        return tiny;
+    }
+
+    /** Runs the app once with the UI probe and returns what it wrote. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> probe(Path dir, String java, Path jar, Map<String, String> env,
+                                             List<String> props, Path capture) throws IOException, InterruptedException {
+        Path result = dir.resolve("probe.json");
+        Files.deleteIfExists(result);
+        List<String> cmd = new ArrayList<>(List.of(java, "-Deventlens.uiProbe=" + result));
+        String extra = System.getProperty("bench.appJvm", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(props);
+        cmd.addAll(List.of("-jar", jar.toString()));
+        if (capture != null) {
+            cmd.add(capture.toString());
+        }
+        Run run = timed(dir, cmd, null, env);
+        if (!Files.isRegularFile(result)) {
+            throw new IllegalStateException("the app wrote no probe results: " + String.join(" ", cmd) + "\n"
+                    + Files.readString(dir.resolve("stderr.txt")));
+        }
+        Map<String, Object> r = new com.fasterxml.jackson.databind.ObjectMapper().readValue(result.toFile(), Map.class);
+        r.put("wallS", run.wallS);
+        return r;
+    }
+
+    private static double medianOf(List<Map<String, Object>> runs, String key) {
+        double[] v = runs.stream().map(r -> r.get(key)).filter(Number.class::isInstance)
+                .mapToDouble(o -> ((Number) o).doubleValue()).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
+    }
+
+    /** One timed process: wall seconds, peak RSS, CPU seconds (user + system), GC pause ms (-1: not logged). */
+    private record Run(double wallS, long rssKb, double cpuS, double gcMs) {
         Run withGcMs(double ms) {
-            return new Run(wallS, rssKb, ms);
+            return new Run(wallS, rssKb, cpuS, ms);
         }
     }
 
@@ -189,14 +305,20 @@ public final class WholeProcessBench {
         sorted.sort(Comparator.comparingDouble(Run::wallS));
         Run mid = sorted.get(sorted.size() / 2);
         long[] rss = runs.stream().mapToLong(Run::rssKb).sorted().toArray();
-        return new Run(mid.wallS, rss[rss.length / 2], mid.gcMs);
+        return new Run(mid.wallS, rss[rss.length / 2], mid.cpuS, mid.gcMs);
     }
 
     private static Run timed(Path dir, List<String> command, Path stdoutTo) throws IOException, InterruptedException {
+        return timed(dir, command, stdoutTo, Map.of());
+    }
+
+    private static Run timed(Path dir, List<String> command, Path stdoutTo, Map<String, String> env)
+            throws IOException, InterruptedException {
         Path timeFile = dir.resolve("time.txt");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %M"));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", timeFile.toString(), "-f", "%e %M %U %S"));
         cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().putAll(env);
         pb.redirectError(dir.resolve("stderr.txt").toFile());
         pb.redirectOutput(stdoutTo != null ? stdoutTo.toFile() : dir.resolve("stdout.txt").toFile());
         Process p = pb.start();
@@ -205,11 +327,12 @@ public final class WholeProcessBench {
             throw new IllegalStateException("timed out: " + command);
         }
         String[] parts = Files.readString(timeFile).trim().lines().reduce((a, b) -> b).orElse("").split(" ");
-        if (p.exitValue() != 0 || parts.length != 2) {
+        if (p.exitValue() != 0 || parts.length != 4) {
             throw new IllegalStateException("exit " + p.exitValue() + " from " + String.join(" ", command) + ":\n"
                     + Files.readString(dir.resolve("stderr.txt")));
         }
-        return new Run(Double.parseDouble(parts[0]), Long.parseLong(parts[1]), -1);
+        return new Run(Double.parseDouble(parts[0]), Long.parseLong(parts[1]),
+                Double.parseDouble(parts[2]) + Double.parseDouble(parts[3]), -1);
     }
 
     /** Sum of the pause times (ms) in a {@code -Xlog:gc} file. */

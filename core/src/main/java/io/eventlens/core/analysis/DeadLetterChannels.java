@@ -78,7 +78,12 @@ public final class DeadLetterChannels {
         boolean original = false;
         boolean exception = false;
         for (Header h : headers) {
-            String n = h.name().toLowerCase(Locale.ROOT);
+            String n = h.name();
+            char c = n.isEmpty() ? ' ' : Character.toLowerCase(n.charAt(0));
+            if (c != 'k' && c != '_' && c != 'x') {
+                continue;   // no convention's header starts otherwise; spares the lower-casing
+            }
+            n = n.toLowerCase(Locale.ROOT);
             if (n.startsWith("kafka_dlt-")) {
                 return DeadLetterInfo.Convention.SPRING_DLT;
             }

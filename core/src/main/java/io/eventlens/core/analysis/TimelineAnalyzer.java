@@ -102,8 +102,35 @@ public final class TimelineAnalyzer {
     public static final String LINK_PAYLOAD_JSON = "payload-json";
     /** The most events of the original channel whose payload one copy is compared with as JSON. */
     static final int MAX_JSON_CANDIDATES = 1_000;
+    /** Channel names whose role is remembered at most (then the memory starts afresh). */
+    private static final int ROLE_CACHE_SIZE = 4_096;
 
     private final AnalysisSettings settings;
+    /** The role of each channel name seen, by its name: names are few, matching them is not free. */
+    private final java.util.concurrent.ConcurrentHashMap<String, ChannelRole> roles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What a channel is by its name and the settings (docs/reference/anomalies-and-verdicts.md#dead-letter-channels). */
+    private enum ChannelRole { CONFIGURED_DEAD_LETTER, NAMED_DEAD_LETTER, RETRY, PLAIN }
+
+    private ChannelRole roleOf(String channel) {
+        ChannelRole role = roles.get(channel);
+        if (role == null) {
+            if (settings.deadLetterChannels().contains(channel)) {
+                role = ChannelRole.CONFIGURED_DEAD_LETTER;
+            } else if (DeadLetterChannels.isDeadLetter(channel)) {
+                role = ChannelRole.NAMED_DEAD_LETTER;
+            } else if (DeadLetterChannels.isRetry(channel)) {
+                role = ChannelRole.RETRY;
+            } else {
+                role = ChannelRole.PLAIN;
+            }
+            if (roles.size() >= ROLE_CACHE_SIZE) {
+                roles.clear();
+            }
+            roles.put(channel, role);
+        }
+        return role;
+    }
 
     /** An analyzer with these thresholds. */
     public TimelineAnalyzer(AnalysisSettings settings) {
@@ -248,9 +275,10 @@ public final class TimelineAnalyzer {
         /** The entry this observation joins or starts. */
         private Group group(CapturedEvent e) {
             String channel = e.channel().name();
-            boolean configuredDlq = settings.deadLetterChannels().contains(channel);
-            boolean namedDlq = DeadLetterChannels.isDeadLetter(channel);
-            boolean retryChannel = !configuredDlq && !namedDlq && DeadLetterChannels.isRetry(channel);
+            ChannelRole role = roleOf(channel);
+            boolean configuredDlq = role == ChannelRole.CONFIGURED_DEAD_LETTER;
+            boolean namedDlq = role == ChannelRole.NAMED_DEAD_LETTER;
+            boolean retryChannel = role == ChannelRole.RETRY;
             boolean dlHeaders = !retryChannel && DeadLetterChannels.hasDeadLetterHeaders(e.headers());
             boolean deadLettered = configuredDlq || namedDlq || dlHeaders;
             boolean copy = deadLettered || retryChannel;
@@ -366,19 +394,21 @@ public final class TimelineAnalyzer {
         }
 
         /**
-         * The first event on {@code channel} (not itself a dead-letter or retry copy) whose payload is
+         * The first event on {@code channel} (when that is not itself a dead-letter or retry channel) whose payload is
          * the same JSON value as the copy's, compared canonically ({@link CanonicalJson}); at most
          * {@value #MAX_JSON_CANDIDATES} candidates are parsed per copy.
          */
         private CapturedEvent sameJsonOn(String channel, CapturedEvent copy) {
+            if (roleOf(channel) != ChannelRole.PLAIN) {
+                return null;   // the original channel is itself a dead-letter or retry channel: no original there
+            }
             String wanted = CanonicalJson.of(copy.payload());
             if (wanted == null) {
                 return null;
             }
             int parsed = 0;
             for (CapturedEvent e : ordered) {
-                if (e == copy || !e.channel().name().equals(channel) || settings.isDeadLetterChannel(channel)
-                        || DeadLetterChannels.isRetry(channel)) {
+                if (e == copy || !e.channel().name().equals(channel)) {
                     continue;
                 }
                 if (++parsed > MAX_JSON_CANDIDATES) {
@@ -835,8 +865,9 @@ public final class TimelineAnalyzer {
             return ms + " ms";
         }
         if (abs < 60_000) {
-            String s = String.format(Locale.ROOT, "%.1f", ms / 1000.0);
-            return (s.endsWith(".0") ? s.substring(0, s.length() - 2) : s) + " s";
+            long tenths = Math.round(abs / 100.0);   // half up, as %.1f rounds
+            String s = (ms < 0 ? "-" : "") + tenths / 10 + (tenths % 10 == 0 ? "" : "." + tenths % 10);
+            return s + " s";
         }
         return (ms / 60_000) + " min " + Math.abs((ms % 60_000) / 1000) + " s";
     }

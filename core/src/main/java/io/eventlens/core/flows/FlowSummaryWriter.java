@@ -19,13 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a writable store's flow summaries up to date behind a capture
  * (docs/decisions/0009-flow-summaries.md): the capture's writer hands it each committed batch
- * ({@link #committed}, never blocking), and its own thread feeds them to a {@link FlowSummarizer}
+ * ({@link #committed}, waiting briefly at most), and its own thread feeds them to a {@link FlowSummarizer}
  * whose flushes write the summaries and {@code summarized_through_seq} in one transaction.
  *
  * <p>It first catches up with what the store holds past its watermark (an older store, a capture
  * that was killed), reading the blocks once in store order. Batches that arrive while it is busy wait
- * in a bounded queue ({@value #QUEUE_EVENTS} events); beyond that they are dropped and read back
- * from the store when their turn comes, so the writer never waits and memory stays bounded.
+ * in a bounded queue ({@value #QUEUE_EVENTS} events); when it is full the writer waits for room
+ * for a short while ({@link #MAX_WAIT_NANOS}: decoding the events again costs more than the pause),
+ * then drops the batch, which is read back from the store when its turn comes, so the writer never
+ * waits long and memory stays bounded.
  *
  * <p>A failure is logged and ends the summaries, never the capture: the summaries are derived data,
  * and a reader computes those past the watermark ({@link FlowSummaries#catchUp}).
@@ -34,10 +36,12 @@ public final class FlowSummaryWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowSummaryWriter.class);
     /** Events waiting for the summarizer at most; more are read back from the store. */
-    static final int QUEUE_EVENTS = 16_384;
+    static final int QUEUE_EVENTS = 4_096;
     /** Events read from the store per page when catching up. */
     static final int PAGE = 4_096;
     private static final long IDLE_POLL_MS = 250;
+    /** How long {@link #committed} waits for room in the queue at most before it drops the batch. */
+    static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final List<CapturedEvent> WAKE = List.of();
 
     private final CaptureStore store;
@@ -52,6 +56,10 @@ public final class FlowSummaryWriter {
     private volatile long summarizedThrough;
     private volatile Throwable failure;
     private volatile long reloads;
+    /** True while the summarizer reads events back from the store (the queue does not drain then). */
+    private volatile boolean readingStore;
+    /** Events handed over but dropped (read back from the store later); guarded by {@code lock}. */
+    private long dropped;
 
     private FlowSummaryWriter(CaptureStore store, TimelineAnalyzer analyzer, long maxBytes) {
         this.store = store;
@@ -82,15 +90,29 @@ public final class FlowSummaryWriter {
     }
 
     /**
-     * Hands over committed events (with their store sequences, in store order). Never blocks: when
-     * the queue is full the events are left to be read back from the store.
+     * Hands over committed events (with their store sequences, in store order). Waits at most
+     * {@link #MAX_WAIT_NANOS} for room in the queue; then the events are left to be read back from
+     * the store.
      */
     public void committed(List<CapturedEvent> events) {
         if (events.isEmpty() || finishing) {
             return;
         }
         synchronized (lock) {
-            if (queuedEvents + events.size() > QUEUE_EVENTS) {
+            long deadline = System.nanoTime() + MAX_WAIT_NANOS;
+            try {
+                // a short wait for room: reading the events back from the store later costs more
+                // than the writer pausing now, as long as the pause stays short
+                for (long left = MAX_WAIT_NANOS; !readingStore && queuedEvents > 0 && queuedEvents + events.size() > QUEUE_EVENTS
+                        && left > 0; left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (queuedEvents > 0 && queuedEvents + events.size() > QUEUE_EVENTS) {
+                dropped += events.size();
                 return;
             }
             queuedEvents += events.size();
@@ -137,6 +159,13 @@ public final class FlowSummaryWriter {
         return reloads;
     }
 
+    /** Events handed to {@link #committed} that found no room and are read back from the store. */
+    public long droppedEvents() {
+        synchronized (lock) {
+            return dropped;
+        }
+    }
+
     /** The failure that ended the summaries, or null. */
     public Throwable failure() {
         return failure;
@@ -164,6 +193,7 @@ public final class FlowSummaryWriter {
                 if (batch != null && !batch.isEmpty()) {
                     synchronized (lock) {
                         queuedEvents -= batch.size();
+                        lock.notifyAll();
                     }
                     long first = batch.get(0).seq();
                     if (first > summarizer.fedThroughSeq() + 1) {
@@ -193,6 +223,18 @@ public final class FlowSummaryWriter {
 
     /** Feeds the stored events past what the summarizer took, up to {@code through}, in pages. */
     private void readStore(FlowSummarizer summarizer, long through) {
+        if (summarizer.fedThroughSeq() >= through) {
+            return;
+        }
+        readingStore = true;
+        try {
+            readStorePages(summarizer, through);
+        } finally {
+            readingStore = false;
+        }
+    }
+
+    private void readStorePages(FlowSummarizer summarizer, long through) {
         while (summarizer.fedThroughSeq() < through && target >= 0) {
             long from = summarizer.fedThroughSeq() + 1;
             List<CapturedEvent> page = store.page(from, (int) Math.min(PAGE, through - from + 1));

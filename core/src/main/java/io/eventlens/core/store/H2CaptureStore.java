@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1084,7 +1085,7 @@ public final class H2CaptureStore implements CaptureStore {
             payloadBytes += e.payloadSize();
         }
         if (payloadBytes <= BlockCache.MAX_CACHED_BLOCK_BYTES) {
-            cache.put(first, b);
+            cache.put(first, b, payloadBytes);
         }
         return b;
     }
@@ -1110,24 +1111,41 @@ public final class H2CaptureStore implements CaptureStore {
         }
     }
 
-    /** A small LRU of decoded blocks for paging tables (blocks never change once written). */
+    /**
+     * A small LRU of decoded blocks for paging tables and lookups (blocks never change once written),
+     * bounded by the estimated heap bytes of the decoded events ({@value #MAX_HEAP_BYTES} bytes, at most
+     * {@value #ENTRIES} blocks): a capture runs in a 256 MiB heap (docs/decisions/0010), and decoded
+     * events take several times their encoded size.
+     */
     private static final class BlockCache {
-        /** Blocks whose payloads add up to more than this are not cached (at most 16 x 2 MB). */
+        /** Blocks whose payloads add up to more than this are not cached. */
         static final int MAX_CACHED_BLOCK_BYTES = 2 * 1024 * 1024;
+        /** Estimated heap bytes of the cached blocks at most. */
+        static final long MAX_HEAP_BYTES = 12L * 1024 * 1024;
+        /** Estimated heap bytes of a decoded event beyond its payload. */
+        private static final int EVENT_OVERHEAD = 400;
         private static final int ENTRIES = 16;
-        private final LinkedHashMap<Long, Block> map = new LinkedHashMap<>(32, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Block> eldest) {
-                return size() > ENTRIES;
-            }
-        };
+        private final LinkedHashMap<Long, Block> map = new LinkedHashMap<>(32, 0.75f, true);
+        private final Map<Long, Long> weights = new HashMap<>();
+        private long heapBytes;
 
         synchronized Block get(long firstSeq) {
             return map.get(firstSeq);
         }
 
-        synchronized void put(long firstSeq, Block b) {
+        synchronized void put(long firstSeq, Block b, long payloadBytes) {
+            long weight = payloadBytes + (long) EVENT_OVERHEAD * b.events().size();
+            if (weight > MAX_HEAP_BYTES / 2 || map.containsKey(firstSeq)) {
+                return;
+            }
             map.put(firstSeq, b);
+            weights.put(firstSeq, weight);
+            heapBytes += weight;
+            for (var it = map.keySet().iterator(); it.hasNext() && (heapBytes > MAX_HEAP_BYTES || map.size() > ENTRIES); ) {
+                Long eldest = it.next();
+                it.remove();
+                heapBytes -= weights.remove(eldest);
+            }
         }
     }
 

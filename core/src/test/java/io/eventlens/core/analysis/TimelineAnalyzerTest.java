@@ -712,4 +712,12 @@ class TimelineAnalyzerTest {
         assertThat(TimelineAnalyzer.formatDuration(Duration.ofMillis(4249))).isEqualTo("4.2 s");
         assertThat(TimelineAnalyzer.formatDuration(Duration.ofMillis(125_000))).isEqualTo("2 min 5 s");
     }
+
+    @Test
+    void secondsRoundHalfUpToOneDecimal() {
+        assertThat(TimelineAnalyzer.formatDuration(Duration.ofMillis(4250))).isEqualTo("4.3 s");
+        assertThat(TimelineAnalyzer.formatDuration(Duration.ofMillis(1001))).isEqualTo("1 s");
+        assertThat(TimelineAnalyzer.formatDuration(Duration.ofMillis(59_960))).isEqualTo("60 s");
+        assertThat(TimelineAnalyzer.formatDuration(Duration.ofMillis(-4249))).isEqualTo("-4.2 s");
+    }
 }
