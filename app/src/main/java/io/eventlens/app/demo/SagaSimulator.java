@@ -52,9 +52,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Fault#SLOW_HOP}: the inventory step comes 2.6–3.4 s after the payment (SLO 2 s);</li>
  *   <li>{@link Fault#CONFLICTING_DUPLICATE}: the payment event is sent again with the same event ID
  *       but a different amount and status;</li>
- *   <li>{@link Fault#POISON_MESSAGE}: the order has an unparseable total; after 3 delivery attempts
+ *   <li>{@link Fault#POISON_MESSAGE}: the order has an unparseable total (the 1st, 3rd, ... poison
+ *       order) or exceeds the customer's credit limit (the 2nd, 4th, ...); after 3 delivery attempts
  *       the payment service's Spring {@code DeadLetterPublishingRecoverer} copies it to
- *       {@code orders.DLT} with the {@code kafka_dlt-*} headers, and the flow stops there.</li>
+ *       {@code orders.DLT} with the {@code kafka_dlt-*} headers (stack trace included), and the flow
+ *       stops there. The two reasons make two groups in the <i>Dead letters</i> view.</li>
  * </ul>
  * All work runs on one scheduled executor thread; nothing sleeps.
  */
@@ -255,6 +257,8 @@ public final class SagaSimulator implements AutoCloseable {
         private final String sku;
         private final int quantity;
         private final Fault fault;
+        /** For a poison order: true when its total cannot be parsed (the 1st, 3rd, ... poison order), else over the credit limit. */
+        private final boolean unparseable;
         private final String[] eventIds = new String[5];
         private final Instant[] eventTimes = new Instant[5];
 
@@ -265,6 +269,7 @@ public final class SagaSimulator implements AutoCloseable {
             this.sku = sku;
             this.quantity = quantity;
             this.fault = fault;
+            this.unparseable = fault != Fault.POISON_MESSAGE || faults.get(Fault.POISON_MESSAGE).get() % 2 == 0;
             for (int i = 0; i < eventIds.length; i++) {
                 eventIds[i] = UUID.randomUUID().toString();
             }
@@ -318,7 +323,7 @@ public final class SagaSimulator implements AutoCloseable {
 
         private void sendOrder() {
             ObjectNode order = base(0);
-            if (fault == Fault.POISON_MESSAGE) {
+            if (fault == Fault.POISON_MESSAGE && unparseable) {
                 order.put("total", total.toPlainString().replace('.', ','));   // "123,45": not a number
             } else {
                 order.put("total", total);
@@ -343,8 +348,25 @@ public final class SagaSimulator implements AutoCloseable {
         }
 
         private void deadLetter(ProducerRecord<byte[], byte[]> original, RecordMetadata meta) {
-            String reason = "Cannot deserialize value of type `java.math.BigDecimal` from String \""
-                    + total.toPlainString().replace('.', ',') + "\": not a valid representation";
+            String customer = "cust-" + (1000 + Math.floorMod(orderId.hashCode(), 9000));
+            String reason = unparseable
+                    ? "Cannot deserialize value of type `java.math.BigDecimal` from String \""
+                            + total.toPlainString().replace('.', ',') + "\": not a valid representation"
+                    : "Order " + orderId + " rejected: total " + total.toPlainString() + " EUR exceeds the credit limit of "
+                            + customer;
+            String cause = unparseable ? "com.fasterxml.jackson.databind.exc.InvalidFormatException"
+                    : "com.example.payments.CreditLimitExceededException";
+            String trace = "org.springframework.kafka.listener.ListenerExecutionFailedException: Listener method"
+                    + " 'onOrderPlaced' threw exception\n"
+                    + "\tat org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer"
+                    + ".decorateException(KafkaMessageListenerContainer.java:2981)\n"
+                    + "\tat org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer"
+                    + ".doInvokeOnMessage(KafkaMessageListenerContainer.java:2903)\n"
+                    + "Caused by: " + cause + ": " + reason + "\n"
+                    + (unparseable
+                            ? "\tat com.fasterxml.jackson.databind.DeserializationContext.weirdStringException(DeserializationContext.java:2025)\n"
+                            : "\tat com.example.payments.CreditCheck.verify(CreditCheck.java:57)\n")
+                    + "\tat com.example.payments.PaymentListener.onOrderPlaced(PaymentListener.java:42)\n";
             ProducerRecord<byte[], byte[]> dlt = new ProducerRecord<>(DEAD_LETTER_TOPIC, meta.partition(),
                     System.currentTimeMillis(), original.key(), original.value());
             original.headers().forEach(dlt.headers()::add);
@@ -357,10 +379,10 @@ public final class SagaSimulator implements AutoCloseable {
                     .add(header("kafka_dlt-original-consumer-group", "payments-service"))
                     .add(header("kafka_dlt-exception-fqcn",
                             "org.springframework.kafka.listener.ListenerExecutionFailedException"))
-                    .add(header("kafka_dlt-exception-cause-fqcn",
-                            "com.fasterxml.jackson.databind.exc.InvalidFormatException"))
+                    .add(header("kafka_dlt-exception-cause-fqcn", cause))
                     .add(header("kafka_dlt-exception-message",
                             "Listener method 'onOrderPlaced' threw exception; " + reason))
+                    .add(header("kafka_dlt-exception-stacktrace", trace))
                     .add(new RecordHeader("kafka_deliveryAttempt", ByteBuffer.allocate(4).putInt(3).array()));
             producer.send(dlt, (m, error) -> {
                 if (error != null) {

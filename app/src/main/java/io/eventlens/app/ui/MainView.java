@@ -1,6 +1,8 @@
 package io.eventlens.app.ui;
 
+import atlantafx.base.theme.Styles;
 import io.eventlens.app.ui.capture.ConnectDialog;
+import io.eventlens.app.ui.deadletters.DeadLettersView;
 import io.eventlens.app.ui.details.DetailsView;
 import io.eventlens.app.ui.events.EventTableView;
 import io.eventlens.app.ui.flows.FlowsView;
@@ -20,6 +22,8 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Separator;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
@@ -41,7 +45,8 @@ import java.util.Locale;
 
 /**
  * The main window's content: toolbar (Connect…, Start/Stop capture, live counters, Open…, Save as…,
- * Start demo, theme toggle), the Flows panel (the flows that went wrong, worst first) beside the event table with the correlation ID search, the timeline with its
+ * Start demo, theme toggle), the Flows panel (the flows that went wrong, worst first) and the Dead letters
+ * view (every dead-lettered event grouped by reason) as tabs beside the event table with the correlation ID search, the timeline with its
  * verdict and legend, the details pane, and a status bar with the running task's progress and Cancel.
  * Drives the capture pulse: four times a second it lets the view model drain the capture queue.
  */
@@ -51,6 +56,10 @@ public final class MainView extends BorderPane {
     private final FxTaskExecutor executor;
     private final EventTableView tableView;
     private final FlowsView flowsView;
+    private final DeadLettersView deadLettersView;
+    private final TabPane sideTabs;
+    private final Tab flowsTab;
+    private final Tab deadLettersTab;
     private final TimelineView timelineView;
     private final DetailsView detailsView;
     private final Timeline pulse;
@@ -63,6 +72,20 @@ public final class MainView extends BorderPane {
         getStyleClass().add("main-view");
         tableView = new EventTableView(vm.table());
         flowsView = new FlowsView(vm.flows());
+        deadLettersView = new DeadLettersView(vm.deadLetters());
+        flowsTab = new Tab("Flows", flowsView);
+        flowsTab.setId("flowsTab");
+        flowsTab.setTooltip(new Tooltip("The flows that went wrong, worst first (Ctrl+L)"));
+        deadLettersTab = new Tab("Dead letters", deadLettersView);
+        deadLettersTab.setId("deadLettersTab");
+        deadLettersTab.setTooltip(new Tooltip("Every dead-lettered event, grouped by reason (Ctrl+D)"));
+        deadLettersTab.textProperty().bind(Bindings.createStringBinding(() -> vm.deadLetters().totalProperty().get() == 0
+                ? "Dead letters" : String.format(Locale.ROOT, "Dead letters (%,d)", vm.deadLetters().totalProperty().get()),
+                vm.deadLetters().totalProperty()));
+        sideTabs = new TabPane(flowsTab, deadLettersTab);
+        sideTabs.setId("sideTabs");
+        sideTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        sideTabs.getStyleClass().add(Styles.DENSE);
         timelineView = new TimelineView(vm.timeline(), vm.darkThemeProperty());
         detailsView = new DetailsView(vm.details());
 
@@ -70,10 +93,10 @@ public final class MainView extends BorderPane {
         lower.setOrientation(Orientation.HORIZONTAL);
         lower.setDividerPositions(0.66);
         SplitPane.setResizableWithParent(detailsView, false);
-        SplitPane upper = new SplitPane(flowsView, tableView);
+        SplitPane upper = new SplitPane(sideTabs, tableView);
         upper.setOrientation(Orientation.HORIZONTAL);
         upper.setDividerPositions(0.30);
-        SplitPane.setResizableWithParent(flowsView, false);
+        SplitPane.setResizableWithParent(sideTabs, false);
         SplitPane center = new SplitPane(upper, lower);
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.42);
@@ -203,6 +226,20 @@ public final class MainView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 () -> vm.darkThemeProperty().set(!vm.darkThemeProperty().get()));
         acc.put(TimelineView.COPY_TEXT, timelineView::copyText);
+        acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::showDeadLetters);
+        acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), this::showFlows);
+    }
+
+    /** Shows the Dead letters view beside the table and focuses its groups (Ctrl+D). */
+    public void showDeadLetters() {
+        sideTabs.getSelectionModel().select(deadLettersTab);
+        deadLettersView.groupList().requestFocus();
+    }
+
+    /** Shows the Flows panel beside the table and focuses its list (Ctrl+L). */
+    public void showFlows() {
+        sideTabs.getSelectionModel().select(flowsTab);
+        flowsView.list().requestFocus();
     }
 
     private Window window() {
@@ -299,6 +336,16 @@ public final class MainView extends BorderPane {
         return flowsView;
     }
 
+    /** The Dead letters view. */
+    public DeadLettersView deadLettersView() {
+        return deadLettersView;
+    }
+
+    /** The tabs beside the event table: Flows and Dead letters. */
+    public TabPane sideTabs() {
+        return sideTabs;
+    }
+
     /** The timeline view. */
     public TimelineView timelineView() {
         return timelineView;
@@ -315,6 +362,7 @@ public final class MainView extends BorderPane {
         subscriptions.unsubscribe();
         tableView.dispose();
         flowsView.dispose();
+        deadLettersView.dispose();
         timelineView.dispose();
     }
 }

@@ -2,6 +2,7 @@ package io.eventlens.app.ui;
 
 import io.eventlens.app.ui.capture.CaptureViewModel;
 import io.eventlens.app.ui.capture.ConnectViewModel;
+import io.eventlens.app.ui.deadletters.DeadLettersViewModel;
 import io.eventlens.app.ui.details.DetailsViewModel;
 import io.eventlens.app.ui.events.EventTableViewModel;
 import io.eventlens.app.ui.flows.FlowsViewModel;
@@ -75,6 +76,7 @@ public final class MainViewModel {
     private final DetailsViewModel details;
     private final CaptureViewModel capture;
     private final FlowsViewModel flows;
+    private final DeadLettersViewModel deadLetters;
     /** Correlation IDs awaiting analysis, each once, oldest first (bounded by {@link #PENDING_LIMIT}). */
     private final LinkedHashSet<String> pendingAnalysis = new LinkedHashSet<>();
     /** Correlation IDs analyzed lately whose table rows are marked (bounded by {@link #ANALYZED_MEMORY}). */
@@ -104,9 +106,10 @@ public final class MainViewModel {
                 this::pageShown, errors);
         this.timeline = new TimelineViewModel(store::get, services, executor, table::recordAnomalies, errors,
                 status::set);
-        this.details = new DetailsViewModel(store::get, executor, this::anomaliesOf, errors);
+        this.details = new DetailsViewModel(store::get, executor, this::anomaliesOf, errors, this::goToEvent);
         this.capture = new CaptureViewModel(services, executor, this::withCaptureStore, errors, status::set);
         this.flows = new FlowsViewModel(this::openTimeline, timeline.correlationIdProperty(), executor, errors);
+        this.deadLetters = new DeadLettersViewModel(this::openTimeline, this::goToEvent, executor, errors);
         capture.demoRunningProperty().addListener((obs, was, running) -> {
             if (running) {
                 flows.openFirstDeadLetterWhenSeen();
@@ -204,8 +207,28 @@ public final class MainViewModel {
         timeline.open(correlationId);
     }
 
+    /** Opens the timeline of a correlation ID with the event of store sequence {@code seq} selected (Dead letters view). */
+    public void openTimeline(String correlationId, long seq) {
+        table.searchTextProperty().set(correlationId);
+        timeline.open(correlationId, seq);
+    }
+
     private void showEvent(long seq) {
         details.showSeq(seq);
+    }
+
+    /**
+     * Goes to one event (the details pane's "Go to the original", a dead letter without a correlation
+     * ID): selects it on the shown timeline when it is there, else shows it in the details pane and
+     * the table.
+     */
+    public void goToEvent(long seq) {
+        if (timeline.entryOf(seq) != null) {
+            timeline.selectSeq(seq);
+        } else {
+            details.showSeq(seq);
+            table.revealSeq(seq);
+        }
     }
 
     private List<Anomaly> anomaliesOf(long seq) {
@@ -222,6 +245,7 @@ public final class MainViewModel {
         pendingAnalysis.clear();
         analyzed.clear();
         flows.show(opened);
+        deadLetters.show(opened);
         table.reload();
         if (old != null && old != opened) {
             executor.submit("Closing " + old.file().getFileName(), ctx -> {
@@ -277,6 +301,7 @@ public final class MainViewModel {
     public void pulse() {
         boolean news = capture.hasNews();
         flows.pulse(news);
+        deadLetters.pulse(news);
         if (!news && pendingAnalysis.isEmpty()) {
             return;
         }
@@ -385,6 +410,7 @@ public final class MainViewModel {
     public void dispose() {
         capture.dispose();
         flows.dispose();
+        deadLetters.dispose();
         if (analysis != null) {
             analysis.cancel();
         }
@@ -446,6 +472,11 @@ public final class MainViewModel {
     /** The Flows panel's view model. */
     public FlowsViewModel flows() {
         return flows;
+    }
+
+    /** The Dead letters view's view model. */
+    public DeadLettersViewModel deadLetters() {
+        return deadLetters;
     }
 
     /** The capture's view model. */

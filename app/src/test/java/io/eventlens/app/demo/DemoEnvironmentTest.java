@@ -80,7 +80,8 @@ class DemoEnvironmentTest {
         assertThat(dlt.headers().lastHeader("kafka_dlt-original-offset").value()).hasSize(8);
         assertThat(ByteBuffer.wrap(dlt.headers().lastHeader("kafka_deliveryAttempt").value()).getInt()).isEqualTo(3);
         assertThat(text(dlt, "kafka_dlt-exception-fqcn")).contains("ListenerExecutionFailedException");
-        assertThat(text(dlt, "kafka_dlt-exception-message")).contains("BigDecimal");
+        assertThat(text(dlt, "kafka_dlt-exception-message")).containsAnyOf("BigDecimal", "credit limit");
+        assertThat(text(dlt, "kafka_dlt-exception-stacktrace")).contains("PaymentListener.onOrderPlaced");
         assertThat(text(dlt, "correlationId")).startsWith("checkout-");
         assertThat(demo.faultsInjected().values()).allMatch(n -> n >= 1);
     }

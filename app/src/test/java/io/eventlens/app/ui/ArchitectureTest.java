@@ -48,6 +48,7 @@ class ArchitectureTest {
                 .layer("Pipeline").definedBy("io.eventlens.core.capture..")
                 .layer("Store").definedBy("io.eventlens.core.store..")
                 .layer("Flows").definedBy("io.eventlens.core.flows..")
+                .layer("DeadLetters").definedBy("io.eventlens.core.deadletter..")
                 .layer("Analysis").definedBy("io.eventlens.core.analysis..", "io.eventlens.core.layout..",
                         "io.eventlens.core.format..")
                 .layer("Extraction").definedBy("io.eventlens.core.extract..")
@@ -58,12 +59,14 @@ class ArchitectureTest {
                 .whereLayer("Demo").mayOnlyBeAccessedByLayers("CLI", "Launcher")
                 .whereLayer("Sources").mayOnlyBeAccessedByLayers("UI", "CLI", "Launcher")
                 .whereLayer("Pipeline").mayOnlyBeAccessedByLayers("Sources", "UI", "CLI", "Launcher")
-                .whereLayer("Store").mayOnlyBeAccessedByLayers("Pipeline", "Flows", "Sources", "UI", "CLI", "Launcher")
+                .whereLayer("Store").mayOnlyBeAccessedByLayers("Pipeline", "Flows", "DeadLetters", "Sources", "UI", "CLI", "Launcher")
+                .whereLayer("DeadLetters").mayOnlyBeAccessedByLayers("UI", "CLI", "Launcher")
                 .whereLayer("Flows").mayOnlyBeAccessedByLayers("Pipeline", "UI", "CLI", "Launcher")
-                .whereLayer("Analysis").mayOnlyBeAccessedByLayers("Flows", "Pipeline", "UI", "CLI", "Launcher")
-                .whereLayer("Extraction").mayOnlyBeAccessedByLayers("Analysis", "Pipeline", "UI", "CLI", "Launcher")
+                .whereLayer("Analysis").mayOnlyBeAccessedByLayers("Flows", "DeadLetters", "Pipeline", "UI", "CLI", "Launcher")
+                .whereLayer("Extraction").mayOnlyBeAccessedByLayers("Analysis", "DeadLetters", "Pipeline", "UI", "CLI", "Launcher")
                 .because("sources feed the pipeline, the pipeline the store; analysis reads events; the flow"
-                        + " summaries analyze what the pipeline stored (docs/decisions/0009-flow-summaries.md); the UI"
+                        + " summaries analyze what the pipeline stored (docs/decisions/0009-flow-summaries.md), the"
+                        + " dead-letter report reads it (docs/decisions/0012-dead-letter-report.md); the UI"
                         + " and the CLI sit on top side by side (STYLE.md habit 14)")
                 .check(CLASSES);
     }

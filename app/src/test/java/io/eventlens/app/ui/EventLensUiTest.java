@@ -123,6 +123,55 @@ class EventLensUiTest {
     }
 
     @Test
+    void deadLettersViewListsTheGroupsAndAClickOnAnEventOpensItsTimelineWhoseDetailsLeadToTheOriginal(FxRobot robot) {
+        Path file = dir.resolve("dead-letters-" + UUID.randomUUID() + ".mv.db");
+        try (CaptureStore store = CaptureStore.open(file)) {
+            store.append(UiTestData.captureWithDeadLetters(), List.of());
+        }
+        robot.interact(() -> vm.openCapture(file));
+        await().atMost(Duration.ofSeconds(20)).until(() -> vm.deadLetters().groups().size() == 2);
+        robot.press(KeyCode.CONTROL, KeyCode.D).release(KeyCode.D, KeyCode.CONTROL);
+        robot.interact(() -> { });
+        assertThat(view.sideTabs().getSelectionModel().getSelectedItem().getText()).as("Ctrl+D shows the view")
+                .isEqualTo("Dead letters (3)");
+        assertThat(robot.lookup("#deadLetterSummary").queryAs(Label.class).getText())
+                .isEqualTo("3 dead-lettered events in 2 groups");
+        javafx.scene.control.ListView<?> groups = robot.lookup("#deadLetterGroups").queryAs(javafx.scene.control.ListView.class);
+        assertThat(groups.getItems()).hasSize(2);
+        assertThat(groups.getSelectionModel().getSelectedIndex()).isZero();
+        assertThat(robot.lookup("#deadLetterGroups .dead-letter-count").queryAs(Label.class).getText()).isEqualTo("2");
+        assertThat(robot.lookup("#deadLetterGroups .dead-letter-exception").queryAs(Label.class).getText())
+                .isEqualTo("InvalidOrderException");
+        assertThat(robot.lookup("#deadLetterGroups .dead-letter-reason").queryAs(Label.class).getText())
+                .isEqualTo("amount -# must be positive");
+
+        javafx.scene.Node newest = robot.lookup("#deadLetterEvents .dead-letter-id").queryAll().stream()
+                .filter(n -> "c-ok-4".equals(((Label) n).getText())).findFirst().orElseThrow();
+        assertThat(vm.timeline().correlationIdProperty().get()).as("no timeline before the click").isEmpty();
+        robot.clickOn(newest);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "c-ok-4".equals(vm.timeline().correlationIdProperty().get())
+                && vm.timeline().verdictKindProperty().get() == VerdictKind.DEAD_LETTERED);
+
+        long copy = vm.timeline().entries().stream().filter(e -> e.has(AnomalyKind.DEAD_LETTERED))
+                .findFirst().orElseThrow().event().seq();
+        long original = vm.timeline().entries().stream().filter(e -> e.event().channel().name().equals("orders"))
+                .findFirst().orElseThrow().event().seq();
+        await("the clicked dead letter is selected on its timeline").atMost(Duration.ofSeconds(10))
+                .until(() -> vm.timeline().selectedProperty().get() != null
+                        && vm.timeline().selectedProperty().get().event().seq() == copy);
+        await().atMost(Duration.ofSeconds(10)).until(() -> vm.details().deadLetterProperty().get() != null);
+        robot.interact(() -> { });
+        assertThat(robot.lookup("#deadLetterDetails").query().isVisible()).isTrue();
+        assertThat(vm.details().deadLetterProperty().get().fields()).extracting(f -> f.name() + "=" + f.value())
+                .contains("Reason=amount -4 must be positive", "Exception=com.shop.InvalidOrderException",
+                        "Original=orders · partition 0 · offset 4", "Attempts=3");
+        assertThat(vm.details().deadLetterProperty().get().stackTrace()).contains("OrderListener.java:42");
+        robot.clickOn("#goToOriginal");
+        await().atMost(Duration.ofSeconds(10)).until(() -> vm.timeline().selectedProperty().get() != null
+                && vm.timeline().selectedProperty().get().event().seq() == original);
+    }
+
+    @Test
     void clickingAFlowInTheFlowsPanelOpensItsTimelineWithTheDeadLetterVerdict(FxRobot robot) {
         Path file = dir.resolve("flows-" + UUID.randomUUID() + ".mv.db");
         try (CaptureStore store = CaptureStore.open(file)) {
@@ -225,7 +274,7 @@ class EventLensUiTest {
         assertThat(view.tableView().searchField().isFocused()).isTrue();
 
         robot.interact(() -> view.tableView().table().scrollTo(0));
-        javafx.scene.Node firstRow = robot.lookup(".table-row-cell").nth(0).query();
+        javafx.scene.Node firstRow = robot.lookup("#eventTable .table-row-cell").nth(0).query();
         robot.doubleClickOn(firstRow, javafx.scene.input.MouseButton.PRIMARY);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> "c-ok-0".equals(vm.timeline().correlationIdProperty().get())

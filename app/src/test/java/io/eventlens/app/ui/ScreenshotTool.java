@@ -38,9 +38,10 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect]},
- * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
- * {@code OUT-connect.png} of the Connect dialog.
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|deadletters]},
+ * where {@code tabN} selects the details pane's tab N, {@code connect} also writes
+ * {@code OUT-connect.png} of the Connect dialog, and {@code deadletters} waits for both of the demo's
+ * dead-letter reasons and shows the Dead letters view instead of the Flows panel.
  */
 public final class ScreenshotTool {
 
@@ -57,7 +58,7 @@ public final class ScreenshotTool {
     /**
      * Takes the screenshot; see the class comment for the arguments.
      *
-     * @param args {@code [OUT.png] [light|dark] [tabN|connect]}
+     * @param args {@code [OUT.png] [light|dark] [tabN|connect|deadletters]}
      * @throws Exception when the window cannot be built, a condition is not met in time, or the PNG
      *                   cannot be written
      */
@@ -95,6 +96,15 @@ public final class ScreenshotTool {
                     .until(() -> onFx(() -> !vm.timeline().loadingProperty().get()
                             && vm.timeline().verdictKindProperty().get() == VerdictKind.DEAD_LETTERED
                             && vm.timeline().selectedProperty().get() != null));
+            if (extra.equals("deadletters")) {
+                await("the Dead letters view lists both of the demo's dead-letter reasons").atMost(PATIENCE)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> onFx(() -> vm.deadLetters().groups().size() >= 2));
+                onFx(() -> {
+                    w.view().showDeadLetters();
+                    return null;
+                });
+            }
             String shown = onFx(() -> {
                 selectInTable(w);
                 return vm.timeline().correlationIdProperty().get();
@@ -128,6 +138,13 @@ public final class ScreenshotTool {
             }
         } catch (Exception | AssertionError e) {
             System.err.println("screenshot failed: " + e);
+            try {
+                System.err.println("the window showed: " + onFx(() -> vm.flows().countsProperty().get() + "; "
+                        + vm.capture().capturedEventsProperty().get() + " events captured; "
+                        + vm.deadLetters().summaryProperty().get() + "; status: " + vm.statusProperty().get()));
+            } catch (Exception | AssertionError ignored) {
+                // the toolkit is gone: nothing more to say
+            }
             exit = 1;
         } finally {
             onFx(() -> {

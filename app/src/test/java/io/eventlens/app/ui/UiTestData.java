@@ -59,4 +59,38 @@ public final class UiTestData {
         events.add(event("orders.DLT", 0, 0, 5000, TROUBLED, "e-order", "OrderPlaced", ",\"amount\":42"));
         return events;
     }
+
+    /** A Spring {@code DeadLetterPublishingRecoverer} copy of an event on {@code orders.DLT}, with its headers. */
+    public static CapturedEvent springDeadLetter(long offset, long atMs, String correlationId, String eventId,
+                                                 int originalPartition, long originalOffset, String exception,
+                                                 String message) {
+        CapturedEvent plain = event("orders.DLT", 0, offset, atMs, correlationId, eventId, "OrderPlaced", "");
+        List<Header> headers = new ArrayList<>(plain.headers());
+        headers.add(Header.ofString("kafka_dlt-original-topic", "orders"));
+        headers.add(new Header("kafka_dlt-original-partition",
+                java.nio.ByteBuffer.allocate(4).putInt(originalPartition).array()));
+        headers.add(new Header("kafka_dlt-original-offset", java.nio.ByteBuffer.allocate(8).putLong(originalOffset).array()));
+        headers.add(Header.ofString("kafka_dlt-exception-fqcn", exception));
+        headers.add(Header.ofString("kafka_dlt-exception-message", message));
+        headers.add(Header.ofString("kafka_dlt-exception-stacktrace", exception + ": " + message
+                + "\n\tat com.shop.OrderListener.on(OrderListener.java:42)"));
+        headers.add(new Header("kafka_deliveryAttempt", java.nio.ByteBuffer.allocate(4).putInt(3).array()));
+        return new CapturedEvent(0, plain.channel(), plain.source(), plain.observedAt(), plain.capturedAt(), plain.key(),
+                headers, plain.payload(), plain.derived());
+    }
+
+    /**
+     * {@link #captureWithTroubledFlow()} plus two flows whose orders were dead-lettered with Spring's
+     * headers for the same reason ({@code InvalidOrderException: amount N must be positive}): three
+     * dead letters in two groups. The first of them ({@code c-ok-3}'s) points at its original, orders
+     * partition 0 offset 3.
+     */
+    public static List<CapturedEvent> captureWithDeadLetters() {
+        List<CapturedEvent> events = new ArrayList<>(captureWithTroubledFlow());
+        events.add(springDeadLetter(1, 6000, "c-ok-3", "o-3-dlt", 0, 3, "com.shop.InvalidOrderException",
+                "amount -3 must be positive"));
+        events.add(springDeadLetter(2, 6100, "c-ok-4", "o-4-dlt", 0, 4, "com.shop.InvalidOrderException",
+                "amount -4 must be positive"));
+        return events;
+    }
 }

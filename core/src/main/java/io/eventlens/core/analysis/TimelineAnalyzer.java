@@ -48,8 +48,12 @@ import java.util.StringJoiner;
  * <li>{@code dead-letter.channel-name} / {@code dead-letter.configured} / {@code dead-letter.headers}
  *     (DEAD_LETTERED): the event is on a dead-letter channel ({@link DeadLetterChannels}, or
  *     {@link AnalysisSettings#deadLetterChannels()}) or carries dead-letter headers outside a retry
- *     channel. Linked to its original: by the original coordinates in its headers, else by event
- *     ID, else by the synthetic ID its key and payload would have on the original channel.</li>
+ *     channel. Linked to its original ({@code originalSeq} and {@code linkedBy} in the evidence): by
+ *     the original coordinates in its headers ({@link #LINK_POSITION}), else by event ID, preferring
+ *     an observation on the original channel (an AMQP message ID; {@link #LINK_EVENT_ID}), else by the
+ *     synthetic ID its key and payload would have on the original channel ({@link #LINK_PAYLOAD}),
+ *     else by the same JSON payload, compared canonically, on the original channel
+ *     ({@link #LINK_PAYLOAD_JSON}).</li>
  * <li>{@code retry.retry-channel} (RETRIED): the event is a copy on a retry channel;
  *     {@code retry.delivery-attempts} (RETRIED): a delivery-count header above 1.</li>
  * <li>{@code duplicate.same-payload} (DUPLICATE): the event ID was seen earlier on the same channel
@@ -88,6 +92,16 @@ public final class TimelineAnalyzer {
     private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
     private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\s*\\R\\s*");
 
+    /** {@code linkedBy} of a copy linked by the original's channel, partition and offset named in its headers. */
+    public static final String LINK_POSITION = "position";
+    /** {@code linkedBy} of a copy linked by its event ID (an AMQP message ID, preferring the original queue). */
+    public static final String LINK_EVENT_ID = "event-id";
+    /** {@code linkedBy} of a copy linked by the same key and payload bytes on its original channel. */
+    public static final String LINK_PAYLOAD = "payload";
+    /** {@code linkedBy} of a copy linked by the same payload JSON value (canonical) on its original channel. */
+    public static final String LINK_PAYLOAD_JSON = "payload-json";
+    /** The most events of the original channel whose payload one copy is compared with as JSON. */
+    static final int MAX_JSON_CANDIDATES = 1_000;
     /** Channel names whose role is remembered at most (then the memory starts afresh). */
     private static final int ROLE_CACHE_SIZE = 4_096;
 
@@ -165,6 +179,10 @@ public final class TimelineAnalyzer {
         return new Timeline(correlationId, entries, verdict(entries));
     }
 
+    /** The original of a copy and how it was found ({@link #LINK_POSITION}, ...). */
+    private record Link(CapturedEvent original, String how) {
+    }
+
     /** One event being built: its observations and anomalies. */
     private static final class Group {
         final CapturedEvent first;
@@ -220,8 +238,10 @@ public final class TimelineAnalyzer {
         private final Map<String, CapturedEvent> byPosition = new HashMap<>();
         private final Map<String, Stream> streams = new HashMap<>();
         private CapturedEvent previousStep;
+        private final List<CapturedEvent> ordered;
 
         Pass(List<CapturedEvent> ordered) {
+            this.ordered = ordered;
             for (CapturedEvent e : ordered) {
                 String coordinates = e.source().messageCoordinates();
                 if (coordinates != null) {
@@ -292,13 +312,13 @@ public final class TimelineAnalyzer {
             List<Anomaly> found = g.anomalies;
             if (copy) {
                 DeadLetterInfo info = DeadLetterChannels.inspect(channel, e.headers());
-                CapturedEvent original = findOriginal(e, info);
+                Link link = findOriginal(e, info);
                 if (deadLettered) {
                     String rule = configuredDlq ? "dead-letter.configured"
                             : namedDlq ? "dead-letter.channel-name" : "dead-letter.headers";
-                    found.add(deadLettered(e, info, original, rule));
+                    found.add(deadLettered(e, info, link, rule));
                 } else {
-                    found.add(retryCopy(e, info, original));
+                    found.add(retryCopy(e, info, link));
                 }
             } else {
                 Integer attempts = DeadLetterChannels.deliveryAttempts(e.headers());
@@ -326,7 +346,8 @@ public final class TimelineAnalyzer {
             return g;
         }
 
-        private CapturedEvent findOriginal(CapturedEvent copy, DeadLetterInfo info) {
+        /** The original of a dead-letter or retry copy and how it was found, or {@code null}. */
+        private Link findOriginal(CapturedEvent copy, DeadLetterInfo info) {
             if (info.originalChannel() != null && info.originalPartition() != null && info.originalOffset() != null) {
                 // The dead-letter header conventions name a Kafka record: its coordinates as a Kafka position gives them.
                 String coordinates;
@@ -339,25 +360,69 @@ public final class TimelineAnalyzer {
                 CapturedEvent byCoordinates = coordinates == null ? null
                         : byPosition.get(positionKey(info.originalChannel(), coordinates));
                 if (byCoordinates != null && byCoordinates != copy) {
-                    return byCoordinates;
+                    return new Link(byCoordinates, LINK_POSITION);
                 }
-            }
-            String id = copy.derived().eventIdSynthetic() ? null : copy.derived().eventIdValue();
-            if (id != null && firstById.containsKey(id)) {
-                return firstById.get(id).first;
             }
             String originalChannel = info.originalChannel() != null
                     ? info.originalChannel() : DeadLetterChannels.originalChannelOf(copy.channel().name());
-            if (originalChannel != null && !originalChannel.isBlank()) {
+            boolean named = originalChannel != null && !originalChannel.isBlank();
+            String id = copy.derived().eventIdSynthetic() ? null : copy.derived().eventIdValue();
+            if (id != null) {
+                // an AMQP dead letter keeps its message ID: prefer the original queue's observation
+                CapturedEvent onOriginal = named ? firstBySourceChannel.get(
+                        id + '\u0000' + copy.source().sourceKind() + '\u0000' + originalChannel) : null;
+                if (onOriginal != null) {
+                    return new Link(onOriginal, LINK_EVENT_ID);
+                }
+                if (firstById.containsKey(id)) {
+                    return new Link(firstById.get(id).first, LINK_EVENT_ID);
+                }
+            }
+            if (named) {
                 String synthetic = EventExtractor.syntheticEventId(
                         new Channel(copy.channel().kind(), originalChannel), copy.key(), copy.payload());
                 Group g = firstById.get(synthetic);
-                return g == null ? null : g.first;
+                if (g != null) {
+                    return new Link(g.first, LINK_PAYLOAD);
+                }
+                CapturedEvent sameJson = sameJsonOn(originalChannel, copy);
+                if (sameJson != null) {
+                    return new Link(sameJson, LINK_PAYLOAD_JSON);
+                }
             }
             return null;
         }
 
-        private Anomaly deadLettered(CapturedEvent e, DeadLetterInfo info, CapturedEvent original, String rule) {
+        /**
+         * The first event on {@code channel} (when that is not itself a dead-letter or retry channel) whose payload is
+         * the same JSON value as the copy's, compared canonically ({@link CanonicalJson}); at most
+         * {@value #MAX_JSON_CANDIDATES} candidates are parsed per copy.
+         */
+        private CapturedEvent sameJsonOn(String channel, CapturedEvent copy) {
+            if (roleOf(channel) != ChannelRole.PLAIN) {
+                return null;   // the original channel is itself a dead-letter or retry channel: no original there
+            }
+            String wanted = CanonicalJson.of(copy.payload());
+            if (wanted == null) {
+                return null;
+            }
+            int parsed = 0;
+            for (CapturedEvent e : ordered) {
+                if (e == copy || !e.channel().name().equals(channel)) {
+                    continue;
+                }
+                if (++parsed > MAX_JSON_CANDIDATES) {
+                    return null;
+                }
+                if (wanted.equals(CanonicalJson.of(e.payload()))) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        private Anomaly deadLettered(CapturedEvent e, DeadLetterInfo info, Link link, String rule) {
+            CapturedEvent original = link == null ? null : link.original();
             StringBuilder msg = new StringBuilder("dead-lettered on ").append(e.channel().name());
             String from = originText(info, original);
             if (from != null) {
@@ -379,11 +444,13 @@ public final class TimelineAnalyzer {
             putIfNotNull(ev, "attempts", info.attempts());
             if (original != null) {
                 ev.put("originalSeq", original.seq());
+                ev.put("linkedBy", link.how());
             }
             return new Anomaly(AnomalyKind.DEAD_LETTERED, msg.toString(), rule, ev, original == null ? 0 : original.seq());
         }
 
-        private Anomaly retryCopy(CapturedEvent e, DeadLetterInfo info, CapturedEvent original) {
+        private Anomaly retryCopy(CapturedEvent e, DeadLetterInfo info, Link link) {
+            CapturedEvent original = link == null ? null : link.original();
             StringBuilder msg = new StringBuilder("retry copy on ").append(e.channel().name());
             String from = originText(info, original);
             if (from != null) {
@@ -403,6 +470,7 @@ public final class TimelineAnalyzer {
             putIfNotNull(ev, "reason", reason);
             if (original != null) {
                 ev.put("originalSeq", original.seq());
+                ev.put("linkedBy", link.how());
             }
             return new Anomaly(AnomalyKind.RETRIED, msg.toString(), "retry.retry-channel", ev,
                     original == null ? 0 : original.seq());

@@ -12,6 +12,9 @@ import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.SourcePosition;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,7 +41,9 @@ import java.util.Map;
  *                        "position": {...as above...}, "observedAt": "2026-11-22T04:00:00.120Z"} ],
  *     "sequence": 3, "causationId": null,
  *     "anomalies": [ {"kind": "LAG", "message": "orders → payments took 4.2 s, SLO 2 s",
- *                     "rule": "lag.previous-step", "evidence": {"gapMs": 4200, ...}, "relatedSeq": 6} ]
+ *                     "rule": "lag.previous-step", "evidence": {"gapMs": 4200, ...}, "relatedSeq": 6} ],
+ *     "deadLetter": null,               // on a dead-lettered event: see below
+ *     "deadLetteredAs": []              // store sequences of the dead-letter copies linked to this event
  *   } ]
  * }
  * </pre>
@@ -48,12 +53,23 @@ import java.util.Map;
  * sources without them. {@code eventTime} falls back to the broker timestamp when no header or
  * payload field gave one; {@code eventTimeRule} then says {@code "broker timestamp (CreateTime)"}.
  *
+ * <p>{@code deadLetter} is the typed form of the event's DEAD_LETTERED anomaly (docs/reference/anomalies-and-verdicts.md,
+ * "Dead-letter channels"): {@code {"rule", "convention", "channel", "originalChannel", "originalPartition",
+ * "originalOffset", "exceptionClass", "reason", "attempts", "originalSeq", "linkedBy", "stackTrace"}}, each
+ * null when unknown; {@code originalSeq} is the store sequence of the original when it was captured too
+ * and {@code linkedBy} how it was found ({@code position}, {@code event-id}, {@code payload},
+ * {@code payload-json}); {@code stackTrace} is cut to {@value #MAX_STACK_TRACE} chars.
+ * {@code deadLetteredAs} is the reverse link, on the original.
+ *
  * <p>Version history of {@link #SCHEMA_VERSION}: 1 (implicit, no {@code schemaVersion} member) had
  * no {@code position}, {@code observations}, {@code eventTimeRule} or {@code summary.observations};
- * 2 adds them. Members are only ever added within a version; a removal or a change of meaning
+ * 2 adds them; later releases of 2 add {@code deadLetter} and {@code deadLetteredAs}. Members are only ever added within a version; a removal or a change of meaning
  * raises it.
  */
 public final class TimelineJson {
+
+    /** The longest stack trace written in {@code deadLetter.stackTrace}, in chars (cut with {@code …}). */
+    public static final int MAX_STACK_TRACE = 16_384;
 
     /** The version of the JSON shape, written as {@code schemaVersion}. */
     public static final int SCHEMA_VERSION = 2;
@@ -95,11 +111,64 @@ public final class TimelineJson {
         ObjectNode byKind = summary.putObject("byKind");
         counts.forEach((k, n) -> byKind.put(k.name(), n));
 
-        ArrayNode events = root.putArray("events");
+        // back links: the copies that name an observation of an entry as their original
+        Map<Long, Integer> entryOfSeq = new HashMap<>();
+        for (int i = 0; i < timeline.entries().size(); i++) {
+            for (CapturedEvent o : timeline.entries().get(i).observations()) {
+                entryOfSeq.putIfAbsent(o.seq(), i);
+            }
+        }
+        Map<Integer, List<Long>> copiesOf = new HashMap<>();
         for (TimelineEntry entry : timeline.entries()) {
-            events.add(event(entry));
+            Anomaly dl = deadLetterAnomaly(entry);
+            Integer original = dl == null || !(dl.evidence().get("originalSeq") instanceof Number seq) ? null
+                    : entryOfSeq.get(seq.longValue());
+            if (original != null) {
+                copiesOf.computeIfAbsent(original, k -> new ArrayList<>()).add(entry.event().seq());
+            }
+        }
+        ArrayNode events = root.putArray("events");
+        for (int i = 0; i < timeline.entries().size(); i++) {
+            ObjectNode n = event(timeline.entries().get(i));
+            ArrayNode as = n.putArray("deadLetteredAs");
+            copiesOf.getOrDefault(i, List.of()).forEach(as::add);
+            events.add(n);
         }
         return root;
+    }
+
+    /** The entry's DEAD_LETTERED anomaly, or null. */
+    private static Anomaly deadLetterAnomaly(TimelineEntry entry) {
+        for (Anomaly a : entry.anomalies()) {
+            if (a.kind() == AnomalyKind.DEAD_LETTERED) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The {@code deadLetter} member: the typed form of the entry's DEAD_LETTERED anomaly (its
+     * evidence), with the stack trace its headers carry; JSON null when the entry is not dead-lettered.
+     */
+    private static JsonNode deadLetter(TimelineEntry entry) {
+        Anomaly a = deadLetterAnomaly(entry);
+        if (a == null) {
+            return MAPPER.nullNode();
+        }
+        Map<String, Object> ev = a.evidence();
+        ObjectNode d = MAPPER.createObjectNode();
+        d.put("rule", a.rule());
+        d.set("convention", MAPPER.valueToTree(ev.get("convention")));
+        d.put("channel", entry.event().channel().name());
+        for (String k : List.of("originalChannel", "originalPartition", "originalOffset", "exceptionClass", "reason",
+                "attempts", "originalSeq", "linkedBy")) {
+            d.set(k, MAPPER.valueToTree(ev.get(k)));
+        }
+        String trace = DeadLetterStackTraces.of(entry.event().headers());
+        d.put("stackTrace", trace == null || trace.length() <= MAX_STACK_TRACE ? trace
+                : trace.substring(0, MAX_STACK_TRACE - 1) + "…");
+        return d;
     }
 
     private static ObjectNode event(TimelineEntry entry) {
@@ -139,6 +208,7 @@ public final class TimelineJson {
             an.set("evidence", MAPPER.valueToTree(a.evidence()));
             an.put("relatedSeq", a.relatedSeq());
         }
+        n.set("deadLetter", deadLetter(entry));
         return n;
     }
 

@@ -100,6 +100,42 @@ public interface CaptureStore extends AutoCloseable {
      */
     List<CapturedEvent> page(long fromSeq, int limit);
 
+    /**
+     * One step of a sequential pass that decodes in full only the events {@code selector} wants
+     * (by channel name and header names), reading at most {@code maxEvents} stored events (whole
+     * blocks: a step may read up to one block more). Events it does not want are checked but not
+     * copied, so a pass for a few events over a large capture allocates little
+     * (docs/decisions/0012-dead-letter-report.md). Damaged blocks are skipped as {@link #page} skips
+     * them. Works on a read-only store; never writes.
+     *
+     * @param fromSeq   first store sequence to read (1-based)
+     * @param maxEvents how many stored events to read at most, 1 to 100,000
+     * @param selector  which events to return
+     * @return the selected events and where the next step starts
+     * @throws IllegalArgumentException when {@code maxEvents} is out of range
+     * @throws CaptureStoreException    when the store cannot be read; the message names the file
+     */
+    default ScanPage scan(long fromSeq, int maxEvents, EventSelector selector) {
+        if (maxEvents < 1 || maxEvents > 100_000) {
+            throw new IllegalArgumentException("maxEvents: must be 1 to 100000, was " + maxEvents);
+        }
+        long from = Math.max(1, fromSeq);
+        long last = eventCount();
+        List<CapturedEvent> out = new java.util.ArrayList<>();
+        long next = from;
+        while (next <= last && next - from < maxEvents) {
+            int n = (int) Math.min(Math.min(10_000, maxEvents - (next - from)), last - next + 1);
+            List<CapturedEvent> page = page(next, n);
+            for (CapturedEvent e : page) {
+                if (e.seq() < next + n && selector.wants(e.channel().name(), e.headers().stream().map(io.eventlens.core.model.Header::name).toList())) {
+                    out.add(e);
+                }
+            }
+            next += n;
+        }
+        return new ScanPage(out, next);
+    }
+
     /** One event by store sequence, or {@code null} (also when its block is damaged). */
     CapturedEvent event(long seq);
 

@@ -64,7 +64,7 @@ import java.util.Map;
  * a block can break the format, including exceptions of the model's constructors, becomes a
  * {@link DamagedBlockException} that names the event and byte offset.
  *
- * <p>Not thread-safe per instance; {@link #decode} and {@link #decodeIndexFields} are static.
+ * <p>Not thread-safe per instance; {@link #decode}, {@link #decodeIndexFields} and {@link #decodeSelected} are static.
  */
 final class EventBlockCodec {
 
@@ -414,6 +414,26 @@ final class EventBlockCodec {
      */
     static List<IndexFields> decodeIndexFields(byte[] data, long firstSeq, int eventCount) {
         return decodeEach(data, firstSeq, eventCount, Reader::indexFields);
+    }
+
+    /**
+     * Decodes in full only the events of a block that {@code selector} wants, judged by their
+     * channel name and header names; the others are read and checked like {@link #decodeIndexFields}
+     * without copying their key, header values or payload. Accepts and refuses exactly the blocks
+     * {@link #decode} does.
+     *
+     * @param selector must not throw (an exception is taken for damage in the block)
+     * @return the selected events in block order, with their store sequences
+     * @throws DamagedBlockException as {@link #decode}
+     */
+    static List<CapturedEvent> decodeSelected(byte[] data, long firstSeq, int eventCount, EventSelector selector) {
+        List<CapturedEvent> out = new ArrayList<>();
+        for (CapturedEvent e : decodeEach(data, firstSeq, eventCount, (r, i, seq) -> r.selected(i, seq, selector))) {
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     /** Reads one event of a block (its index in the block and its store sequence) as a {@code T}. */
@@ -823,6 +843,61 @@ final class EventBlockCodec {
             DerivedFields derived = flags == 0 ? DerivedFields.NONE
                     : new DerivedFields(correlationId, eventId, eventType, eventTime, sequence, causationId);
             return new CapturedEvent(seq, channel, source, observedAt, capturedAt, key, headers, payload, derived);
+        }
+
+        /**
+         * The event when {@code selector} wants its channel and header names, else {@code null} after
+         * the same reads and checks as {@link #indexFields}: a wanted event is read again from its
+         * start by {@link #event}, the strings it introduced taken back out of the dictionary first.
+         */
+        CapturedEvent selected(int index, long seq, EventSelector selector) {
+            int start = p;
+            int known = dictionary.size();
+            event = index;
+            kind();
+            String channel = channelName();
+            source();
+            observedAt();
+            instant("capturedAt");
+            skipBytes("key");
+            int headerCount = headerCount();
+            String[] names = new String[headerCount];
+            for (int i = 0; i < headerCount; i++) {
+                names[i] = stringRef("header name");
+                skipBytes("header value");
+            }
+            if (selector.wants(channel, Arrays.asList(names))) {
+                p = start;
+                dictionary.subList(known, dictionary.size()).clear();
+                return event(index, seq);
+            }
+            skipBytes("payload");
+            int flags = flags();
+            if ((flags & 1) != 0) {
+                skipUtf8("correlation ID");
+                stringRef("rule");
+            }
+            if ((flags & 2) != 0) {
+                skipUtf8("event ID");
+                stringRef("rule");
+            }
+            if ((flags & 4) != 0) {
+                skipUtf8("event type");
+                stringRef("rule");
+            }
+            if ((flags & 8) != 0) {
+                instant("event time");
+                stringRef("rule");
+            }
+            if ((flags & 16) != 0) {
+                varLong("sequence");
+                stringRef("rule");
+            }
+            if ((flags & 32) != 0) {
+                skipUtf8("causation ID");
+                stringRef("rule");
+            }
+            return null;
         }
 
         /** The same reads and checks as {@link #event}, without copying keys, header values and payloads. */

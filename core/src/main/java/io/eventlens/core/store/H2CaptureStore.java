@@ -1,6 +1,7 @@
 package io.eventlens.core.store;
 
 import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.model.Header;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -508,6 +509,75 @@ public final class H2CaptureStore implements CaptureStore {
             }
             return out;
         });
+    }
+
+    @Override
+    public ScanPage scan(long fromSeq, int maxEvents, EventSelector selector) {
+        if (maxEvents < 1 || maxEvents > 100_000) {
+            throw new IllegalArgumentException("maxEvents: must be 1 to 100000, was " + maxEvents);
+        }
+        java.util.Objects.requireNonNull(selector, "selector");
+        long from = Math.max(1, fromSeq);
+        if (from > lastSeq.get()) {
+            ensureOpen();
+            return new ScanPage(List.of(), from);
+        }
+        long lastAtStart = lastSeq.get();
+        return read("scanning events from seq " + from, c -> {
+            List<CapturedEvent> out = new ArrayList<>();
+            long next = from;
+            boolean exhausted = false;
+            // a block holding `from` starts at most BLOCK_EVENTS - 1 before it; the bound keeps the primary key usable
+            try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
+                    + " WHERE first_seq >= ? AND first_seq + event_count > ? ORDER BY first_seq")) {
+                ps.setLong(1, from - BLOCK_EVENTS + 1);
+                ps.setLong(2, from);
+                ps.setFetchSize(1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (next - from < maxEvents) {
+                        if (!rs.next()) {
+                            exhausted = true;
+                            break;
+                        }
+                        long first = rs.getLong(1);
+                        int count = rs.getInt(2);
+                        Block cached = cache.get(first);
+                        List<CapturedEvent> selected;
+                        if (cached != null) {
+                            selected = new ArrayList<>();
+                            for (CapturedEvent e : cached.isDamaged() ? List.<CapturedEvent>of() : cached.events()) {
+                                if (selector.wants(e.channel().name(), e.headers().stream().map(Header::name).toList())) {
+                                    selected.add(e);
+                                }
+                            }
+                        } else {
+                            selected = selected(first, count, blockData(rs, 3, first, count), selector);
+                        }
+                        for (CapturedEvent e : selected) {
+                            if (e.seq() >= from) {
+                                out.add(e);
+                            }
+                        }
+                        next = first + Math.max(1, count);
+                    }
+                }
+            }
+            // past the end (or a gap in a damaged file's rows): the next step starts after what was stored
+            return new ScanPage(out, exhausted ? Math.max(next, lastAtStart + 1) : next);
+        });
+    }
+
+    /** The events of a block the selector wants, or none (the block recorded as damaged) when its bytes cannot be decoded. */
+    private List<CapturedEvent> selected(long first, int count, byte[] data, EventSelector selector) {
+        if (data == null || damaged.containsKey(first)) {
+            return List.of();
+        }
+        try {
+            return EventBlockCodec.decodeSelected(data, first, count, selector);
+        } catch (DamagedBlockException e) {
+            skipDamaged(e);
+            return List.of();
+        }
     }
 
     @Override

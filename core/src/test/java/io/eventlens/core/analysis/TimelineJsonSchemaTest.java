@@ -84,6 +84,70 @@ class TimelineJsonSchemaTest {
     }
 
     @Test
+    void deadLetteredEventLinksToItsOriginalByTheKafkaPositionItsHeadersNameAndTheOriginalLinksBack() throws Exception {
+        Timeline t = TimelineAnalyzer.withDefaults().analyze("c-1", List.of(
+                ev(1).pos(2, 40).id("o-1").payload("{\"order\":1}").build(),
+                ev(2).at(10).pos(2, 41).id("o-2").payload("{\"order\":2}").build(),
+                ev(3).on("orders.DLT").at(500).pos(0, 7).id("o-2-dlt").payload("{\"order\":2}")
+                        .header("kafka_dlt-original-topic", "orders")
+                        .headerInt("kafka_dlt-original-partition", 2)
+                        .headerLong("kafka_dlt-original-offset", 41)
+                        .header("kafka_dlt-exception-fqcn", "com.shop.InvalidOrderException")
+                        .header("kafka_dlt-exception-message", "amount must be positive")
+                        .header("kafka_dlt-exception-stacktrace", "com.shop.InvalidOrderException: amount must be positive\n\tat x")
+                        .headerInt("kafka_deliveryAttempt", 3).build()));
+        JsonNode out = output(t);
+        assertThat(errors(out)).isEmpty();
+        JsonNode copy = out.path("events").get(2);
+        JsonNode dl = copy.path("deadLetter");
+        assertThat(dl.path("rule").asText()).isEqualTo("dead-letter.channel-name");
+        assertThat(dl.path("convention").asText()).isEqualTo("SPRING_DLT");
+        assertThat(dl.path("channel").asText()).isEqualTo("orders.DLT");
+        assertThat(dl.path("originalChannel").asText()).isEqualTo("orders");
+        assertThat(dl.path("originalPartition").asInt()).isEqualTo(2);
+        assertThat(dl.path("originalOffset").asLong()).isEqualTo(41);
+        assertThat(dl.path("exceptionClass").asText()).isEqualTo("com.shop.InvalidOrderException");
+        assertThat(dl.path("reason").asText()).isEqualTo("amount must be positive");
+        assertThat(dl.path("attempts").asInt()).isEqualTo(3);
+        assertThat(dl.path("originalSeq").asLong()).as("the original at orders p2@41").isEqualTo(2);
+        assertThat(dl.path("linkedBy").asText()).isEqualTo(TimelineAnalyzer.LINK_POSITION);
+        assertThat(dl.path("stackTrace").asText()).startsWith("com.shop.InvalidOrderException");
+        assertThat(out.path("events").get(1).path("deadLetteredAs").get(0).asLong()).as("back link").isEqualTo(3);
+        assertThat(out.path("events").get(0).path("deadLetter").isNull()).isTrue();
+        assertThat(out.path("events").get(0).path("deadLetteredAs")).isEmpty();
+
+        ObjectNode broken = (ObjectNode) out.deepCopy();
+        ((ObjectNode) broken.path("events").get(2).path("deadLetter")).put("linkedBy", "guess");
+        assertThat(errors(broken)).as("an undocumented linkedBy").isNotEmpty();
+    }
+
+    @Test
+    void deadLetterWithoutCoordinatesLinksByMessageIdOnTheOriginalQueueElseByTheSameJsonOnTheOriginalChannel() throws Exception {
+        Timeline t = TimelineAnalyzer.withDefaults().analyze("c-1", List.of(
+                ev(1).on("audit").id("m-1").payload("{\"a\":1}").build(),
+                ev(2).on("orders").at(5).id("m-1").payload("{\"a\":1}").build(),
+                ev(3).on("payments").at(6).key("k1").payload("{\"amount\":10,\"currency\":\"EUR\"}").build(),
+                // a RabbitMQ dead letter keeps its message ID; x-first-death-queue names the original queue
+                ev(4).on("dead-letters").at(100).id("m-1").payload("{\"a\":1}")
+                        .header("x-first-death-queue", "orders").header("x-first-death-reason", "rejected").build(),
+                // no ID, another key, the same JSON written differently
+                ev(5).on("payments.dlq").at(200).key("k2").payload("{ \"currency\": \"EUR\", \"amount\": 10.0 }").build()));
+        JsonNode out = output(t);
+        assertThat(errors(out)).isEmpty();
+        JsonNode rabbit = out.path("events").get(3).path("deadLetter");
+        assertThat(rabbit.path("convention").asText()).isEqualTo("RABBITMQ");
+        assertThat(rabbit.path("reason").asText()).isEqualTo("rejected");
+        assertThat(rabbit.path("originalSeq").asLong()).as("the observation on the original queue, not on audit").isEqualTo(2);
+        assertThat(rabbit.path("linkedBy").asText()).isEqualTo(TimelineAnalyzer.LINK_EVENT_ID);
+        JsonNode json = out.path("events").get(4).path("deadLetter");
+        assertThat(json.path("convention").asText()).isEqualTo("CHANNEL_NAME");
+        assertThat(json.path("originalChannel").asText()).as("from the channel name").isEqualTo("payments");
+        assertThat(json.path("originalSeq").asLong()).isEqualTo(3);
+        assertThat(json.path("linkedBy").asText()).isEqualTo(TimelineAnalyzer.LINK_PAYLOAD_JSON);
+        assertThat(json.path("stackTrace").isNull()).isTrue();
+    }
+
+    @Test
     void anEmptyTimelineValidates() throws Exception {
         assertThat(errors(output(TimelineAnalyzer.withDefaults().analyze("nobody", List.of())))).isEmpty();
     }

@@ -82,6 +82,27 @@ class DamagedBlockStoreTest {
     }
 
     @Test
+    void aSelectiveScanSkipsTheDamagedBlockRecordsItOnceAndReadsOnPastIt() throws Exception {
+        Path file = indexedStoreWithBlock1025Damaged();
+        try (CaptureStore store = CaptureStore.openReadOnly(file)) {
+            List<Long> selected = new ArrayList<>();
+            List<Long> steps = new ArrayList<>();
+            long next = 1;
+            while (next <= store.eventCount()) {
+                ScanPage page = store.scan(next, 1000, (channel, names) -> true);
+                page.events().forEach(e -> selected.add(e.seq()));
+                steps.add(page.nextSeq());
+                next = page.nextSeq();
+            }
+            assertThat(selected).as("every event but the damaged block's, once, in order").containsExactly(
+                    LongStream.concat(LongStream.rangeClosed(1, 1024), LongStream.rangeClosed(2049, 3072))
+                            .boxed().toArray(Long[]::new));
+            assertThat(steps).as("whole blocks per step").containsExactly(1025L, 2049L, 3073L);
+            assertOneDamagedBlock(store);
+        }
+    }
+
+    @Test
     void aBlockDamagedAfterItsKeysWereWrittenIsMetByTheLookupsItsKeysPointTo() throws Exception {
         Path file;
         try (CaptureStore store = CaptureStore.open(dir.resolve("keyed"))) {

@@ -112,7 +112,18 @@ class EventBlockCodecFuzzTest {
         } catch (DamagedBlockException e) {
             indexFailure = e;
         }
-        for (DamagedBlockException e : Arrays.asList(fullFailure, indexFailure)) {
+        // the selective decoder, keeping every other event (so that it both skips and re-reads events)
+        List<CapturedEvent> selected = null;
+        DamagedBlockException selectFailure = null;
+        int[] calls = {0};
+        try {
+            selected = EventBlockCodec.decodeSelected(c.data(), c.firstSeq(), c.count(), (ch, names) -> calls[0]++ % 2 == 0);
+        } catch (DamagedBlockException e) {
+            selectFailure = e;
+        }
+        assertThat(selectFailure == null).as("the selective decoder agrees with the full decoder (full: %s, selective: %s)",
+                fullFailure, selectFailure).isEqualTo(fullFailure == null);
+        for (DamagedBlockException e : Arrays.asList(fullFailure, indexFailure, selectFailure)) {
             if (e != null) {
                 assertThat(e.firstSeq()).isEqualTo(c.firstSeq());
                 assertThat(e.eventCount()).isEqualTo(c.count());
@@ -134,6 +145,11 @@ class EventBlockCodecFuzzTest {
                     e.observedAt().toEpochMilli()));
         }
         assertThat(fields).isEqualTo(expected);
+        List<CapturedEvent> everyOther = new ArrayList<>();
+        for (int i = 0; i < events.size(); i += 2) {
+            everyOther.add(events.get(i));
+        }
+        assertThat(selected).as("the selective decoder's events").isEqualTo(everyOther);
         if (c.from() != null && Arrays.equals(c.data(), c.from().data()) && c.count() == c.from().count()) {
             List<CapturedEvent> original = new ArrayList<>();
             for (int i = 0; i < c.count(); i++) {

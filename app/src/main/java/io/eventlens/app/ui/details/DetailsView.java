@@ -1,5 +1,6 @@
 package io.eventlens.app.ui.details;
 
+import atlantafx.base.theme.Styles;
 import io.eventlens.app.ui.timeline.MarkerPainter;
 import io.eventlens.core.analysis.Anomaly;
 import javafx.beans.binding.Bindings;
@@ -10,7 +11,9 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.TitledPane;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -25,7 +28,9 @@ import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 
 /**
- * The details pane of the selected event: an Overview tab (anomalies with their messages, derived
+ * The details pane of the selected event: an Overview tab (for a dead-lettered event first its reason,
+ * exception, original channel and position, attempts, a button to go to its original and its stack
+ * trace in a collapsed pane; anomalies with their messages, derived
  * fields with the rule that found each, source coordinates, key), a Headers tab and a Payload tab
  * (pretty JSON, else text, else hex; truncated for huge payloads).
  */
@@ -35,6 +40,11 @@ public final class DetailsView extends VBox {
     private final VBox anomalyBox = new VBox(6);
     private final GridPane derivedGrid = grid();
     private final GridPane sourceGrid = grid();
+    private final GridPane deadLetterGrid = grid();
+    private final Button originalButton = new Button();
+    private final Label linkLabel = new Label();
+    private final TextArea stackTrace = new TextArea();
+    private final TitledPane stackTracePane = new TitledPane("Stack trace", stackTrace);
 
     /** A details view of {@code vm}. */
     public DetailsView(DetailsViewModel vm) {
@@ -53,7 +63,29 @@ public final class DetailsView extends VBox {
         keyLabel.textProperty().bind(vm.keyTextProperty());
         keyLabel.setWrapText(true);
 
-        VBox overview = new VBox(10,
+        originalButton.setId("goToOriginal");
+        originalButton.getStyleClass().addAll(Styles.SMALL, Styles.ACCENT);
+        originalButton.setOnAction(e -> vm.openOriginal());
+        linkLabel.getStyleClass().add(Styles.TEXT_MUTED);
+        linkLabel.setWrapText(true);
+        HBox originalRow = new HBox(8, originalButton, linkLabel);
+        originalRow.setAlignment(Pos.CENTER_LEFT);
+        stackTrace.setId("deadLetterStackTrace");
+        stackTrace.setEditable(false);
+        stackTrace.setWrapText(false);
+        stackTrace.setPrefRowCount(10);
+        stackTrace.getStyleClass().add("mono-area");
+        stackTracePane.setId("deadLetterStackTracePane");
+        stackTracePane.setExpanded(false);
+        stackTracePane.setAnimated(false);
+        stackTracePane.managedProperty().bind(stackTracePane.visibleProperty());
+        VBox deadLetterBox = new VBox(8, subheading("Dead letter"), deadLetterGrid, originalRow, stackTracePane);
+        deadLetterBox.setId("deadLetterDetails");
+        deadLetterBox.getStyleClass().add("dead-letter-details");
+        deadLetterBox.visibleProperty().bind(vm.deadLetterProperty().isNotNull());
+        deadLetterBox.managedProperty().bind(deadLetterBox.visibleProperty());
+
+        VBox overview = new VBox(10, deadLetterBox,
                 subheading("Anomalies"), anomalyBox,
                 subheading("Derived fields"), derivedGrid,
                 subheading("Source"), sourceGrid,
@@ -113,6 +145,22 @@ public final class DetailsView extends VBox {
         vm.anomalies().addListener((ListChangeListener<Anomaly>) c -> rebuildAnomalies());
         vm.derived().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(derivedGrid, vm.derived(), true));
         vm.source().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(sourceGrid, vm.source(), true));
+        vm.deadLetterProperty().subscribe(this::showDeadLetter);
+    }
+
+    private void showDeadLetter(DetailsViewModel.DeadLetter d) {
+        if (d == null) {
+            deadLetterGrid.getChildren().clear();
+            stackTrace.clear();
+            return;
+        }
+        fill(deadLetterGrid, javafx.collections.FXCollections.observableList(d.fields()), true);
+        originalButton.setText(d.originalSeq() > 0 ? "Go to the original #" + d.originalSeq() : "Go to the original");
+        originalButton.setDisable(d.originalSeq() <= 0);
+        linkLabel.setText(d.link());
+        stackTrace.setText(d.stackTrace());
+        stackTracePane.setVisible(!d.stackTrace().isEmpty());
+        stackTracePane.setExpanded(false);
     }
 
     private static Label subheading(String text) {

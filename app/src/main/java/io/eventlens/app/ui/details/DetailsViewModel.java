@@ -2,6 +2,11 @@ package io.eventlens.app.ui.details;
 
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.core.analysis.Anomaly;
+import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.analysis.DeadLetterInfo;
+import io.eventlens.core.analysis.DeadLetterStackTraces;
+import io.eventlens.core.deadletter.DeadLetterEvent;
+import io.eventlens.core.deadletter.DeadLetters;
 import io.eventlens.core.analysis.TimelineEntry;
 import io.eventlens.core.extract.EventExtractor;
 import io.eventlens.core.format.FormattedPayload;
@@ -13,6 +18,8 @@ import io.eventlens.core.model.Header;
 import io.eventlens.core.store.CaptureStore;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -25,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +40,9 @@ import java.util.function.Supplier;
  * that found each (saying so when the event ID is a synthetic hash, or when the event time is only the
  * broker timestamp), source coordinates as the source describes them, key, headers, the payload
  * rendered by {@link PayloadFormatter} (pretty JSON, else text, else hex; truncated for huge payloads)
- * and its anomalies with their messages. An event of the timeline observed more than once (by two
+ * and its anomalies with their messages. A dead-lettered event also gets its reason, original channel
+ * and position, attempts, exception text and stack trace, and a way to its original ({@link #openOriginal()}).
+ * An event of the timeline observed more than once (by two
  * sources, or the same message read twice) lists each observation: source kind, channel, position and
  * observed time (docs/reference/vocabulary.md, "observation").
  */
@@ -42,14 +52,34 @@ public final class DetailsViewModel {
     public static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'")
             .withZone(ZoneOffset.UTC);
 
+    /** The most chars of a dead letter's stack trace shown; the rest is counted. */
+    static final int MAX_STACK_TRACE = 64 * 1024;
+
     /** One labelled value: a derived field (with its rule), a source coordinate, or a header. */
     public record Field(String name, String value, String rule) {
+    }
+
+    /**
+     * What a dead-lettered event says about itself (docs/reference/anomalies-and-verdicts.md,
+     * "Dead-letter channels").
+     *
+     * @param fields      reason, exception, original channel and position, attempts, convention (absent ones left out)
+     * @param stackTrace  the exception's stack trace from its headers, or "" when none
+     * @param originalSeq the store sequence of its original when that was captured too and linked, else 0
+     * @param link        how the original was found, or why there is no link ("original not captured")
+     */
+    public record DeadLetter(List<Field> fields, String stackTrace, long originalSeq, String link) {
+        public DeadLetter {
+            fields = List.copyOf(fields);
+        }
     }
 
     private final Supplier<CaptureStore> store;
     private final TaskExecutor executor;
     private final Function<Long, List<Anomaly>> knownAnomalies;
     private final Consumer<Throwable> errorSink;
+    private final LongConsumer eventOpener;
+    private final ReadOnlyObjectWrapper<DeadLetter> deadLetter = new ReadOnlyObjectWrapper<>(this, "deadLetter");
     private final PayloadFormatter formatter = PayloadFormatter.withDefaults();
 
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "No event selected");
@@ -79,10 +109,89 @@ public final class DetailsViewModel {
      */
     public DetailsViewModel(Supplier<CaptureStore> store, TaskExecutor executor,
                             Function<Long, List<Anomaly>> knownAnomalies, Consumer<Throwable> errorSink) {
+        this(store, executor, knownAnomalies, errorSink, seq -> { });
+    }
+
+    /**
+     * A details view model that can go to another event ({@link #openOriginal()}).
+     *
+     * @param eventOpener goes to the event with this store sequence (selects it on the timeline or shows it)
+     * @see #DetailsViewModel(Supplier, TaskExecutor, Function, Consumer)
+     */
+    public DetailsViewModel(Supplier<CaptureStore> store, TaskExecutor executor,
+                            Function<Long, List<Anomaly>> knownAnomalies, Consumer<Throwable> errorSink,
+                            LongConsumer eventOpener) {
         this.store = store;
         this.executor = executor;
         this.knownAnomalies = knownAnomalies;
         this.errorSink = errorSink;
+        this.eventOpener = java.util.Objects.requireNonNull(eventOpener, "eventOpener");
+    }
+
+    /** Goes to the original of the shown dead-lettered event, when it was captured too. */
+    public void openOriginal() {
+        DeadLetter d = deadLetter.get();
+        if (d != null && d.originalSeq() > 0) {
+            eventOpener.accept(d.originalSeq());
+        }
+    }
+
+    /** The shown event's dead-letter details, or {@code null} when it is not dead-lettered. */
+    public ReadOnlyObjectProperty<DeadLetter> deadLetterProperty() {
+        return deadLetter.getReadOnlyProperty();
+    }
+
+    /**
+     * The dead-letter details of an event: from its DEAD_LETTERED anomaly when the timeline gave one
+     * (with the link to its original), else from its channel and headers alone.
+     */
+    static DeadLetter deadLetterOf(CapturedEvent e, List<Anomaly> eventAnomalies) {
+        Anomaly found = null;
+        for (Anomaly a : eventAnomalies == null ? List.<Anomaly>of() : eventAnomalies) {
+            if (a.kind() == AnomalyKind.DEAD_LETTERED) {
+                found = a;
+                break;
+            }
+        }
+        if (found == null && !DeadLetters.isDeadLettered(e, java.util.Set.of())) {
+            return null;
+        }
+        DeadLetterInfo info = DeadLetterEvent.of(e).info();
+        List<Field> fields = new ArrayList<>();
+        if (info.reason() != null) {
+            fields.add(new Field("Reason", info.reason(), ""));
+        }
+        if (info.exceptionClass() != null) {
+            fields.add(new Field("Exception", info.exceptionClass(), ""));
+        }
+        Header cause = e.header("kafka_dlt-exception-cause-fqcn");
+        if (cause != null && cause.value() != null) {
+            fields.add(new Field("Cause", PayloadFormatter.shortText(cause.value(), 300), ""));
+        }
+        String original = info.originalChannel() == null ? "not named by its headers or channel"
+                : info.originalChannel() + (info.originalPartition() != null && info.originalOffset() != null
+                        ? " · partition " + info.originalPartition() + " · offset " + info.originalOffset() : "");
+        fields.add(new Field("Original", original, ""));
+        fields.add(new Field("Attempts", info.attempts() == null ? "—" : String.valueOf(info.attempts()),
+                info.attempts() == null ? "no delivery-attempt header" : ""));
+        fields.add(new Field("Dead letter on", e.channel().name(), "convention " + info.convention().name()
+                + (found != null ? " · rule " + found.rule() : "")));
+        long originalSeq = 0;
+        String link;
+        if (found != null && found.evidence().get("originalSeq") instanceof Number n) {
+            originalSeq = n.longValue();
+            Object how = found.evidence().get("linkedBy");
+            link = "original #" + originalSeq + (how == null ? "" : " (linked by " + how + ")");
+        } else if (found != null) {
+            link = "original not captured";
+        } else {
+            link = "open its timeline to link the original";
+        }
+        String trace = DeadLetterStackTraces.of(e.headers());
+        if (trace != null && trace.length() > MAX_STACK_TRACE) {   // header values come from untrusted files
+            trace = trace.substring(0, MAX_STACK_TRACE) + "\n… (" + (trace.length() - MAX_STACK_TRACE) + " more chars)";
+        }
+        return new DeadLetter(fields, trace == null ? "" : trace, originalSeq, link);
     }
 
     /** Shows an event already in memory with its anomalies, as observed once. */
@@ -183,6 +292,7 @@ public final class DetailsViewModel {
         payloadText.set(payload.text());
         payloadSummary.set(summary(payload));
         anomalies.setAll(eventAnomalies == null ? List.of() : eventAnomalies);
+        deadLetter.set(deadLetterOf(e, eventAnomalies));
         hasEvent.set(true);
     }
 
@@ -209,6 +319,7 @@ public final class DetailsViewModel {
         headers.clear();
         observations.clear();
         anomalies.clear();
+        deadLetter.set(null);
         keyText.set("");
         payloadText.set("");
         payloadSummary.set("");

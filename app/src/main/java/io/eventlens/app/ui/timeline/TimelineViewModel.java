@@ -98,11 +98,24 @@ public final class TimelineViewModel {
         this.statusSink = statusSink;
     }
 
+    /** The event to select when the timeline being loaded is shown, or -1. */
+    private long preferredSeq = -1;
+
     /**
      * Loads and analyzes the timeline of {@code id} in the background; a load still running is cancelled.
      * The previous selection is kept when the same correlation ID is reloaded.
      */
     public void open(String id) {
+        open(id, -1);
+    }
+
+    /**
+     * Loads the timeline of {@code id} like {@link #open(String)} and selects the event with store
+     * sequence {@code seq} once it is shown (an event picked in the Dead letters view); the usual
+     * selection when the timeline has no such event.
+     */
+    public void open(String id, long seq) {
+        preferredSeq = seq;
         String cid = Objects.requireNonNull(id, "id").trim();
         if (cid.isEmpty()) {
             return;
@@ -180,7 +193,9 @@ public final class TimelineViewModel {
         if (!result.correlationId().equals(correlationId.get())) {
             limitNotice.set("");
         }
-        long selectedSeq = keepSelection && selected.get() != null ? selected.get().event().seq() : -1;
+        long selectedSeq = preferredSeq > 0 ? preferredSeq
+                : keepSelection && selected.get() != null ? selected.get().event().seq() : -1;
+        preferredSeq = -1;
         timeline.set(result);
         correlationId.set(result.correlationId());
         verdictKind.set(result.verdict().kind());
