@@ -28,13 +28,38 @@ public final class Main {
         Launch launch = decide(args);
         chooseLogging(launch);
         switch (launch) {
-            case Launch.Desktop d -> EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
+            case Launch.Desktop d -> System.exit(runDesktop(d));
             case Launch.Cli c -> System.exit(BoundedMemoryLaunch.runIfWanted(c.args())
                     .orElseGet(() -> EventLensCommand.execute(c.args())));
             case Launch.Fail f -> {
                 System.err.println("eventlens: " + f.message());
                 System.exit(f.exitCode());
             }
+        }
+    }
+
+    /**
+     * Opens the desktop app and returns the exit code once its window closed: 0, or
+     * {@link ExitCodes#NO_DESKTOP} with one line on stderr when this machine has no display or no
+     * GTK 3 (never a stack trace for those; docs/reference/cli-contract.md).
+     */
+    static int runDesktop(Launch.Desktop d) {
+        var missing = DesktopCheck.missingDisplay(System.getProperty("os.name"), System.getenv(),
+                System.getProperty("glass.platform"));
+        if (missing.isPresent()) {
+            System.err.println("eventlens: " + missing.get());
+            return ExitCodes.NO_DESKTOP;
+        }
+        try {
+            EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
+            return ExitCodes.OK;
+        } catch (RuntimeException | Error e) {
+            var why = DesktopCheck.explain(e);
+            if (why.isEmpty()) {
+                throw e;
+            }
+            System.err.println("eventlens: " + why.get());
+            return ExitCodes.NO_DESKTOP;
         }
     }
 

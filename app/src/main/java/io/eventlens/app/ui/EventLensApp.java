@@ -5,7 +5,10 @@ import atlantafx.base.theme.PrimerLight;
 import io.eventlens.app.ui.services.AppServices;
 import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.FxTaskExecutor;
+import io.eventlens.app.ui.services.WindowBounds;
 import javafx.application.Application;
+import javafx.geometry.Rectangle2D;
+import javafx.stage.Screen;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
@@ -19,6 +22,8 @@ import java.util.Objects;
  * {@link Application#setUserAgentStylesheet(String)}, and remembers the window size.
  */
 public final class EventLensApp extends Application {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLensApp.class);
 
     /** The app's stylesheet on top of the AtlantaFX theme. */
     public static final String STYLESHEET = "/io/eventlens/app/ui/eventlens.css";
@@ -55,19 +60,50 @@ public final class EventLensApp extends Application {
         executor = new FxTaskExecutor();
         vm = new MainViewModel(services, executor, settings, MainViewModel.defaultCapturesDir());
         view = new MainView(vm, executor);
-        Scene scene = createScene(view, vm, settings.windowWidth(), settings.windowHeight());
+        Rectangle2D primary = Screen.getPrimary().getVisualBounds();
+        WindowBounds bounds = WindowPlacement.place(settings.windowBounds(), primary,
+                Screen.getScreens().stream().map(Screen::getVisualBounds).toList());
+        Scene scene = createScene(view, vm, bounds.width(), bounds.height());
         stage.setScene(scene);
         stage.titleProperty().bind(vm.titleProperty());
-        stage.setMinWidth(960);
-        stage.setMinHeight(640);
-        stage.setOnCloseRequest(e -> settings.setWindowSize(stage.getWidth(), stage.getHeight()));
+        Rectangle2D home = Screen.getScreensForRectangle(bounds.x(), bounds.y(), bounds.width(), bounds.height())
+                .stream().findFirst().orElse(Screen.getPrimary()).getVisualBounds();
+        double[] min = WindowPlacement.minimumSize(home);
+        stage.setMinWidth(min[0]);
+        stage.setMinHeight(min[1]);
+        stage.setX(bounds.x());
+        stage.setY(bounds.y());
+        stage.setMaximized(bounds.maximized());
+        stage.setOnCloseRequest(e -> settings.setWindowBounds(stage.isMaximized()
+                ? new WindowBounds(bounds.x(), bounds.y(), bounds.width(), bounds.height(), true)
+                : new WindowBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), false)));
+        reportFirstFrame(scene);
         stage.show();
+        settings.problem().ifPresent(p -> vm.reportProblem("Settings file", p));
         if (captureFile != null) {
             vm.openCapture(captureFile);
         }
         if (startDemo) {
             vm.capture().startDemo();
         }
+    }
+
+    /**
+     * Logs the time from process start to the first frame drawn (README "Start-up"); with
+     * {@code -Deventlens.exitAfterFirstFrame=true} the app then exits (how start-up is measured).
+     */
+    private static void reportFirstFrame(Scene scene) {
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            scene.removePostLayoutPulseListener(once[0]);
+            long ms = ProcessHandle.current().info().startInstant()
+                    .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+            LOG.info("First frame after {} ms (process start to first layout pulse)", ms);
+            if (Boolean.getBoolean("eventlens.exitAfterFirstFrame")) {
+                javafx.application.Platform.runLater(javafx.application.Platform::exit);
+            }
+        };
+        scene.addPostLayoutPulseListener(once[0]);
     }
 
     /**

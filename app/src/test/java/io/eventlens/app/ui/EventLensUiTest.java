@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +43,6 @@ class EventLensUiTest {
     @TempDir
     static Path dir;
 
-    private final Preferences node = Preferences.userRoot().node("io/eventlens/test/" + UUID.randomUUID());
     private MainViewModel vm;
     private MainView view;
     private FxTaskExecutor executor;
@@ -52,7 +50,7 @@ class EventLensUiTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor();
-        vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
+        vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(dir.resolve("settings-" + UUID.randomUUID() + ".json")), dir.resolve("captures"));
         view = new MainView(vm, executor);
         stage.setScene(EventLensApp.createScene(view, vm, 1200, 760));
         stage.show();
@@ -65,7 +63,6 @@ class EventLensUiTest {
             vm.dispose();
         });
         executor.close();
-        node.removeNode();
     }
 
     @Test

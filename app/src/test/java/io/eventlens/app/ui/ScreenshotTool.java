@@ -27,7 +27,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.awaitility.Awaitility.await;
 
@@ -65,13 +64,12 @@ public final class ScreenshotTool {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/screenshot.png");
         boolean dark = args.length > 1 && args[1].equals("dark");
         String extra = args.length > 2 ? args[2] : "";
-        Preferences node = Preferences.userRoot().node("io/eventlens/screenshot/" + UUID.randomUUID());
         Path captures = Files.createTempDirectory("eventlens-shot-");
 
         CompletableFuture<Window> started = new CompletableFuture<>();
         Platform.startup(() -> {
             FxTaskExecutor executor = new FxTaskExecutor();
-            MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), captures);
+            MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(captures.resolve("settings.json")), captures);
             vm.darkThemeProperty().set(dark);
             MainView view = new MainView(vm, executor);
             Stage stage = new Stage();
@@ -136,7 +134,6 @@ public final class ScreenshotTool {
                 return null;
             });
             w.executor().close();
-            node.removeNode();
             deleteTree(captures);
             Platform.exit();
         }

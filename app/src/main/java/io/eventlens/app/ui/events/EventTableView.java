@@ -72,6 +72,11 @@ public final class EventTableView extends VBox {
         completion.setDelay(150);
         completion.setVisibleRowCount(12);
         completion.setOnAutoCompleted(e -> vm.openSearchedTimeline());
+        // the popup is a window of its own: give it the app's stylesheet so it follows the theme
+        // (ControlsFX's default paints it white, unreadable in the dark theme)
+        completion.getAutoCompletionPopup().getStyleClass().add("eventlens-completion");
+        completion.getAutoCompletionPopup().getScene().getStylesheets().add(java.util.Objects.requireNonNull(
+                EventTableView.class.getResource("/io/eventlens/app/ui/eventlens.css")).toExternalForm());
         Button open = new Button("Show timeline");
         open.setOnAction(e -> vm.openSearchedTimeline());
         open.disableProperty().bind(search.textProperty().isEmpty());
