@@ -49,6 +49,10 @@ class ViewModelTest {
     @TempDir
     Path dir;
 
+    /** The settings file's folder, apart from {@link #dir} (whose files some tests list). */
+    @TempDir
+    Path configDir;
+
     private AppSettings settings;
     private final List<CaptureStore> opened = new ArrayList<>();
     private AppServices services;
@@ -56,7 +60,7 @@ class ViewModelTest {
 
     @BeforeEach
     void setUp() {
-        settings = new AppSettings(dir.resolve("config/settings.json"));
+        settings = new AppSettings(configDir.resolve("settings.json"));
         services = DesktopServices.real()
                 .withStoreOpener(tracked(CaptureStore::openReadOnly))
                 .withStoreCreator(tracked(CaptureStore::open));
@@ -754,7 +758,7 @@ class ViewModelTest {
     @Test
     void themeChoiceIsRemembered() {
         vm.darkThemeProperty().set(true);
-        assertThat(new AppSettings(dir.resolve("config/settings.json")).darkTheme()).isTrue();
+        assertThat(new AppSettings(configDir.resolve("settings.json")).darkTheme()).isTrue();
     }
 
     /** A capture run that blocks until {@code stop()} counts {@code stop} down, then finishes with {@code onStop}. */

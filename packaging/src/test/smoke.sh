@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Smoke run of the packaged app-image, part of `mvn verify` (CI: ./dev test). smoke.sh IMAGE WORK VERSION
+# Checks, through the image's own launcher and runtime only (no JDK, no Maven on the path):
+#   --version; the runtime's modules (JavaFX named, no jdk.compiler); the one-line no-display message (exit 5);
+#   the demo captured to a file (the bounded child JVM runs on the image's runtime); a headless timeline of
+#   that capture as JSON; and the app without its demo folder (timeline works, demo says what is missing).
+set -euo pipefail
+IMAGE=$1 WORK=$2 VERSION=$3
+L="$IMAGE/bin/eventlens"
+rm -rf "$WORK" && mkdir -p "$WORK/home"
+export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/config" XDG_DATA_HOME="$WORK/home/data"
+export PATH=/usr/bin:/bin JAVA_HOME=  # nothing but the image
+fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
+start=$(date +%s)
+
+out=$("$L" --version) || fail "--version exited $?"
+grep -q "EventLens $VERSION" <<<"$out" || fail "--version printed: $out"
+
+mods=$("$IMAGE/lib/runtime/bin/java" --list-modules)
+grep -q '^javafx.controls@' <<<"$mods" || fail "javafx.controls is not a module of the runtime"
+if grep -q '^jdk.compiler@' <<<"$mods"; then fail "the runtime holds jdk.compiler"; fi
+
+set +e
+msg=$(env -u DISPLAY -u WAYLAND_DISPLAY "$L" 2>&1 >/dev/null); rc=$?
+set -e
+[ "$rc" = 5 ] || fail "without a display the app exited $rc, not 5: $msg"
+[ "$(wc -l <<<"$msg")" = 1 ] || fail "without a display the message is not one line: $msg"
+grep -q "no display" <<<"$msg" || fail "no-display message: $msg"
+if grep -qi "exception\|unnamed module\|sun.misc.Unsafe" <<<"$msg"; then fail "no-display message: $msg"; fi
+
+"$L" demo --duration 3s --out "$WORK/sample.mv.db" 2>"$WORK/demo.err" >/dev/null || fail "demo exited $?: $(tail -5 "$WORK/demo.err")"
+if grep -q "sun.misc.Unsafe\|unnamed module" "$WORK/demo.err"; then fail "demo warned: $(grep -m2 'Unsafe\|unnamed' "$WORK/demo.err")"; fi
+set +e
+probe=$("$L" timeline --capture "$WORK/sample" --correlation-id no-such-id 2>&1 >/dev/null)
+set -e
+id=$(sed -n 's/.*some stored IDs: \[\([^],]*\).*/\1/p' <<<"$probe")
+[ -n "$id" ] || fail "no correlation ID in the demo capture: $probe"
+json=$("$L" timeline --capture "$WORK/sample" --correlation-id "$id" --format json) || fail "timeline exited $?"
+grep -q "\"correlationId\" *: *\"$id\"" <<<"$json" || fail "timeline JSON without the correlation ID: ${json:0:300}"
+grep -q '"verdict"' <<<"$json" || fail "timeline JSON without a verdict: ${json:0:300}"
+
+core="$WORK/core-image"
+cp -al "$IMAGE" "$core" 2>/dev/null || cp -a "$IMAGE" "$core"
+rm -rf "$core/lib/app/demo-lib"
+"$core/bin/eventlens" timeline --capture "$WORK/sample" --correlation-id "$id" >/dev/null || fail "timeline without the demo folder exited $?"
+set +e
+msg=$("$core/bin/eventlens" demo --duration 1s 2>&1 >/dev/null); rc=$?
+set -e
+[ "$rc" = 3 ] || fail "demo without its folder exited $rc, not 3: $msg"
+grep -q "not installed" <<<"$msg" || fail "demo without its folder: $msg"
+if [ -e "$HOME/.openjfx" ] || [ -e "$HOME/.eventlens" ]; then fail "files written to the home folder: $(ls -a "$HOME")"; fi
+echo "smoke: the image at $IMAGE passed in $(( $(date +%s) - start )) s (--version, modules, no display, demo capture, timeline $id, without the demo folder)"
