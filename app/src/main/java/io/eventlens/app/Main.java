@@ -3,6 +3,7 @@ package io.eventlens.app;
 import io.eventlens.app.cli.EventLensCommand;
 import io.eventlens.app.cli.ExitCodes;
 import io.eventlens.app.ui.EventLensApp;
+import io.eventlens.app.ui.services.UserFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -73,9 +74,17 @@ public final class Main {
      * {@code -Dslf4j.provider}: Log4j 2 for the desktop app and the long commands ({@code capture},
      * {@code demo}: the embedded broker logs through it), SLF4J Simple for the rest, whose start-up
      * it shortens by about half a second of CPU (docs/decisions/0010-bounded-memory-launch.md).
-     * Both write to stderr only.
+     * Both write to stderr; the desktop app also to a rolling file in the user's data folder
+     * ({@code log4j2-desktop.xml}, {@link UserFolders#logs()}).
      */
     static void chooseLogging(Launch launch) {
+        if (launch instanceof Launch.Desktop && System.getProperty("log4j2.configurationFile") == null) {
+            // the desktop app also logs to a rolling file in the user's data folder (log4j2-desktop.xml)
+            System.setProperty("log4j2.configurationFile", "log4j2-desktop.xml");
+            if (System.getProperty("eventlens.logDir") == null) {
+                System.setProperty("eventlens.logDir", UserFolders.user().logs().toString());
+            }
+        }
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", provider(launch));
             if (System.getProperty("slf4j.internal.verbosity") == null) {

@@ -56,6 +56,8 @@ public final class EventLensApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        LOG.info("Starting the desktop app: {}", String.join("; ",
+                io.eventlens.app.ui.services.VersionInfo.lines(io.eventlens.app.ui.services.UserFolders.user())));
         AppSettings settings = AppSettings.user();
         executor = new FxTaskExecutor();
         vm = new MainViewModel(services, executor, settings, MainViewModel.defaultCapturesDir());
@@ -66,6 +68,10 @@ public final class EventLensApp extends Application {
         Scene scene = createScene(view, vm, bounds.width(), bounds.height());
         stage.setScene(scene);
         stage.titleProperty().bind(vm.titleProperty());
+        var icon = EventLensApp.class.getResource("/io/eventlens/app/ui/eventlens.png");
+        if (icon != null) {
+            stage.getIcons().add(new javafx.scene.image.Image(icon.toExternalForm()));
+        }
         Rectangle2D home = Screen.getScreensForRectangle(bounds.x(), bounds.y(), bounds.width(), bounds.height())
                 .stream().findFirst().orElse(Screen.getPrimary()).getVisualBounds();
         double[] min = WindowPlacement.minimumSize(home);

@@ -391,6 +391,21 @@ public final class MainViewModel {
         status.set(what + ": " + message);
     }
 
+    /** The lines of Help → About: versions of EventLens, Java, JavaFX, the clients; the settings, captures and logs folders. */
+    public List<String> aboutLines() {
+        return io.eventlens.app.ui.services.VersionInfo.lines(UserFolders.user());
+    }
+
+    /** What "Copy details" of the error dialog copies: the error, its stack trace, and {@link #aboutLines()}. */
+    public String errorReport(UserError err) {
+        StringBuilder b = new StringBuilder(err.title()).append(": ").append(err.message()).append("\n\n");
+        aboutLines().forEach(l -> b.append(l).append('\n'));
+        if (!err.details().isEmpty()) {
+            b.append('\n').append(err.details());
+        }
+        return b.toString();
+    }
+
     /** Shows a problem that is not an exception (e.g. a damaged settings file set aside). */
     public void reportProblem(String title, String message) {
         LOG.warn("{}: {}", title, message);
