@@ -186,6 +186,10 @@ public final class MainView extends BorderPane {
         Button cancel = new Button("Cancel");
         cancel.getStyleClass().addAll("flat", "small");
         cancel.setOnAction(e -> executor.cancelCurrent());
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        progress.setMinWidth(60);
+        task.setMinWidth(0);
+        task.setMaxWidth(420); // a long task message gives way before the status text and Cancel
         HBox taskBox = new HBox(8, task, progress, cancel);
         taskBox.setAlignment(Pos.CENTER_RIGHT);
         taskBox.visibleProperty().bind(executor.busyProperty());
