@@ -13,8 +13,30 @@ if [ ! -x "$JPACKAGE" ]; then
 fi
 major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JDK/release")
 JAVA_OPTIONS=(--java-options "--enable-native-access=javafx.graphics,ALL-UNNAMED")
+# ControlsFX (on the class path) reaches into JavaFX internals (its correlation-ID completion popup)
+for pkg in javafx.base/com.sun.javafx.event javafx.controls/com.sun.javafx.scene.control \
+           javafx.controls/com.sun.javafx.scene.control.behavior; do
+  JAVA_OPTIONS+=(--java-options "--add-exports=$pkg=ALL-UNNAMED")
+done
 # JDK 24+ warns when Kafka's clients and JavaFX use sun.misc.Unsafe (JEP 498); they still need it
 if [ "${major:-21}" -ge 24 ]; then JAVA_OPTIONS+=(--java-options "--sun-misc-unsafe-memory-access=allow"); fi
+
+# JavaFX's jars carry their native libraries, which JavaFX would copy to ~/.openjfx/cache at every
+# first start: take them out of the jars and put them in the runtime's lib folder, where
+# System.loadLibrary finds them
+FXMODS="$TARGET/javafx-modules" NATIVES="$TARGET/javafx-natives"
+rm -rf "$FXMODS" "$NATIVES" && mkdir -p "$FXMODS" "$NATIVES"
+cp "$TARGET/javafx/"*.jar "$FXMODS/"
+if command -v zip >/dev/null 2>&1 && command -v unzip >/dev/null 2>&1; then
+  for jar in "$FXMODS/"*.jar; do
+    if unzip -Z1 "$jar" | grep '\.so$' >/dev/null; then
+      unzip -q -o "$jar" '*.so' -d "$NATIVES"
+      zip -q -d "$jar" '*.so'
+    fi
+  done
+else
+  echo "packaging: no zip/unzip here: JavaFX will copy its native libraries to ~/.openjfx/cache at first start" >&2
+fi
 
 rm -rf "$TARGET/image"
 start=$(date +%s)
@@ -22,9 +44,10 @@ start=$(date +%s)
   --name "$NAME" --app-version "$VERSION" --icon "$ICON" \
   --description "EventLens: desktop event-flow inspector for Kafka and AMQP" --vendor "EventLens" \
   --input "$TARGET/input" --main-jar eventlens-app.jar --main-class io.eventlens.app.Main \
-  --module-path "$TARGET/javafx" --add-modules "$MODULES,javafx.controls" \
+  --module-path "$FXMODS" --add-modules "$MODULES,javafx.controls" \
   --jlink-options "--strip-debug --no-man-pages --no-header-files" \
   "${JAVA_OPTIONS[@]}"
+if compgen -G "$NATIVES/*.so" >/dev/null; then cp "$NATIVES/"*.so "$TARGET/image/$NAME/lib/runtime/lib/"; fi
 # keep the runtime's bin/java (the bounded child JVM of capture and demo runs on it,
 # docs/decisions/0010), drop the JDK tools jlink left beside it
 for tool in "$TARGET/image/$NAME/lib/runtime/bin/"*; do

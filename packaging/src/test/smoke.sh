@@ -39,6 +39,32 @@ json=$("$L" timeline --capture "$WORK/sample" --correlation-id "$id" --format js
 grep -q "\"correlationId\" *: *\"$id\"" <<<"$json" || fail "timeline JSON without the correlation ID: ${json:0:300}"
 grep -q '"verdict"' <<<"$json" || fail "timeline JSON without a verdict: ${json:0:300}"
 
+# the window, when this machine can show one off-screen: first frame on a 1280x720 screen, no warnings
+if command -v Xvfb >/dev/null 2>&1; then
+  Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>"$WORK/display" 2>/dev/null &
+  xvfb=$!
+  trap 'kill $xvfb 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do [ -s "$WORK/display" ] && break; sleep 0.1; done
+  [ -s "$WORK/display" ] || fail "Xvfb did not start"
+  set +e
+  DISPLAY=":$(head -1 "$WORK/display")" JAVA_TOOL_OPTIONS="-Duser.home=$HOME -Deventlens.exitAfterFirstFrame=true" \
+    timeout 120 "$L" >"$WORK/window.out" 2>"$WORK/window.err"; rc=$?
+  set -e
+  kill $xvfb 2>/dev/null || true
+  [ "$rc" = 0 ] || fail "the window exited $rc: $(grep -v '^\s*at ' "$WORK/window.err" | head -5)"
+  grep -q "First frame after" "$WORK/window.err" || fail "no first frame: $(head -5 "$WORK/window.err")"
+  if grep -q "Exception\|unnamed module\|sun.misc.Unsafe\|WARNING" "$WORK/window.err"; then
+    fail "the window warned: $(grep -m3 'Exception\|unnamed\|Unsafe\|WARNING' "$WORK/window.err")"
+  fi
+  frame=$(sed -n 's/.*First frame after \([0-9]*\) ms.*/\1/p' "$WORK/window.err")
+  [ -s "$XDG_DATA_HOME/eventlens/logs/eventlens.log" ] || fail "no log file in $XDG_DATA_HOME/eventlens/logs"
+  [ -s "$XDG_CONFIG_HOME/eventlens/settings.json" ] || fail "no settings file in $XDG_CONFIG_HOME/eventlens"
+  window="window (first frame ${frame} ms), "
+else
+  window=""
+  echo "smoke: no Xvfb on this machine: the window is not tried" >&2
+fi
+
 core="$WORK/core-image"
 cp -al "$IMAGE" "$core" 2>/dev/null || cp -a "$IMAGE" "$core"
 rm -rf "$core/lib/app/demo-lib"
@@ -48,5 +74,7 @@ msg=$("$core/bin/eventlens" demo --duration 1s 2>&1 >/dev/null); rc=$?
 set -e
 [ "$rc" = 3 ] || fail "demo without its folder exited $rc, not 3: $msg"
 grep -q "not installed" <<<"$msg" || fail "demo without its folder: $msg"
-if [ -e "$HOME/.openjfx" ] || [ -e "$HOME/.eventlens" ]; then fail "files written to the home folder: $(ls -a "$HOME")"; fi
-echo "smoke: the image at $IMAGE passed in $(( $(date +%s) - start )) s (--version, modules, no display, demo capture, timeline $id, without the demo folder)"
+for dot in .openjfx .eventlens .java; do
+  if [ -e "$HOME/$dot" ]; then fail "$dot written to the home folder"; fi
+done
+echo "smoke: the image at $IMAGE passed in $(( $(date +%s) - start )) s (--version, modules, no display, ${window}demo capture, timeline $id, without the demo folder)"

@@ -90,10 +90,23 @@ public final class AppSettings {
      */
     public static AppSettings user() {
         AppSettings s = new AppSettings(UserFolders.user().settingsFile());
-        if (!Files.exists(s.file) && s.problem == null) {
+        if (!Files.exists(s.file) && s.problem == null && olderPreferencesMayExist()) {
             s.migrateFrom(Preferences.userRoot(), "io/eventlens/app");
         }
         return s;
+    }
+
+    /**
+     * Whether an older EventLens may have left Java Preferences. On Linux they are a file under
+     * {@code ~/.java/.userPrefs}: checked directly, because touching the Preferences API creates
+     * lock files in the home folder. Elsewhere (registry, plist) the API is asked.
+     */
+    private static boolean olderPreferencesMayExist() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return true;
+        }
+        String root = System.getProperty("java.util.prefs.userRoot", System.getProperty("user.home"));
+        return Files.exists(Path.of(root, ".java", ".userPrefs", "io", "eventlens", "app", "prefs.xml"));
     }
 
     /** The settings file. */

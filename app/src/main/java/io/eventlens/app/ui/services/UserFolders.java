@@ -26,7 +26,15 @@ public record UserFolders(Path config, Path data) {
 
     /** The folders of the user running this JVM. */
     public static UserFolders user() {
-        return of(System.getProperty("os.name", ""), System.getenv(), Path.of(System.getProperty("user.home")));
+        return of(System.getProperty("os.name", ""), System.getenv(), home(System.getenv()));
+    }
+
+    /**
+     * The home folder: {@code $HOME} when it is an absolute path (what the XDG specification and a
+     * user who sets it mean), else the {@code user.home} property (the password database's entry).
+     */
+    static Path home(Map<String, String> env) {
+        return absolute(env.get("HOME"), Path.of(System.getProperty("user.home")));
     }
 
     /** The folders for this operating system name, environment and home folder. */
