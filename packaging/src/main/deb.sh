@@ -14,6 +14,5 @@ rm -rf "$core/lib/app/demo-lib"
 "$JDK/bin/jpackage" --type deb --app-image "$core" --dest "$TARGET/deb" \
   --name "$NAME" --app-version "$VERSION" --icon "$ICON" \
   --description "EventLens: desktop event-flow inspector for Kafka and AMQP" --vendor "EventLens" \
-  --linux-shortcut --linux-menu-group Development --linux-app-category devel \
-  --linux-package-deps "libgtk-3-0, libxtst6, libxxf86vm1, libgl1"
+  --linux-shortcut --linux-menu-group Development --linux-app-category devel
 ls -la "$TARGET/deb"

@@ -45,8 +45,11 @@ start=$(date +%s)
   --description "EventLens: desktop event-flow inspector for Kafka and AMQP" --vendor "EventLens" \
   --input "$TARGET/input" --main-jar eventlens-app.jar --main-class io.eventlens.app.Main \
   --module-path "$FXMODS" --add-modules "$MODULES,javafx.controls" \
-  --jlink-options "--strip-debug --no-man-pages --no-header-files" \
+  --jlink-options "--strip-debug --no-man-pages --no-header-files --generate-cds-archive" \
   "${JAVA_OPTIONS[@]}"
+# the default CDS archive (--generate-cds-archive: faster start, as the JDK's own) without its copy for
+# heaps above 32 GB (-XX:-UseCompressedOops), which EventLens never runs with
+rm -f "$TARGET/image/$NAME/lib/runtime/lib/server/classes_nocoops.jsa"
 if compgen -G "$NATIVES/*.so" >/dev/null; then cp "$NATIVES/"*.so "$TARGET/image/$NAME/lib/runtime/lib/"; fi
 # keep the runtime's bin/java (the bounded child JVM of capture and demo runs on it,
 # docs/decisions/0010), drop the JDK tools jlink left beside it

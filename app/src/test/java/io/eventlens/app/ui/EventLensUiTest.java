@@ -120,6 +120,25 @@ class EventLensUiTest {
     }
 
     @Test
+    void theErrorDialogCopiesItsDetailsAndHelpAboutShowsTheVersions(FxRobot robot) {
+        robot.interact(() -> vm.reportError(new IllegalStateException("the broker at kafka-9:9092 went away")));
+        robot.clickOn("Copy details");
+        AtomicReference<String> copied = new AtomicReference<>();
+        robot.interact(() -> copied.set(Clipboard.getSystemClipboard().getString()));
+        assertThat(copied.get()).startsWith("Cannot do that now: the broker at kafka-9:9092 went away")
+                .contains("EventLens ").contains("JavaFX ").contains("Kafka clients ")
+                .contains("java.lang.IllegalStateException").contains("at io.eventlens");
+        assertThat(robot.lookup("Copied").tryQuery()).as("the dialog stays open, the button says so").isPresent();
+        robot.clickOn("OK");
+
+        robot.clickOn("#helpMenu").clickOn("About EventLens");
+        Label about = robot.lookup("#aboutText").queryAs(Label.class);
+        assertThat(about.getText()).contains("JavaFX 21").contains("Java " + Runtime.version().feature())
+                .contains("Kafka clients 4").contains("Settings ");
+        robot.clickOn("OK");
+    }
+
+    @Test
     void clickingAFlowInTheFlowsPanelOpensItsTimelineWithTheDeadLetterVerdict(FxRobot robot) {
         Path file = dir.resolve("flows-" + UUID.randomUUID() + ".mv.db");
         try (CaptureStore store = CaptureStore.open(file)) {
