@@ -56,8 +56,28 @@ if compgen -G "$NATIVES/*.so" >/dev/null; then cp "$NATIVES/"*.so "$TARGET/image
 for tool in "$TARGET/image/$NAME/lib/runtime/bin/"*; do
   case "$(basename "$tool")" in java) ;; *) rm -f "$tool" ;; esac
 done
-size() { du -sm "$1" | cut -f1; }
+# Class data sharing for the app's own classes (JavaFX, AtlantaFX, EventLens...): one training run opens
+# the window off-screen (Xvfb) until its first frame and dumps the classes it loaded; the launcher then maps
+# them instead of loading and verifying them. Needs Xvfb on the build machine; without it the image has no
+# archive and starts as a plain JVM does.
 img="$TARGET/image/$NAME"
+if [ "${EVENTLENS_APPCDS:-1}" = 1 ] && command -v Xvfb >/dev/null 2>&1; then
+  train="$TARGET/cds-training" && rm -rf "$train" && mkdir -p "$train"
+  Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>"$train/display" 2>/dev/null &
+  xvfb=$!
+  for _ in $(seq 1 100); do [ -s "$train/display" ] && break; sleep 0.1; done
+  if HOME="$train" XDG_CONFIG_HOME="$train/config" XDG_DATA_HOME="$train/data" DISPLAY=":$(head -1 "$train/display")" \
+      JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=$img/lib/app/$NAME.jsa -Duser.home=$train -Deventlens.exitAfterFirstFrame=true" \
+      timeout 180 "$img/bin/$NAME" >"$train/out.txt" 2>&1 && [ -s "$img/lib/app/$NAME.jsa" ]; then
+    echo "java-options=-XX:SharedArchiveFile=\$APPDIR/$NAME.jsa" >>"$img/lib/app/$NAME.cfg"
+  else
+    echo "packaging: the class-sharing training run failed; the image starts without it: $(tail -3 "$train/out.txt")" >&2
+    rm -f "$img/lib/app/$NAME.jsa"
+  fi
+  kill "$xvfb" 2>/dev/null || true
+fi
+
+size() { du -sm "$1" | cut -f1; }
 echo "packaging: $img in $(( $(date +%s) - start )) s: $(size "$img") MB" \
   "(runtime $(size "$img/lib/runtime") MB, app $(( $(size "$img/lib/app") - $(size "$img/lib/app/demo-lib") )) MB," \
   "demo broker lib/app/demo-lib $(size "$img/lib/app/demo-lib") MB)"

@@ -53,7 +53,7 @@ if command -v Xvfb >/dev/null 2>&1; then
   kill $xvfb 2>/dev/null || true
   [ "$rc" = 0 ] || fail "the window exited $rc: $(grep -v '^\s*at ' "$WORK/window.err" | head -5)"
   grep -q "First frame after" "$WORK/window.err" || fail "no first frame: $(head -5 "$WORK/window.err")"
-  if grep -q "Exception\|unnamed module\|sun.misc.Unsafe\|WARNING" "$WORK/window.err"; then
+  if grep -qi "Exception\|unnamed module\|sun.misc.Unsafe\|WARNING" "$WORK/window.err"; then
     fail "the window warned: $(grep -m3 'Exception\|unnamed\|Unsafe\|WARNING' "$WORK/window.err")"
   fi
   frame=$(sed -n 's/.*First frame after \([0-9]*\) ms.*/\1/p' "$WORK/window.err")
