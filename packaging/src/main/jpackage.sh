@@ -13,6 +13,10 @@ if [ ! -x "$JPACKAGE" ]; then
 fi
 major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JDK/release")
 JAVA_OPTIONS=(--java-options "--enable-native-access=javafx.graphics,ALL-UNNAMED")
+# The JVM's own warnings go to stderr, never stdout (stdout is the CLI's output, e.g. timeline JSON); the
+# class-sharing archive's notes are silenced (it reports the --add-exports below as a mismatch, then maps
+# the archive all the same)
+JAVA_OPTIONS+=(--java-options "-Xlog:disable" --java-options "-Xlog:all=warning,cds*=off:stderr")
 # ControlsFX (on the class path) reaches into JavaFX internals (its correlation-ID completion popup)
 for pkg in javafx.base/com.sun.javafx.event javafx.controls/com.sun.javafx.scene.control \
            javafx.controls/com.sun.javafx.scene.control.behavior; do

@@ -14,7 +14,8 @@ fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
 start=$(date +%s)
 
 out=$("$L" --version) || fail "--version exited $?"
-grep -q "EventLens $VERSION" <<<"$out" || fail "--version printed: $out"
+[ "$(head -1 <<<"$out")" = "EventLens $VERSION" ] || fail "--version printed: $out"
+[ "$(wc -l <<<"$out")" = 2 ] || fail "--version printed more than its two lines: $out"
 
 mods=$("$IMAGE/lib/runtime/bin/java" --list-modules)
 grep -q '^javafx.controls@' <<<"$mods" || fail "javafx.controls is not a module of the runtime"
@@ -38,6 +39,7 @@ id=$(sed -n 's/.*some stored IDs: \[\([^],]*\).*/\1/p' <<<"$probe")
 json=$("$L" timeline --capture "$WORK/sample" --correlation-id "$id" --format json) || fail "timeline exited $?"
 grep -q "\"correlationId\" *: *\"$id\"" <<<"$json" || fail "timeline JSON without the correlation ID: ${json:0:300}"
 grep -q '"verdict"' <<<"$json" || fail "timeline JSON without a verdict: ${json:0:300}"
+[ "${json:0:1}" = "{" ] || fail "timeline's stdout is not only JSON: ${json:0:300}"
 
 # the window, when this machine can show one off-screen: first frame on a 1280x720 screen, no warnings
 if command -v Xvfb >/dev/null 2>&1; then
