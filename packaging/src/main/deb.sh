@@ -3,6 +3,7 @@
 # installed app (docs/decisions/0013-packaging.md). deb.sh JAVA_HOME TARGET NAME VERSION ICON
 set -euo pipefail
 JDK=$1 TARGET=$2 NAME=$3 VERSION=$4 ICON=$5
+if [ -f "$TARGET/image-skipped" ]; then echo "packaging: no app-image, so no .deb: $(cat "$TARGET/image-skipped")" >&2; exit 0; fi
 for tool in fakeroot dpkg-deb; do
   command -v "$tool" >/dev/null 2>&1 || { echo "packaging: no $tool on this machine: no .deb (the app-image is in $TARGET/image)" >&2; exit 0; }
 done

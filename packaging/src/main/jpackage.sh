@@ -7,9 +7,12 @@
 set -euo pipefail
 JDK=$1 TARGET=$2 NAME=$3 VERSION=$4 MODULES=$5 ICON=$6
 JPACKAGE="$JDK/bin/jpackage"
+rm -f "$TARGET/image-skipped"
 if [ ! -x "$JPACKAGE" ]; then
-  echo "packaging: no jpackage in $JDK; build with a full JDK 21 or newer" >&2
-  exit 1
+  # a JDK without jpackage (some distributions ship it apart): the jar is built, the image is not
+  echo "packaging: WARNING: no jpackage in $JDK: no app-image built (use a full JDK 21+, e.g. Temurin)" >&2
+  echo "no jpackage in $JDK" >"$TARGET/image-skipped"
+  exit 0
 fi
 major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JDK/release")
 JAVA_OPTIONS=(--java-options "--enable-native-access=javafx.graphics,ALL-UNNAMED")
