@@ -56,7 +56,14 @@ if command -v Xvfb >/dev/null 2>&1; then
   DISPLAY=":$(head -1 "$WORK/display")" JAVA_TOOL_OPTIONS="-Duser.home=$HOME -Deventlens.exitAfterFirstFrame=true" \
     timeout 120 "$L" >"$WORK/window.out" 2>"$WORK/window.err"; rc=$?
   set -e
+  # GTK 3 missing (a broken libgtk-3.so.0 first on the library path): one line, exit 5, no stack trace
+  mkdir -p "$WORK/no-gtk" && : >"$WORK/no-gtk/libgtk-3.so.0"
+  set +e
+  msg=$(DISPLAY=":$(head -1 "$WORK/display")" LD_LIBRARY_PATH="$WORK/no-gtk" timeout 60 "$L" 2>&1 >/dev/null); gtk_rc=$?
+  set -e
   kill $xvfb 2>/dev/null || true
+  [ "$gtk_rc" = 5 ] || fail "without GTK 3 the app exited $gtk_rc, not 5: $msg"
+  [ "$(wc -l <<<"$msg")" = 1 ] && grep -q "GTK 3" <<<"$msg" || fail "without GTK 3: $msg"
   [ "$rc" = 0 ] || fail "the window exited $rc: $(grep -v '^\s*at ' "$WORK/window.err" | head -5)"
   grep -q "First frame after" "$WORK/window.err" || fail "no first frame: $(head -5 "$WORK/window.err")"
   if grep -qi "Exception\|unnamed module\|sun.misc.Unsafe\|WARNING" "$WORK/window.err"; then
@@ -65,7 +72,7 @@ if command -v Xvfb >/dev/null 2>&1; then
   frame=$(sed -n 's/.*First frame after \([0-9]*\) ms.*/\1/p' "$WORK/window.err")
   [ -s "$XDG_DATA_HOME/eventlens/logs/eventlens.log" ] || fail "no log file in $XDG_DATA_HOME/eventlens/logs"
   [ -s "$XDG_CONFIG_HOME/eventlens/settings.json" ] || fail "no settings file in $XDG_CONFIG_HOME/eventlens"
-  window="window (first frame ${frame} ms), "
+  window="window (first frame ${frame} ms), no GTK 3, "
 else
   window=""
   echo "smoke: no Xvfb on this machine: the window is not tried" >&2
