@@ -1,6 +1,8 @@
 package io.eventlens.app;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +63,21 @@ final class BoundedMemoryLaunch {
     }
 
     /**
+     * The {@code java} launcher of the running runtime ({@code java.home}): the JDK's, or the
+     * packaged image's own {@code runtime/bin/java} (never the image's native launcher, which the
+     * process command names there); empty when the runtime has none.
+     */
+    static Optional<String> javaExecutable() {
+        String home = System.getProperty("java.home");
+        if (home == null) {
+            return Optional.empty();
+        }
+        boolean windows = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+        Path launcher = Path.of(home, "bin", windows ? "java.exe" : "java");
+        return Files.isExecutable(launcher) ? Optional.of(launcher.toString()) : Optional.empty();
+    }
+
+    /**
      * Runs {@code args} in a bounded child JVM when {@link #wanted}; returns its exit code, or empty
      * when the command should run in this JVM.
      */
@@ -113,7 +130,7 @@ final class BoundedMemoryLaunch {
     }
 
     private static Optional<Integer> relaunch(String[] args, List<String> jvmArguments, String heap, boolean desktop) {
-        Optional<String> java = ProcessHandle.current().info().command();
+        Optional<String> java = javaExecutable();
         String classPath = System.getProperty("java.class.path");
         if (java.isEmpty() || classPath == null || classPath.isBlank()) {
             return Optional.empty();

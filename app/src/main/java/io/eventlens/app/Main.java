@@ -3,10 +3,11 @@ package io.eventlens.app;
 import io.eventlens.app.cli.EventLensCommand;
 import io.eventlens.app.cli.ExitCodes;
 import io.eventlens.app.ui.EventLensApp;
+import io.eventlens.app.ui.services.UserFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.nio.file.Paths;
+import java.util.Optional;
 
 /**
  * Entry point of {@code eventlens.jar}. No arguments (or {@code --demo}, or a capture file) opens
@@ -29,19 +30,42 @@ public final class Main {
         Launch launch = decide(args);
         chooseLogging(launch);
         switch (launch) {
-            case Launch.Desktop d -> {
-                Optional<Integer> child = BoundedMemoryLaunch.runDesktopIfWanted(args);
-                if (child.isPresent()) {
-                    System.exit(child.get());
-                }
-                EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
-            }
+            case Launch.Desktop d -> System.exit(runDesktop(d, args));
             case Launch.Cli c -> System.exit(BoundedMemoryLaunch.runIfWanted(c.args())
                     .orElseGet(() -> EventLensCommand.execute(c.args())));
             case Launch.Fail f -> {
                 System.err.println("eventlens: " + f.message());
                 System.exit(f.exitCode());
             }
+        }
+    }
+
+    /**
+     * Opens the desktop app and returns the exit code once its window closed: 0, or
+     * {@link ExitCodes#NO_DESKTOP} with one line on stderr when this machine has no display or no
+     * GTK 3 (never a stack trace for those; docs/reference/cli-contract.md).
+     */
+    static int runDesktop(Launch.Desktop d, String[] args) {
+        var missing = DesktopCheck.missingDisplay(System.getProperty("os.name"), System.getenv(),
+                System.getProperty("glass.platform"));
+        if (missing.isPresent()) {
+            System.err.println("eventlens: " + missing.get());
+            return ExitCodes.NO_DESKTOP;
+        }
+        Optional<Integer> child = BoundedMemoryLaunch.runDesktopIfWanted(args);
+        if (child.isPresent()) {
+            return child.get();   // the app ran in a child JVM with a bounded heap
+        }
+        try {
+            EventLensApp.launchApp(DesktopServices.real(), d.startDemo(), d.captureFile());
+            return ExitCodes.OK;
+        } catch (RuntimeException | Error e) {
+            var why = DesktopCheck.explain(e);
+            if (why.isEmpty()) {
+                throw e;
+            }
+            System.err.println("eventlens: " + why.get());
+            return ExitCodes.NO_DESKTOP;
         }
     }
 
@@ -55,9 +79,17 @@ public final class Main {
      * {@code -Dslf4j.provider}: Log4j 2 for the desktop app and the long commands ({@code capture},
      * {@code demo}: the embedded broker logs through it), SLF4J Simple for the rest, whose start-up
      * it shortens by about half a second of CPU (docs/decisions/0010-bounded-memory-launch.md).
-     * Both write to stderr only.
+     * Both write to stderr; the desktop app also to a rolling file in the user's data folder
+     * ({@code log4j2-desktop.xml}, {@link UserFolders#logs()}).
      */
     static void chooseLogging(Launch launch) {
+        if (launch instanceof Launch.Desktop && System.getProperty("log4j2.configurationFile") == null) {
+            // the desktop app also logs to a rolling file in the user's data folder (log4j2-desktop.xml)
+            System.setProperty("log4j2.configurationFile", "log4j2-desktop.xml");
+            if (System.getProperty("eventlens.logDir") == null) {
+                System.setProperty("eventlens.logDir", UserFolders.user().logs().toString());
+            }
+        }
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", provider(launch));
             if (System.getProperty("slf4j.internal.verbosity") == null) {

@@ -49,6 +49,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!DemoEnvironment.brokerInstalled()) {
+            throw new InputException(DemoEnvironment.BROKER_MISSING);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (duration != null && duration.isZero()) {

@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int INPUT = 3;
     /** Internal error: a bug in EventLens; the stack trace is on stderr. */
     public static final int INTERNAL = 4;
+    /** The desktop app cannot start here: no display, or the GTK 3 library is missing; the headless commands work. */
+    public static final int NO_DESKTOP = 5;
 
     private ExitCodes() {
     }

@@ -32,6 +32,25 @@ public final class DemoEnvironment implements AutoCloseable {
         this.saga = saga;
     }
 
+    /** Why the demo cannot start when {@link #brokerInstalled()} is false. */
+    public static final String BROKER_MISSING = "the demo's embedded Kafka broker is not installed: its libraries "
+            + "(Kafka server, Scala) belong in the demo-lib folder beside eventlens.jar (lib/app/demo-lib in the packaged app); "
+            + "everything but the demo works without them";
+
+    /**
+     * Whether the embedded broker's libraries are on the class path: they are an optional part of
+     * EventLens (docs/decisions/0013-packaging.md), present in {@code ./dev demo} and the full image.
+     */
+    public static boolean brokerInstalled() {
+        try {
+            Class.forName("kafka.server.KafkaRaftServer", false, DemoEnvironment.class.getClassLoader());
+            Class.forName("scala.Option", false, DemoEnvironment.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     /**
      * Starts the broker (on free loopback ports, data in a temp folder), creates the topics and
      * starts the saga producer. Takes about 5 s.
@@ -48,6 +67,9 @@ public final class DemoEnvironment implements AutoCloseable {
      * @throws IllegalStateException when the broker cannot start; the message says why
      */
     public static DemoEnvironment start(SagaSimulator.Settings settings) {
+        if (!brokerInstalled()) {
+            throw new IllegalStateException(BROKER_MISSING);
+        }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         try {
             broker.createTopics(TOPICS, PARTITIONS);

@@ -177,8 +177,15 @@ public final class MainView extends BorderPane {
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
+        MenuButton help = new MenuButton("Help");
+        help.setId("helpMenu");
+        MenuItem about = new MenuItem("About EventLens");
+        about.setId("aboutItem");
+        about.setOnAction(e -> showAbout());
+        help.getItems().add(about);
+
         ToolBar bar = new ToolBar(connect, startStop, counterBox, new Separator(Orientation.VERTICAL),
-                open, recent, save, new Separator(Orientation.VERTICAL), demo, spacer, theme);
+                open, recent, save, new Separator(Orientation.VERTICAL), demo, spacer, theme, help);
         bar.getStyleClass().add("main-toolbar");
         return bar;
     }
@@ -202,6 +209,10 @@ public final class MainView extends BorderPane {
         Button cancel = new Button("Cancel");
         cancel.getStyleClass().addAll("flat", "small");
         cancel.setOnAction(e -> executor.cancelCurrent());
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        progress.setMinWidth(60);
+        task.setMinWidth(0);
+        task.setMaxWidth(420); // a long task message gives way before the status text and Cancel
         HBox taskBox = new HBox(8, task, progress, cancel);
         taskBox.setAlignment(Pos.CENTER_RIGHT);
         taskBox.visibleProperty().bind(executor.busyProperty());
@@ -323,7 +334,39 @@ public final class MainView extends BorderPane {
         alert.setHeaderText(err.title());
         alert.setContentText(err.message());
         alert.getDialogPane().setMinWidth(480);
+        alert.getDialogPane().setMaxWidth(760);
+        offerCopy(alert, "Copy details", vm.errorReport(err));
         alert.show();
+    }
+
+    /** Help → About: versions of EventLens, Java, JavaFX and the clients, and where the files are. */
+    private void showAbout() {
+        Alert alert = new Alert(Alert.AlertType.INFORMATION);
+        alert.initOwner(window());
+        alert.setTitle("About EventLens");
+        alert.setHeaderText("EventLens — the event-flow inspector");
+        String text = String.join("\n", vm.aboutLines());
+        Label body = new Label(text);
+        body.getStyleClass().add("mono");
+        body.setId("aboutText");
+        alert.getDialogPane().setContent(body);
+        offerCopy(alert, "Copy", text);
+        alert.show();
+    }
+
+    /** A button that copies {@code text} to the clipboard and leaves the dialog open. */
+    private static void offerCopy(Alert alert, String label, String text) {
+        javafx.scene.control.ButtonType copy = new javafx.scene.control.ButtonType(label,
+                javafx.scene.control.ButtonBar.ButtonData.LEFT);
+        alert.getButtonTypes().add(0, copy);
+        Button button = (Button) alert.getDialogPane().lookupButton(copy);
+        button.addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putString(text);
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+            button.setText("Copied");
+            e.consume(); // keep the dialog open
+        });
     }
 
     /** The event table view. */

@@ -8,6 +8,7 @@ import io.eventlens.app.ui.events.EventTableViewModel;
 import io.eventlens.app.ui.flows.FlowsViewModel;
 import io.eventlens.app.ui.services.AppServices;
 import io.eventlens.app.ui.services.AppSettings;
+import io.eventlens.app.ui.services.UserFolders;
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.app.ui.timeline.TimelineViewModel;
 import io.eventlens.core.analysis.Anomaly;
@@ -43,8 +44,20 @@ import java.util.function.Consumer;
  */
 public final class MainViewModel {
 
-    /** A failure to show the user. */
-    public record UserError(String title, String message) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MainViewModel.class);
+
+    /**
+     * A failure to show the user.
+     *
+     * @param title   what kind of failure ("Capture file error")
+     * @param message what happened, naming the file or endpoint
+     * @param details the failure's stack trace for a bug report, or "" (the dialog's "Copy details")
+     */
+    public record UserError(String title, String message, String details) {
+        /** A failure without details. */
+        public UserError(String title, String message) {
+            this(title, message, "");
+        }
     }
 
     /** At most this many correlation IDs are re-analyzed per round (live capture, table pages shown). */
@@ -135,9 +148,12 @@ public final class MainViewModel {
         });
     }
 
-    /** The user's EventLens folder for new captures: {@code ~/.eventlens/captures}. */
+    /**
+     * The folder for new captures: {@code captures} in the user's data folder
+     * ({@code $XDG_DATA_HOME/eventlens}, default {@code ~/.local/share/eventlens}; {@link UserFolders}).
+     */
     public static Path defaultCapturesDir() {
-        return Path.of(System.getProperty("user.home"), ".eventlens", "captures");
+        return UserFolders.user().captures();
     }
 
     /** A new connect-dialog view model, prefilled from the settings. */
@@ -399,8 +415,33 @@ public final class MainViewModel {
             default -> "Something went wrong";
         };
         String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        lastError.set(new UserError(what, message));
+        java.io.StringWriter trace = new java.io.StringWriter();
+        error.printStackTrace(new java.io.PrintWriter(trace));
+        LOG.warn("{}: {}", what, message, error);
+        lastError.set(new UserError(what, message, trace.toString()));
         status.set(what + ": " + message);
+    }
+
+    /** The lines of Help → About: versions of EventLens, Java, JavaFX, the clients; the settings, captures and logs folders. */
+    public List<String> aboutLines() {
+        return io.eventlens.app.ui.services.VersionInfo.lines(UserFolders.user());
+    }
+
+    /** What "Copy details" of the error dialog copies: the error, its stack trace, and {@link #aboutLines()}. */
+    public String errorReport(UserError err) {
+        StringBuilder b = new StringBuilder(err.title()).append(": ").append(err.message()).append("\n\n");
+        aboutLines().forEach(l -> b.append(l).append('\n'));
+        if (!err.details().isEmpty()) {
+            b.append('\n').append(err.details());
+        }
+        return b.toString();
+    }
+
+    /** Shows a problem that is not an exception (e.g. a damaged settings file set aside). */
+    public void reportProblem(String title, String message) {
+        LOG.warn("{}: {}", title, message);
+        lastError.set(new UserError(title, message));
+        status.set(title + ": " + message);
     }
 
     /**

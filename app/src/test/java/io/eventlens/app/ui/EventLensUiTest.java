@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +43,6 @@ class EventLensUiTest {
     @TempDir
     static Path dir;
 
-    private final Preferences node = Preferences.userRoot().node("io/eventlens/test/" + UUID.randomUUID());
     private MainViewModel vm;
     private MainView view;
     private FxTaskExecutor executor;
@@ -52,7 +50,7 @@ class EventLensUiTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor();
-        vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
+        vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(dir.resolve("settings-" + UUID.randomUUID() + ".json")), dir.resolve("captures"));
         view = new MainView(vm, executor);
         stage.setScene(EventLensApp.createScene(view, vm, 1200, 760));
         stage.show();
@@ -65,7 +63,6 @@ class EventLensUiTest {
             vm.dispose();
         });
         executor.close();
-        node.removeNode();
     }
 
     @Test
@@ -169,6 +166,25 @@ class EventLensUiTest {
         robot.clickOn("#goToOriginal");
         await().atMost(Duration.ofSeconds(10)).until(() -> vm.timeline().selectedProperty().get() != null
                 && vm.timeline().selectedProperty().get().event().seq() == original);
+    }
+
+    @Test
+    void theErrorDialogCopiesItsDetailsAndHelpAboutShowsTheVersions(FxRobot robot) {
+        robot.interact(() -> vm.reportError(new IllegalStateException("the broker at kafka-9:9092 went away")));
+        robot.clickOn("Copy details");
+        AtomicReference<String> copied = new AtomicReference<>();
+        robot.interact(() -> copied.set(Clipboard.getSystemClipboard().getString()));
+        assertThat(copied.get()).startsWith("Cannot do that now: the broker at kafka-9:9092 went away")
+                .contains("EventLens ").contains("JavaFX ").contains("Kafka clients ")
+                .contains("java.lang.IllegalStateException").contains("at io.eventlens");
+        assertThat(robot.lookup("Copied").tryQuery()).as("the dialog stays open, the button says so").isPresent();
+        robot.clickOn("OK");
+
+        robot.clickOn("#helpMenu").clickOn("About EventLens");
+        Label about = robot.lookup("#aboutText").queryAs(Label.class);
+        assertThat(about.getText()).contains("JavaFX 21").contains("Java " + Runtime.version().feature())
+                .contains("Kafka clients 4").contains("Settings ");
+        robot.clickOn("OK");
     }
 
     @Test

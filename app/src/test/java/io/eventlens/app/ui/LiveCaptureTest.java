@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,13 +36,11 @@ class LiveCaptureTest {
     @TempDir
     Path dir;
 
-    private final Preferences node = Preferences.userRoot().node("io/eventlens/test/" + UUID.randomUUID());
     private final QueuedTaskExecutor executor = new QueuedTaskExecutor();
 
     @AfterEach
     void tearDown() throws Exception {
         executor.close();
-        node.removeNode();
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String correlationId, String eventId, String type) {
@@ -56,7 +53,7 @@ class LiveCaptureTest {
     void liveCaptureFillsTheTableMarksTheDuplicateAndStops() {
         KAFKA.createTopic("ui-orders", 1);
         KAFKA.createTopic("ui-payments", 1);
-        MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
+        MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(dir.resolve("settings.json")), dir.resolve("captures"));
 
         var connect = vm.newConnectViewModel();
         connect.bootstrapServersProperty().set(KAFKA.bootstrapServers());
@@ -131,7 +128,7 @@ class LiveCaptureTest {
             public void close() {
             }
         });
-        MainViewModel vm = new MainViewModel(services, executor, new AppSettings(node), dir.resolve("captures"));
+        MainViewModel vm = new MainViewModel(services, executor, new AppSettings(dir.resolve("settings.json")), dir.resolve("captures"));
 
         vm.capture().startDemo();
         await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -160,7 +157,7 @@ class LiveCaptureTest {
 
     @Test
     void listingTopicsOfAnUnreachableClusterNamesTheEndpoint() {
-        MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), dir.resolve("captures"));
+        MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(dir.resolve("settings.json")), dir.resolve("captures"));
         var connect = vm.newConnectViewModel();
         connect.bootstrapServersProperty().set("127.0.0.1:1");
 

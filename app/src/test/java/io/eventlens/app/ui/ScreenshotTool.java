@@ -27,7 +27,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.awaitility.Awaitility.await;
 
@@ -38,9 +37,11 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|deadletters]},
- * where {@code tabN} selects the details pane's tab N, {@code connect} also writes
- * {@code OUT-connect.png} of the Connect dialog, and {@code deadletters} waits for both of the demo's
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters]}
+ * ({@code -Dscreenshot.size=WxH} for another scene size),
+ * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
+ * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
+ * of the correlation-ID completion popup, and {@code deadletters} waits for both of the demo's
  * dead-letter reasons and shows the Dead letters view instead of the Flows panel.
  */
 public final class ScreenshotTool {
@@ -66,17 +67,17 @@ public final class ScreenshotTool {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/screenshot.png");
         boolean dark = args.length > 1 && args[1].equals("dark");
         String extra = args.length > 2 ? args[2] : "";
-        Preferences node = Preferences.userRoot().node("io/eventlens/screenshot/" + UUID.randomUUID());
         Path captures = Files.createTempDirectory("eventlens-shot-");
 
         CompletableFuture<Window> started = new CompletableFuture<>();
         Platform.startup(() -> {
             FxTaskExecutor executor = new FxTaskExecutor();
-            MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(node), captures);
+            MainViewModel vm = new MainViewModel(DesktopServices.real(), executor, new AppSettings(captures.resolve("settings.json")), captures);
             vm.darkThemeProperty().set(dark);
             MainView view = new MainView(vm, executor);
             Stage stage = new Stage();
-            Scene scene = EventLensApp.createScene(view, vm, 1480, 920);
+            String[] size = System.getProperty("screenshot.size", "1480x920").split("x");
+            Scene scene = EventLensApp.createScene(view, vm, Double.parseDouble(size[0]), Double.parseDouble(size[1]));
             stage.setScene(scene);
             stage.titleProperty().bind(vm.titleProperty());
             stage.show();
@@ -120,6 +121,28 @@ public final class ScreenshotTool {
             Image image = onFx(() -> w.scene().snapshot(null));
             write(image, out);
             System.out.println("wrote " + out + " showing " + shown);
+            if (extra.equals("complete")) { // the correlation-ID completion popup, in the chosen theme
+                Path popupOut = Path.of(out.toString().replace(".png", "-completion.png"));
+                String prefix = shown.substring(0, Math.min(shown.length(), 10));
+                onFx(() -> {
+                    javafx.scene.control.TextField search = (javafx.scene.control.TextField) w.scene().lookup("#correlationSearch");
+                    search.requestFocus();
+                    search.setText("");
+                    search.setText(prefix);
+                    return null;
+                });
+                await("the completion popup shows").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> onFx(() -> javafx.stage.Window.getWindows().stream()
+                                .anyMatch(x -> x instanceof javafx.stage.PopupWindow p && p.isShowing()
+                                        && p.getScene().getRoot().lookup(".list-view") != null)));
+                Scene popup = onFx(() -> javafx.stage.Window.getWindows().stream()
+                        .filter(x -> x instanceof javafx.stage.PopupWindow p && p.isShowing()
+                                && p.getScene().getRoot().lookup(".list-view") != null)
+                        .findFirst().orElseThrow().getScene());
+                awaitRenderedPulses(popup, 4);
+                write(onFx(() -> popup.snapshot(null)), popupOut);
+                System.out.println("wrote " + popupOut);
+            }
             if (extra.equals("connect")) {
                 Path connectOut = Path.of(out.toString().replace(".png", "-connect.png"));
                 ConnectDialog dialog = onFx(() -> {
@@ -153,7 +176,6 @@ public final class ScreenshotTool {
                 return null;
             });
             w.executor().close();
-            node.removeNode();
             deleteTree(captures);
             Platform.exit();
         }

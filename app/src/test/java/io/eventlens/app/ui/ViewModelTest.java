@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,14 +49,18 @@ class ViewModelTest {
     @TempDir
     Path dir;
 
-    private final Preferences node = Preferences.userRoot().node("io/eventlens/test/" + UUID.randomUUID());
-    private final AppSettings settings = new AppSettings(node);
+    /** The settings file's folder, apart from {@link #dir} (whose files some tests list). */
+    @TempDir
+    Path configDir;
+
+    private AppSettings settings;
     private final List<CaptureStore> opened = new ArrayList<>();
     private AppServices services;
     private MainViewModel vm;
 
     @BeforeEach
     void setUp() {
+        settings = new AppSettings(configDir.resolve("settings.json"));
         services = DesktopServices.real()
                 .withStoreOpener(tracked(CaptureStore::openReadOnly))
                 .withStoreCreator(tracked(CaptureStore::open));
@@ -88,7 +91,6 @@ class ViewModelTest {
                 // already closed by the view model
             }
         });
-        node.removeNode();
     }
 
     private Path storeWith(List<CapturedEvent> events) {
@@ -761,7 +763,7 @@ class ViewModelTest {
     @Test
     void themeChoiceIsRemembered() {
         vm.darkThemeProperty().set(true);
-        assertThat(new AppSettings(node).darkTheme()).isTrue();
+        assertThat(new AppSettings(configDir.resolve("settings.json")).darkTheme()).isTrue();
     }
 
     /** A capture run that blocks until {@code stop()} counts {@code stop} down, then finishes with {@code onStop}. */

@@ -19,6 +19,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Circle;
 import javafx.util.Subscription;
@@ -59,6 +60,7 @@ public final class EventTableView extends VBox {
         title.getStyleClass().add("section-title");
         Label count = new Label();
         count.getStyleClass().add("muted");
+        count.setMinWidth(Region.USE_PREF_SIZE);
         count.textProperty().bind(vm.eventCountProperty().map(n -> String.format(Locale.ROOT, "%,d in capture", n.longValue())));
 
         search.setId("correlationSearch");
@@ -68,16 +70,25 @@ public final class EventTableView extends VBox {
         search.getStyleClass().add("search-field");
         HBox.setHgrow(search, Priority.ALWAYS);
         search.setMaxWidth(560);
+        search.setMinWidth(180); // the bar fits a 1280-px screen: the search field gives way first
         completion = TextFields.bindAutoCompletion(search, request -> vm.completions(request.getUserText()));
         completion.setDelay(150);
         completion.setVisibleRowCount(12);
         completion.setOnAutoCompleted(e -> vm.openSearchedTimeline());
+        // the popup is a window of its own: give it the app's stylesheet so it follows the theme
+        // (ControlsFX's default paints it white, unreadable in the dark theme)
+        completion.getAutoCompletionPopup().getStyleClass().add("eventlens-completion");
+        completion.getAutoCompletionPopup().getScene().getStylesheets().add(java.util.Objects.requireNonNull(
+                EventTableView.class.getResource("/io/eventlens/app/ui/eventlens.css")).toExternalForm());
         Button open = new Button("Show timeline");
         open.setOnAction(e -> vm.openSearchedTimeline());
         open.disableProperty().bind(search.textProperty().isEmpty());
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        open.setMinWidth(Region.USE_PREF_SIZE);
 
         follow = new CheckBox("Follow new events");
         follow.setId("followToggle");
+        follow.setMinWidth(Region.USE_PREF_SIZE);
         follow.setTooltip(new Tooltip("Keep the newest captured event in view"));
         follow.selectedProperty().bindBidirectional(vm.followNewEventsProperty());
         vm.rows().addListener((javafx.collections.ListChangeListener<EventRow>) c -> {
