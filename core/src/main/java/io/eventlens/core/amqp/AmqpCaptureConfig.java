@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param tapMaxBytes      the tap stream's size retention in bytes ({@code x-max-length-bytes})
  * @param tapMaxAge        the tap stream's age retention ({@code x-max-age})
  * @param classicMaxLength the length limit of a classic tap queue when streams are unavailable
+ * @param classicTap       tap through a length-limited classic queue instead of a stream: keeps header
+ *                         values that are tables or arrays, which a RabbitMQ 3.x stream drops (its
+ *                         AMQP 1.0 application properties hold simple values only), at the cost of
+ *                         crash safety (see docs/decisions/0011-amqp-source.md)
  * @param forceBrowse      browse also where it is refused by default (active consumers, a quorum
  *                         queue's delivery limit, queue type unknown)
  * @param managementUrl    the management HTTP API, e.g. {@code http://localhost:15672}; used when reachable
@@ -40,7 +44,7 @@ import java.util.Objects;
 public record AmqpCaptureConfig(
         String host, int port, String virtualHost, String username, String password, boolean tls,
         List<ExchangeTap> exchanges, List<SpyQueue> spyQueues, List<String> browseQueues, boolean firehose,
-        boolean keepTap, long tapMaxBytes, Duration tapMaxAge, int classicMaxLength, boolean forceBrowse,
+        boolean keepTap, long tapMaxBytes, Duration tapMaxAge, int classicMaxLength, boolean classicTap, boolean forceBrowse,
         String managementUrl, long maxEvents, Duration duration, Duration connectTimeout) {
 
     /** Default size retention of a tap stream: 1 GiB. */
@@ -115,7 +119,7 @@ public record AmqpCaptureConfig(
     public String toString() {
         return "AmqpCaptureConfig[" + endpoint() + ", user=" + username + ", password=***, exchanges=" + exchanges
                 + ", spyQueues=" + spyQueues + ", browseQueues=" + browseQueues + ", firehose=" + firehose
-                + ", keepTap=" + keepTap + ", tapMaxBytes=" + tapMaxBytes + ", tapMaxAge=" + tapMaxAge
+                + ", keepTap=" + keepTap + ", classicTap=" + classicTap + ", tapMaxBytes=" + tapMaxBytes + ", tapMaxAge=" + tapMaxAge
                 + ", maxEvents=" + maxEvents + ", duration=" + duration + "]";
     }
 
@@ -143,6 +147,7 @@ public record AmqpCaptureConfig(
         private Duration tapMaxAge = DEFAULT_TAP_MAX_AGE;
         private int classicMaxLength = DEFAULT_CLASSIC_MAX_LENGTH;
         private boolean forceBrowse;
+        private boolean classicTap;
         private String managementUrl;
         private long maxEvents;
         private Duration duration;
@@ -241,6 +246,12 @@ public record AmqpCaptureConfig(
         /** The classic fallback tap queue's length limit. */
         public Builder classicMaxLength(int n) {
             this.classicMaxLength = n;
+            return this;
+        }
+
+        /** Taps through a classic queue rather than a stream. */
+        public Builder classicTap(boolean c) {
+            this.classicTap = c;
             return this;
         }
 
@@ -376,7 +387,7 @@ public record AmqpCaptureConfig(
             String mgmt = managementUrl != null ? managementUrl : (secure ? "https://" : "http://") + h + ":15672";
             return new AmqpCaptureConfig(h, resolvedPort, v, user, pass, secure, exchanges, spyQueues,
                     List.copyOf(new java.util.LinkedHashSet<>(browseQueues)), firehose, keepTap, tapMaxBytes, tapMaxAge,
-                    classicMaxLength, forceBrowse, mgmt, maxEvents, duration, connectTimeout);
+                    classicMaxLength, classicTap, forceBrowse, mgmt, maxEvents, duration, connectTimeout);
         }
 
         private static String decode(String s) {

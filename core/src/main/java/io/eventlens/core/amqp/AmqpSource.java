@@ -430,6 +430,9 @@ public final class AmqpSource implements CaptureSource {
         stream.put("x-max-age", config.tapMaxAge().toSeconds() + "s");
         stream.put("x-stream-max-segment-size-bytes", (int) Math.min(config.tapMaxBytes(), 50_000_000L));
         try {
+            if (config.classicTap()) {
+                throw new IOException("a classic tap queue was asked for");
+            }
             onChannel(ch -> ch.queueDeclare(t.queue, true, false, false, stream));
             t.stream = true;
         } catch (IOException e) {
@@ -438,7 +441,7 @@ public final class AmqpSource implements CaptureSource {
             classic.put("x-overflow", "drop-head");
             onChannel(ch -> ch.queueDeclare(t.queue, false, false, false, classic));
             t.stream = false;
-            LOG.warn("{}: stream queues are unavailable ({}); tapping through classic queue {} limited to {} messages:"
+            LOG.warn("{}: no stream queue ({}); tapping through classic queue {} limited to {} messages:"
                             + " if the capture falls that far behind the oldest are dropped, and a crash of the capture"
                             + " may redeliver messages it already stored", endpoint, message(e), t.queue,
                     config.classicMaxLength());
