@@ -551,7 +551,34 @@ public final class AmqpSource implements CaptureSource {
         List<Delivered> records = batch;
         int taken = context.deliver(new SourceBatch<>(records, this::toEvent, Instant.now(), bytes,
                 n -> positionsAfter(records, n), n -> acknowledge(records, n)));
+        creditStreams(records, taken);
         return taken == records.size();
+    }
+
+    /**
+     * Acknowledges stream deliveries as soon as the pipeline took them: on a stream an
+     * acknowledgement removes nothing, it only gives the consumer credit, and where the capture
+     * resumes is the stored offset. (Waiting for the commit would hold the tap to one prefetch per
+     * commit.) One {@code multiple} acknowledgement per channel: the run thread sees each
+     * channel's deliveries in order.
+     */
+    private void creditStreams(List<Delivered> records, int taken) {
+        Map<Channel, Long> last = new HashMap<>();
+        for (int i = 0; i < taken; i++) {
+            Delivered d = records.get(i);
+            if (d.tap != null && d.tap.stream && d.channel != null) {
+                last.merge(d.channel, d.envelope.getDeliveryTag(), Math::max);
+            }
+        }
+        last.forEach((ch, tag) -> {
+            try {
+                if (ch.isOpen()) {
+                    ch.basicAck(tag, true);
+                }
+            } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
+                LOG.debug("crediting a stream consumer of {} failed", endpoint, e);
+            }
+        });
     }
 
     private List<StreamPosition> positionsAfter(List<Delivered> records, int n) {
@@ -570,6 +597,9 @@ public final class AmqpSource implements CaptureSource {
     private void acknowledge(List<Delivered> records, int n) {
         for (int i = 0; i < n; i++) {
             Delivered d = records.get(i);
+            if (d.tap != null && d.tap.stream) {
+                continue; // credited when taken (creditStreams)
+            }
             if (d.channel != null && d.channel.isOpen()) {
                 try {
                     d.channel.basicAck(d.envelope.getDeliveryTag(), false);
