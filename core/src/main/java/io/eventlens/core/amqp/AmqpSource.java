@@ -433,6 +433,9 @@ public final class AmqpSource implements CaptureSource {
             if (config.classicTap()) {
                 throw new IOException("a classic tap queue was asked for");
             }
+            if (t.mode == Mode.FIREHOSE) {
+                throw new IOException("the firehose's trace messages carry the original in header tables, which a stream drops");
+            }
             onChannel(ch -> ch.queueDeclare(t.queue, true, false, false, stream));
             t.stream = true;
         } catch (IOException e) {
@@ -536,10 +539,12 @@ public final class AmqpSource implements CaptureSource {
             if (d.offset != null) {
                 Tap t = d.tap;
                 long expected = t.lastDelivered >= 0 ? t.lastDelivered + 1 : Math.max(0, t.next);
-                if (d.offset > expected) {
-                    long lost = d.offset - expected;
+                // A stream skips one offset where a segment begins (seen with RabbitMQ 3.10): a gap of
+                // one is that; a longer gap is retention that removed segments before they were read.
+                if (d.offset > expected + 1) {
+                    long lost = d.offset - expected - 1;
                     truncated.addAndGet(lost);
-                    LOG.warn("{}: tap queue {} lost {} messages (offsets {} to {}) to its retention ({} bytes, {})"
+                    LOG.warn("{}: tap queue {} lost up to {} messages (offsets {} to {}) to its retention ({} bytes, {})"
                                     + " before they were read", endpoint, t.queue, lost, expected, d.offset - 1,
                             config.tapMaxBytes(), config.tapMaxAge());
                 }
@@ -682,16 +687,33 @@ public final class AmqpSource implements CaptureSource {
                     got.add(new Delivered(null, getChannel(), env, props, body, b.queue, streamOffset(props)));
                 }
             });
-            long target = b.messages;
+            // a stream's message count is its next offset (offsets include one per segment start):
+            // read to the offset before it, or until nothing comes for a while (retention, an empty stream)
+            long end = b.messages;
             long read = 0;
+            long lastOffset = -1;
             List<Delivered> batch = new ArrayList<>();
-            while (read < target && !context.stopping()) {
+            while (lastOffset + 1 < end && !context.stopping()) {
                 Delivered d = got.poll(BROWSE_IDLE.toMillis(), TimeUnit.MILLISECONDS);
                 if (d == null) {
-                    break; // retention removed some since the count was taken
+                    break;
                 }
                 batch.add(d);
-                got.drainTo(batch, (int) Math.min(BATCH_MAX - 1, target - read - 1));
+                got.drainTo(batch, BATCH_MAX - 1);
+                for (int i = 0; i < batch.size(); i++) {
+                    Long o = batch.get(i).offset;
+                    if (o != null && o >= end) { // published after the browse began: not part of it
+                        batch = new ArrayList<>(batch.subList(0, i));
+                        lastOffset = end;
+                        break;
+                    }
+                    if (o != null) {
+                        lastOffset = o;
+                    }
+                }
+                if (batch.isEmpty()) {
+                    break;
+                }
                 read += batch.size();
                 if (deliverBrowsed(batch, context) < batch.size()) {
                     break;
@@ -701,7 +723,7 @@ public final class AmqpSource implements CaptureSource {
                 batch = new ArrayList<>();
             }
             ch.basicCancel(tag);
-            LOG.info("{}: browsed {} of {} messages of stream queue {} by offset", endpoint, read, target, b.queue);
+            LOG.info("{}: browsed {} messages of stream queue {} by offset (up to offset {})", endpoint, read, b.queue, end - 1);
         } finally {
             closeQuietly(ch);
         }

@@ -358,4 +358,113 @@ class AmqpSourceTest {
                     .isInstanceOf(AmqpConnectException.class).hasMessageContaining("queue '" + missingQueue + "' does not exist");
         }
     }
+
+    @Test
+    void retentionThatDroppedTapMessagesBeforeTheyWereReadIsCountedWithTheNumbers() throws Exception {
+        String exchange = rabbit.exchange("busy", "fanout");
+        Path file = dir.resolve("truncated.mv.db");
+        AmqpCaptureConfig small = broker().exchange(exchange, List.of()).keepTap(true).tapMaxBytes(100_000).maxEvents(1).build();
+        String tapQueue;
+        try (CaptureStore store = CaptureStore.open(file)) {
+            Running first = start(small, store);
+            tapQueue = first.source().modes().get(0).replaceAll(".* queue (eventlens\\.tap\\.\\S+).*", "$1");
+            rabbit.publish(exchange, "", props("c", "first"), "first");
+            first.done().get(30, TimeUnit.SECONDS);
+        }
+        try {
+            List<AMQP.BasicProperties> props = new ArrayList<>();
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < 3_000; i++) {
+                props.add(props("c", "b-" + i));
+                bodies.add("x".repeat(200) + i);
+            }
+            rabbit.publishAll(exchange, "", props, bodies);
+            try (CaptureStore store = CaptureStore.open(file)) {
+                Running second = start(broker().exchange(exchange, List.of()).build(), store);
+                await().atMost(Duration.ofSeconds(30)).until(() -> second.source().truncated() > 0);
+                long lost = second.source().truncated();
+                assertThat(lost).as("messages dropped by the tap's 100,000-byte retention").isBetween(100L, 3_000L);
+                await().atMost(Duration.ofSeconds(30)).until(() -> store.eventCount() > 1
+                        && bodies(store.page(store.eventCount(), 1)).get(0).equals(bodies.get(2_999)));
+                second.stop();
+                List<String> got = bodies(store.page(2, 5_000));
+                assertThat(got).as("the rest, in order, up to the last").isEqualTo(bodies.subList(3_000 - got.size(), 3_000));
+                assertThat(got.size() + lost).as("lost (an upper bound: segment starts take an offset) and read")
+                        .isBetween(3_000L - 10, 3_000L + 10);
+            }
+        } finally {
+            rabbit.on(ch -> ch.queueDelete(tapQueue));
+        }
+    }
+
+    @Test
+    void aForcedBrowseOfAQuorumQueueKeepsItsCountAndOrder() throws Exception {
+        Assumptions.assumeTrue(managementApi(), "the queue type comes from the management API");
+        String quorum = rabbit.queue("quorum-browse", Map.of("x-queue-type", "quorum"));
+        List<AMQP.BasicProperties> props = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            props.add(props("c", "q-" + i));
+            bodies.add("q" + i);
+        }
+        rabbit.publishAll("", quorum, props, bodies);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(quorum) == 20);
+        AmqpCaptureConfig config = broker().browseQueue(quorum).build();
+        try (CaptureStore store = CaptureStore.open(dir.resolve("qb.mv.db"))) {
+            CaptureStats stats = new CapturePipeline(new AmqpSource(config), store, EventExtractor.withDefaults(),
+                    config.limits()).run(null);
+            assertThat(stats.events()).isEqualTo(20);
+            assertThat(bodies(store.page(1, 100))).containsExactlyElementsOf(bodies);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(quorum) == 20);
+        assertThat(rabbit.bodies(quorum)).containsExactlyElementsOf(bodies);
+    }
+
+    @Test
+    void theFirehoseShowsPublishesToTheDefaultExchange() throws Exception {
+        String vhost = LocalRabbit.unique("eventlens-firehose");
+        Assumptions.assumeTrue(rabbitmqctl("add_vhost", vhost), "rabbitmqctl is needed to turn the firehose on");
+        try {
+            assertThat(rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")).isTrue();
+            assertThat(rabbitmqctl("trace_on", "-p", vhost)).isTrue();
+            String vhostPath = java.net.URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+            com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
+            f.setUri("amqp://127.0.0.1:5672/" + vhostPath);
+            AmqpCaptureConfig config = AmqpCaptureConfig.builder().uri("amqp://127.0.0.1:5672/" + vhostPath).firehose(true).build();
+            try (CaptureStore store = CaptureStore.open(dir.resolve("firehose.mv.db"));
+                 com.rabbitmq.client.Connection c = f.newConnection()) {
+                Running capture = start(config, store);
+                assertThat(capture.source().modes().get(0)).startsWith("firehose amq.rabbitmq.trace");
+                com.rabbitmq.client.Channel ch = c.createChannel();
+                String q = ch.queueDeclare("work", false, false, false, null).getQueue();
+                ch.confirmSelect();
+                ch.basicPublish("", q, props("c-fire", "f-1"), "fired".getBytes(StandardCharsets.UTF_8));
+                ch.waitForConfirmsOrDie(10_000);
+                await().atMost(Duration.ofSeconds(20)).until(() -> store.eventCount() >= 1);
+                capture.stop();
+                CapturedEvent e = store.page(1, 1).get(0);
+                assertThat(new String(e.payload(), StandardCharsets.UTF_8)).isEqualTo("fired");
+                assertThat(e.channel().name()).isEqualTo("amq.default");
+                assertThat(e.source().attributes()).containsEntry("mode", "firehose").containsEntry("routingKey", "work");
+                assertThat(e.derived().correlationIdValue()).isEqualTo("c-fire");
+            }
+        } finally {
+            rabbitmqctl("trace_off", "-p", vhost);
+            rabbitmqctl("delete_vhost", vhost);
+        }
+    }
+
+    private static boolean rabbitmqctl(String... args) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }
