@@ -96,6 +96,9 @@ class CaptureAmqpCommandTest {
         CliRun bad = CliRun.of("capture", "--amqp", "http://x", "--exchange", "e", "--out", dir.resolve("y.mv.db").toString());
         assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
         assertThat(bad.err()).contains("--amqp: must start with amqp://");
+        CliRun orphan = CliRun.of("capture", "--queue", "q.dlq", "--out", dir.resolve("z.mv.db").toString());
+        assertThat(orphan.exitCode()).as(orphan.toString()).isEqualTo(2);
+        assertThat(orphan.err()).contains("need --amqp URI");
     }
 
     static List<String> lines(String s) {
