@@ -63,44 +63,48 @@ public final class AmqpTapBench {
         String exchange = "eventlens-bench-" + Long.toHexString(System.nanoTime());
         try (c) {
             Channel admin = c.createChannel();
-            admin.exchangeDeclare(exchange, "topic", false, true, Map.of());
-            double[] capture = new double[runs];
-            double[] tapOnly = new double[runs];
-            double[] plain = new double[runs];
-            System.out.printf(Locale.ROOT, "AMQP tap benchmark: %,d messages x ~200 B, %d rounds%n", n, runs);
-            for (int r = 0; r < runs; r++) {
-                String yardstick = admin.queueDeclare("", false, true, true, Map.of()).getQueue();
-                admin.queueBind(yardstick, exchange, "#");
-                AmqpCaptureConfig config = AmqpCaptureConfig.builder().uri("amqp://127.0.0.1").exchange(exchange, List.of())
-                        .maxEvents(n).build();
-                AmqpSource withSummaries = new AmqpSource(config);
-                AmqpSource withoutSummaries = new AmqpSource(config);
-                try {
-                    withSummaries.open(id -> List.of());
-                    withoutSummaries.open(id -> List.of());
-                    publish(c, exchange, n);
-                    capture[r] = capture(withSummaries, n, true);
-                    tapOnly[r] = capture(withoutSummaries, n, false);
-                } finally {
-                    withSummaries.close(); // deletes the tap queues (also when a pipeline never ran)
-                    withoutSummaries.close();
+            try {
+                admin.exchangeDeclare(exchange, "topic", false, false, Map.of()); // not auto-delete: rounds unbind everything
+                double[] capture = new double[runs];
+                double[] tapOnly = new double[runs];
+                double[] plain = new double[runs];
+                System.out.printf(Locale.ROOT, "AMQP tap benchmark: %,d messages x ~200 B, %d rounds%n", n, runs);
+                for (int r = 0; r < runs; r++) {
+                    String yardstick = admin.queueDeclare("", false, true, true, Map.of()).getQueue();
+                    admin.queueBind(yardstick, exchange, "#");
+                    AmqpCaptureConfig config = AmqpCaptureConfig.builder().uri("amqp://127.0.0.1").exchange(exchange, List.of())
+                            .maxEvents(n).build();
+                    AmqpSource withSummaries = new AmqpSource(config);
+                    AmqpSource withoutSummaries = new AmqpSource(config);
+                    try {
+                        withSummaries.open(id -> List.of());
+                        withoutSummaries.open(id -> List.of());
+                        publish(c, exchange, n);
+                        capture[r] = capture(withSummaries, n, true);
+                        tapOnly[r] = capture(withoutSummaries, n, false);
+                    } finally {
+                        withSummaries.close(); // deletes the tap queues (also when a pipeline never ran)
+                        withoutSummaries.close();
+                    }
+                    plain[r] = consume(c, yardstick, n);
+                    admin.queueDelete(yardstick);
+                    System.out.printf(Locale.ROOT, "  round %d: capture %,.0f msg/s (%.2f), without flow summaries %,.0f msg/s"
+                            + " (%.2f), plain consumer %,.0f msg/s%n", r + 1, capture[r], capture[r] / plain[r], tapOnly[r],
+                            tapOnly[r] / plain[r], plain[r]);
                 }
-                plain[r] = consume(c, yardstick, n);
-                admin.queueDelete(yardstick);
-                System.out.printf(Locale.ROOT, "  round %d: capture %,.0f msg/s (%.2f), without flow summaries %,.0f msg/s"
-                        + " (%.2f), plain consumer %,.0f msg/s%n", r + 1, capture[r], capture[r] / plain[r], tapOnly[r],
-                        tapOnly[r] / plain[r], plain[r]);
+                java.util.Arrays.sort(capture);
+                java.util.Arrays.sort(tapOnly);
+                java.util.Arrays.sort(plain);
+                double mc = capture[runs / 2];
+                double mt = tapOnly[runs / 2];
+                double mp = plain[runs / 2];
+                System.out.printf(Locale.ROOT, "AMQP tap (medians): capture %,.0f msg/s, capture without flow summaries %,.0f msg/s,"
+                        + " plain amqp-client consumer %,.0f msg/s; capture/plain = %.2f, without summaries/plain = %.2f%n",
+                        mc, mt, mp, mc / mp, mt / mp);
+            } finally {
+                Channel cleanup = c.createChannel();
+                cleanup.exchangeDelete(exchange);
             }
-            java.util.Arrays.sort(capture);
-            java.util.Arrays.sort(tapOnly);
-            java.util.Arrays.sort(plain);
-            double mc = capture[runs / 2];
-            double mt = tapOnly[runs / 2];
-            double mp = plain[runs / 2];
-            System.out.printf(Locale.ROOT, "AMQP tap (medians): capture %,.0f msg/s, capture without flow summaries %,.0f msg/s,"
-                    + " plain amqp-client consumer %,.0f msg/s; capture/plain = %.2f, without summaries/plain = %.2f%n",
-                    mc, mt, mp, mc / mp, mt / mp);
-            admin.exchangeDelete(exchange);
         }
     }
 
