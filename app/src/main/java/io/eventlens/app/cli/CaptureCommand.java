@@ -137,15 +137,15 @@ public final class CaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (kafka.bootstrapServers() == null && amqpUri == null) {
-            throw new ParameterException(spec.commandLine(), "Give a source: --kafka BOOTSTRAP_SERVERS with --topic, or --amqp URI"
-                    + " with --exchange, --spy-queue or --queue (or both)");
-        }
         if (kafka.bootstrapServers() == null && (!kafka.topics().isEmpty() || topicPattern != null)) {
             throw new ParameterException(spec.commandLine(), "--topic and --topic-pattern need --kafka BOOTSTRAP_SERVERS");
         }
         if (amqpUri == null && (!exchanges.isEmpty() || !spyQueues.isEmpty() || !queues.isEmpty() || firehose)) {
             throw new ParameterException(spec.commandLine(), "--exchange, --spy-queue, --queue and --firehose need --amqp URI");
+        }
+        if (kafka.bootstrapServers() == null && amqpUri == null) {
+            throw new ParameterException(spec.commandLine(), "Give a source: --kafka BOOTSTRAP_SERVERS with --topic, or --amqp URI"
+                    + " with --exchange, --spy-queue or --queue (or both)");
         }
         KafkaCaptureConfig config = kafka.bootstrapServers() == null ? null : config();
         AmqpCaptureConfig amqp = amqpUri == null ? null : amqpConfig();
