@@ -74,7 +74,7 @@ public final class AmqpSource implements CaptureSource {
     /** The kind, as in {@link io.eventlens.core.model.SourcePosition#sourceKind()}. */
     public static final String KIND = AmqpPosition.KIND;
     /** Unacknowledged deliveries per tap channel at most: the tap's in-flight bound. */
-    static final int PREFETCH = 2_000;
+    static final int PREFETCH = 4_000;
     /** Records per batch at most. */
     static final int BATCH_MAX = 2_000;
     /** The firehose exchange. */
