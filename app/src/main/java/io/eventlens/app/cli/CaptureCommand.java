@@ -219,9 +219,9 @@ public final class CaptureCommand implements Callable<Integer> {
                 throw e;
             }
             if (amqpSource != null && (amqpSource.truncated() > 0 || amqpSource.blockedMs() > 0)) {
-                err.printf(Locale.ROOT, "eventlens capture: warning: %s: %d messages were dropped by tap retention before"
-                                + " they were read (--tap-max-bytes %d, --tap-max-age %s); the broker blocked the connection"
-                                + " for %d ms%n", amqp.endpoint(), amqpSource.truncated(), amqp.tapMaxBytes(), amqp.tapMaxAge(),
+                err.printf(Locale.ROOT, "eventlens capture: warning: %s: up to %d messages were dropped by the tap's"
+                                + " retention before they were read (a new tap's --tap-max-bytes and --tap-max-age); the broker"
+                                + " blocked the connection for %d ms%n", amqp.endpoint(), amqpSource.truncated(),
                         amqpSource.blockedMs());
             }
             err.printf(Locale.ROOT, "eventlens capture: %d events (%d payload bytes) in %.1f s into %s (%d events in total)%n",

@@ -116,6 +116,8 @@ public final class AmqpSource implements CaptureSource {
         boolean stream;
         /** The next stream offset to read (-1: from the first). */
         long next = -1;
+        /** Resume from the first retained offset: retention removed {@link #next}. */
+        boolean startAtFirst;
         /** The last stream offset handed to the pipeline (-1: none yet). */
         volatile long lastDelivered = -1;
         Channel channel;
@@ -419,7 +421,14 @@ public final class AmqpSource implements CaptureSource {
                 t.stream = true;
                 t.next = offset(e.getValue());
                 bind(t);
-                LOG.info("{}: resuming tap queue {} at stream offset {}", endpoint, t.queue, t.next);
+                long first = firstOffset(t.queue);
+                if (first > t.next) {
+                    // RabbitMQ delivers nothing from an offset its retention removed: start at the first
+                    // retained one; the gap is counted as truncation when it arrives
+                    t.startAtFirst = true;
+                }
+                LOG.info("{}: resuming tap queue {} at stream offset {}{}", endpoint, t.queue, t.next,
+                        t.startAtFirst ? " (retention removed offsets before " + first + ")" : "");
                 return;
             }
         }
@@ -459,6 +468,30 @@ public final class AmqpSource implements CaptureSource {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The first offset the stream delivers now, or -1 when it delivers none within 2 s (empty). */
+    private long firstOffset(String stream) throws IOException {
+        BlockingQueue<Long> got = new LinkedBlockingQueue<>();
+        return onChannel(ch -> {
+            ch.basicQos(1);
+            String tag = ch.basicConsume(stream, false, Map.of("x-stream-offset", "first"), new DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(String t, Envelope env, AMQP.BasicProperties props, byte[] body) {
+                    Long o = streamOffset(props);
+                    got.add(o == null ? -1L : o);
+                }
+            });
+            try {
+                Long first = got.poll(2, TimeUnit.SECONDS);
+                return first == null ? -1L : first;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1L;
+            } finally {
+                ch.basicCancel(tag);
+            }
+        });
     }
 
     private long offset(StreamPosition p) {
@@ -544,9 +577,8 @@ public final class AmqpSource implements CaptureSource {
                 if (d.offset > expected + 1) {
                     long lost = d.offset - expected - 1;
                     truncated.addAndGet(lost);
-                    LOG.warn("{}: tap queue {} lost up to {} messages (offsets {} to {}) to its retention ({} bytes, {})"
-                                    + " before they were read", endpoint, t.queue, lost, expected, d.offset - 1,
-                            config.tapMaxBytes(), config.tapMaxAge());
+                    LOG.warn("{}: tap queue {} lost up to {} messages (offsets {} to {}) to its size or age retention"
+                            + " before they were read", endpoint, t.queue, lost, expected, d.offset - 1);
                 }
                 if (d.offset > t.lastDelivered) {
                     t.lastDelivered = d.offset;
@@ -623,7 +655,7 @@ public final class AmqpSource implements CaptureSource {
             Map<String, Object> args = new HashMap<>();
             if (t.stream) {
                 long from = t.lastDelivered >= 0 ? t.lastDelivered + 1 : t.next;
-                args.put("x-stream-offset", from >= 0 ? (Object) from : "first");
+                args.put("x-stream-offset", from >= 0 && !(t.startAtFirst && t.lastDelivered < 0) ? (Object) from : "first");
             }
             t.channel = ch;
             t.consumerTag = ch.basicConsume(t.queue, false, args, new DefaultConsumer(ch) {
