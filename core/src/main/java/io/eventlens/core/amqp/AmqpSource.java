@@ -85,12 +85,15 @@ public final class AmqpSource implements CaptureSource {
 
     private final AmqpCaptureConfig config;
     private final String endpoint;
+    /** The client-provided connection name, as the broker's connection list shows it. */
+    private final String connectionName = "eventlens-capture-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 24);
     private final Map<String, io.eventlens.core.model.Channel> channels = new java.util.concurrent.ConcurrentHashMap<>();
     private final BlockingQueue<Delivered> inbox = new LinkedBlockingQueue<>();
     private final List<Tap> taps = new ArrayList<>();
     private final List<Browse> browses = new ArrayList<>();
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong blockedMs = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Instant blockedSince;
     private volatile Connection connection;
     private volatile String sourceId;
@@ -167,6 +170,16 @@ public final class AmqpSource implements CaptureSource {
     @Override
     public String sourceId() {
         return sourceId;
+    }
+
+    /** The connection's client-provided name ({@code eventlens-capture-<hex>}), as the broker lists it. */
+    public String connectionName() {
+        return connectionName;
+    }
+
+    /** How often the source reconnected after losing its connection, so far. */
+    public int reconnects() {
+        return reconnects.get();
     }
 
     /** Messages retention dropped from a tap before they were read, so far. */
@@ -317,7 +330,7 @@ public final class AmqpSource implements CaptureSource {
             }
         }
         try {
-            return f.newConnection("eventlens-capture");
+            return f.newConnection(connectionName);
         } catch (IOException | TimeoutException e) {
             throw new AmqpConnectException(endpoint + ": cannot connect: " + message(e), e);
         }
@@ -695,6 +708,7 @@ public final class AmqpSource implements CaptureSource {
             startConsumers();
             LOG.info("{}: reconnected; tap queues resume after the last offset delivered", endpoint);
             lostSince = null;
+            reconnects.incrementAndGet();
         } catch (RuntimeException | IOException e) {
             LOG.debug("{}: reconnecting failed: {}", endpoint, e.getMessage());
         }

@@ -456,6 +456,59 @@ class AmqpSourceTest {
         }
     }
 
+    @Test
+    void aTapReconnectsAfterTheBrokerClosedItsConnectionAndLosesOrDoublesNothing() throws Exception {
+        Assumptions.assumeTrue(managementApi(), "the connection is closed through the management API");
+        String exchange = rabbit.exchange("reconnect", "fanout");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("reconnect.mv.db"))) {
+            Running capture = start(broker().exchange(exchange, List.of()).build(), store);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                expected.add("r" + i);
+            }
+            for (int i = 0; i < 10; i++) {
+                rabbit.publish(exchange, "", props("c", expected.get(i)), expected.get(i));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.eventCount() == 10);
+            assertThat(closeConnection(capture.source().connectionName())).as("closed by the broker").isTrue();
+            for (int i = 10; i < 20; i++) { // while the capture may be away: the tap keeps them
+                rabbit.publish(exchange, "", props("c", expected.get(i)), expected.get(i));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> capture.source().reconnects() == 1
+                    && capture.source().health().isConnected());
+            for (int i = 20; i < 30; i++) {
+                rabbit.publish(exchange, "", props("c", expected.get(i)), expected.get(i));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.eventCount() >= 30);
+            capture.stop();
+            assertThat(bodies(store.page(1, 100))).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /** Closes the broker's connections with this client-provided name (management API); true when one was closed. */
+    private static boolean closeConnection(String clientName) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String auth = "Basic Z3Vlc3Q6Z3Vlc3Q=";
+        boolean closed = false;
+        for (int attempt = 0; attempt < 20 && !closed; attempt++) { // the list is refreshed every few seconds
+            HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:15672/api/connections"))
+                    .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+            for (com.fasterxml.jackson.databind.JsonNode c : new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.body())) {
+                if (clientName.equals(c.path("client_properties").path("connection_name").asText())) {
+                    String name = java.net.URLEncoder.encode(c.path("name").asText(), StandardCharsets.UTF_8).replace("+", "%20");
+                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:15672/api/connections/" + name))
+                            .header("Authorization", auth).header("X-Reason", "test").DELETE().build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    closed |= r.statusCode() / 100 == 2;
+                }
+            }
+            if (!closed) {
+                await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> true);
+            }
+        }
+        return closed;
+    }
+
     /** The first offset a stream delivers now (-1 when none comes within 2 s). */
     private long firstOffset(String stream) throws Exception {
         return rabbit.on(ch -> {
