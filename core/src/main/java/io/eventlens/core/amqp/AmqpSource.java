@@ -668,7 +668,7 @@ public final class AmqpSource implements CaptureSource {
             Map<String, Object> args = new HashMap<>();
             if (t.stream) {
                 long from = t.lastDelivered >= 0 ? t.lastDelivered + 1 : t.next;
-                args.put("x-stream-offset", from >= 0 && !(t.startAtFirst && t.lastDelivered < 0) ? (Object) from : "first");
+                args.put("x-stream-offset", from >= 0 && !t.startAtFirst ? (Object) from : "first");
             }
             t.channel = ch;
             t.consumerTag = ch.basicConsume(t.queue, false, args, new DefaultConsumer(ch) {
@@ -700,6 +700,11 @@ public final class AmqpSource implements CaptureSource {
             connection = c;
             closeQuietly(old);
             inbox.clear(); // deliveries of the old connection: redelivered (classic) or re-read by offset (stream)
+            for (Tap t : taps) {
+                long from = t.lastDelivered >= 0 ? t.lastDelivered + 1 : t.next;
+                // retention may have removed where the tap stopped while it was away (see declareTap)
+                t.startAtFirst = t.stream && from >= 0 && firstOffset(t.queue) > from;
+            }
             c.addShutdownListener(cause -> {
                 if (!closing && !cause.isInitiatedByApplication()) {
                     lostSince = Instant.now();
