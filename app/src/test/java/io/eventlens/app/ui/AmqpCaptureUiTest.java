@@ -74,6 +74,17 @@ class AmqpCaptureUiTest {
         assertThat(request.describe()).contains("exchange orders").contains("browse orders.dlq");
         assertThat(request.amqp().toString()).doesNotContain("s3cret");
 
+        ConnectViewModel again = new ConnectViewModel(AppServices.real(() -> {
+            throw new UnsupportedOperationException();
+        }), executor, new AppSettings(node));
+        assertThat(again.amqpUriProperty().get()).as("remembered").isEqualTo("amqp://broker:5673/shop");
+        assertThat(again.amqpExchangesProperty().get()).isEqualTo("orders\npayments=payment.created,payment.failed");
+        assertThat(again.amqpBrowseQueuesProperty().get()).isEqualTo("orders.dlq");
+        assertThat(again.amqpPasswordProperty().get()).as("never remembered").isEmpty();
+        AppSettings settings = new AppSettings(node);
+        settings.setAmqp(Map.of("uri", "amqp://bob:pw@host/v"));
+        assertThat(settings.amqp().get("uri")).isEqualTo("amqp://bob@host/v");
+
         vm.amqpUriProperty().set("http://wrong");
         assertThatThrownBy(vm::buildRequest).hasMessageStartingWith("uri:");
     }

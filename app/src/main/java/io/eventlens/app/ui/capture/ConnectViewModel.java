@@ -62,6 +62,12 @@ public final class ConnectViewModel {
         this.executor = executor;
         this.settings = settings;
         bootstrapServers.set(settings.bootstrapServers());
+        java.util.Map<String, String> amqp = settings.amqp();
+        amqpUri.set(amqp.get("uri"));
+        amqpUsername.set(amqp.get("username"));
+        amqpExchanges.set(amqp.get("exchanges"));
+        amqpSpyQueues.set(amqp.get("spyQueues"));
+        amqpBrowseQueues.set(amqp.get("browseQueues"));
         info.set("Press \"List topics\" to read the cluster's topics.");
     }
 
@@ -137,6 +143,10 @@ public final class ConnectViewModel {
                 || !lines(amqpBrowseQueues.get()).isEmpty() || amqpFirehose.get());
     }
 
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }
@@ -158,7 +168,14 @@ public final class ConnectViewModel {
     public CaptureRequest buildRequest() {
         KafkaCaptureConfig kafka = kafkaReady() ? buildConfig() : null;
         AmqpCaptureConfig amqp = amqpReady() ? buildAmqpConfig() : null;
-        return new CaptureRequest(kafka, amqp);
+        CaptureRequest request = new CaptureRequest(kafka, amqp);
+        if (amqp != null) {
+            settings.setAmqp(java.util.Map.of("uri", amqpUri.get(), "username", nonNull(amqpUsername.get()),
+                    "exchanges", nonNull(amqpExchanges.get()), "spyQueues", nonNull(amqpSpyQueues.get()),
+                    "browseQueues", nonNull(amqpBrowseQueues.get())));
+            settings.flush();
+        }
+        return request;
     }
 
     /**

@@ -50,6 +50,31 @@ public final class AppSettings {
         prefs.put("kafka.bootstrap", value == null ? "" : value);
     }
 
+    /**
+     * The RabbitMQ part of the connect dialog last used: URI (a password in it is removed), user,
+     * exchanges, spied queues and browsed queues (their texts, one per line). Never the password.
+     */
+    public java.util.Map<String, String> amqp() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String k : AMQP_KEYS) {
+            m.put(k, prefs.get("amqp." + k, ""));
+        }
+        return m;
+    }
+
+    /** Remembers the RabbitMQ part (see {@link #amqp()}); unknown keys are ignored, a URI's password is dropped. */
+    public void setAmqp(java.util.Map<String, String> values) {
+        for (String k : AMQP_KEYS) {
+            String v = values.getOrDefault(k, "");
+            if (k.equals("uri")) {
+                v = v.replaceFirst("(?<=://)([^:/@]*):[^@/]*@", "$1@");
+            }
+            prefs.put("amqp." + k, v);
+        }
+    }
+
+    private static final List<String> AMQP_KEYS = List.of("uri", "username", "exchanges", "spyQueues", "browseQueues");
+
     /** Last topics chosen in the connect dialog. */
     public List<String> topics() {
         return split(prefs.get("kafka.topics", ""));
