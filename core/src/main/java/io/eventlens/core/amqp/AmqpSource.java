@@ -483,7 +483,10 @@ public final class AmqpSource implements CaptureSource {
         }
     }
 
-    /** The first offset the stream delivers now, or -1 when it delivers none within 2 s (empty). */
+    /**
+     * The first offset the stream delivers now, or -1 when it delivers none within the connect
+     * timeout (an empty stream). A busy broker may take seconds to start a stream consumer.
+     */
     private long firstOffset(String stream) throws IOException {
         BlockingQueue<Long> got = new LinkedBlockingQueue<>();
         return onChannel(ch -> {
@@ -496,7 +499,7 @@ public final class AmqpSource implements CaptureSource {
                 }
             });
             try {
-                Long first = got.poll(2, TimeUnit.SECONDS);
+                Long first = got.poll(Math.max(2_000, config.connectTimeout().toMillis()), TimeUnit.MILLISECONDS);
                 return first == null ? -1L : first;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
