@@ -151,10 +151,13 @@ public final class ConnectDialog extends Dialog<CaptureRequest> {
         password.setId("amqpPassword");
         password.setPromptText("not stored anywhere");
         password.textProperty().bindBidirectional(vm.amqpPasswordProperty());
-        TextArea exchanges = area("amqpExchanges", "orders\npayments=payment.created,payment.failed", vm.amqpExchangesProperty());
-        TextArea spy = area("amqpSpyQueues", "billing-service\nshipping=orders:order.paid", vm.amqpSpyQueuesProperty());
-        TextArea browse = area("amqpBrowseQueues", "orders.dlq", vm.amqpBrowseQueuesProperty());
+        TextArea exchanges = area("amqpExchanges", "one per line or ;-separated: orders; payments=payment.created,payment.failed",
+                vm.amqpExchangesProperty());
+        TextArea spy = area("amqpSpyQueues", "billing-service; shipping=orders:order.paid (bindings when the management API is off)",
+                vm.amqpSpyQueuesProperty());
+        TextArea browse = area("amqpBrowseQueues", "orders.dlq; payments.dlq", vm.amqpBrowseQueuesProperty());
         CheckBox firehose = new CheckBox("Firehose (amq.rabbitmq.trace; needs rabbitmqctl trace_on)");
+        firehose.setMnemonicParsing(false); // "trace_on" keeps its underscore
         firehose.selectedProperty().bindBidirectional(vm.amqpFirehoseProperty());
         CheckBox force = new CheckBox("Browse also queues with consumers or a delivery limit");
         force.selectedProperty().bindBidirectional(vm.amqpForceBrowseProperty());
@@ -165,6 +168,9 @@ public final class ConnectDialog extends Dialog<CaptureRequest> {
         modes.setWrapText(true);
         modes.getStyleClass().add("muted");
         modes.textProperty().bind(vm.amqpModes());
+        modes.setMinHeight(Region.USE_PREF_SIZE);
+        modes.setMaxWidth(Double.MAX_VALUE);
+        modes.setPrefWidth(640);
 
         GridPane form = new GridPane();
         form.setHgap(12);
