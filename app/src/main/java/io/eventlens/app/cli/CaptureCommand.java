@@ -1,6 +1,11 @@
 package io.eventlens.app.cli;
 
+import io.eventlens.core.amqp.AmqpCaptureConfig;
+import io.eventlens.core.amqp.AmqpSource;
+import io.eventlens.core.capture.CaptureLimits;
 import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CaptureSource;
+import io.eventlens.core.capture.CompositeSource;
 import io.eventlens.core.capture.CapturePipeline;
 import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.capture.SourceException;
@@ -13,6 +18,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,8 +34,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code eventlens capture}: records Kafka topics into a capture store, for a duration, up to a
- * number of events, or until Ctrl-C (docs/reference/cli-contract.md).
+ * {@code eventlens capture}: records Kafka topics and RabbitMQ traffic (exchange taps, spied queues,
+ * browsed queues) into one capture store, for a duration, up to a number of events, or until Ctrl-C
+ * (docs/reference/cli-contract.md).
  *
  * <p>Into an existing store it resumes each partition from its stored position unless
  * {@code --from} is given ({@link StartPosition.Resume}). Progress goes to stderr about once a
@@ -37,10 +45,11 @@ import picocli.CommandLine.Spec;
  * and a message naming the endpoint within the connect timeout (8 s by default).
  */
 @Command(name = "capture", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Record Kafka topics into a capture store (an H2 file).",
+        description = {"Record Kafka topics and RabbitMQ exchanges and queues into a capture store (an H2 file).",
                 "Into an existing store, each partition resumes where the last capture stopped unless --from is given."},
-        footer = {"", "Example:",
-                "  eventlens capture --kafka localhost:9092 --topic orders --topic payments --from earliest --duration 20s --out run.mv.db"})
+        footer = {"", "Examples:",
+                "  eventlens capture --kafka localhost:9092 --topic orders --topic payments --from earliest --duration 20s --out run.mv.db",
+                "  eventlens capture --amqp amqp://localhost --exchange orders --queue orders.dlq --kafka localhost:9092 --topic payments --duration 20s --out run.mv.db"})
 public final class CaptureCommand implements Callable<Integer> {
 
     @Spec
@@ -72,6 +81,54 @@ public final class CaptureCommand implements Callable<Integer> {
                     + " EventLens never joins a consumer group.")
     Path kafkaConfig;
 
+    @Option(names = "--amqp", paramLabel = "URI",
+            description = "A RabbitMQ broker: amqp://[user@]host[:port][/vhost] or amqps://... Give the password with"
+                    + " --amqp-config or EVENTLENS_AMQP_PASSWORD (one in the URI works but is warned about).")
+    String amqpUri;
+
+    @Option(names = "--exchange", paramLabel = "NAME[=KEY,...]",
+            description = "Tap an exchange (repeatable): a stream queue of EventLens's own bound with these binding keys"
+                    + " (default #: every message of a topic, fanout or headers exchange; name the keys of a direct one).")
+    List<String> exchanges = new ArrayList<>();
+
+    @Option(names = "--spy-queue", paramLabel = "NAME[=EXCHANGE:KEY,...]",
+            description = "Spy on a queue (repeatable): tap with that queue's bindings, read from the management API,"
+                    + " else the ones given here. The queue's consumers still get every message.")
+    List<String> spyQueues = new ArrayList<>();
+
+    @Option(names = "--queue", paramLabel = "NAME",
+            description = "Browse a queue without consuming it (repeatable; typically a dead-letter queue): a stream by"
+                    + " offset; a classic or quorum queue by get and return in order (marks them redelivered).")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = "--firehose", description = "Also tap amq.rabbitmq.trace (needs 'rabbitmqctl trace_on'): shows publishes"
+            + " to every exchange, the default one included.")
+    boolean firehose;
+
+    @Option(names = "--force-browse", description = "Browse a queue also when it has consumers, a delivery limit"
+            + " (quorum) or a type that cannot be read.")
+    boolean forceBrowse;
+
+    @Option(names = "--keep-tap", description = "Keep the tap queues when the capture ends (a later capture into the same"
+            + " store resumes from them).")
+    boolean keepTap;
+
+    @Option(names = "--classic-tap", description = "Tap through a length-limited classic queue instead of a stream"
+            + " (keeps nested header tables, which a stream drops; not crash-safe).")
+    boolean classicTap;
+
+    @Option(names = "--tap-max-bytes", paramLabel = "BYTES", description = "Size retention of a tap stream. Default: 1073741824.")
+    long tapMaxBytes = AmqpCaptureConfig.DEFAULT_TAP_MAX_BYTES;
+
+    @Option(names = "--tap-max-age", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Age retention of a tap stream. Default: 1h.")
+    Duration tapMaxAge = AmqpCaptureConfig.DEFAULT_TAP_MAX_AGE;
+
+    @Option(names = "--amqp-config", paramLabel = "FILE",
+            description = "RabbitMQ connection properties: username, password, virtual-host, tls (true/false),"
+                    + " management-url. Secrets here or in EVENTLENS_AMQP_PASSWORD, never in the capture file.")
+    Path amqpConfig;
+
     @Option(names = "--quiet", description = "No progress lines on stderr.")
     boolean quiet;
 
@@ -80,18 +137,29 @@ public final class CaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KafkaCaptureConfig config = config();
+        if (kafka.bootstrapServers() == null && (!kafka.topics().isEmpty() || topicPattern != null)) {
+            throw new ParameterException(spec.commandLine(), "--topic and --topic-pattern need --kafka BOOTSTRAP_SERVERS");
+        }
+        if (amqpUri == null && (!exchanges.isEmpty() || !spyQueues.isEmpty() || !queues.isEmpty() || firehose)) {
+            throw new ParameterException(spec.commandLine(), "--exchange, --spy-queue, --queue and --firehose need --amqp URI");
+        }
+        if (kafka.bootstrapServers() == null && amqpUri == null) {
+            throw new ParameterException(spec.commandLine(), "Give a source: --kafka BOOTSTRAP_SERVERS with --topic, or --amqp URI"
+                    + " with --exchange, --spy-queue or --queue (or both)");
+        }
+        KafkaCaptureConfig config = kafka.bootstrapServers() == null ? null : config();
+        AmqpCaptureConfig amqp = amqpUri == null ? null : amqpConfig();
         Path file = out.file();
         PrintWriter err = spec.commandLine().getErr();
         boolean created = !Files.exists(file);
         try {
-            return capture(config, file, err);
+            return capture(config, amqp, file, err);
         } catch (SourceException e) {
             if (created && eventsInStore == 0) {
                 deleteEmptyStore(file);
             }
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (!msg.contains(config.bootstrapServers())) {
+            if (config != null && amqp == null && !msg.contains(config.bootstrapServers())) {
                 msg = msg + " (--kafka " + config.bootstrapServers() + ")";
             }
             throw new InputException(msg, e);
@@ -103,7 +171,7 @@ public final class CaptureCommand implements Callable<Integer> {
      * guard: on SIGINT/SIGTERM the hook stops the capture and the JVM waits until the last batch is
      * committed, the summary printed and the store closed.
      */
-    private int capture(KafkaCaptureConfig config, Path file, PrintWriter err) {
+    private int capture(KafkaCaptureConfig config, AmqpCaptureConfig amqp, Path file, PrintWriter err) {
         AtomicReference<CapturePipeline> running = new AtomicReference<>();
         AtomicBoolean stopRequested = new AtomicBoolean();
         try (GracefulStop guard = GracefulStop.onShutdown(() -> {
@@ -115,24 +183,46 @@ public final class CaptureCommand implements Callable<Integer> {
         }, Duration.ofSeconds(20));
              CaptureStore store = CaptureStore.open(file)) {
             long before = store.eventCount();
-            CapturePipeline capture = new CapturePipeline(new KafkaSource(config), store, EventExtractor.withDefaults(),
-                    config.limits());
+            List<CaptureSource> sources = new ArrayList<>();
+            if (config != null) {
+                sources.add(new KafkaSource(config));
+            }
+            AmqpSource amqpSource = amqp == null ? null : new AmqpSource(amqp);
+            if (amqpSource != null) {
+                sources.add(amqpSource);
+            }
+            CaptureLimits captureLimits = config != null ? config.limits() : amqp.limits();
+            CapturePipeline capture = new CapturePipeline(CompositeSource.of(sources), store, EventExtractor.withDefaults(),
+                    captureLimits);
             running.set(capture);
             if (stopRequested.get()) {
                 return ExitCodes.OK;   // interrupted before it started: nothing to commit
             }
             if (!quiet) {
-                err.printf("eventlens capture: %s -> %s%s (%s)%n", config.bootstrapServers(), file,
-                        before > 0 ? " (" + before + " events already stored)" : "",
-                        describeStart(config.startPosition()));
+                if (config != null) {
+                    err.printf("eventlens capture: %s -> %s%s (%s)%n", config.bootstrapServers(), file,
+                            before > 0 ? " (" + before + " events already stored)" : "",
+                            describeStart(config.startPosition()));
+                }
+                if (amqp != null) {
+                    err.printf("eventlens capture: %s -> %s%s%n", amqp.endpoint(), file,
+                            config == null && before > 0 ? " (" + before + " events already stored)" : "");
+                }
                 err.flush();
             }
             CaptureStats stats;
             try {
-                stats = capture.run(quiet ? CaptureListener.NONE : new ProgressPrinter(err));
+                stats = capture.run(quiet && amqpSource == null ? CaptureListener.NONE
+                        : new ProgressPrinter(err, quiet, amqpSource));
             } catch (SourceException e) {
                 eventsInStore = store.eventCount();
                 throw e;
+            }
+            if (amqpSource != null && (amqpSource.truncated() > 0 || amqpSource.blockedMs() > 0)) {
+                err.printf(Locale.ROOT, "eventlens capture: warning: %s: up to %d messages were dropped by the tap's"
+                                + " retention before they were read (a new tap's --tap-max-bytes and --tap-max-age); the broker"
+                                + " blocked the connection for %d ms%n", amqp.endpoint(), amqpSource.truncated(),
+                        amqpSource.blockedMs());
             }
             err.printf(Locale.ROOT, "eventlens capture: %d events (%d payload bytes) in %.1f s into %s (%d events in total)%n",
                     stats.events(), stats.bytes(), stats.elapsedMs() / 1000.0, file, store.eventCount());
@@ -177,6 +267,114 @@ public final class CaptureCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), optionName(e.getMessage()));
         }
+    }
+
+    /**
+     * The RabbitMQ configuration: the URI, then {@code --amqp-config} (username, password,
+     * virtual-host, tls, management-url), then {@code EVENTLENS_AMQP_USERNAME} /
+     * {@code EVENTLENS_AMQP_PASSWORD} from the environment. A password in the URI is warned about.
+     *
+     * @throws ParameterException naming the option when a value is invalid
+     * @throws InputException     naming the file when {@code --amqp-config} cannot be read
+     */
+    private AmqpCaptureConfig amqpConfig() {
+        AmqpCaptureConfig.Builder b = AmqpCaptureConfig.builder().uri(amqpUri).keepTap(keepTap).classicTap(classicTap)
+                .firehose(firehose).forceBrowse(forceBrowse).tapMaxBytes(tapMaxBytes).tapMaxAge(tapMaxAge)
+                .maxEvents(limits.maxEvents()).duration(limits.duration()).connectTimeout(connectTimeout);
+        for (String e : exchanges) {
+            int eq = e.indexOf('=');
+            b.exchange(eq < 0 ? e : e.substring(0, eq), eq < 0 ? List.of() : splitList(e.substring(eq + 1)));
+        }
+        for (String q : spyQueues) {
+            int eq = q.indexOf('=');
+            List<AmqpCaptureConfig.Binding> bindings = new ArrayList<>();
+            if (eq >= 0) {
+                for (String binding : splitList(q.substring(eq + 1))) {
+                    int colon = binding.indexOf(':');
+                    if (colon <= 0) {
+                        throw new ParameterException(spec.commandLine(), "--spy-queue: binding '" + binding
+                                + "' is not EXCHANGE:KEY");
+                    }
+                    bindings.add(new AmqpCaptureConfig.Binding(binding.substring(0, colon), binding.substring(colon + 1)));
+                }
+            }
+            b.spyQueue(eq < 0 ? q : q.substring(0, eq), bindings);
+        }
+        queues.forEach(b::browseQueue);
+        java.util.Properties props = new java.util.Properties();
+        if (amqpConfig != null) {
+            try (java.io.Reader r = Files.newBufferedReader(amqpConfig, java.nio.charset.StandardCharsets.UTF_8)) {
+                props.load(r);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new InputException("--amqp-config " + amqpConfig + ": cannot read RabbitMQ connection properties: "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            }
+        }
+        String user = props.getProperty("username", System.getenv("EVENTLENS_AMQP_USERNAME"));
+        String password = props.getProperty("password", System.getenv("EVENTLENS_AMQP_PASSWORD"));
+        AmqpCaptureConfig built;
+        try {
+            built = b.build();
+            if (b.passwordInUri()) {
+                spec.commandLine().getErr().println("eventlens capture: warning: --amqp holds a password, which shell"
+                        + " history and process lists show; use --amqp-config FILE or EVENTLENS_AMQP_PASSWORD");
+            }
+            if (user != null) {
+                b.username(user);
+            }
+            if (password != null) {
+                b.password(password);
+            }
+            if (props.getProperty("virtual-host") != null) {
+                b.virtualHost(props.getProperty("virtual-host"));
+            }
+            if (props.getProperty("tls") != null) {
+                b.tls(Boolean.parseBoolean(props.getProperty("tls")));
+            }
+            if (props.getProperty("management-url") != null) {
+                b.managementUrl(props.getProperty("management-url"));
+            }
+            if (user != null || password != null || !props.isEmpty()) {
+                // the file and the environment win over the URI's user info
+                AmqpCaptureConfig fromUri = built;
+                b.uri(null).host(fromUri.host()).port(fromUri.port());
+                if (props.getProperty("virtual-host") == null) {
+                    b.virtualHost(fromUri.virtualHost());
+                }
+                if (user == null) {
+                    b.username(fromUri.username());
+                }
+                if (password == null) {
+                    b.password(fromUri.password());
+                }
+                if (props.getProperty("tls") == null) {
+                    b.tls(fromUri.tls());
+                }
+                built = b.build();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), amqpOptionName(e.getMessage()));
+        }
+        return built;
+    }
+
+    private static List<String> splitList(String s) {
+        List<String> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    /** Maps the AMQP config's field names in a validation message to the CLI's option names. */
+    private static String amqpOptionName(String message) {
+        return message.replaceFirst("^uri:", "--amqp:").replaceFirst("^host:", "--amqp:").replaceFirst("^port:", "--amqp:")
+                .replaceFirst("^exchanges:", "--exchange:").replaceFirst("^spyQueues:", "--spy-queue:")
+                .replaceFirst("^browseQueues:", "--queue:").replaceFirst("^tapMaxBytes:", "--tap-max-bytes:")
+                .replaceFirst("^tapMaxAge:", "--tap-max-age:").replaceFirst("^maxEvents:", "--max-events:")
+                .replaceFirst("^duration:", "--duration:").replaceFirst("^connectTimeout:", "--connect-timeout:");
     }
 
     /**
@@ -241,15 +439,29 @@ public final class CaptureCommand implements Callable<Integer> {
         private static final long IDLE_NANOS = 15_000_000_000L;
         private static final long OUTAGE_NANOS = 5_000_000_000L;
         private final PrintWriter err;
+        private final boolean quiet;
+        private AmqpSource amqp;
         private long lastPrintNanos = System.nanoTime();
         private long lastEvents = -1;
 
-        ProgressPrinter(PrintWriter err) {
+        ProgressPrinter(PrintWriter err, boolean quiet, AmqpSource amqp) {
             this.err = err;
+            this.quiet = quiet;
+            this.amqp = amqp;
         }
 
         @Override
         public void onProgress(CaptureStats stats) {
+            if (amqp != null) { // the source is open once progress comes: say how each target is read
+                for (String mode : amqp.modes()) {
+                    err.println("eventlens capture: " + amqp.endpoint() + ": " + mode);
+                }
+                err.flush();
+                amqp = null;
+            }
+            if (quiet) {
+                return;
+            }
             long now = System.nanoTime();
             long since = now - lastPrintNanos;
             boolean moved = stats.events() != lastEvents;

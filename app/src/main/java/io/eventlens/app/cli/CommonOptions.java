@@ -31,7 +31,7 @@ public final class CommonOptions {
 
     /** {@code --kafka BOOTSTRAP_SERVERS} and the repeatable {@code --topic NAME}. */
     public static final class KafkaSource {
-        @Option(names = "--kafka", required = true, paramLabel = "BOOTSTRAP_SERVERS",
+        @Option(names = "--kafka", paramLabel = "BOOTSTRAP_SERVERS",
                 description = "Kafka bootstrap servers, e.g. localhost:9092.")
         String bootstrapServers;
 

@@ -44,7 +44,7 @@ class ArchitectureTest {
                 .layer("UI").definedBy("io.eventlens.app.ui..")
                 .layer("CLI").definedBy("io.eventlens.app.cli..")
                 .layer("Demo").definedBy("io.eventlens.app.demo..")
-                .layer("Sources").definedBy("io.eventlens.core.kafka..")
+                .layer("Sources").definedBy("io.eventlens.core.kafka..", "io.eventlens.core.amqp..")
                 .layer("Pipeline").definedBy("io.eventlens.core.capture..")
                 .layer("Store").definedBy("io.eventlens.core.store..")
                 .layer("Flows").definedBy("io.eventlens.core.flows..")
@@ -74,7 +74,8 @@ class ArchitectureTest {
     @Test
     void theCaptureSeamKnowsNoSourceKind() {
         noClasses().that().resideInAnyPackage("io.eventlens.core.capture..", "io.eventlens.core.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.eventlens.core.kafka..", "org.apache.kafka..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.eventlens.core.kafka..", "org.apache.kafka..",
+                        "io.eventlens.core.amqp..", "com.rabbitmq..")
                 .because("a new source kind adds a class; the pipeline and the store never ask which kind runs"
                         + " (STYLE.md habit 16)")
                 .check(CLASSES);

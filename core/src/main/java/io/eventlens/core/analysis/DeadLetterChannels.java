@@ -2,6 +2,10 @@ package io.eventlens.core.analysis;
 
 import io.eventlens.core.extract.HeaderValues;
 import io.eventlens.core.model.Header;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -28,6 +32,11 @@ public final class DeadLetterChannels {
     private static final Pattern DEAD_LETTER_WORD = Pattern.compile("(?i).*dead[-_]?letter.*");
     private static final Pattern RETRY_SUFFIX = Pattern.compile("(?i)^(.+?)[._-]retry([._-]\\d+)?$");
     private static final Pattern X_DEATH_COUNT = Pattern.compile("(?i)\"?count\"?\\s*[=:]\\s*(\\d{1,9})");
+
+    private static final Pattern EXCEPTION_CLASS = Pattern.compile("\\s*([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+)(?::|\\s|$)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest {@code x-death} value parsed (bytes). */
+    static final int X_DEATH_MAX_BYTES = 1 << 20;
 
     private DeadLetterChannels() {
     }
@@ -77,6 +86,7 @@ public final class DeadLetterChannels {
         }
         boolean original = false;
         boolean exception = false;
+        boolean spring = false;
         for (Header h : headers) {
             String n = h.name();
             char c = n.isEmpty() ? ' ' : Character.toLowerCase(n.charAt(0));
@@ -93,10 +103,16 @@ public final class DeadLetterChannels {
             if (n.equals("x-death") || n.startsWith("x-first-death-") || n.startsWith("x-last-death-")) {
                 return DeadLetterInfo.Convention.RABBITMQ;
             }
+            if (n.equals("x-exception-message") || n.equals("x-exception-stacktrace") || n.equals("x-original-exchange")) {
+                spring = true;
+            }
             original |= n.startsWith("kafka_original-");
             exception |= n.startsWith("kafka_exception-");
         }
-        return original && exception ? DeadLetterInfo.Convention.SPRING_RETRY_TOPIC : null;
+        if (original && exception) {
+            return DeadLetterInfo.Convention.SPRING_RETRY_TOPIC;
+        }
+        return spring ? DeadLetterInfo.Convention.SPRING_AMQP : null;
     }
 
     /**
@@ -126,16 +142,52 @@ public final class DeadLetterChannels {
 
     /**
      * The count of the first (most recent) table of an {@code x-death} header rendered as text
-     * ({@code [{count=2, reason=rejected, ...}]} or JSON). Best effort until the AMQP connector
-     * defines its encoding.
+     * as a JSON array (the AMQP source's encoding), else found in its text
+     * ({@code [{count=2, reason=rejected, ...}]}).
      */
     private static Long xDeathCount(byte[] value) {
+        JsonNode first = xDeathEntries(value).stream().findFirst().orElse(null);
+        if (first != null) {
+            JsonNode c = first.path("count");
+            return c.canConvertToLong() ? c.asLong() : null;
+        }
         String text = HeaderValues.text(value);
         if (text == null) {
             return null;
         }
         Matcher m = X_DEATH_COUNT.matcher(text);
         return m.find() ? Long.parseLong(m.group(1)) : null;
+    }
+
+    /**
+     * The tables of an {@code x-death} header encoded as a JSON array (docs/reference/extraction-rules.md,
+     * "AMQP messages"), most recent first; empty when the value is not such an array. Bounded: at
+     * most {@link #X_DEATH_MAX_BYTES} bytes are parsed.
+     */
+    private static List<JsonNode> xDeathEntries(byte[] value) {
+        if (value == null || value.length == 0 || value.length > X_DEATH_MAX_BYTES || value[0] != '[') {
+            return List.of();
+        }
+        try {
+            JsonNode array = JSON.readTree(value);
+            if (array == null || !array.isArray()) {
+                return List.of();
+            }
+            List<JsonNode> out = new ArrayList<>();
+            for (JsonNode e : array) {
+                if (e.isObject()) {
+                    out.add(e);
+                }
+            }
+            return out;
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static String xText(JsonNode entry, String field) {
+        JsonNode v = entry == null ? null : entry.get(field);
+        return v == null || !v.isValueNode() || v.isNull() ? null : v.asText();
     }
 
     /**
@@ -175,13 +227,87 @@ public final class DeadLetterChannels {
                     firstText(headers, "__connect.errors.exception.class.name"),
                     firstText(headers, "__connect.errors.exception.message"),
                     attempts);
-            case RABBITMQ -> new DeadLetterInfo(convention,
-                    firstText(headers, "x-first-death-queue", "x-last-death-queue"),
-                    null, null, null,
-                    firstText(headers, "x-first-death-reason", "x-last-death-reason"),
-                    attempts);
+            case RABBITMQ -> rabbitmq(headers, attempts);
+            case SPRING_AMQP -> springAmqp(headers, attempts);
             case CHANNEL_NAME -> throw new IllegalStateException("not a header convention");
         };
+    }
+
+    /**
+     * RabbitMQ: the most recent {@code x-death} table gives the reason, exchange, routing keys and
+     * time; the original queue is {@code x-first-death-queue} (where the message was first
+     * dead-lettered), else the oldest table's queue; {@code x-last-death-*} and {@code x-first-death-*}
+     * stand in where {@code x-death} is missing. Spring AMQP's exception headers are read too.
+     */
+    private static DeadLetterInfo rabbitmq(List<Header> headers, Integer attempts) {
+        Header death = first(headers, "x-death");
+        List<JsonNode> entries = death == null ? List.of() : xDeathEntries(death.value());
+        JsonNode latest = entries.isEmpty() ? null : entries.get(0);
+        JsonNode oldest = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        String queue = firstText(headers, "x-first-death-queue");
+        if (queue == null) {
+            queue = xText(oldest, "queue");
+        }
+        if (queue == null) {
+            queue = firstText(headers, "x-last-death-queue");
+        }
+        String reason = firstText(headers, "x-last-death-reason");
+        if (reason == null) {
+            reason = xText(latest, "reason");
+        }
+        if (reason == null) {
+            reason = firstText(headers, "x-first-death-reason");
+        }
+        String exchange = xText(oldest, "exchange");
+        if (exchange == null) {
+            Header h = first(headers, "x-first-death-exchange");
+            exchange = h == null ? null : HeaderValues.text(h.value());
+        }
+        List<String> keys = new ArrayList<>();
+        JsonNode rk = oldest == null ? null : oldest.get("routing-keys");
+        if (rk != null && rk.isArray()) {
+            rk.forEach(k -> keys.add(k.asText()));
+        }
+        Instant time = null;
+        String t = xText(latest, "time");
+        if (t != null) {
+            try {
+                time = Instant.parse(t);
+            } catch (java.time.format.DateTimeParseException e) {
+                time = null;
+            }
+        }
+        String message = firstText(headers, "x-exception-message");
+        String stack = firstText(headers, "x-exception-stacktrace");
+        String exceptionClass = exceptionClassOf(stack);
+        if (message != null && reason != null) {
+            reason = reason + ": " + message;
+        } else if (message != null) {
+            reason = message;
+        }
+        return new DeadLetterInfo(DeadLetterInfo.Convention.RABBITMQ, queue, null, null, exceptionClass, reason, attempts,
+                exchange, keys, time, stack);
+    }
+
+    /** Spring AMQP's {@code RepublishMessageRecoverer} headers, without RabbitMQ's own dead-lettering. */
+    private static DeadLetterInfo springAmqp(List<Header> headers, Integer attempts) {
+        String stack = firstText(headers, "x-exception-stacktrace");
+        Header ex = first(headers, "x-original-exchange");
+        String exchange = ex == null ? null : HeaderValues.text(ex.value());
+        String key = firstText(headers, "x-original-routingKey");
+        return new DeadLetterInfo(DeadLetterInfo.Convention.SPRING_AMQP,
+                exchange == null || exchange.isEmpty() ? key : exchange, null, null, exceptionClassOf(stack),
+                firstText(headers, "x-exception-message"), attempts, exchange, key == null ? List.of() : List.of(key),
+                null, stack);
+    }
+
+    /** The exception class at the start of a Java stack trace ({@code com.x.FooException: message}), or null. */
+    static String exceptionClassOf(String stacktrace) {
+        if (stacktrace == null) {
+            return null;
+        }
+        Matcher m = EXCEPTION_CLASS.matcher(stacktrace);
+        return m.lookingAt() ? m.group(1) : null;
     }
 
     private static Header first(List<Header> headers, String name) {

@@ -13,6 +13,14 @@ package io.eventlens.core.analysis;
  * @param reason            the exception message, or the broker's dead-letter reason
  *                          ({@code rejected}, {@code expired}, {@code maxlen}, {@code delivery_limit})
  * @param attempts          delivery attempts before it was dead-lettered or retried, 1 or more
+ * @param originalExchange  the AMQP exchange the message was published to before it was dead-lettered
+ *                          ({@code x-death}'s {@code exchange}, {@code x-first-death-exchange}, Spring AMQP's
+ *                          {@code x-original-exchange}; {@code ""} is the default exchange)
+ * @param originalRoutingKeys its routing keys there ({@code x-death}'s {@code routing-keys}, Spring AMQP's
+ *                          {@code x-original-routingKey}); empty when unknown, never null
+ * @param deadLetteredAt    when it was (last) dead-lettered ({@code x-death}'s {@code time})
+ * @param exceptionStacktrace the stack trace the consumer's framework recorded (Spring AMQP
+ *                          {@code x-exception-stacktrace}, Spring Kafka {@code kafka_dlt-exception-stacktrace})
  */
 public record DeadLetterInfo(
         Convention convention,
@@ -21,7 +29,22 @@ public record DeadLetterInfo(
         Long originalOffset,
         String exceptionClass,
         String reason,
-        Integer attempts) {
+        Integer attempts,
+        String originalExchange,
+        java.util.List<String> originalRoutingKeys,
+        java.time.Instant deadLetteredAt,
+        String exceptionStacktrace) {
+
+    public DeadLetterInfo {
+        originalRoutingKeys = originalRoutingKeys == null ? java.util.List.of() : java.util.List.copyOf(originalRoutingKeys);
+    }
+
+    /** Information without the AMQP components (exchange, routing keys, time, stack trace). */
+    public DeadLetterInfo(Convention convention, String originalChannel, Integer originalPartition, Long originalOffset,
+                          String exceptionClass, String reason, Integer attempts) {
+        this(convention, originalChannel, originalPartition, originalOffset, exceptionClass, reason, attempts,
+                null, java.util.List.of(), null, null);
+    }
 
     /** The convention that identified a dead-letter or retry copy. */
     public enum Convention {
@@ -34,7 +57,12 @@ public record DeadLetterInfo(
         /** RabbitMQ dead-lettering: {@code x-death}, {@code x-first-death-*}, {@code x-last-death-*}. */
         RABBITMQ,
         /** No headers: the channel is named like a dead-letter or retry channel, or configured as one. */
-        CHANNEL_NAME
+        CHANNEL_NAME,
+        /**
+         * Spring AMQP {@code RepublishMessageRecoverer}: {@code x-exception-message},
+         * {@code x-exception-stacktrace}, {@code x-original-exchange}, {@code x-original-routingKey}.
+         */
+        SPRING_AMQP
     }
 
     /**

@@ -118,14 +118,15 @@ public final class ExtractionRules {
 
     private static final ExtractionRules DEFAULTS = builder()
             .correlationId(cloudEvents("correlationid"), header("correlationId"), header("correlation-id"),
-                    header("x-correlation-id"), header("kafka_correlationId"),
+                    header("x-correlation-id"), header("kafka_correlationId"), header("amqp.correlation_id"),
                     json("/correlationId"), json("/correlation_id"), json("/metadata/correlationId"),
                     json("/data/correlationId"), traceparent())
             .eventId(cloudEvents("id"), header("eventId"), header("event-id"), header("message-id"),
-                    json("/eventId"), json("/id"))
-            .eventType(cloudEvents("type"), header("eventType"), header("type"),
+                    header("amqp.message_id"), json("/eventId"), json("/id"))
+            .eventType(cloudEvents("type"), header("eventType"), header("type"), header("amqp.type"),
                     json("/eventType"), json("/type"))
-            .eventTime(cloudEvents("time"), json("/timestamp"), json("/createdAt"), json("/time"))
+            .eventTime(cloudEvents("time"), json("/timestamp"), json("/createdAt"), json("/time"),
+                    header("amqp.timestamp"))
             .sequence(cloudEvents("sequence"), header("sequence"), header("seq"), header("version"),
                     json("/sequence"), json("/seq"), json("/version"))
             .causationId(header("causationId"), header("causation-id"), json("/causationId"))
@@ -154,7 +155,10 @@ public final class ExtractionRules {
      *     headers then JSON {@code sequence}, {@code seq}, {@code version};</li>
      * <li>causation ID: headers {@code causationId}, {@code causation-id}; JSON {@code /causationId}.</li>
      * </ul>
-     * (AMQP message properties are not rules yet: this issue captures Kafka only.)
+     * AMQP basic properties are headers named {@code amqp.<property>} (docs/reference/extraction-rules.md,
+     * "AMQP messages"): {@code amqp.correlation_id} after the correlation headers, {@code amqp.message_id}
+     * after the event-ID headers, {@code amqp.type} after the type headers, {@code amqp.timestamp} after
+     * the JSON time rules.
      */
     public static ExtractionRules defaults() {
         return DEFAULTS;

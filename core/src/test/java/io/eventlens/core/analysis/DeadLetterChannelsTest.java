@@ -154,4 +154,82 @@ class DeadLetterChannelsTest {
         assertThat(DeadLetterChannels.deliveryAttempts(List.of(int4("kafka_deliveryAttempt", 0)))).isNull();
         assertThat(DeadLetterChannels.deliveryAttempts(List.of())).isNull();
     }
+
+    private static final String X_DEATH = "[{\"count\":2,\"reason\":\"expired\",\"queue\":\"orders.retry\","
+            + "\"time\":\"2026-03-04T05:06:08Z\",\"exchange\":\"retry\",\"routing-keys\":[\"orders.retry\"]},"
+            + "{\"count\":2,\"reason\":\"rejected\",\"queue\":\"orders\",\"time\":\"2026-03-04T05:06:07Z\","
+            + "\"exchange\":\"shop\",\"routing-keys\":[\"order.placed\",\"order.any\"]}]";
+
+    @Test
+    void rabbitMqXDeathAsJsonGivesReasonOriginalQueueExchangeRoutingKeysAndTime() {
+        List<Header> h = List.of(str("x-death", X_DEATH), str("x-first-death-queue", "orders"),
+                str("x-first-death-reason", "rejected"), str("x-first-death-exchange", "shop"),
+                str("x-last-death-queue", "orders.retry"), str("x-last-death-reason", "expired"));
+        DeadLetterInfo info = DeadLetterChannels.inspect("orders.dlq", h);
+        assertThat(info).isEqualTo(new DeadLetterInfo(DeadLetterInfo.Convention.RABBITMQ, "orders", null, null, null,
+                "expired", 2, "shop", List.of("order.placed", "order.any"), java.time.Instant.parse("2026-03-04T05:06:08Z"), null));
+        assertThat(info.reasonText()).isEqualTo("expired");
+    }
+
+    @Test
+    void rabbitMqWithoutXDeathFallsBackToFirstAndLastDeathHeaders() {
+        DeadLetterInfo info = DeadLetterChannels.inspect("q", List.of(str("x-last-death-queue", "orders"),
+                str("x-last-death-reason", "maxlen")));
+        assertThat(info.originalChannel()).isEqualTo("orders");
+        assertThat(info.reason()).isEqualTo("maxlen");
+        assertThat(info.deadLetteredAt()).isNull();
+        assertThat(info.originalRoutingKeys()).isEmpty();
+    }
+
+    @Test
+    void springAmqpRepublishHeadersGiveTheExceptionAndOriginalExchange() {
+        String stack = "java.lang.IllegalStateException: stock is negative\n\tat com.shop.Stock.take(Stock.java:12)";
+        List<Header> h = List.of(str("x-exception-message", "stock is negative"), str("x-exception-stacktrace", stack),
+                str("x-original-exchange", "shop"), str("x-original-routingKey", "order.placed"));
+        DeadLetterInfo info = DeadLetterChannels.inspect("orders.dlq", h);
+        assertThat(info).isEqualTo(new DeadLetterInfo(DeadLetterInfo.Convention.SPRING_AMQP, "shop", null, null,
+                "java.lang.IllegalStateException", "stock is negative", null, "shop", List.of("order.placed"), null, stack));
+        assertThat(info.reasonText()).isEqualTo("IllegalStateException: stock is negative");
+    }
+
+    @Test
+    void rabbitMqDeadLetteringWithSpringAmqpHeadersKeepsBoth() {
+        List<Header> h = List.of(str("x-death", X_DEATH), str("x-first-death-queue", "orders"),
+                str("x-exception-message", "boom"), str("x-exception-stacktrace", "com.shop.BoomException: boom"));
+        DeadLetterInfo info = DeadLetterChannels.inspect("orders.dlq", h);
+        assertThat(info.convention()).isEqualTo(DeadLetterInfo.Convention.RABBITMQ);
+        assertThat(info.exceptionClass()).isEqualTo("com.shop.BoomException");
+        assertThat(info.reason()).isEqualTo("expired: boom");
+    }
+
+    @Test
+    void damagedXDeathValuesDecodeToNothingAndNeverThrow() {
+        List<String> corpus = List.of("[", "[{", "[1,2]", "[{\"count\":\"x\"}]", "[{\"time\":\"yesterday\"}]",
+                "[{\"routing-keys\":{}}]", "[null]", "{\"count\":3}", "[" + "[".repeat(5000) + "]".repeat(5000) + "]",
+                "[{\"count\":99999999999999999999999}]", "\u0000\u0001", "");
+        for (String c : corpus) {
+            List<Header> h = List.of(str("x-death", c));
+            DeadLetterInfo info = DeadLetterChannels.inspect("q.dlq", h);
+            assertThat(info.convention()).as(c).isEqualTo(DeadLetterInfo.Convention.RABBITMQ);
+            assertThat(info.deadLetteredAt()).as(c).isNull();
+        }
+    }
+
+    @Test
+    void fuzzedXDeathValuesNeverThrow() {
+        java.util.Random random = new java.util.Random(7);
+        byte[] seed = X_DEATH.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] b = seed.clone();
+            for (int m = 0, n = 1 + random.nextInt(6); m < n; m++) {
+                b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            }
+            List<Header> h = List.of(new Header("x-death", b), new Header("x-first-death-queue", b),
+                    new Header("x-exception-stacktrace", b));
+            DeadLetterInfo info = DeadLetterChannels.inspect("q", h);
+            assertThat(info.convention()).isEqualTo(DeadLetterInfo.Convention.RABBITMQ);
+            assertThat(DeadLetterChannels.deliveryAttempts(h)).satisfiesAnyOf(a -> assertThat(a).isNull(),
+                    a -> assertThat(a).isPositive());
+        }
+    }
 }

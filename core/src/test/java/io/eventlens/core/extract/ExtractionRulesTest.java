@@ -20,14 +20,14 @@ class ExtractionRulesTest {
         ExtractionRules d = ExtractionRules.defaults();
         assertThat(d.sources(Field.CORRELATION_ID)).extracting(Source::describe).containsExactly(
                 "CloudEvents ce_correlationid", "header correlationId", "header correlation-id",
-                "header x-correlation-id", "header kafka_correlationId", "json /correlationId", "json /correlation_id",
+                "header x-correlation-id", "header kafka_correlationId", "header amqp.correlation_id", "json /correlationId", "json /correlation_id",
                 "json /metadata/correlationId", "json /data/correlationId", "traceparent trace-id");
         assertThat(d.sources(Field.EVENT_ID)).extracting(Source::describe).containsExactly(
-                "CloudEvents ce_id", "header eventId", "header event-id", "header message-id", "json /eventId", "json /id");
+                "CloudEvents ce_id", "header eventId", "header event-id", "header message-id", "header amqp.message_id", "json /eventId", "json /id");
         assertThat(d.sources(Field.EVENT_TYPE)).extracting(Source::describe).containsExactly(
-                "CloudEvents ce_type", "header eventType", "header type", "json /eventType", "json /type");
+                "CloudEvents ce_type", "header eventType", "header type", "header amqp.type", "json /eventType", "json /type");
         assertThat(d.sources(Field.EVENT_TIME)).extracting(Source::describe).containsExactly(
-                "CloudEvents ce_time", "json /timestamp", "json /createdAt", "json /time");
+                "CloudEvents ce_time", "json /timestamp", "json /createdAt", "json /time", "header amqp.timestamp");
         assertThat(d.sources(Field.SEQUENCE)).extracting(Source::describe).containsExactly(
                 "CloudEvents ce_sequence", "header sequence", "header seq", "header version", "json /sequence", "json /seq", "json /version");
         assertThat(d.sources(Field.CAUSATION_ID)).extracting(Source::describe).containsExactly(
@@ -50,7 +50,7 @@ class ExtractionRulesTest {
         ExtractionRules r = ExtractionRules.defaults().toBuilder().eventType(json("/kind")).build();
         assertThat(r.sources(Field.EVENT_TYPE)).containsExactly(json("/kind"));
         assertThat(r.sources(Field.EVENT_ID)).isEqualTo(ExtractionRules.defaults().sources(Field.EVENT_ID));
-        assertThat(ExtractionRules.defaults().sources(Field.EVENT_TYPE)).hasSize(5);
+        assertThat(ExtractionRules.defaults().sources(Field.EVENT_TYPE)).hasSize(6);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.eventlens.app.ui.capture;
 
 import io.eventlens.app.ui.services.AppServices;
+import io.eventlens.app.ui.services.CaptureRequest;
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.core.capture.CaptureListener;
 import io.eventlens.core.capture.CaptureStats;
@@ -52,7 +53,7 @@ public final class CaptureViewModel {
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
     private volatile boolean newEvents;
     private AppServices.CaptureRun run;
-    private KafkaCaptureConfig lastConfig;
+    private CaptureRequest lastRequest;
     private volatile java.util.concurrent.CountDownLatch runDone = new java.util.concurrent.CountDownLatch(0);
     private AppServices.Demo demo;
 
@@ -82,30 +83,44 @@ public final class CaptureViewModel {
 
     /** Starts capturing {@code config} into the open store (a new one when none is open). */
     public void start(KafkaCaptureConfig config) {
+        start(CaptureRequest.of(config));
+    }
+
+    /**
+     * Starts capturing every part of {@code request} (Kafka topics, RabbitMQ taps and browses) into
+     * the open store (a new one when none is open), as one capture.
+     */
+    public void start(CaptureRequest request) {
         if (capturing.get() || starting.get()) {
             statusSink.accept("A capture is already running: stop it first.");
             return;
         }
-        lastConfig = config;
+        lastRequest = request;
         starting.set(true);
         storeProvider.withStore(store -> {
             if (store == null) {
                 starting.set(false);
                 return;
             }
-            AppServices.CaptureRun r = services.captureFactory().create(config, store);
+            AppServices.CaptureRun r;
+            try {
+                r = services.captureFactory().create(request, store);
+            } catch (RuntimeException e) {
+                starting.set(false);
+                errorSink.accept(e);
+                return;
+            }
             java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
             runDone = done;
             run = r;
             latestStats.set(null);
             capturedEvents.set(0);
             eventsPerSecond.set(0);
-            source.set(config.bootstrapServers());
+            source.set(request.endpoints());
             capturing.set(true);
             starting.set(false);
-            statusSink.accept("Capturing " + String.join(", ", config.topics()) + " from " + config.bootstrapServers()
-                    + " into " + store.file().getFileName());
-            executor.submit("Capturing from " + config.bootstrapServers(),
+            statusSink.accept("Capturing " + request.describe() + " into " + store.file().getFileName());
+            executor.submit("Capturing from " + request.endpoints(),
                     ctx -> {
                         try {
                             return r.run(listener());
@@ -177,8 +192,8 @@ public final class CaptureViewModel {
             stop();
             return true;
         }
-        if (lastConfig != null) {
-            start(lastConfig.withStartPosition(new StartPosition.Resume()));
+        if (lastRequest != null) {
+            start(lastRequest.resumed());
             return true;
         }
         return false;
@@ -303,7 +318,7 @@ public final class CaptureViewModel {
         return eventsPerSecond.getReadOnlyProperty();
     }
 
-    /** The bootstrap servers captured from, or "". */
+    /** The endpoints captured from (bootstrap servers, the AMQP endpoint), or "". */
     public ReadOnlyStringProperty sourceProperty() {
         return source.getReadOnlyProperty();
     }

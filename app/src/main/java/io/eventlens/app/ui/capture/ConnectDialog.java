@@ -1,11 +1,16 @@
 package io.eventlens.app.ui.capture;
 
-import io.eventlens.core.kafka.KafkaCaptureConfig;
+import io.eventlens.app.ui.services.CaptureRequest;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.geometry.VPos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
@@ -24,17 +29,20 @@ import javafx.stage.Window;
 import org.controlsfx.control.CheckListView;
 
 /**
- * The Connect dialog: bootstrap servers, "List topics" (reads the cluster's metadata off the FX
- * thread; an unreachable endpoint is reported by name), the topics to capture as check boxes, and
- * earliest/latest. Its result is a validated {@link KafkaCaptureConfig}, or nothing when cancelled.
+ * The Connect dialog, a Kafka tab and a RabbitMQ tab; one capture records what both name. Kafka:
+ * bootstrap servers, "List topics" (reads the cluster's metadata off the FX thread; an unreachable
+ * endpoint is reported by name), the topics to capture as check boxes, and earliest/latest.
+ * RabbitMQ: URI, user, password, exchanges to tap, queues to spy on, queues to browse, firehose,
+ * force browse, keep tap, and a line saying how each will be read. Its result is a validated
+ * {@link CaptureRequest}, or nothing when cancelled.
  */
-public final class ConnectDialog extends Dialog<KafkaCaptureConfig> {
+public final class ConnectDialog extends Dialog<CaptureRequest> {
 
     /** A dialog for {@code vm}, owned by {@code owner}. */
     public ConnectDialog(ConnectViewModel vm, Window owner) {
         initOwner(owner);
-        setTitle("Connect to Kafka");
-        setHeaderText("Capture a Kafka cluster's topics into the open capture file");
+        setTitle("Connect");
+        setHeaderText("Capture Kafka topics and RabbitMQ exchanges and queues into the open capture file");
         setResizable(true);
 
         TextField bootstrap = new TextField();
@@ -110,16 +118,88 @@ public final class ConnectDialog extends Dialog<KafkaCaptureConfig> {
         form.addRow(1, topicsLabel, new VBox(6, topics, topicButtons));
         form.addRow(2, new Label("Start from"), fromRow);
         GridPane.setHgrow(serverRow, Priority.ALWAYS);
-        VBox content = new VBox(12, form, info, error);
+        Tab kafkaTab = new Tab("Kafka", new VBox(12, form, info));
+        kafkaTab.setClosable(false);
+        Tab amqpTab = new Tab("RabbitMQ", amqpForm(vm));
+        amqpTab.setId("amqpTab");
+        amqpTab.setClosable(false);
+        TabPane tabs = new TabPane(kafkaTab, amqpTab);
+        tabs.setId("connectTabs");
+        VBox content = new VBox(12, tabs, error);
         content.setPadding(new Insets(12, 4, 4, 4));
-        content.setPrefWidth(640);
+        content.setPrefWidth(680);
         getDialogPane().setContent(content);
 
         ButtonType capture = new ButtonType("Start capture", ButtonBar.ButtonData.OK_DONE);
         getDialogPane().getButtonTypes().addAll(capture, ButtonType.CANCEL);
         Button ok = (Button) getDialogPane().lookupButton(capture);
         ok.disableProperty().bind(vm.canConnect().not());
-        setResultConverter(bt -> bt == capture ? vm.buildConfig() : null);
+        setResultConverter(bt -> bt == capture ? vm.buildRequest() : null);
         setOnShown(e -> bootstrap.requestFocus());
+    }
+
+    private static VBox amqpForm(ConnectViewModel vm) {
+        TextField uri = new TextField();
+        uri.setId("amqpUri");
+        uri.setPromptText("amqp://host:5672/vhost or amqps://...");
+        uri.textProperty().bindBidirectional(vm.amqpUriProperty());
+        TextField user = new TextField();
+        user.setId("amqpUser");
+        user.setPromptText("from the URI, else guest");
+        user.textProperty().bindBidirectional(vm.amqpUsernameProperty());
+        PasswordField password = new PasswordField();
+        password.setId("amqpPassword");
+        password.setPromptText("not stored anywhere");
+        password.textProperty().bindBidirectional(vm.amqpPasswordProperty());
+        TextArea exchanges = area("amqpExchanges", "one per line or ;-separated: orders; payments=payment.created,payment.failed",
+                vm.amqpExchangesProperty());
+        TextArea spy = area("amqpSpyQueues", "billing-service; shipping=orders:order.paid (bindings when the management API is off)",
+                vm.amqpSpyQueuesProperty());
+        TextArea browse = area("amqpBrowseQueues", "orders.dlq; payments.dlq", vm.amqpBrowseQueuesProperty());
+        CheckBox firehose = new CheckBox("Firehose (amq.rabbitmq.trace; needs rabbitmqctl trace_on)");
+        firehose.setMnemonicParsing(false); // "trace_on" keeps its underscore
+        firehose.selectedProperty().bindBidirectional(vm.amqpFirehoseProperty());
+        CheckBox force = new CheckBox("Browse also queues with consumers or a delivery limit");
+        force.selectedProperty().bindBidirectional(vm.amqpForceBrowseProperty());
+        CheckBox keep = new CheckBox("Keep the tap queues after the capture");
+        keep.selectedProperty().bindBidirectional(vm.amqpKeepTapProperty());
+        Label modes = new Label();
+        modes.setId("amqpModes");
+        modes.setWrapText(true);
+        modes.getStyleClass().add("muted");
+        modes.textProperty().bind(vm.amqpModes());
+        modes.setMinHeight(Region.USE_PREF_SIZE);
+        modes.setMaxWidth(Double.MAX_VALUE);
+        modes.setPrefWidth(640);
+
+        GridPane form = new GridPane();
+        form.setHgap(12);
+        form.setVgap(8);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        form.getColumnConstraints().addAll(labels, fields);
+        form.addRow(0, new Label("URI"), uri);
+        form.addRow(1, new Label("User"), user);
+        form.addRow(2, new Label("Password"), password);
+        form.addRow(3, top(new Label("Tap exchanges")), exchanges);
+        form.addRow(4, top(new Label("Spy on queues")), spy);
+        form.addRow(5, top(new Label("Browse queues")), browse);
+        return new VBox(10, form, new VBox(4, firehose, force, keep), modes);
+    }
+
+    private static TextArea area(String id, String prompt, javafx.beans.property.StringProperty text) {
+        TextArea a = new TextArea();
+        a.setId(id);
+        a.setPromptText(prompt);
+        a.setPrefRowCount(2);
+        a.textProperty().bindBidirectional(text);
+        return a;
+    }
+
+    private static Label top(Label l) {
+        GridPane.setValignment(l, VPos.TOP);
+        return l;
     }
 }

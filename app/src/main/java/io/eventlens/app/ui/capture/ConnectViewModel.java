@@ -2,6 +2,8 @@ package io.eventlens.app.ui.capture;
 
 import io.eventlens.app.ui.services.AppServices;
 import io.eventlens.app.ui.services.AppSettings;
+import io.eventlens.app.ui.services.CaptureRequest;
+import io.eventlens.core.amqp.AmqpCaptureConfig;
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
 import io.eventlens.core.kafka.StartPosition;
@@ -22,9 +24,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * View model of the Connect dialog: bootstrap servers, the cluster's topics (listed off the FX thread
- * from its metadata), the chosen topics and where to start (earliest or latest). Builds a validated
- * {@link KafkaCaptureConfig} and remembers the choices in {@link AppSettings}.
+ * View model of the Connect dialog: Kafka's bootstrap servers, the cluster's topics (listed off the FX
+ * thread from its metadata), the chosen topics and where to start (earliest or latest); beside it a
+ * RabbitMQ broker (URI, user, password) with exchanges to tap, queues to spy on and queues to browse
+ * (docs/decisions/0011-amqp-source.md). Builds a validated {@link CaptureRequest} of either or both,
+ * and remembers the Kafka choices in {@link AppSettings} (never the password).
  */
 public final class ConnectViewModel {
 
@@ -41,6 +45,15 @@ public final class ConnectViewModel {
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
     private final ReadOnlyStringWrapper info = new ReadOnlyStringWrapper(this, "info", "");
+    private final StringProperty amqpUri = new SimpleStringProperty(this, "amqpUri", "");
+    private final StringProperty amqpUsername = new SimpleStringProperty(this, "amqpUsername", "");
+    private final StringProperty amqpPassword = new SimpleStringProperty(this, "amqpPassword", "");
+    private final StringProperty amqpExchanges = new SimpleStringProperty(this, "amqpExchanges", "");
+    private final StringProperty amqpSpyQueues = new SimpleStringProperty(this, "amqpSpyQueues", "");
+    private final StringProperty amqpBrowseQueues = new SimpleStringProperty(this, "amqpBrowseQueues", "");
+    private final BooleanProperty amqpFirehose = new SimpleBooleanProperty(this, "amqpFirehose");
+    private final BooleanProperty amqpForceBrowse = new SimpleBooleanProperty(this, "amqpForceBrowse");
+    private final BooleanProperty amqpKeepTap = new SimpleBooleanProperty(this, "amqpKeepTap");
     private TaskExecutor.Handle pending;
 
     /** A connect view model prefilled from the remembered settings. */
@@ -49,6 +62,12 @@ public final class ConnectViewModel {
         this.executor = executor;
         this.settings = settings;
         bootstrapServers.set(settings.bootstrapServers());
+        java.util.Map<String, String> amqp = settings.amqp();
+        amqpUri.set(amqp.get("uri"));
+        amqpUsername.set(amqp.get("username"));
+        amqpExchanges.set(amqp.get("exchanges"));
+        amqpSpyQueues.set(amqp.get("spyQueues"));
+        amqpBrowseQueues.set(amqp.get("browseQueues"));
         info.set("Press \"List topics\" to read the cluster's topics.");
     }
 
@@ -105,12 +124,160 @@ public final class ConnectViewModel {
         return config;
     }
 
-    /** True when the dialog may connect (servers given, a topic chosen, not loading). */
+    /**
+     * True when the dialog may connect: not loading, and Kafka ready (servers given, a topic chosen)
+     * or RabbitMQ ready (a URI and an exchange, spied queue, browsed queue or the firehose), or both.
+     */
     public BooleanBinding canConnect() {
-        return Bindings.createBooleanBinding(
-                () -> !loading.get() && !selectedTopics.isEmpty()
-                        && bootstrapServers.get() != null && !bootstrapServers.get().isBlank(),
-                loading, selectedTopics, bootstrapServers);
+        return Bindings.createBooleanBinding(() -> !loading.get() && (kafkaReady() || amqpReady()),
+                loading, selectedTopics, bootstrapServers, amqpUri, amqpExchanges, amqpSpyQueues, amqpBrowseQueues,
+                amqpFirehose);
+    }
+
+    private boolean kafkaReady() {
+        return !selectedTopics.isEmpty() && bootstrapServers.get() != null && !bootstrapServers.get().isBlank();
+    }
+
+    private boolean amqpReady() {
+        return !blank(amqpUri.get()) && (!lines(amqpExchanges.get()).isEmpty() || !lines(amqpSpyQueues.get()).isEmpty()
+                || !lines(amqpBrowseQueues.get()).isEmpty() || amqpFirehose.get());
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** Non-blank lines or comma-separated items of a text field, trimmed. */
+    static List<String> lines(String text) {
+        if (text == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(text.split("[\\n;]")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /**
+     * The capture of the dialog's choices: the Kafka part when servers and topics are given, the
+     * RabbitMQ part when a URI and something to read are given; remembers the Kafka choices.
+     *
+     * @throws IllegalArgumentException naming the bad field (of either part)
+     */
+    public CaptureRequest buildRequest() {
+        KafkaCaptureConfig kafka = kafkaReady() ? buildConfig() : null;
+        AmqpCaptureConfig amqp = amqpReady() ? buildAmqpConfig() : null;
+        CaptureRequest request = new CaptureRequest(kafka, amqp);
+        if (amqp != null) {
+            settings.setAmqp(java.util.Map.of("uri", amqpUri.get(), "username", nonNull(amqpUsername.get()),
+                    "exchanges", nonNull(amqpExchanges.get()), "spyQueues", nonNull(amqpSpyQueues.get()),
+                    "browseQueues", nonNull(amqpBrowseQueues.get())));
+            settings.flush();
+        }
+        return request;
+    }
+
+    /**
+     * The RabbitMQ part: exchanges one per line ({@code NAME} or {@code NAME=KEY,KEY}), spied queues
+     * ({@code NAME} or {@code NAME=EXCHANGE:KEY,...}) and browsed queues one per line.
+     *
+     * @throws IllegalArgumentException naming the bad field
+     */
+    public AmqpCaptureConfig buildAmqpConfig() {
+        AmqpCaptureConfig.Builder b = AmqpCaptureConfig.builder().uri(amqpUri.get().strip())
+                .firehose(amqpFirehose.get()).forceBrowse(amqpForceBrowse.get()).keepTap(amqpKeepTap.get());
+        for (String e : lines(amqpExchanges.get())) {
+            int eq = e.indexOf('=');
+            b.exchange(eq < 0 ? e : e.substring(0, eq).strip(), eq < 0 ? List.of()
+                    : java.util.Arrays.stream(e.substring(eq + 1).split(",")).map(String::strip).filter(k -> !k.isEmpty()).toList());
+        }
+        for (String q : lines(amqpSpyQueues.get())) {
+            int eq = q.indexOf('=');
+            List<AmqpCaptureConfig.Binding> bindings = new java.util.ArrayList<>();
+            if (eq >= 0) {
+                for (String binding : q.substring(eq + 1).split(",")) {
+                    int colon = binding.indexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException("spyQueues: binding '" + binding.strip() + "' is not EXCHANGE:KEY");
+                    }
+                    bindings.add(new AmqpCaptureConfig.Binding(binding.substring(0, colon).strip(), binding.substring(colon + 1).strip()));
+                }
+            }
+            b.spyQueue(eq < 0 ? q : q.substring(0, eq).strip(), bindings);
+        }
+        lines(amqpBrowseQueues.get()).forEach(b::browseQueue);
+        AmqpCaptureConfig fromUri = b.build();
+        if (!blank(amqpUsername.get()) || !blank(amqpPassword.get())) {
+            b.uri(null).host(fromUri.host()).port(fromUri.port()).virtualHost(fromUri.virtualHost()).tls(fromUri.tls())
+                    .username(blank(amqpUsername.get()) ? fromUri.username() : amqpUsername.get().strip())
+                    .password(blank(amqpPassword.get()) ? fromUri.password() : amqpPassword.get());
+            return b.build();
+        }
+        return fromUri;
+    }
+
+    /**
+     * How the RabbitMQ part will read, for people (the dialog shows it): taps, spies and browses,
+     * and what a browse of a classic or quorum queue does to it.
+     */
+    public javafx.beans.binding.StringBinding amqpModes() {
+        return Bindings.createStringBinding(() -> {
+            List<String> modes = new java.util.ArrayList<>();
+            lines(amqpExchanges.get()).forEach(e -> modes.add("tap exchange " + e + " (a stream queue of EventLens's own)"));
+            lines(amqpSpyQueues.get()).forEach(q -> modes.add("spy on queue " + q + " (its bindings copied; its consumers get everything)"));
+            if (amqpFirehose.get()) {
+                modes.add("firehose amq.rabbitmq.trace");
+            }
+            lines(amqpBrowseQueues.get()).forEach(q -> modes.add("browse " + q + " (a stream by offset; a classic or quorum"
+                    + " queue is got and returned in order: marked redelivered" + (amqpForceBrowse.get() ? ", forced)" : ")")));
+            return modes.isEmpty() ? "Nothing from RabbitMQ." : "RabbitMQ: " + String.join("; ", modes) + ".";
+        }, amqpExchanges, amqpSpyQueues, amqpBrowseQueues, amqpFirehose, amqpForceBrowse);
+    }
+
+    /** The AMQP URI, e.g. {@code amqp://localhost:5672/}. */
+    public StringProperty amqpUriProperty() {
+        return amqpUri;
+    }
+
+    /** The AMQP user (blank: from the URI, else guest). */
+    public StringProperty amqpUsernameProperty() {
+        return amqpUsername;
+    }
+
+    /** The AMQP password (blank: from the URI, else guest); never remembered. */
+    public StringProperty amqpPasswordProperty() {
+        return amqpPassword;
+    }
+
+    /** Exchanges to tap, one per line: {@code NAME} or {@code NAME=KEY,KEY}. */
+    public StringProperty amqpExchangesProperty() {
+        return amqpExchanges;
+    }
+
+    /** Queues to spy on, one per line: {@code NAME} or {@code NAME=EXCHANGE:KEY,...}. */
+    public StringProperty amqpSpyQueuesProperty() {
+        return amqpSpyQueues;
+    }
+
+    /** Queues to browse, one per line. */
+    public StringProperty amqpBrowseQueuesProperty() {
+        return amqpBrowseQueues;
+    }
+
+    /** Also tap the firehose. */
+    public BooleanProperty amqpFirehoseProperty() {
+        return amqpFirehose;
+    }
+
+    /** Browse also queues with consumers or a delivery limit. */
+    public BooleanProperty amqpForceBrowseProperty() {
+        return amqpForceBrowse;
+    }
+
+    /** Keep the tap queues after the capture. */
+    public BooleanProperty amqpKeepTapProperty() {
+        return amqpKeepTap;
     }
 
     /** Bootstrap servers, e.g. {@code localhost:9092}. */

@@ -261,7 +261,7 @@ public final class DetailsViewModel {
         src.add(new Field("Source", e.source().sourceKind(), ""));
         e.source().attributes().forEach((name, value) -> {
             if (value != null && !"timestampType".equals(name)) {
-                src.add(new Field(Character.toUpperCase(name.charAt(0)) + name.substring(1), String.valueOf(value), ""));
+                src.add(new Field(label(name), String.valueOf(value), ""));
             }
         });
         src.add(new Field("Observed", TIME.format(e.observedAt()), e.source().observedTimeMeaning()));
@@ -308,6 +308,12 @@ public final class DetailsViewModel {
     private static Field field(String name, Derived<?> value) {
         return value == null ? new Field(name, "—", "no rule matched")
                 : new Field(name, String.valueOf(value.value()), value.rule());
+    }
+
+    /** A position attribute's name for people: {@code routingKey} → "Routing key", {@code partition} → "Partition". */
+    static String label(String attribute) {
+        String words = attribute.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     /** Shows nothing. */

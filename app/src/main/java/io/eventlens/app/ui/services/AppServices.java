@@ -85,7 +85,59 @@ public record AppServices(
     /** Creates captures. */
     @FunctionalInterface
     public interface CaptureFactory {
+        /** A Kafka capture into {@code store}. */
         CaptureRun create(KafkaCaptureConfig config, CaptureStore store);
+
+        /**
+         * A capture of every part of {@code request} into {@code store} (one pipeline). This default
+         * handles a Kafka-only request (test doubles); {@link #real} handles AMQP too.
+         *
+         * @throws UnsupportedOperationException for an AMQP part when the factory records Kafka only
+         */
+        default CaptureRun create(CaptureRequest request, CaptureStore store) {
+            if (request.amqp() != null) {
+                throw new UnsupportedOperationException("this capture factory records Kafka only");
+            }
+            return create(request.kafka(), store);
+        }
+    }
+
+    /** The real capture factory: one {@link CapturePipeline} over a Kafka source, an AMQP source or both. */
+    private static final class PipelineCaptureFactory implements CaptureFactory {
+        private final EventExtractor extractor;
+
+        PipelineCaptureFactory(EventExtractor extractor) {
+            this.extractor = extractor;
+        }
+
+        @Override
+        public CaptureRun create(KafkaCaptureConfig config, CaptureStore store) {
+            return create(CaptureRequest.of(config), store);
+        }
+
+        @Override
+        public CaptureRun create(CaptureRequest request, CaptureStore store) {
+            List<io.eventlens.core.capture.CaptureSource> sources = new java.util.ArrayList<>();
+            if (request.kafka() != null) {
+                sources.add(new KafkaSource(request.kafka()));
+            }
+            if (request.amqp() != null) {
+                sources.add(new io.eventlens.core.amqp.AmqpSource(request.amqp()));
+            }
+            CapturePipeline capture = new CapturePipeline(io.eventlens.core.capture.CompositeSource.of(sources), store,
+                    extractor, request.limits());
+            return new CaptureRun() {
+                @Override
+                public CaptureStats run(CaptureListener listener) {
+                    return capture.run(listener);
+                }
+
+                @Override
+                public void stop() {
+                    capture.stop();
+                }
+            };
+        }
     }
 
     /** The live demo: an embedded broker and the flaky saga. */
@@ -127,20 +179,7 @@ public record AppServices(
                 analyzer::analyze,
                 AppServices::namedLikeDeadLetter,
                 KafkaClusterMetadata::listTopics,
-                (config, store) -> {
-                    CapturePipeline capture = new CapturePipeline(new KafkaSource(config), store, extractor, config.limits());
-                    return new CaptureRun() {
-                        @Override
-                        public CaptureStats run(CaptureListener listener) {
-                            return capture.run(listener);
-                        }
-
-                        @Override
-                        public void stop() {
-                            capture.stop();
-                        }
-                    };
-                },
+                new PipelineCaptureFactory(extractor),
                 demoStarter);
     }
 

@@ -52,6 +52,8 @@ public final class AppSettings {
     public static final String KAFKA = "kafka";
     /** The name of the connection the connect dialog used last. */
     public static final String LAST = "last";
+    /** The kind of the RabbitMQ connections. */
+    public static final String AMQP = "amqp";
 
     private static final Logger LOG = LoggerFactory.getLogger(AppSettings.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -172,6 +174,54 @@ public final class AppSettings {
     public void setBootstrapServers(String value) {
         Connection c = lastKafka();
         putConnection(new Connection(KAFKA, LAST, value == null ? "" : value, c.channels(), c.username(), c.secret()));
+    }
+
+    /**
+     * The RabbitMQ part of the connect dialog last used, as a map of {@code uri} (a password in it
+     * is removed), {@code username}, {@code exchanges}, {@code spyQueues} and {@code browseQueues}
+     * (the dialog's texts, one entry per line). Never the password. Kept as the connection
+     * {@code amqp/last}: its endpoint is the URI, its channels are the lines, each prefixed with
+     * {@code exchange }, {@code spy } or {@code browse }.
+     */
+    public Map<String, String> amqp() {
+        Connection c = connection(AMQP, LAST).orElse(new Connection(AMQP, LAST, "", List.of(), null, null));
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("uri", c.endpoint());
+        m.put("username", c.username() == null ? "" : c.username());
+        for (Map.Entry<String, String> kind : AMQP_LINES.entrySet()) {
+            StringBuilder text = new StringBuilder();
+            for (String ch : c.channels()) {
+                if (ch.startsWith(kind.getValue())) {
+                    text.append(text.isEmpty() ? "" : "\n").append(ch.substring(kind.getValue().length()));
+                }
+            }
+            m.put(kind.getKey(), text.toString());
+        }
+        return m;
+    }
+
+    /** Remembers the RabbitMQ part (see {@link #amqp()}); unknown keys are ignored, a URI's password is dropped. */
+    public void setAmqp(Map<String, String> values) {
+        String uri = values.getOrDefault("uri", "").replaceFirst("(?<=://)([^:/@]*):[^@/]*@", "$1@");
+        String user = values.getOrDefault("username", "");
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String> kind : AMQP_LINES.entrySet()) {
+            for (String line : values.getOrDefault(kind.getKey(), "").split("\\R")) {
+                if (!line.isBlank()) {
+                    lines.add(kind.getValue() + line.strip());
+                }
+            }
+        }
+        putConnection(new Connection(AMQP, LAST, uri, lines, user.isBlank() ? null : user, null));
+    }
+
+    /** The dialog's multi-line fields and the prefix of their lines in the {@code amqp/last} connection. */
+    private static final Map<String, String> AMQP_LINES = new LinkedHashMap<>();
+
+    static {
+        AMQP_LINES.put("exchanges", "exchange ");
+        AMQP_LINES.put("spyQueues", "spy ");
+        AMQP_LINES.put("browseQueues", "browse ");
     }
 
     /** Last topics chosen in the connect dialog (any number). */

@@ -1,0 +1,158 @@
+package io.eventlens.core.amqp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.LongString;
+import io.eventlens.core.model.Header;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The header encoding contract of AMQP messages (docs/reference/extraction-rules.md, "AMQP messages"):
+ * how basic properties and the header table of an AMQP 0-9-1 message become {@link Header}s.
+ *
+ * <ul>
+ * <li>Basic properties come first, named {@code amqp.<property>} as AMQP 0-9-1 spells them:
+ *     {@code amqp.content_type}, {@code amqp.content_encoding}, {@code amqp.delivery_mode},
+ *     {@code amqp.priority}, {@code amqp.correlation_id}, {@code amqp.reply_to},
+ *     {@code amqp.expiration}, {@code amqp.message_id}, {@code amqp.timestamp}, {@code amqp.type},
+ *     {@code amqp.user_id}, {@code amqp.app_id}; absent properties give no header.</li>
+ * <li>Then each entry of the header table, under its own name, its value encoded as: strings
+ *     ({@code LongString}, {@code String}) their UTF-8 bytes as delivered; numbers and booleans their
+ *     decimal / {@code true}/{@code false} text; timestamps ISO-8601 UTC text
+ *     ({@code 2026-01-02T03:04:05Z}); byte arrays as they are; nested tables and arrays (such as
+ *     {@code x-death}) JSON objects and arrays, whose strings, numbers and booleans are JSON values,
+ *     timestamps ISO-8601 strings and byte arrays base64 strings; a void value gives a header
+ *     without a value.</li>
+ * </ul>
+ * Stateless and thread-safe.
+ */
+public final class AmqpHeaders {
+
+    /** The prefix of headers that carry AMQP basic properties. */
+    public static final String PROPERTY_PREFIX = "amqp.";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private AmqpHeaders() {
+    }
+
+    /** The headers of a message with these properties (null for none), properties first. */
+    public static List<Header> of(AMQP.BasicProperties p) {
+        if (p == null) {
+            return List.of();
+        }
+        List<Header> out = new ArrayList<>();
+        add(out, "content_type", p.getContentType());
+        add(out, "content_encoding", p.getContentEncoding());
+        add(out, "delivery_mode", p.getDeliveryMode());
+        add(out, "priority", p.getPriority());
+        add(out, "correlation_id", p.getCorrelationId());
+        add(out, "reply_to", p.getReplyTo());
+        add(out, "expiration", p.getExpiration());
+        add(out, "message_id", p.getMessageId());
+        add(out, "timestamp", p.getTimestamp());
+        add(out, "type", p.getType());
+        add(out, "user_id", p.getUserId());
+        add(out, "app_id", p.getAppId());
+        Map<String, Object> table = p.getHeaders();
+        if (table != null) {
+            for (Map.Entry<String, Object> e : table.entrySet()) {
+                out.add(new Header(e.getKey(), encode(e.getValue())));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static void add(List<Header> out, String property, Object value) {
+        if (value != null) {
+            out.add(new Header(PROPERTY_PREFIX + property, encode(value)));
+        }
+    }
+
+    /** The bytes of one header value by the contract above; {@code null} for a void value. */
+    public static byte[] encode(Object value) {
+        return switch (value) {
+            case null -> null;
+            case LongString s -> s.getBytes();
+            case String s -> s.getBytes(StandardCharsets.UTF_8);
+            case byte[] b -> b;
+            case Date d -> d.toInstant().toString().getBytes(StandardCharsets.UTF_8);
+            case BigDecimal d -> d.toPlainString().getBytes(StandardCharsets.UTF_8);
+            case Number n -> n.toString().getBytes(StandardCharsets.UTF_8);
+            case Boolean b -> b.toString().getBytes(StandardCharsets.UTF_8);
+            case Map<?, ?> m -> json(m);
+            case List<?> l -> json(l);
+            case Object[] a -> json(List.of(a));
+            default -> value.toString().getBytes(StandardCharsets.UTF_8);
+        };
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(node(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** One AMQP field value as a JSON node (see the class comment). */
+    static JsonNode node(Object value) {
+        return switch (value) {
+            case null -> NODES.nullNode();
+            case LongString s -> NODES.textNode(s.toString());
+            case String s -> NODES.textNode(s);
+            case byte[] b -> NODES.binaryNode(b);
+            case Date d -> NODES.textNode(d.toInstant().toString());
+            case BigDecimal d -> NODES.numberNode(d);
+            case Long n -> NODES.numberNode(n);
+            case Integer n -> NODES.numberNode(n);
+            case Short n -> NODES.numberNode(n);
+            case Byte n -> NODES.numberNode(n);
+            case Double n -> NODES.numberNode(n);
+            case Float n -> NODES.numberNode(n);
+            case Boolean b -> NODES.booleanNode(b);
+            case Map<?, ?> m -> {
+                ObjectNode o = NODES.objectNode();
+                m.forEach((k, v) -> o.set(String.valueOf(k), node(v)));
+                yield o;
+            }
+            case List<?> l -> {
+                ArrayNode a = NODES.arrayNode();
+                l.forEach(v -> a.add(node(v)));
+                yield a;
+            }
+            case Object[] arr -> node(List.of(arr));
+            default -> NODES.textNode(value.toString());
+        };
+    }
+
+    /**
+     * When the message was last dead-lettered: the latest {@code time} of its {@code x-death}
+     * entries (RabbitMQ writes one per queue and reason), or {@code null} when it has none.
+     */
+    public static Instant deadLetterTime(Map<String, Object> table) {
+        if (table == null || !(table.get("x-death") instanceof List<?> deaths)) {
+            return null;
+        }
+        Instant latest = null;
+        for (Object d : deaths) {
+            if (d instanceof Map<?, ?> m && m.get("time") instanceof Date t) {
+                Instant i = t.toInstant();
+                if (latest == null || i.isAfter(latest)) {
+                    latest = i;
+                }
+            }
+        }
+        return latest;
+    }
+}
