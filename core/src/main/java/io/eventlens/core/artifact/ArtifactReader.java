@@ -73,6 +73,8 @@ final class ArtifactReader {
     }
 
     private final ObjectMapper mapper;
+    /** Reads one NDJSON line: one JSON value and nothing after it. */
+    private final com.fasterxml.jackson.databind.ObjectReader lineReader;
 
     ArtifactReader() {
         JsonFactory factory = JsonFactory.builder()
@@ -83,7 +85,8 @@ final class ArtifactReader {
                         .maxNameLength(64 * 1024)
                         .build())
                 .build();
-        mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper = new ObjectMapper(factory);
+        lineReader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /**
@@ -155,7 +158,7 @@ final class ArtifactReader {
                 }
                 boolean complete;
                 try {
-                    complete = mapper.readTree(first) instanceof ObjectNode;
+                    complete = lineReader.readTree(first) instanceof ObjectNode;
                 } catch (JacksonException e) {
                     complete = false;
                 }
@@ -184,7 +187,7 @@ final class ArtifactReader {
             }
             JsonNode node;
             try {
-                node = mapper.readTree(lines.bytes(), 0, lines.length());
+                node = lineReader.readTree(lines.bytes(), 0, lines.length());
             } catch (JacksonException e) {
                 f.problem(line, "not a JSON object: " + e.getOriginalMessage());
                 continue;
