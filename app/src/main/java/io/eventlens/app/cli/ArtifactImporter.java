@@ -56,7 +56,8 @@ final class ArtifactImporter {
                     err.printf("  %s: %s%n", f.file(), f.format().label());
                 } else {
                     err.printf("  %s: %s, %d %s%s%s%n", f.file(), f.format().label(), f.records(),
-                            f.format() == ArtifactFormat.JUNIT_XML ? "failed tests" : "events",
+                            f.format() == ArtifactFormat.JUNIT_XML ? (f.records() == 1 ? "failed test" : "failed tests")
+                                    : (f.records() == 1 ? "event" : "events"),
                             f.mappings().isEmpty() ? "" : " (" + String.join("; ", f.mappings()) + ")",
                             f.problems() > 0 ? ", " + f.problems() + " damaged" : "");
                 }

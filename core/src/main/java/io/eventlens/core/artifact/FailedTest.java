@@ -41,6 +41,21 @@ public record FailedTest(String report, String suite, String className, String n
         return className.isEmpty() ? name : className + "." + name;
     }
 
+    /**
+     * The failure in one line: its message, or the first non-blank line of its details when the
+     * reporter writes no message (jest-junit); at most 300 characters.
+     */
+    public String summary() {
+        String text = message.isBlank() ? details : message;
+        for (String line : text.split("\\R")) {
+            if (!line.isBlank()) {
+                String l = line.strip();
+                return l.length() > 300 ? l.substring(0, 300) + "..." : l;
+            }
+        }
+        return "";
+    }
+
     /** When the test ended, or null without a start. */
     public Instant end() {
         return start == null ? null : start.plusMillis(durationMs);

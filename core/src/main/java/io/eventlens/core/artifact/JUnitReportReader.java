@@ -46,6 +46,9 @@ public final class JUnitReportReader {
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        f.setXMLReporter((message, type, info, location) -> {
+            // errors surface as exceptions; nothing is printed (only the CLI writes to stderr)
+        });
         f.setXMLResolver((publicId, systemId, base, ns) -> {
             throw new XMLStreamException("external entity " + systemId + " refused");
         });
@@ -68,9 +71,9 @@ public final class JUnitReportReader {
     public static Result read(String name, InputStream in) throws IOException {
         XMLStreamReader r;
         try {
-            r = FACTORY.createXMLStreamReader(in);
-        } catch (XMLStreamException e) {
-            throw new ArtifactFormatException(line(e), "not well-formed XML: " + e.getMessage());
+            r = FACTORY.createXMLStreamReader(utf8(in));
+        } catch (XMLStreamException | RuntimeException e) {
+            throw new ArtifactFormatException(0, "not well-formed XML: " + e.getMessage());
         }
         List<FailedTest> failed = new ArrayList<>();
         int tests = 0;
@@ -202,6 +205,10 @@ public final class JUnitReportReader {
             return new Result(true, tests, failed);
         } catch (XMLStreamException e) {
             throw new ArtifactFormatException(line(e), "not well-formed XML: " + cleanMessage(e));
+        } catch (RuntimeException e) {
+            // the JDK's parser throws unchecked exceptions on some malformed input (found by fuzzing:
+            // MissingResourceException for a bad character in a DTD); the file is damaged all the same
+            throw new ArtifactFormatException(lineOf(r), "not well-formed XML: " + e);
         } finally {
             try {
                 r.close();
@@ -209,6 +216,23 @@ public final class JUnitReportReader {
                 // nothing held
             }
         }
+    }
+
+    /**
+     * The report as UTF-8 text (what every JUnit reporter writes), decoded strictly so malformed
+     * bytes are an error here rather than a message the JDK's parser prints to stderr; a BOM is skipped.
+     */
+    private static java.io.Reader utf8(InputStream in) throws IOException {
+        if (in.markSupported()) {
+            in.mark(3);
+            byte[] bom = in.readNBytes(3);
+            if (!(bom.length == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF)) {
+                in.reset();
+            }
+        }
+        return new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT));
     }
 
     /** Reads an element's text content (character data and CDATA) up to its end tag, cut at the bound. */
@@ -269,6 +293,14 @@ public final class JUnitReportReader {
             } catch (DateTimeException e2) {
                 return null;
             }
+        }
+    }
+
+    private static long lineOf(XMLStreamReader r) {
+        try {
+            return Math.max(0, r.getLocation().getLineNumber());
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 

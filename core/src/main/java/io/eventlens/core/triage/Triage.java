@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  *       (Awaitility's "within 10 seconds", Playwright's "Timeout 5000ms exceeded") becomes the lag SLO
  *       where it is stricter than the configured one, so a hop slower than the test waited is LAG;</li>
  *   <li>timelines are ordered by the verdict table (docs/reference/anomalies-and-verdicts.md), worst
- *       first; the first is the test's headline. Healthy events behind a failed test point at the test
+ *       first; the first is the test's headline, and tests are ordered by their headlines the same
+ *       way (tests without a correlation ID last; report order within one verdict). Healthy events behind a failed test point at the test
  *       or the UI.</li>
  * </ol>
  * Memory: one timeline's lookup at a time (at most {@value #MAX_EVENTS_PER_TIMELINE} events), and one
@@ -105,6 +106,7 @@ public final class Triage {
             Set<String> ids = match == TestTriage.Match.NAMED ? named.get(i) : windowIds.get(i);
             out.add(triage(t, match, ids));
         }
+        out.sort(Comparator.comparingInt(Triage::rank)); // stable: report order within a verdict
         Instant runStart = null;
         Instant runEnd = null;
         for (FailedTest t : failedTests) {
@@ -133,6 +135,11 @@ public final class Triage {
         timelines.sort(Comparator.comparingInt(tl -> tl.verdict().kind().ordinal()));
         String headline = timelines.isEmpty() ? TestTriage.NO_CORRELATION_ID : timelines.get(0).verdict().kind().name();
         return new TestTriage(t, match, timeout, timelines, headline, hint(t, match, timeout, timelines));
+    }
+
+    /** A test's place in the verdict table's order; a test without correlation ID comes last. */
+    private static int rank(TestTriage t) {
+        return t.timelines().isEmpty() ? VerdictKind.values().length : t.timelines().get(0).verdict().kind().ordinal();
     }
 
     private static String hint(FailedTest t, TestTriage.Match match, Duration timeout, List<Timeline> timelines) {

@@ -81,7 +81,7 @@ public final class TriageJson {
         n.put("suite", f.suite());
         n.put("report", f.report());
         n.put("outcome", f.errored() ? "error" : "failure");
-        n.put("message", f.message());
+        n.put("message", f.summary());
         putTime(n, "start", f.start());
         putTime(n, "end", f.end());
         if (t.timeout() == null) {

@@ -46,7 +46,7 @@ public final class TriageMarkdown {
         sb.append("<details><summary>Details</summary>\n\n");
         for (TestTriage t : r.failed()) {
             sb.append("- **").append(cell(t.test().displayName())).append("** (").append(t.test().errored() ? "error" : "failure")
-                    .append(", ").append(cell(t.test().report())).append("): ").append(cell(firstLine(t.test().message()))).append('\n');
+                    .append(", ").append(cell(t.test().report())).append("): ").append(cell(t.test().summary())).append('\n');
             sb.append("  - correlation IDs: ").append(t.match().description());
             if (t.timeout() != null) {
                 sb.append("; the test's own timeout: ").append(io.eventlens.core.analysis.TimelineAnalyzer.formatDuration(t.timeout()));
@@ -98,12 +98,6 @@ public final class TriageMarkdown {
             sb.append(" (by time window)");
         }
         return sb.toString();
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        String l = nl >= 0 ? s.substring(0, nl) : s;
-        return l.length() > 200 ? l.substring(0, 200) + "..." : l;
     }
 
     /** Escapes text for a table cell: no line breaks, pipes, backticks or HTML. */

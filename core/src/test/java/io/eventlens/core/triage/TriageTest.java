@@ -61,6 +61,12 @@ class TriageTest {
     }
 
     @Test
+    void testsAreOrderedByTheVerdictTableWithoutCorrelationIdLast() {
+        assertThat(report.failed()).extracting(TestTriage::headline).containsExactly(
+                "NO_EVENTS", "DEAD_LETTERED", "LAG", "HEALTHY", "HEALTHY", TestTriage.NO_CORRELATION_ID);
+    }
+
+    @Test
     void aUuidInTheTestOutputAndAnIdTheCaptureKnowsAreBothFound() {
         TestTriage saga = test("com.acme.OrderSagaIT.placesOrder");
         assertThat(saga.match()).isEqualTo(TestTriage.Match.NAMED);
