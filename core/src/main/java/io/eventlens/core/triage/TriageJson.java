@@ -102,7 +102,9 @@ public final class TriageJson {
             v.put("message", tl.verdict().message());
             ObjectNode counts = i.putObject("anomalies");
             for (Map.Entry<AnomalyKind, Integer> c : tl.anomalyCounts().entrySet()) {
-                counts.put(c.getKey().name(), c.getValue());
+                if (c.getValue() > 0) {
+                    counts.put(c.getKey().name(), c.getValue());
+                }
             }
         }
         return n;

@@ -113,6 +113,18 @@ class TriageTest {
     }
 
     @Test
+    void theJsonValidatesAgainstTheDocumentedSchema() throws Exception {
+        Path schemaFile = Path.of("..", "docs", "schemas", "triage-report.schema.json");
+        assertThat(schemaFile).as("the documented schema, relative to the core module").isRegularFile();
+        com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
+                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(java.nio.file.Files.readString(schemaFile));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(TriageJson.write(report));
+        assertThat(schema.validate(json, ctx -> ctx.executionConfig(c -> c.formatAssertionsEnabled(true))))
+                .as("schema errors of %s", json).isEmpty();
+    }
+
+    @Test
     void outputsNameTheFailedTestsAndVerdicts() {
         String md = TriageMarkdown.render(report);
         assertThat(md).contains("## EventLens triage: 6 failed tests of 9")
