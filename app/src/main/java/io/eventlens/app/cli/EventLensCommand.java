@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "eventlens", mixinStandardHelpOptions = true, versionProvider = EventLensCommand.Version.class,
         description = {"EventLens: the event-flow inspector (capture, timeline, demo).",
                 "Without arguments, java -jar eventlens.jar opens the desktop app."},
-        subcommands = {CaptureCommand.class, TimelineCommand.class, ImportCommand.class, ReportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CaptureCommand.class, TimelineCommand.class, ImportCommand.class, ReportCommand.class, ExportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -40,7 +40,7 @@ public final class EventLensCommand implements Runnable {
     /** Without a subcommand the root prints its usage to stderr (a usage error). */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: capture, timeline, import, report or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: capture, timeline, import, report, export or demo");
     }
 
     /**

@@ -95,6 +95,29 @@ class ReportCommandTest {
     }
 
     @Test
+    void exportThenImportGivesTheSameTimelines() throws Exception {
+        assumeThat(CI_RUN).isDirectory();
+        Path first = dir.resolve("first");
+        assertThat(CliRun.of("import", CI_RUN.toString(), "--out", first.toString(), "--quiet").exitCode()).isEqualTo(ExitCodes.INPUT);
+        CliRun export = CliRun.of("export", "--capture", first.toString());
+        assertThat(export.exitCode()).as(export.toString()).isZero();
+        assertThat(export.out().lines()).hasSize(9).allSatisfy(l -> assertThat(l).startsWith("{\"eventlensExport\":1,"));
+        Path ndjson = dir.resolve("run.ndjson");
+        CliRun toFile = CliRun.of("export", "--capture", first.toString(), "--out", ndjson.toString());
+        assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
+        assertThat(Files.readString(ndjson)).isEqualTo(export.out());
+        Path second = dir.resolve("second");
+        CliRun back = CliRun.of("import", ndjson.toString(), "--out", second.toString());
+        assertThat(back.exitCode()).as(back.toString()).isZero();
+        assertThat(back.err()).contains("EventLens export").contains("now holds 9 events");
+        for (String id : new String[] {"c-42", "6f1c2d3e-1111-4222-8333-444455556666"}) {
+            CliRun a = CliRun.of("timeline", "--capture", first.toString(), "--correlation-id", id, "--format", "json");
+            CliRun b = CliRun.of("timeline", "--capture", second.toString(), "--correlation-id", id, "--format", "json");
+            assertThat(b.out()).as("timeline of %s after export and import", id).isEqualTo(a.out());
+        }
+    }
+
+    @Test
     void unknownFailOnKindAndMissingSourceAreNamed() {
         CliRun usage = CliRun.of("report", dir.toString(), "--fail-on", "NOPE");
         assertThat(usage.exitCode()).as(usage.toString()).isEqualTo(ExitCodes.USAGE);

@@ -274,7 +274,7 @@ final class ArtifactReader {
                 return;
             }
             JsonNode events = o.get("events");
-            if (events != null && events.isArray() && !o.has("specversion")) {
+            if (events != null && events.isArray() && !o.has("specversion") && !o.has(CaptureExport.MARKER)) {
                 mappings.add("an object with an events array");
                 for (JsonNode e : events) {
                     node(e, line, null, false);
@@ -282,7 +282,12 @@ final class ArtifactReader {
                 return;
             }
             try {
-                if (o.has("specversion")) {
+                if (o.has(CaptureExport.MARKER)) {
+                    mappings.add("EventLens export");
+                    ArtifactRecord r = CaptureExport.read(o);
+                    records++;
+                    sink.record(r);
+                } else if (o.has("specversion")) {
                     cloudEvent(o, line, raw, inArray);
                 } else if (o.path("topic").isTextual() && o.path("partition").canConvertToInt()
                         && o.path("offset").canConvertToLong() && (o.has("payload") || o.has("key"))) {

@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param key        key bytes or {@code null}
  * @param headers    headers in recorded order
  * @param payload    payload bytes or {@code null}
+ * @param capturedAt when EventLens first captured it (an {@code export} keeps it), or {@code null}
+ *                   for the import's own capture time
  */
 public record ArtifactRecord(Channel channel, SourcePosition position, Instant observedAt, byte[] key,
-                             List<Header> headers, byte[] payload) {
+                             List<Header> headers, byte[] payload, Instant capturedAt) {
+
+    /** A record captured now (its capture time is the import's). */
+    public ArtifactRecord(Channel channel, SourcePosition position, Instant observedAt, byte[] key,
+                          List<Header> headers, byte[] payload) {
+        this(channel, position, observedAt, key, headers, payload, null);
+    }
 
     public ArtifactRecord {
         Objects.requireNonNull(channel, "channel");

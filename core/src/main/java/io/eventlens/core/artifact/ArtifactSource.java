@@ -183,7 +183,8 @@ public final class ArtifactSource implements CaptureSource {
     }
 
     private static CapturedEvent event(ArtifactRecord r, Instant capturedAt, io.eventlens.core.capture.FieldDeriver derive) {
-        return new CapturedEvent(0, r.channel(), r.position(), r.observedAt(), capturedAt, r.key(), r.headers(),
+        return new CapturedEvent(0, r.channel(), r.position(), r.observedAt(),
+                r.capturedAt() != null ? r.capturedAt() : capturedAt, r.key(), r.headers(),
                 r.payload(), derive.derive(r.channel(), r.key(), r.headers(), r.payload()));
     }
 
