@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>correlation IDs named by a test: matches of the ID pattern (default: UUIDs) in its failure
  *       message, details, system-out and system-err, plus every token there that the capture knows as
- *       a correlation ID (checked with the store's bounded, Bloom-filtered lookup), in order of first
+ *       a correlation ID (checked in the one pass over the capture below: a per-token lookup was
+ *       measured at 5 minutes for 40 tests against a 2.4M-event capture), in order of first
  *       appearance, at most {@value #MAX_IDS_PER_TEST};</li>
  *   <li>a test that names none is matched to the flows observed during its own time window (from its
  *       report's timestamps, widened by {@link #WINDOW_SLACK} each side);</li>
@@ -54,6 +55,8 @@ public final class Triage {
     public static final int MAX_EVENTS_PER_TIMELINE = 10_000;
     /** Tokens of a test's texts checked against the capture at most. */
     static final int MAX_TOKENS_PER_TEST = 5_000;
+    /** Tokens of all tests' texts checked against the capture at most (bounds the scan's memory). */
+    static final int MAX_TOKENS = 200_000;
     /** How much a test's time window is widened each side (report timestamps have second precision). */
     public static final Duration WINDOW_SLACK = Duration.ofSeconds(1);
 
@@ -67,7 +70,6 @@ public final class Triage {
     private final CaptureStore store;
     private final AnalysisSettings settings;
     private final Pattern idPattern;
-    private final Map<String, Boolean> known = new HashMap<>();
 
     /**
      * @param store     the capture of the run (read only)
@@ -91,19 +93,28 @@ public final class Triage {
      */
     public TriageReport triage(List<String> sources, List<FailedTest> failedTests, long testCount,
                                long problemCount, List<ArtifactProblem> problems) {
-        List<Set<String>> named = new ArrayList<>();
-        List<Set<String>> windowIds = new ArrayList<>();
+        List<List<Candidate>> candidates = new ArrayList<>();
+        Set<String> tokens = new java.util.HashSet<>();
         for (FailedTest t : failedTests) {
-            named.add(namedIds(t));
-            windowIds.add(new LinkedHashSet<>());
+            List<Candidate> c = candidates(t, tokens);
+            candidates.add(c);
         }
-        Instant[] span = scan(failedTests, named, windowIds);
+        List<Set<String>> windowIds = new ArrayList<>();
+        failedTests.forEach(t -> windowIds.add(new LinkedHashSet<>()));
+        Set<String> known = new java.util.HashSet<>();
+        Instant[] span = scan(failedTests, tokens, known, windowIds);
         List<TestTriage> out = new ArrayList<>();
         for (int i = 0; i < failedTests.size(); i++) {
             FailedTest t = failedTests.get(i);
-            TestTriage.Match match = !named.get(i).isEmpty() ? TestTriage.Match.NAMED
+            Set<String> named = new LinkedHashSet<>();
+            for (Candidate c : candidates.get(i)) {
+                if ((c.pattern() || known.contains(c.id())) && named.size() < MAX_IDS_PER_TEST) {
+                    named.add(c.id());
+                }
+            }
+            TestTriage.Match match = !named.isEmpty() ? TestTriage.Match.NAMED
                     : !windowIds.get(i).isEmpty() ? TestTriage.Match.TIME_WINDOW : TestTriage.Match.NONE;
-            Set<String> ids = match == TestTriage.Match.NAMED ? named.get(i) : windowIds.get(i);
+            Set<String> ids = match == TestTriage.Match.NAMED ? named : windowIds.get(i);
             out.add(triage(t, match, ids));
         }
         out.sort(Comparator.comparingInt(Triage::rank)); // stable: report order within a verdict
@@ -177,35 +188,42 @@ public final class Triage {
         return null;
     }
 
-    /** The IDs a test names: pattern matches and tokens the capture knows, in order of appearance. */
-    Set<String> namedIds(FailedTest t) {
-        Set<String> ids = new LinkedHashSet<>();
-        Set<String> checked = new java.util.HashSet<>();
+    /** A possible correlation ID in a test's texts: a pattern match (always an ID) or a token the capture may know. */
+    private record Candidate(String id, boolean pattern) {
+    }
+
+    /**
+     * A test's candidate IDs in order of appearance (its message, details, system-out, system-err):
+     * matches of the ID pattern, and tokens (3 to 200 characters, at most {@value #MAX_TOKENS_PER_TEST}
+     * per test), which are added to {@code tokens} for the capture scan to check.
+     */
+    private List<Candidate> candidates(FailedTest t, Set<String> tokens) {
+        List<Candidate> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
         for (String text : List.of(t.message(), t.details(), t.systemOut(), t.systemErr())) {
-            java.util.TreeMap<Integer, String> found = new java.util.TreeMap<>();
+            java.util.TreeMap<Integer, Candidate> found = new java.util.TreeMap<>();
             Matcher m = idPattern.matcher(text);
-            while (m.find() && found.size() < MAX_IDS_PER_TEST) {
+            int matches = 0;
+            while (m.find() && matches < MAX_IDS_PER_TEST) {
                 if (m.end() > m.start()) {
-                    found.put(m.start(), m.group());
+                    found.put(m.start(), new Candidate(m.group(), true));
+                    matches++;
                 }
             }
-            Matcher tokens = TOKEN.matcher(text);
-            while (tokens.find() && checked.size() < MAX_TOKENS_PER_TEST) {
-                String tok = trim(tokens.group());
-                if (tok.length() < 3 || tok.length() > 200 || !checked.add(tok)) {
+            Matcher words = TOKEN.matcher(text);
+            while (words.find() && seen.size() < MAX_TOKENS_PER_TEST) {
+                String tok = trim(words.group());
+                if (tok.length() < 3 || tok.length() > 200 || !seen.add(tok)) {
                     continue;
                 }
-                if (knows(tok)) {
-                    found.putIfAbsent(tokens.start(), tok);
+                if (tokens.size() < MAX_TOKENS || tokens.contains(tok)) {
+                    found.putIfAbsent(words.start(), new Candidate(tok, false));
+                    tokens.add(tok);
                 }
             }
-            for (String id : found.values()) {
-                if (ids.size() < MAX_IDS_PER_TEST) {
-                    ids.add(id);
-                }
-            }
+            out.addAll(found.values());
         }
-        return ids;
+        return out;
     }
 
     private static String trim(String token) {
@@ -220,26 +238,29 @@ public final class Triage {
         return token.substring(s, e);
     }
 
-    private boolean knows(String token) {
-        return known.computeIfAbsent(token, k -> store.findByCorrelationId(k, 1).totalCount() > 0);
-    }
-
     /**
-     * One pass over the capture: its observed-time span, and the correlation IDs observed in the
-     * windows of tests that named none.
+     * One pass over the capture, in pages: its observed-time span, which candidate tokens are
+     * correlation IDs it knows, and the correlation IDs observed in each test's time window.
      */
-    private Instant[] scan(List<FailedTest> tests, List<Set<String>> named, List<Set<String>> windowIds) {
-        List<Integer> open = new ArrayList<>();
+    private Instant[] scan(List<FailedTest> tests, Set<String> tokens, Set<String> known, List<Set<String>> windowIds) {
+        List<Integer> windowed = new ArrayList<>();
+        Instant from = null;
+        Instant to = null;
         for (int i = 0; i < tests.size(); i++) {
-            if (named.get(i).isEmpty() && tests.get(i).start() != null) {
-                open.add(i);
+            FailedTest t = tests.get(i);
+            if (t.start() != null) {
+                windowed.add(i);
+                Instant s = t.start().minus(WINDOW_SLACK);
+                Instant e = t.end().plus(WINDOW_SLACK);
+                from = from == null || s.isBefore(from) ? s : from;
+                to = to == null || e.isAfter(to) ? e : to;
             }
         }
         Instant min = null;
         Instant max = null;
-        long from = 1;
+        long seq = 1;
         while (true) {
-            List<CapturedEvent> page = store.page(from, 1_000);
+            List<CapturedEvent> page = store.page(seq, 1_000);
             if (page.isEmpty()) {
                 break;
             }
@@ -251,7 +272,13 @@ public final class Triage {
                 if (id == null) {
                     continue;
                 }
-                for (int i : open) {
+                if (tokens.contains(id)) {
+                    known.add(id);
+                }
+                if (from == null || at.isBefore(from) || at.isAfter(to)) {
+                    continue;
+                }
+                for (int i : windowed) {
                     FailedTest t = tests.get(i);
                     Set<String> ids = windowIds.get(i);
                     if (ids.size() < MAX_IDS_PER_TEST && !at.isBefore(t.start().minus(WINDOW_SLACK))
@@ -260,7 +287,7 @@ public final class Triage {
                     }
                 }
             }
-            from = page.get(page.size() - 1).seq() + 1;
+            seq = page.get(page.size() - 1).seq() + 1;
         }
         return new Instant[] {min, max};
     }

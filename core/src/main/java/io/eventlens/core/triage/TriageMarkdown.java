@@ -15,6 +15,8 @@ import java.util.Map;
 public final class TriageMarkdown {
 
     private static final int MAX_PROBLEMS_SHOWN = 10;
+    /** Correlation IDs listed per test in the table (worst first); the details list them all. */
+    private static final int MAX_IDS_IN_TABLE = 5;
 
     private TriageMarkdown() {
     }
@@ -90,7 +92,12 @@ public final class TriageMarkdown {
             return "none";
         }
         StringBuilder sb = new StringBuilder();
+        int shown = 0;
         for (Timeline tl : t.timelines()) {
+            if (++shown > MAX_IDS_IN_TABLE) {
+                sb.append("<br>and ").append(t.timelines().size() - MAX_IDS_IN_TABLE).append(" more (see details)");
+                break;
+            }
             sb.append(sb.isEmpty() ? "" : "<br>").append('`').append(cell(tl.correlationId())).append("` ")
                     .append(tl.verdict().kind().name());
         }
