@@ -106,8 +106,9 @@ final class ArtifactImporter {
                 return;
             }
             last = now;
-            err.printf(Locale.ROOT, "%s: %,d events, %,.0f events/s, %.0f s (reading %s)%n", command, stats.events(),
-                    stats.eventsPerSecond(), stats.elapsedMs() / 1000.0, source.currentFile());
+            err.printf(Locale.ROOT, "%s: %,d events, %,.0f events/s, %,.1f MB read, %.0f s (reading %s)%n", command,
+                    stats.events(), stats.eventsPerSecond(), source.bytesRead() / 1e6, stats.elapsedMs() / 1000.0,
+                    source.currentFile());
             err.flush();
         }
     }

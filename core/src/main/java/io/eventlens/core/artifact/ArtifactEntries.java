@@ -47,10 +47,43 @@ final class ArtifactEntries {
 
     private final ZipLimits limits;
     private final java.util.function.Consumer<ArtifactProblem> problems;
+    private final java.util.concurrent.atomic.AtomicLong bytesRead;
 
     ArtifactEntries(ZipLimits limits, java.util.function.Consumer<ArtifactProblem> problems) {
+        this(limits, problems, new java.util.concurrent.atomic.AtomicLong());
+    }
+
+    /** @param bytesRead counts the (uncompressed) bytes read from files and zip entries, for progress */
+    ArtifactEntries(ZipLimits limits, java.util.function.Consumer<ArtifactProblem> problems,
+                    java.util.concurrent.atomic.AtomicLong bytesRead) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.problems = Objects.requireNonNull(problems, "problems");
+        this.bytesRead = Objects.requireNonNull(bytesRead, "bytesRead");
+    }
+
+    /** Counts what is read through it into {@link #bytesRead}. */
+    private final class Counting extends FilterInputStream {
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytesRead.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                bytesRead.addAndGet(n);
+            }
+            return n;
+        }
     }
 
     /**
@@ -82,7 +115,7 @@ final class ArtifactEntries {
                 return;
             }
             Instant modified = Files.getLastModifiedTime(file).toInstant();
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            try (InputStream in = new BufferedInputStream(new Counting(Files.newInputStream(file)), 1 << 16)) {
                 visitor.visit(name, in, modified);
             }
         } catch (IOException | RuntimeException e) {
@@ -122,7 +155,7 @@ final class ArtifactEntries {
                 long before = total;
                 try (LimitedStream limited = new LimitedStream(zip.getInputStream(entry), entryName,
                         Math.max(1, entry.getCompressedSize()), limits.maxTotalBytes() - before);
-                     InputStream in = new BufferedInputStream(limited, 1 << 16)) {
+                     InputStream in = new BufferedInputStream(new Counting(limited), 1 << 16)) {
                     if (startsWithZipSignature(in)) {
                         problems.accept(new ArtifactProblem(entryName, 0, "skipped: a zip inside a zip is not read"));
                     } else {

@@ -47,6 +47,7 @@ public final class ArtifactSource implements CaptureSource {
     private final List<FailedTest> failedTests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong testCount = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
     private volatile String currentFile = "";
     private volatile boolean opened;
 
@@ -114,7 +115,7 @@ public final class ArtifactSource implements CaptureSource {
                 failedTests.addAll(failed);
             }
         };
-        ArtifactEntries entries = new ArtifactEntries(zipLimits, this::addProblem);
+        ArtifactEntries entries = new ArtifactEntries(zipLimits, this::addProblem, bytesRead);
         for (Path root : roots) {
             if (batcher.stopped || context.stopping()) {
                 break;
@@ -237,6 +238,11 @@ public final class ArtifactSource implements CaptureSource {
     /** Records taken by the pipeline so far. */
     public long recordsDelivered() {
         return records.get();
+    }
+
+    /** Bytes read so far from the artifact files and zip entries (uncompressed), for progress lines. */
+    public long bytesRead() {
+        return bytesRead.get();
     }
 
     /** The file being read now, for progress lines. */

@@ -55,6 +55,8 @@ class ArtifactSourceTest {
             assertThat(f.mappings()).containsExactly("probe events: id, type, correlationId, createdAt, payload");
         });
         assertThat(source.problems()).isEmpty();
+        assertThat(source.bytesRead()).as("bytes read, for progress lines")
+                .isEqualTo(Corpus.file("probe-array.json").toFile().length());
     }
 
     @Test
