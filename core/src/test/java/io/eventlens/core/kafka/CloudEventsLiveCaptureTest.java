@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * CloudEvents extension attributes in live Kafka capture, as a new user tries them (issue 8): a
  * structured-mode event with a top-level {@code correlationid} is found by its correlation ID, and
- * the CloudEvents Java SDK's binary-mode {@code ce_sequence} header is the sequence
+ * the CloudEvents Java SDK's binary-mode {@code ce_sequence} header is the sequence, and a
+ * {@code ce_traceparent} (Distributed Tracing extension) gives the trace-id as the correlation ID
  * (docs/reference/extraction-rules.md).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -47,17 +48,23 @@ class CloudEventsLiveCaptureTest {
             binary.headers().add("ce_specversion", utf8("1.0")).add("ce_id", utf8("ce-b-1"))
                     .add("ce_type", utf8("OrderPaid")).add("ce_source", utf8("/orders"))
                     .add("ce_correlationid", utf8("c-structured")).add("ce_sequence", utf8("8"));
+            ProducerRecord<byte[], byte[]> traced = new ProducerRecord<>("ce-orders", null, utf8("k"), utf8("{\"n\":3}"));
+            traced.headers().add("ce_specversion", utf8("1.0")).add("ce_id", utf8("ce-t-1"))
+                    .add("ce_traceparent", utf8("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
             producer.send(structured).get();
             producer.send(binary).get();
+            producer.send(traced).get();
         }
         try (CaptureStore store = CaptureStore.open(dir.resolve("ce"))) {
             new CapturePipeline(new KafkaSource(KafkaCaptureConfig.builder(KAFKA.bootstrapServers()).topic("ce-orders")
-                    .startPosition(new StartPosition.Earliest()).maxEvents(2).build()), store,
-                    EventExtractor.withDefaults(), new CaptureLimits(2, null)).run(CaptureListener.NONE);
+                    .startPosition(new StartPosition.Earliest()).maxEvents(3).build()), store,
+                    EventExtractor.withDefaults(), new CaptureLimits(3, null)).run(CaptureListener.NONE);
             List<CapturedEvent> events = store.findByCorrelationId("c-structured");
             assertThat(events).as("events found by the structured-mode correlationid").hasSize(2);
             assertThat(events).extracting(e -> e.derived().sequenceValue()).containsExactly(7L, 8L);
             assertThat(events.get(1).derived().sequence().rule()).isEqualTo("CloudEvents ce_sequence");
+            assertThat(store.findByCorrelationId("4bf92f3577b34da6a3ce929d0e0e4736")).as("found by its ce_traceparent trace-id")
+                    .extracting(e -> e.derived().eventIdValue()).containsExactly("ce-t-1");
         }
     }
 
