@@ -166,7 +166,9 @@ public final class Triage {
             return slow != null ? slow + via
                     : "the events look healthy: look at the test or the UI, not the events" + via;
         }
-        return worst.verdict().message() + via;
+        String waited = worst.verdict().kind() == VerdictKind.LAG && timeout != null
+                ? "; the test waited " + TimelineAnalyzer.formatDuration(timeout) : "";
+        return worst.verdict().message() + waited + via;
     }
 
     /** "the flow X took 12 s; the test waited 10 s" when a healthy flow outlasted the test's timeout. */

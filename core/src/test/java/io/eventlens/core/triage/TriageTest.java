@@ -76,6 +76,7 @@ class TriageTest {
         TestTriage checkout = test("checkout.spec.ts.checkout › shows confirmation");
         assertThat(checkout.timelines()).extracting(tl -> tl.correlationId()).containsExactly("c-42");
         assertThat(checkout.timeout()).isEqualTo(Duration.ofMillis(5000));
+        assertThat(checkout.hint()).contains("took 7 s").endsWith("; the test waited 5 s");
     }
 
     @Test
