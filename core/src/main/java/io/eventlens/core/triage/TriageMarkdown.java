@@ -69,7 +69,8 @@ public final class TriageMarkdown {
             sb.append(String.format(Locale.ROOT, "; the artifacts cover %.0f%% of the failed tests' run (%s to %s)",
                     r.coverage() * 100, r.runStart(), r.runEnd()));
         } else {
-            sb.append("; coverage of the run unknown (the reports give no timestamps)");
+            sb.append(r.runStart() == null ? "; coverage of the run unknown (the reports give no timestamps)"
+                    : "; the artifacts hold no events of the run");
         }
         sb.append(".\n");
         if (r.problemCount() > 0) {
