@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a long headless command ({@code capture}, {@code demo}) or the desktop app in a child JVM
+ * Runs a long headless command ({@code capture}, {@code demo}, {@code import}, {@code report}) or the desktop app in a child JVM
  * whose heap is bounded, when EventLens was started with {@code java -jar} and no heap option
  * (docs/decisions/0010-bounded-memory-launch.md).
  *
@@ -34,7 +34,7 @@ final class BoundedMemoryLaunch {
     static final String DESKTOP_HEAP = "-Xmx512m";
     /** Set on the child JVM (and honoured as an opt-out when the user sets it to {@code false}). */
     static final String CHILD_PROPERTY = "eventlens.boundedLaunch";
-    private static final List<String> LONG_COMMANDS = List.of("capture", "demo");
+    private static final List<String> LONG_COMMANDS = List.of("capture", "demo", "import", "report");
 
     private BoundedMemoryLaunch() {
     }

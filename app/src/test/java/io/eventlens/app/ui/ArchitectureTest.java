@@ -44,7 +44,9 @@ class ArchitectureTest {
                 .layer("UI").definedBy("io.eventlens.app.ui..")
                 .layer("CLI").definedBy("io.eventlens.app.cli..")
                 .layer("Demo").definedBy("io.eventlens.app.demo..")
-                .layer("Sources").definedBy("io.eventlens.core.kafka..", "io.eventlens.core.amqp..")
+                .layer("Sources").definedBy("io.eventlens.core.kafka..", "io.eventlens.core.amqp..",
+                        "io.eventlens.core.artifact..")
+                .layer("Triage").definedBy("io.eventlens.core.triage..")
                 .layer("Pipeline").definedBy("io.eventlens.core.capture..")
                 .layer("Store").definedBy("io.eventlens.core.store..")
                 .layer("Flows").definedBy("io.eventlens.core.flows..")
@@ -57,12 +59,13 @@ class ArchitectureTest {
                 .whereLayer("UI").mayOnlyBeAccessedByLayers("Launcher")
                 .whereLayer("CLI").mayOnlyBeAccessedByLayers("Launcher")
                 .whereLayer("Demo").mayOnlyBeAccessedByLayers("CLI", "Launcher")
-                .whereLayer("Sources").mayOnlyBeAccessedByLayers("UI", "CLI", "Launcher")
+                .whereLayer("Triage").mayOnlyBeAccessedByLayers("UI", "CLI", "Launcher")
+                .whereLayer("Sources").mayOnlyBeAccessedByLayers("Triage", "UI", "CLI", "Launcher")
                 .whereLayer("Pipeline").mayOnlyBeAccessedByLayers("Sources", "UI", "CLI", "Launcher")
-                .whereLayer("Store").mayOnlyBeAccessedByLayers("Pipeline", "Flows", "DeadLetters", "Sources", "UI", "CLI", "Launcher")
+                .whereLayer("Store").mayOnlyBeAccessedByLayers("Pipeline", "Flows", "DeadLetters", "Sources", "Triage", "UI", "CLI", "Launcher")
                 .whereLayer("DeadLetters").mayOnlyBeAccessedByLayers("UI", "CLI", "Launcher")
                 .whereLayer("Flows").mayOnlyBeAccessedByLayers("Pipeline", "UI", "CLI", "Launcher")
-                .whereLayer("Analysis").mayOnlyBeAccessedByLayers("Flows", "DeadLetters", "Pipeline", "UI", "CLI", "Launcher")
+                .whereLayer("Analysis").mayOnlyBeAccessedByLayers("Flows", "DeadLetters", "Pipeline", "Triage", "UI", "CLI", "Launcher")
                 .whereLayer("Extraction").mayOnlyBeAccessedByLayers("Analysis", "DeadLetters", "Pipeline", "UI", "CLI", "Launcher")
                 .because("sources feed the pipeline, the pipeline the store; analysis reads events; the flow"
                         + " summaries analyze what the pipeline stored (docs/decisions/0009-flow-summaries.md), the"

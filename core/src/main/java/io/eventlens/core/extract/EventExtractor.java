@@ -75,8 +75,14 @@ public final class EventExtractor {
     private record HeaderRule(Field field, int priority, Kind kind, String ruleText) {
     }
 
-    /** A rule reading one JSON slot; {@code cloudEvents} rules count only in a CloudEvents envelope. */
-    private record JsonRule(int priority, int slot, boolean cloudEvents, String ruleText) {
+    /**
+     * A rule reading one JSON slot; {@code cloudEvents} rules count only in a CloudEvents envelope;
+     * a {@code traceparent} rule takes the trace-id of a W3C traceparent value.
+     */
+    private record JsonRule(int priority, int slot, boolean cloudEvents, boolean traceparent, String ruleText) {
+        JsonRule(int priority, int slot, boolean cloudEvents, String ruleText) {
+            this(priority, slot, cloudEvents, false, ruleText);
+        }
     }
 
     /** A node of the JSON Pointer trie: children by member name (or array index), and a value slot. */
@@ -109,8 +115,17 @@ public final class EventExtractor {
             for (int p = 0; p < sources.size(); p++) {
                 switch (sources.get(p)) {
                     case HeaderSource h -> addHeader(byName, h.name(), new HeaderRule(f, p, Kind.PLAIN, h.describe()));
-                    case TraceparentSource t ->
-                            addHeader(byName, "traceparent", new HeaderRule(f, p, Kind.TRACEPARENT, t.describe()));
+                    case TraceparentSource t -> {
+                        addHeader(byName, "traceparent", new HeaderRule(f, p, Kind.TRACEPARENT, t.describe()));
+                        // the CloudEvents Distributed Tracing extension, in every binding and in structured mode
+                        for (String prefix : List.of("ce_", "cloudEvents_", "cloudEvents:", "ce-")) {
+                            addHeader(byName, prefix + "traceparent", new HeaderRule(f, p, Kind.TRACEPARENT,
+                                    "CloudEvents " + prefix + "traceparent trace-id"));
+                        }
+                        anyCloudEvents = true;
+                        json.add(new JsonRule(p, slotFor("/traceparent", slots), true, true,
+                                "CloudEvents json /traceparent trace-id"));
+                    }
                     case JsonSource j -> json.add(new JsonRule(p, slotFor(j.pointer(), slots), false, j.describe()));
                     case CloudEventsSource c -> {
                         anyCloudEvents = true;
@@ -223,7 +238,9 @@ public final class EventExtractor {
                         if (r.cloudEvents() && !envelope) {
                             continue;
                         }
-                        Object v = fromJson(field, slots[r.slot()]);
+                        Object v = r.traceparent()
+                                ? (slots[r.slot()] instanceof String tp ? traceId(tp.getBytes(StandardCharsets.UTF_8)) : null)
+                                : fromJson(field, slots[r.slot()]);
                         if (v != null) {
                             values[f] = v;
                             ruleTexts[f] = r.ruleText();

@@ -1,0 +1,141 @@
+package io.eventlens.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+/**
+ * End to end through the CLI: the core corpus's CI run (core/src/test/resources/artifacts/ci-run),
+ * as a folder and as a zip, through {@code import} and {@code report --format md|json|junit}.
+ */
+class ReportCommandTest {
+
+    private static final Path CI_RUN = Path.of("../core/src/test/resources/artifacts/ci-run").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void importLoadsACiRunAndNamesTheDamagedLine() {
+        assumeThat(CI_RUN).isDirectory();
+        CliRun run = CliRun.of("import", CI_RUN.toString(), "--out", dir.resolve("run").toString());
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.INPUT);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("dumps/probe/cart-probe.ndjson:3: not a JSON object")
+                .contains("kcat -J records").contains("probe events: id, type, correlationId, createdAt, payload")
+                .contains("now holds 9 events");
+        assertThat(dir.resolve("run.mv.db")).exists();
+    }
+
+    @Test
+    void reportAsMarkdownNamesEachFailedTestAndItsVerdict() {
+        assumeThat(CI_RUN).isDirectory();
+        CliRun run = CliRun.of("report", CI_RUN.toString(), "--format", "md", "--quiet");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("## EventLens triage: 6 failed tests of 9")
+                .contains("| com.acme.OrderSagaIT.placesOrder | `DEAD_LETTERED` |")
+                .contains("| checkout.spec.ts.checkout › shows confirmation | `LAG` |")
+                .contains("| cart adds item.cart adds item | `HEALTHY` |");
+    }
+
+    @Test
+    void reportAsJsonFromAZipWithFailOnExitsOne() throws IOException {
+        assumeThat(CI_RUN).isDirectory();
+        Path zip = zip(CI_RUN, dir.resolve("ci-run.zip"));
+        CliRun run = CliRun.of("report", zip.toString(), "--format", "json", "--fail-on", "dead_lettered,NO_EVENTS");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.FINDINGS);
+        assertThat(run.err()).contains("--fail-on matched 2 failed tests");
+        JsonNode root = JSON.readTree(run.out());
+        assertThat(root.get("schemaVersion").asInt()).isEqualTo(1);
+        Map<String, String> verdicts = new HashMap<>();
+        root.get("failedTests").forEach(t -> verdicts.put(t.get("name").asText(), t.get("verdict").asText()));
+        assertThat(verdicts).containsEntry("placesOrder", "DEAD_LETTERED").containsEntry("checkout › shows receipt", "NO_EVENTS")
+                .containsEntry("reservesStock", "HEALTHY").containsEntry("refundsOrder", "NO_CORRELATION_ID");
+        assertThat(root.get("problems").get(0).get("file").asText()).endsWith("cart-probe.ndjson");
+    }
+
+    @Test
+    void reportAsJunitLetsACiServerShowTheVerdicts() throws Exception {
+        assumeThat(CI_RUN).isDirectory();
+        CliRun run = CliRun.of("report", CI_RUN.toString(), "--format", "junit", "--fail-on", "DEAD_LETTERED,LAG", "--quiet");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.FINDINGS);
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new InputSource(new StringReader(run.out())));
+        Element suite = doc.getDocumentElement();
+        assertThat(suite.getAttribute("tests")).isEqualTo("6");
+        assertThat(suite.getAttribute("failures")).isEqualTo("2");
+        NodeList failures = doc.getElementsByTagName("failure");
+        assertThat(((Element) failures.item(0)).getAttribute("type")).isIn("DEAD_LETTERED", "LAG");
+    }
+
+    @Test
+    void reportWithoutJunitReportsIsAnInputError() {
+        assumeThat(CI_RUN).isDirectory();
+        CliRun run = CliRun.of("report", CI_RUN.resolve("dumps").toString(), "--quiet");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.INPUT);
+        assertThat(run.err()).contains("no JUnit XML report found");
+    }
+
+    @Test
+    void exportThenImportGivesTheSameTimelines() throws Exception {
+        assumeThat(CI_RUN).isDirectory();
+        Path first = dir.resolve("first");
+        assertThat(CliRun.of("import", CI_RUN.toString(), "--out", first.toString(), "--quiet").exitCode()).isEqualTo(ExitCodes.INPUT);
+        CliRun export = CliRun.of("export", "--capture", first.toString());
+        assertThat(export.exitCode()).as(export.toString()).isZero();
+        assertThat(export.out().lines()).hasSize(9).allSatisfy(l -> assertThat(l).startsWith("{\"eventlensExport\":1,"));
+        Path ndjson = dir.resolve("run.ndjson");
+        CliRun toFile = CliRun.of("export", "--capture", first.toString(), "--out", ndjson.toString());
+        assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
+        assertThat(Files.readString(ndjson)).isEqualTo(export.out());
+        Path second = dir.resolve("second");
+        CliRun back = CliRun.of("import", ndjson.toString(), "--out", second.toString());
+        assertThat(back.exitCode()).as(back.toString()).isZero();
+        assertThat(back.err()).contains("EventLens export").contains("now holds 9 events");
+        for (String id : new String[] {"c-42", "6f1c2d3e-1111-4222-8333-444455556666"}) {
+            CliRun a = CliRun.of("timeline", "--capture", first.toString(), "--correlation-id", id, "--format", "json");
+            CliRun b = CliRun.of("timeline", "--capture", second.toString(), "--correlation-id", id, "--format", "json");
+            assertThat(b.out()).as("timeline of %s after export and import", id).isEqualTo(a.out());
+        }
+    }
+
+    @Test
+    void unknownFailOnKindAndMissingSourceAreNamed() {
+        CliRun usage = CliRun.of("report", dir.toString(), "--fail-on", "NOPE");
+        assertThat(usage.exitCode()).as(usage.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(usage.err()).contains("'NOPE' is not a verdict kind");
+        CliRun missing = CliRun.of("import", dir.resolve("nope.zip").toString(), "--out", dir.resolve("x").toString());
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(ExitCodes.INPUT);
+        assertThat(missing.err()).contains("artifact not found: ").contains("nope.zip");
+    }
+
+    private static Path zip(Path folder, Path zip) throws IOException {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
+             var files = Files.walk(folder)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new ZipEntry(folder.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        return zip;
+    }
+}
