@@ -56,9 +56,14 @@ public record ArtifactPosition(String file, long line, long record, String obser
         return file + "#" + record;
     }
 
+    /**
+     * The file's name and the line, {@code cart-probe.ndjson:3}: short enough for a table column;
+     * the whole path (a zip entry's too) is in {@link #attributes()}.
+     */
     @Override
     public String describe() {
-        return file + ":" + line;
+        int cut = Math.max(file.lastIndexOf('/'), Math.max(file.lastIndexOf('\\'), file.lastIndexOf('!')));
+        return file.substring(cut + 1) + ":" + line;
     }
 
     @Override
