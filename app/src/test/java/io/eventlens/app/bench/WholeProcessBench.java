@@ -52,6 +52,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * of eventlens.jar; default {@code target/eventlens.jar}); for trying settings,
  * {@code bench.captureJvm} (extra JVM options of the capture process, space-separated) and
  * {@code bench.captureOnly=true} (time only the capture); {@code bench.app=false} skips the desktop app,
+ * {@code bench.import=false} skips the artifact import ({@link #importBench}),
  * {@code bench.appOnly=true} runs one capture (for the file) and then only the desktop app,
  * {@code bench.appJvm} (extra JVM options of the desktop app's processes), {@code bench.appLogs=DIR}
  * (keeps each app run's stdout and stderr there), {@code bench.lagging=true} (every record's event time is
@@ -187,6 +188,9 @@ public final class WholeProcessBench {
             System.out.printf(Locale.ROOT, "--help %.2f s; timeline on 5 events %.2f s (%.2fx --help); timeline on %,d"
                     + " events %.2f s (%.2fx the 5-event timeline), %,d MB RSS%n", h.wallS, tt.wallS, tt.wallS / h.wallS,
                     records, bt.wallS, bt.wallS / tt.wallS, bt.rssKb / 1024);
+            if (!"false".equals(System.getProperty("bench.import"))) {
+                importBench(dir, java, jar, records, runs);
+            }
             if (!"false".equals(System.getProperty("bench.app"))) {
                 appBench(dir, java, jar, tiny, bigCapture, bootstrap, records, runs);
             }
@@ -257,6 +261,51 @@ public final class WholeProcessBench {
                 xvfb.destroy();
             }
         }
+    }
+
+    /**
+     * Artifact import (issue 8: at least 0.5x the speed of {@code jq -c .} on the same file, at most
+     * 512 MiB RSS): writes N probe events as NDJSON ({@code {id, type, correlationId, createdAt,
+     * payload}}, about 200 bytes each, 4 per correlation ID), then R times each, alternating,
+     * {@code jq -c . FILE} (output discarded; skipped and said so when jq is missing) and
+     * {@code eventlens import FILE --out NEW.mv.db} as users run it, and prints the medians and the
+     * ratio of speeds.
+     */
+    private static void importBench(Path dir, String java, Path jar, int records, int runs)
+            throws IOException, InterruptedException {
+        Path ndjson = dir.resolve("probe-events.ndjson");
+        Instant t0 = Instant.parse("2026-11-29T10:00:00Z");
+        try (var out = new java.io.BufferedWriter(Files.newBufferedWriter(ndjson), 1 << 20)) {
+            for (int i = 0; i < records; i++) {
+                out.write("{\"id\":\"e-" + i + "\",\"type\":\"Step" + (i % 4) + "\",\"correlationId\":\""
+                        + correlationId(i / 4) + "\",\"createdAt\":\"" + t0.plusMillis(i) + "\",\"payload\":{\"sequence\":"
+                        + (i % 4 + 1) + ",\"amountCents\":" + (i % 10_000) + ",\"note\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}\n");
+            }
+        }
+        String jq = which("jq");
+        List<Run> jqRuns = new ArrayList<>();
+        List<Run> importRuns = new ArrayList<>();
+        for (int round = 0; round < runs; round++) {
+            if (jq != null) {
+                jqRuns.add(timed(dir, List.of(jq, "-c", ".", ndjson.toString()), Path.of("/dev/null")));
+            }
+            Path out = dir.resolve("import-" + round + ".mv.db");
+            importRuns.add(timed(dir, List.of(java, "-jar", jar.toString(), "import", ndjson.toString(),
+                    "--out", out.toString()), null));
+            Files.deleteIfExists(out);
+        }
+        Run im = median(importRuns);
+        System.out.println();
+        if (jq == null) {
+            System.out.printf(Locale.ROOT, "import of %,d probe events (%,d MB NDJSON): %.2f s, %,d MB RSS; jq is not"
+                    + " installed, its column is skipped (apt-get install jq)%n", records, Files.size(ndjson) >> 20,
+                    im.wallS, im.rssKb / 1024);
+            return;
+        }
+        Run j = median(jqRuns);
+        System.out.printf(Locale.ROOT, "import of %,d probe events (%,d MB NDJSON): %.2f s, %,d MB RSS; jq -c . %.2f s;"
+                + " import runs at %.2fx jq's speed%n", records, Files.size(ndjson) >> 20, im.wallS, im.rssKb / 1024,
+                j.wallS, j.wallS / im.wallS);
     }
 
     /** Captures the 5-event topic into a fresh store and returns its path. */
