@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -220,7 +221,9 @@ public final class WholeProcessBench {
             display = ":" + (90 + (int) (ProcessHandle.current().pid() % 9));
             xvfb = new ProcessBuilder(x, display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("xvfb.log").toFile()).start();
-            Thread.sleep(1000);   // not a test: the X server needs a moment before the first client
+            Path socket = Path.of("/tmp/.X11-unix/X" + display.substring(1));
+            org.awaitility.Awaitility.await("Xvfb " + display).atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.exists(socket));   // the X server accepts clients once its socket is there
         }
         Path home = Files.createDirectories(dir.resolve("home"));
         Map<String, String> env = Map.of("DISPLAY", display, "HOME", home.toString(),

@@ -872,7 +872,16 @@ final class EventBlockCodec {
                 return event(index, seq);
             }
             skipBytes("payload");
-            int flags = flags();
+            skipDerived(flags());
+            return null;
+        }
+
+        /**
+         * Skips the derived fields whose bits are set in {@code flags}, each with its rule, in the
+         * encoding's order (correlation ID 1, event ID 2, event type 4, event time 8, sequence 16,
+         * causation ID 32); the caller has read the fields of the bits it cleared.
+         */
+        private void skipDerived(int flags) {
             if ((flags & 1) != 0) {
                 skipUtf8("correlation ID");
                 stringRef("rule");
@@ -897,7 +906,6 @@ final class EventBlockCodec {
                 skipUtf8("causation ID");
                 stringRef("rule");
             }
-            return null;
         }
 
         /** The same reads and checks as {@link #event}, without copying keys, header values and payloads. */
@@ -931,18 +939,7 @@ final class EventBlockCodec {
                 eventType = utf8("event type");
                 stringRef("rule");
             }
-            if ((flags & 8) != 0) {
-                instant("event time");
-                stringRef("rule");
-            }
-            if ((flags & 16) != 0) {
-                varLong("sequence");
-                stringRef("rule");
-            }
-            if ((flags & 32) != 0) {
-                skipUtf8("causation ID");
-                stringRef("rule");
-            }
+            skipDerived(flags & ~7);
             return new IndexFields(seq, correlationId, eventId, eventType, channel, observedMs);
         }
     }

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1125,12 +1124,16 @@ public final class H2CaptureStore implements CaptureStore {
         /** Estimated heap bytes of a decoded event beyond its payload. */
         private static final int EVENT_OVERHEAD = 400;
         private static final int ENTRIES = 16;
-        private final LinkedHashMap<Long, Block> map = new LinkedHashMap<>(32, 0.75f, true);
-        private final Map<Long, Long> weights = new HashMap<>();
+        private final LinkedHashMap<Long, Cached> map = new LinkedHashMap<>(32, 0.75f, true);
         private long heapBytes;
 
+        /** A cached block and its estimated heap bytes. */
+        private record Cached(Block block, long weight) {
+        }
+
         synchronized Block get(long firstSeq) {
-            return map.get(firstSeq);
+            Cached c = map.get(firstSeq);
+            return c == null ? null : c.block();
         }
 
         synchronized void put(long firstSeq, Block b, long payloadBytes) {
@@ -1138,13 +1141,11 @@ public final class H2CaptureStore implements CaptureStore {
             if (weight > MAX_HEAP_BYTES / 2 || map.containsKey(firstSeq)) {
                 return;
             }
-            map.put(firstSeq, b);
-            weights.put(firstSeq, weight);
+            map.put(firstSeq, new Cached(b, weight));
             heapBytes += weight;
-            for (var it = map.keySet().iterator(); it.hasNext() && (heapBytes > MAX_HEAP_BYTES || map.size() > ENTRIES); ) {
-                Long eldest = it.next();
+            for (var it = map.values().iterator(); it.hasNext() && (heapBytes > MAX_HEAP_BYTES || map.size() > ENTRIES); ) {
+                heapBytes -= it.next().weight();
                 it.remove();
-                heapBytes -= weights.remove(eldest);
             }
         }
     }
