@@ -191,6 +191,9 @@ public final class H2CaptureStore implements CaptureStore {
                         "SELECT first_seq + event_count - 1 FROM event_block ORDER BY first_seq DESC LIMIT 1")) {
                     last = rs.next() ? rs.getLong(1) : 0;
                 }
+                if (readOnly) {
+                    last = lastWholeSeq(writer, mvFile, last);
+                }
                 if (!keyed) {   // schema version 1 or 2, read-only
                     try (ResultSet rs = st.executeQuery("SELECT indexed_through_seq FROM index_state WHERE id = 1")) {
                         legacyIndexed = rs.next() ? rs.getLong(1) : 0;
@@ -222,6 +225,44 @@ public final class H2CaptureStore implements CaptureStore {
             cleanup(writer, pool, mvFile);
             throw CaptureStoreException.of(mvFile, "not an EventLens capture store, or it is damaged", e);
         }
+    }
+
+    /** How many blocks at the end of a file {@link #lastWholeSeq} may set aside: more than one append writes. */
+    private static final int INTERRUPTED_TAIL_BLOCKS = 64;
+
+    /**
+     * The last event of a read-only store that reading can rely on: {@code last} unless the file
+     * ends with blocks whose data H2 cannot read. A writer killed while H2 wrote a commit to the
+     * file can leave that transaction in part: its block rows without their data (H2 keeps a BLOB's
+     * bytes apart from its row). A writable open completes or undoes such a commit; a read-only one
+     * must not write, so it reads the store as of the last whole block and says so. Blocks that
+     * cannot be read before a readable one are damaged, not interrupted, and stay (reported as such).
+     */
+    private static long lastWholeSeq(Connection c, Path mvFile, long last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
+                + " ORDER BY first_seq DESC LIMIT " + INTERRUPTED_TAIL_BLOCKS);
+             ResultSet rs = ps.executeQuery()) {
+            int unreadable = 0;
+            while (rs.next()) {
+                long first = rs.getLong(1);
+                try {
+                    if (rs.getBytes(3) != null) {
+                        if (unreadable > 0) {
+                            LOG.warn("{}: the last {} events were being written when the writer stopped; reading"
+                                    + " the store as of event {} (a writable open completes that write)", mvFile,
+                                    last - (first + rs.getInt(2) - 1), first + rs.getInt(2) - 1);
+                        }
+                        return first + rs.getInt(2) - 1;
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("{}: block {} at the end of the file cannot be read", mvFile, first, e);
+                }
+                unreadable++;
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("{}: the end of the file cannot be read; its blocks are checked as they are read", mvFile, e);
+        }
+        return last;
     }
 
     private static java.util.Properties credentials() {
@@ -504,7 +545,7 @@ public final class H2CaptureStore implements CaptureStore {
                     }
                 }
                 next = b.firstSeq() + Math.max(1, b.count());
-                b = out.size() < limit ? blockStartingAt(c, next) : null;
+                b = out.size() < limit && next <= lastSeq.get() ? blockStartingAt(c, next) : null;
             }
             return out;
         });
@@ -528,9 +569,10 @@ public final class H2CaptureStore implements CaptureStore {
             boolean exhausted = false;
             // a block holding `from` starts at most BLOCK_EVENTS - 1 before it; the bound keeps the primary key usable
             try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
-                    + " WHERE first_seq >= ? AND first_seq + event_count > ? ORDER BY first_seq")) {
+                    + " WHERE first_seq >= ? AND first_seq + event_count > ? AND first_seq <= ? ORDER BY first_seq")) {
                 ps.setLong(1, from - BLOCK_EVENTS + 1);
                 ps.setLong(2, from);
+                ps.setLong(3, lastAtStart);
                 ps.setFetchSize(1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (next - from < maxEvents) {
@@ -920,18 +962,21 @@ public final class H2CaptureStore implements CaptureStore {
                 tracking = true;
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT b.first_seq, k." + column
-                    + " FROM event_block b LEFT JOIN block_key k ON k.first_seq = b.first_seq ORDER BY b.first_seq");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long first = rs.getLong(1);
-                    T value = null;
-                    try {
-                        byte[] stored = rs.getBytes(2);
-                        value = stored == null ? null : parse.apply(stored);
-                    } catch (SQLException | RuntimeException e) {
-                        LOG.debug("{}: {} of block {} cannot be read; the block is scanned instead", file, column, first, e);
+                    + " FROM event_block b LEFT JOIN block_key k ON k.first_seq = b.first_seq"
+                    + " WHERE b.first_seq <= ? ORDER BY b.first_seq")) {
+                ps.setLong(1, lastSeq.get());   // read after tracking is set: a later block comes from added()
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long first = rs.getLong(1);
+                        T value = null;
+                        try {
+                            byte[] stored = rs.getBytes(2);
+                            value = stored == null ? null : parse.apply(stored);
+                        } catch (SQLException | RuntimeException e) {
+                            LOG.debug("{}: {} of block {} cannot be read; the block is scanned instead", file, column, first, e);
+                        }
+                        blocks.putIfAbsent(first, new Keyed<>(first, value));
                     }
-                    blocks.putIfAbsent(first, new Keyed<>(first, value));
                 }
             }
             loaded = true;
@@ -1011,9 +1056,10 @@ public final class H2CaptureStore implements CaptureStore {
     private void scanAfter(Connection c, long afterSeq, BlockConsumer consumer) throws SQLException {
         long next = afterSeq;
         try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
-                + " WHERE first_seq > ? ORDER BY first_seq LIMIT " + SCAN_BLOCKS)) {
+                + " WHERE first_seq > ? AND first_seq <= ? ORDER BY first_seq LIMIT " + SCAN_BLOCKS)) {
             while (true) {
                 ps.setLong(1, next);
+                ps.setLong(2, lastSeq.get());
                 int n = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
