@@ -6,6 +6,8 @@ import io.eventlens.core.capture.CaptureLimits;
 import io.eventlens.core.capture.CaptureListener;
 import io.eventlens.core.capture.CaptureSource;
 import io.eventlens.core.capture.CompositeSource;
+import io.eventlens.core.probe.ProbeConfig;
+import io.eventlens.core.probe.ProbeSource;
 import io.eventlens.core.capture.CapturePipeline;
 import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.capture.SourceException;
@@ -129,6 +131,36 @@ public final class CaptureCommand implements Callable<Integer> {
                     + " management-url. Secrets here or in EVENTLENS_AMQP_PASSWORD, never in the capture file.")
     Path amqpConfig;
 
+    @Option(names = "--probe", paramLabel = "BASE_URL",
+            description = "An HTTP test-probe endpoint to poll for the events of each --correlation-id (repeatable).")
+    List<String> probes = new ArrayList<>();
+
+    @Option(names = "--correlation-id", paramLabel = "ID",
+            description = "A correlation ID the probes are asked for (repeatable; needed with --probe).")
+    List<String> correlationIds = new ArrayList<>();
+
+    @Option(names = "--probe-path", paramLabel = "TEMPLATE",
+            description = "Path and query of a probe poll, with {correlationId} and {type}. Default: "
+                    + ProbeConfig.DEFAULT_PATH_TEMPLATE)
+    String probePath;
+
+    @Option(names = "--probe-type", paramLabel = "TYPE",
+            description = "An event type to ask the probes for (repeatable; one poll per ID and type). Default: none.")
+    List<String> probeTypes = new ArrayList<>();
+
+    @Option(names = "--probe-header", paramLabel = "NAME=VALUE",
+            description = "A header sent with every probe poll (repeatable). NAME=env:VAR takes the value from the"
+                    + " environment variable VAR, so a token stays out of shell history; headers are never stored.")
+    List<String> probeHeaders = new ArrayList<>();
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Pause between two rounds of probe polls. Default: 500ms.")
+    Duration pollInterval;
+
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Connect and answer timeout of one probe poll. Default: 5s.")
+    Duration probeTimeout;
+
     @Option(names = "--quiet", description = "No progress lines on stderr.")
     boolean quiet;
 
@@ -143,17 +175,30 @@ public final class CaptureCommand implements Callable<Integer> {
         if (amqpUri == null && (!exchanges.isEmpty() || !spyQueues.isEmpty() || !queues.isEmpty() || firehose)) {
             throw new ParameterException(spec.commandLine(), "--exchange, --spy-queue, --queue and --firehose need --amqp URI");
         }
-        if (kafka.bootstrapServers() == null && amqpUri == null) {
-            throw new ParameterException(spec.commandLine(), "Give a source: --kafka BOOTSTRAP_SERVERS with --topic, or --amqp URI"
-                    + " with --exchange, --spy-queue or --queue (or both)");
+        if (kafka.bootstrapServers() == null && amqpUri == null && probes.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Give a source: --kafka BOOTSTRAP_SERVERS with --topic, --amqp URI"
+                    + " with --exchange, --spy-queue or --queue, or --probe BASE_URL with --correlation-id (or several)");
+        }
+        if (probes.isEmpty() && (!correlationIds.isEmpty() || !probeHeaders.isEmpty() || probePath != null
+                || !probeTypes.isEmpty() || pollInterval != null || probeTimeout != null)) {
+            throw new ParameterException(spec.commandLine(), "--correlation-id, --probe-path, --probe-type, --probe-header,"
+                    + " --poll-interval and --probe-timeout need --probe BASE_URL");
+        }
+        if (!probes.isEmpty() && correlationIds.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--probe needs the correlation IDs to follow: --correlation-id ID (repeatable)");
+        }
+        if (!probes.isEmpty() && kafka.bootstrapServers() == null && amqpUri == null && limits.duration() == null
+                && limits.maxEvents() == 0) {
+            spec.commandLine().getErr().println("eventlens capture: polling until Ctrl-C (or give --duration or --max-events)");
         }
         KafkaCaptureConfig config = kafka.bootstrapServers() == null ? null : config();
         AmqpCaptureConfig amqp = amqpUri == null ? null : amqpConfig();
+        List<ProbeConfig> probeConfigs = probeConfigs();
         Path file = out.file();
         PrintWriter err = spec.commandLine().getErr();
         boolean created = !Files.exists(file);
         try {
-            return capture(config, amqp, file, err);
+            return capture(config, amqp, probeConfigs, file, err);
         } catch (SourceException e) {
             if (created && eventsInStore == 0) {
                 deleteEmptyStore(file);
@@ -171,7 +216,44 @@ public final class CaptureCommand implements Callable<Integer> {
      * guard: on SIGINT/SIGTERM the hook stops the capture and the JVM waits until the last batch is
      * committed, the summary printed and the store closed.
      */
-    private int capture(KafkaCaptureConfig config, AmqpCaptureConfig amqp, Path file, PrintWriter err) {
+    /**
+     * The probe connections of {@code --probe}, each with the shared correlation IDs, types,
+     * headers (an {@code env:VAR} value read from the environment), path template, interval and timeout.
+     *
+     * @throws ParameterException naming the option when a value is invalid or an environment variable is unset
+     */
+    private List<ProbeConfig> probeConfigs() {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        for (String h : probeHeaders) {
+            int eq = h.indexOf('=');
+            if (eq <= 0) {
+                throw new ParameterException(spec.commandLine(), "--probe-header: '" + h + "' is not NAME=VALUE");
+            }
+            String value = h.substring(eq + 1);
+            if (value.startsWith("env:")) {
+                String var = value.substring(4);
+                value = System.getenv(var);
+                if (value == null) {
+                    throw new ParameterException(spec.commandLine(), "--probe-header " + h.substring(0, eq)
+                            + ": the environment variable " + var + " is not set");
+                }
+            }
+            headers.put(h.substring(0, eq), value);
+        }
+        List<ProbeConfig> out = new ArrayList<>();
+        for (String base : probes) {
+            try {
+                out.add(new ProbeConfig(java.net.URI.create(base), probePath, headers, correlationIds, probeTypes,
+                        pollInterval, probeTimeout, ProbeConfig.DEFAULT_MAX_BODY_BYTES));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--probe " + base + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private int capture(KafkaCaptureConfig config, AmqpCaptureConfig amqp, List<ProbeConfig> probeConfigs, Path file,
+                        PrintWriter err) {
         AtomicReference<CapturePipeline> running = new AtomicReference<>();
         AtomicBoolean stopRequested = new AtomicBoolean();
         try (GracefulStop guard = GracefulStop.onShutdown(() -> {
@@ -191,7 +273,14 @@ public final class CaptureCommand implements Callable<Integer> {
             if (amqpSource != null) {
                 sources.add(amqpSource);
             }
-            CaptureLimits captureLimits = config != null ? config.limits() : amqp.limits();
+            List<ProbeSource> probeSources = new ArrayList<>();
+            for (ProbeConfig pc : probeConfigs) {
+                ProbeSource ps = new ProbeSource(pc, poll -> store.appendPolls(List.of(poll)));
+                probeSources.add(ps);
+                sources.add(ps);
+            }
+            CaptureLimits captureLimits = config != null ? config.limits() : amqp != null ? amqp.limits()
+                    : new CaptureLimits(limits.maxEvents(), limits.duration());
             CapturePipeline capture = new CapturePipeline(CompositeSource.of(sources), store, EventExtractor.withDefaults(),
                     captureLimits);
             running.set(capture);
@@ -208,6 +297,10 @@ public final class CaptureCommand implements Callable<Integer> {
                     err.printf("eventlens capture: %s -> %s%s%n", amqp.endpoint(), file,
                             config == null && before > 0 ? " (" + before + " events already stored)" : "");
                 }
+                for (ProbeConfig pc : probeConfigs) {
+                    err.printf(Locale.ROOT, "eventlens capture: probe %s -> %s, correlation IDs %s every %d ms%n",
+                            pc.endpoint(), file, String.join(", ", pc.correlationIds()), pc.pollInterval().toMillis());
+                }
                 err.flush();
             }
             CaptureStats stats;
@@ -223,6 +316,12 @@ public final class CaptureCommand implements Callable<Integer> {
                                 + " retention before they were read (a new tap's --tap-max-bytes and --tap-max-age); the broker"
                                 + " blocked the connection for %d ms%n", amqp.endpoint(), amqpSource.truncated(),
                         amqpSource.blockedMs());
+            }
+            for (ProbeSource ps : probeSources) {
+                err.printf(Locale.ROOT, "eventlens capture: %s: %d polls, %d failed or malformed, %d new events%s%s%n",
+                        ps.endpoint(), ps.polls(), ps.failedPolls(), ps.newRecords(),
+                        ps.foreignEvents() > 0 ? ", " + ps.foreignEvents() + " FOREIGN (other correlation IDs)" : "",
+                        ps.mappings().isEmpty() ? "" : "; answers read as " + String.join("; ", ps.mappings()));
             }
             err.printf(Locale.ROOT, "eventlens capture: %d events (%d payload bytes) in %.1f s into %s (%d events in total)%n",
                     stats.events(), stats.bytes(), stats.elapsedMs() / 1000.0, file, store.eventCount());

@@ -64,7 +64,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--fail-on", split = ",", paramLabel = "KIND",
             description = "Exit 1 (and mark the JUnit test case failed) when a failed test's verdict is one of these:"
-                    + " NO_EVENTS, DEAD_LETTERED, STOPPED, CONFLICTING_DUPLICATE, OUT_OF_ORDER, LAG, HEALTHY,"
+                    + " NO_EVENTS, DEAD_LETTERED, STOPPED, ISOLATION_BROKEN, CONFLICTING_DUPLICATE, OUT_OF_ORDER, LAG, HEALTHY,"
                     + " NO_CORRELATION_ID. Case-insensitive, comma-separated.")
     List<String> failOn = new ArrayList<>();
 

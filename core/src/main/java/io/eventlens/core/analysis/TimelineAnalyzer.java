@@ -78,6 +78,9 @@ import java.util.StringJoiner;
  *     retry backoff is not lag).</li>
  * <li>{@code clock-skew.event-time-ahead} (CLOCK_SKEW): the event's declared time is later than its
  *     observed time by more than {@link AnalysisSettings#clockSkewTolerance()}.</li>
+ * <li>{@code probe.foreign-correlation-id} (FOREIGN_EVENT): a probe returned the event when asked
+ *     for this correlation ID, but the event names another
+ *     ({@link io.eventlens.core.model.Header#PROBE_FOREIGN_CORRELATION_ID}).</li>
  * </ul>
  * "Exceeds" is strict: a gap exactly at the SLO is not lag.
  */
@@ -85,6 +88,9 @@ public final class TimelineAnalyzer {
 
     /** The verdict message of an empty timeline (docs/reference/anomalies-and-verdicts.md). */
     public static final String NO_EVENTS_MESSAGE = "nothing was produced for this correlation ID";
+
+    /** The source kind of probe observations ({@code io.eventlens.core.probe.ProbePosition#KIND}). */
+    private static final String PROBE = "probe";
 
     private static final Comparator<CapturedEvent> OBSERVED_ORDER =
             Comparator.comparing(CapturedEvent::observedAt).thenComparingLong(CapturedEvent::seq);
@@ -343,6 +349,7 @@ public final class TimelineAnalyzer {
                 previousStep = e;
             }
             checkClockSkew(e, found);
+            checkForeign(e, found);
             return g;
         }
 
@@ -618,7 +625,9 @@ public final class TimelineAnalyzer {
                 }
             }
             Instant declared = e.derived().declaredEventTimeValue();
-            if (declared != null) {
+            // a probe's observed time is the poll that first returned the event, and a capture's first
+            // poll reads history: its delay is no lag (docs/reference/anomalies-and-verdicts.md)
+            if (declared != null && !PROBE.equals(e.source().sourceKind())) {
                 Duration late = Duration.between(declared, e.observedAt());
                 if (late.compareTo(slo) > 0) {
                     Map<String, Object> ev = new LinkedHashMap<>();
@@ -631,6 +640,25 @@ public final class TimelineAnalyzer {
                             "observed on " + channel + " " + formatDuration(late)
                                     + " after its declared event time, SLO " + formatDuration(slo),
                             "lag.event-time", ev, 0));
+                }
+            }
+        }
+
+        /** FOREIGN_EVENT: a probe returned this event for a correlation ID that is not its own. */
+        private void checkForeign(CapturedEvent e, List<Anomaly> found) {
+            for (io.eventlens.core.model.Header h : e.headers()) {
+                if (h.name().equals(io.eventlens.core.model.Header.PROBE_FOREIGN_CORRELATION_ID)) {
+                    String own = h.valueAsString();
+                    Map<String, Object> ev = new LinkedHashMap<>();
+                    ev.put("ownCorrelationId", own);
+                    ev.put("askedCorrelationId", e.derived().correlationIdValue());
+                    ev.putAll(e.source().attributes());
+                    found.add(new Anomaly(AnomalyKind.FOREIGN_EVENT,
+                            "the probe returned event " + e.derived().eventIdValue() + " of correlation ID " + own
+                                    + " when asked for " + e.derived().correlationIdValue() + " on " + e.channel().name()
+                                    + " (" + e.source().describe() + "): the test environment is shared and isolation is broken",
+                            "probe.foreign-correlation-id", ev, 0));
+                    return;
                 }
             }
         }
@@ -669,6 +697,11 @@ public final class TimelineAnalyzer {
         List<Found> dead = byKind.getOrDefault(AnomalyKind.DEAD_LETTERED, List.of());
         if (!dead.isEmpty()) {
             return verdictOf(VerdictKind.DEAD_LETTERED, "", dead.get(0), dead.size(), "dead-lettered events");
+        }
+        List<Found> foreign = byKind.getOrDefault(AnomalyKind.FOREIGN_EVENT, List.of());
+        if (!foreign.isEmpty()) {
+            return verdictOf(VerdictKind.ISOLATION_BROKEN, "isolation broken: ", foreign.get(0), foreign.size(),
+                    "foreign events");
         }
         List<Found> conflicting = byKind.getOrDefault(AnomalyKind.CONFLICTING_DUPLICATE, List.of());
         if (!conflicting.isEmpty()) {

@@ -5,6 +5,7 @@ public enum VerdictKind {
     NO_EVENTS,
     DEAD_LETTERED,
     STOPPED,
+    ISOLATION_BROKEN,
     CONFLICTING_DUPLICATE,
     OUT_OF_ORDER,
     LAG,

@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads one artifact file: detects its format from its content ({@link ArtifactFormat}), streams its
+ * Reads one artifact file (or one HTTP probe answer, io.eventlens.core.probe.ProbeSource): detects its format from its content ({@link ArtifactFormat}), streams its
  * records and hands each to a {@link Sink}, reporting damage with the file and line while keeping
  * the valid records around it (docs/decisions/0014-artifact-import-and-triage.md).
  *
@@ -52,7 +52,7 @@ import java.util.Set;
  * {@value #MAX_STRING_CHARS} characters, numbers of at most {@value #MAX_NUMBER_CHARS} digits;
  * an NDJSON line of more than {@value #MAX_LINE_BYTES} bytes is refused.
  */
-final class ArtifactReader {
+public final class ArtifactReader {
 
     static final int MAX_DEPTH = 200;
     static final int MAX_STRING_CHARS = 16 * 1024 * 1024;
@@ -61,7 +61,7 @@ final class ArtifactReader {
     private static final int PEEK_BYTES = 64 * 1024;
 
     /** Where records and damage go. */
-    interface Sink {
+    public interface Sink {
         /** One record; may block (back-pressure). */
         void record(ArtifactRecord record) throws InterruptedException;
 
@@ -76,7 +76,8 @@ final class ArtifactReader {
     /** Reads one NDJSON line: one JSON value and nothing after it. */
     private final com.fasterxml.jackson.databind.ObjectReader lineReader;
 
-    ArtifactReader() {
+    /** A reader with the limits above. */
+    public ArtifactReader() {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH)
@@ -99,7 +100,7 @@ final class ArtifactReader {
      * @throws IOException          when reading the stream fails (not for damage, which goes to the sink)
      * @throws InterruptedException when interrupted while the sink blocks
      */
-    ArtifactFileSummary read(String name, InputStream in, Instant modified, Sink sink)
+    public ArtifactFileSummary read(String name, InputStream in, Instant modified, Sink sink)
             throws IOException, InterruptedException {
         FileState f = new FileState(name, modified == null ? Instant.EPOCH : modified, sink);
         ArtifactFormat format = detect(in);

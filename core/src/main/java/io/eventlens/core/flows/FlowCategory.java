@@ -16,6 +16,8 @@ public enum FlowCategory {
     DEAD_LETTERED(VerdictKind.DEAD_LETTERED, "Dead-lettered"),
     /** A flow-spec step is missing. */
     STOPPED(VerdictKind.STOPPED, "Stopped"),
+    /** A probe returned events of other correlation IDs for this one. */
+    ISOLATION_BROKEN(VerdictKind.ISOLATION_BROKEN, "Isolation"),
     /** An event ID was seen again with a different payload. */
     CONFLICTING_DUPLICATE(VerdictKind.CONFLICTING_DUPLICATE, "Conflicting"),
     /** A sequence went backwards. */
@@ -62,6 +64,7 @@ public enum FlowCategory {
         return switch (timeline.verdict().kind()) {
             case DEAD_LETTERED -> DEAD_LETTERED;
             case STOPPED -> STOPPED;
+            case ISOLATION_BROKEN -> ISOLATION_BROKEN;
             case CONFLICTING_DUPLICATE -> CONFLICTING_DUPLICATE;
             case OUT_OF_ORDER -> OUT_OF_ORDER;
             case LAG -> LAG;

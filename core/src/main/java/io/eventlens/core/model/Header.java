@@ -14,6 +14,13 @@ import java.util.Objects;
  */
 public record Header(String name, byte[] value) {
 
+    /**
+     * Set by EventLens on a probe observation whose event names another correlation ID than the
+     * one the probe was asked for; its value is the event's own ID (docs/decisions/0019-probe-source.md).
+     * The analysis reports such an event as {@code FOREIGN_EVENT}.
+     */
+    public static final String PROBE_FOREIGN_CORRELATION_ID = "eventlens.probe.foreign-correlation-id";
+
     public Header {
         Objects.requireNonNull(name, "name");
     }

@@ -252,6 +252,22 @@ public interface CaptureStore extends AutoCloseable {
      */
     List<FlowRecord> flowSummaries(FlowRecord after, int belowRank, int limit);
 
+    /**
+     * Records polls of a polled source (docs/decisions/0019-probe-source.md), in one transaction.
+     *
+     * @throws CaptureStoreException when the write fails (nothing of this call is then stored), or
+     *                               the store is {@linkplain #isReadOnly() read-only}
+     */
+    void appendPolls(java.util.Collection<SourcePoll> polls);
+
+    /**
+     * The recorded polls of one source ID in the order they were made, at most {@code limit}
+     * (the latest ones); empty when none, also for a store of a schema version before 5.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not 1 to 100,000
+     */
+    List<SourcePoll> polls(String source, int limit);
+
     /** The number of stored flow summaries per category name; empty when none are stored. */
     java.util.Map<String, Long> flowCountsByCategory();
 

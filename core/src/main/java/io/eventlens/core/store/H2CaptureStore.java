@@ -1211,6 +1211,64 @@ public final class H2CaptureStore implements CaptureStore {
     }
 
     @Override
+    public void appendPolls(Collection<SourcePoll> polls) {
+        if (readOnly) {
+            throw CaptureStoreException.of(file, "capture store is open read-only: recording polls is not allowed", null);
+        }
+        if (polls.isEmpty()) {
+            return;
+        }
+        synchronized (writeLock) {
+            ensureOpen();
+            try (PreparedStatement ins = writer.prepareStatement("INSERT INTO source_poll (source, stream, polled_at_ms,"
+                    + " status, latency_ms, records, new_records, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (SourcePoll p : polls) {
+                    ins.setString(1, p.source());
+                    ins.setString(2, p.stream());
+                    ins.setLong(3, p.polledAtMs());
+                    ins.setInt(4, p.status());
+                    ins.setLong(5, p.latencyMs());
+                    ins.setInt(6, p.records());
+                    ins.setInt(7, p.newRecords());
+                    ins.setString(8, p.error());
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                throw rolledBack(e, "recording " + polls.size() + " polls failed; none of them was stored");
+            }
+        }
+    }
+
+    @Override
+    public List<SourcePoll> polls(String source, int limit) {
+        if (limit < 1 || limit > 100_000) {
+            throw new IllegalArgumentException("limit: must be 1 to 100000, was " + limit);
+        }
+        return read("reading the polls of " + source, c -> {
+            if (!hasTable(c, "SOURCE_POLL")) {
+                return List.of();
+            }
+            List<SourcePoll> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT source, stream, polled_at_ms, status, latency_ms,"
+                    + " records, new_records, error FROM source_poll WHERE source = ? ORDER BY polled_at_ms DESC, _ROWID_ DESC LIMIT ?")) {
+                ps.setString(1, source);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SourcePoll(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4),
+                                Math.max(0, rs.getLong(5)), Math.max(0, rs.getInt(6)), Math.max(0, rs.getInt(7)),
+                                rs.getString(8)));
+                    }
+                }
+            }
+            java.util.Collections.reverse(out);
+            return out;
+        });
+    }
+
+    @Override
     public void writeFlowSummaries(Collection<FlowRecord> flows, long summarizedThroughSeq) {
         if (readOnly) {
             throw CaptureStoreException.of(file, "capture store is open read-only: writing flow summaries is not allowed", null);
