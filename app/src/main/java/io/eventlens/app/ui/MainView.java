@@ -2,6 +2,7 @@ package io.eventlens.app.ui;
 
 import atlantafx.base.theme.Styles;
 import io.eventlens.app.ui.capture.ConnectDialog;
+import io.eventlens.app.ui.cirun.CiRunView;
 import io.eventlens.app.ui.deadletters.DeadLettersView;
 import io.eventlens.app.ui.details.DetailsView;
 import io.eventlens.app.ui.events.EventTableView;
@@ -41,6 +42,7 @@ import javafx.util.Subscription;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -60,6 +62,8 @@ public final class MainView extends BorderPane {
     private final TabPane sideTabs;
     private final Tab flowsTab;
     private final Tab deadLettersTab;
+    private final CiRunView ciRunView;
+    private final Tab ciRunTab;
     private final TimelineView timelineView;
     private final DetailsView detailsView;
     private final Timeline pulse;
@@ -82,7 +86,13 @@ public final class MainView extends BorderPane {
         deadLettersTab.textProperty().bind(Bindings.createStringBinding(() -> vm.deadLetters().totalProperty().get() == 0
                 ? "Dead letters" : String.format(Locale.ROOT, "Dead letters (%,d)", vm.deadLetters().totalProperty().get()),
                 vm.deadLetters().totalProperty()));
-        sideTabs = new TabPane(flowsTab, deadLettersTab);
+        ciRunView = new CiRunView(vm.ciRun());
+        ciRunTab = new Tab("CI run", ciRunView);
+        ciRunTab.setId("ciRunTab");
+        ciRunTab.setTooltip(new Tooltip("The failed tests of a CI run beside their verdicts (Ctrl+Shift+O opens one)"));
+        ciRunTab.textProperty().bind(Bindings.createStringBinding(() -> vm.ciRun().rows().isEmpty()
+                ? "CI run" : String.format(Locale.ROOT, "CI run (%,d)", vm.ciRun().rows().size()), vm.ciRun().rows()));
+        sideTabs = new TabPane(flowsTab, deadLettersTab, ciRunTab);
         sideTabs.setId("sideTabs");
         sideTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         sideTabs.getStyleClass().add(Styles.DENSE);
@@ -113,7 +123,12 @@ public final class MainView extends BorderPane {
             if (err != null && getScene() != null && getScene().getWindow() != null) {
                 showError(err);
             }
-        });
+        }).and(vm.ciRun().loadedProperty().subscribe(loaded -> {
+            if (loaded) {
+                sideTabs.getSelectionModel().select(ciRunTab);
+            }
+        }));
+        installDrop();
     }
 
     private ToolBar toolbar() {
@@ -153,6 +168,16 @@ public final class MainView extends BorderPane {
         open.setTooltip(new Tooltip("Open a capture file (Ctrl+O)"));
         open.setOnAction(e -> openFile());
         open.disableProperty().bind(vm.capture().capturingProperty());
+        MenuButton ciRun = new MenuButton("Open CI run");
+        ciRun.setId("ciRunMenu");
+        ciRun.setTooltip(new Tooltip("Import a CI run's artifacts (probe dumps, broker dumps, JUnit reports) and triage"
+                + " its failed tests (Ctrl+Shift+O; or drop a folder or zip on the window)"));
+        MenuItem ciFolder = new MenuItem("Folder…");
+        ciFolder.setOnAction(e -> openCiRunFolder());
+        MenuItem ciZip = new MenuItem("Zip or file…");
+        ciZip.setOnAction(e -> openCiRunFile());
+        ciRun.getItems().addAll(ciFolder, ciZip);
+        ciRun.disableProperty().bind(vm.capture().capturingProperty());
         MenuButton recent = new MenuButton("Recent");
         recent.setOnShowing(e -> fillRecent(recent));
         recent.getItems().add(new MenuItem("(none)"));
@@ -185,7 +210,7 @@ public final class MainView extends BorderPane {
         help.getItems().add(about);
 
         ToolBar bar = new ToolBar(connect, startStop, counterBox, new Separator(Orientation.VERTICAL),
-                open, recent, save, new Separator(Orientation.VERTICAL), demo, spacer, theme, help);
+                open, recent, save, ciRun, new Separator(Orientation.VERTICAL), demo, spacer, theme, help);
         bar.getStyleClass().add("main-toolbar");
         return bar;
     }
@@ -239,6 +264,68 @@ public final class MainView extends BorderPane {
         acc.put(TimelineView.COPY_TEXT, timelineView::copyText);
         acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::showDeadLetters);
         acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), this::showFlows);
+        acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openCiRunFolder);
+    }
+
+    /**
+     * Dropping files on the window: one capture file ({@code .mv.db}) opens it; anything else (a CI
+     * run's folder, a zip, artifact files) is opened as a CI run.
+     */
+    private void installDrop() {
+        setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles() && !vm.capture().capturingProperty().get()) {
+                e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
+            }
+            e.consume();
+        });
+        setOnDragDropped(e -> {
+            List<File> files = e.getDragboard().hasFiles() ? e.getDragboard().getFiles() : List.of();
+            boolean done = !files.isEmpty();
+            if (done) {
+                Path first = files.get(0).toPath();
+                if (files.size() == 1 && first.getFileName().toString().endsWith(".mv.db")) {
+                    vm.openCapture(first);
+                } else {
+                    vm.openCiRun(files.size() == 1 ? first : first.getParent());
+                }
+            }
+            e.setDropCompleted(done);
+            e.consume();
+        });
+    }
+
+    private void openCiRunFolder() {
+        if (vm.capture().capturingProperty().get()) {
+            return;
+        }
+        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle("Open a CI run's artifacts folder");
+        File f = chooser.showDialog(window());
+        if (f != null) {
+            vm.openCiRun(f.toPath());
+        }
+    }
+
+    private void openCiRunFile() {
+        if (vm.capture().capturingProperty().get()) {
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open a CI run's artifacts");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("CI run artifacts (*.zip, *.json, *.ndjson, *.jsonl, *.xml)",
+                        "*.zip", "*.json", "*.ndjson", "*.jsonl", "*.xml"),
+                new FileChooser.ExtensionFilter("All files", "*.*"));
+        File f = chooser.showOpenDialog(window());
+        if (f != null) {
+            vm.openCiRun(f.toPath());
+        }
+    }
+
+    /** Shows the CI run view beside the table and focuses its list. */
+    public void showCiRun() {
+        sideTabs.getSelectionModel().select(ciRunTab);
+        ciRunView.list().requestFocus();
     }
 
     /** Shows the Dead letters view beside the table and focuses its groups (Ctrl+D). */
@@ -389,6 +476,11 @@ public final class MainView extends BorderPane {
         return sideTabs;
     }
 
+    /** The CI run view. */
+    public CiRunView ciRunView() {
+        return ciRunView;
+    }
+
     /** The timeline view. */
     public TimelineView timelineView() {
         return timelineView;
@@ -406,6 +498,7 @@ public final class MainView extends BorderPane {
         tableView.dispose();
         flowsView.dispose();
         deadLettersView.dispose();
+        ciRunView.dispose();
         timelineView.dispose();
     }
 }

@@ -1,6 +1,17 @@
 package io.eventlens.app.ui;
 
 import io.eventlens.app.ui.capture.CaptureViewModel;
+import io.eventlens.app.ui.cirun.CiRunViewModel;
+import io.eventlens.app.ui.task.TaskContext;
+import io.eventlens.core.analysis.AnalysisSettings;
+import io.eventlens.core.artifact.ArtifactSource;
+import io.eventlens.core.capture.CaptureLimits;
+import io.eventlens.core.capture.CaptureListener;
+import io.eventlens.core.capture.CapturePipeline;
+import io.eventlens.core.capture.CaptureStats;
+import io.eventlens.core.extract.EventExtractor;
+import io.eventlens.core.triage.Triage;
+import io.eventlens.core.triage.TriageReport;
 import io.eventlens.app.ui.capture.ConnectViewModel;
 import io.eventlens.app.ui.deadletters.DeadLettersViewModel;
 import io.eventlens.app.ui.details.DetailsViewModel;
@@ -90,6 +101,7 @@ public final class MainViewModel {
     private final CaptureViewModel capture;
     private final FlowsViewModel flows;
     private final DeadLettersViewModel deadLetters;
+    private final CiRunViewModel ciRun;
     /** Correlation IDs awaiting analysis, each once, oldest first (bounded by {@link #PENDING_LIMIT}). */
     private final LinkedHashSet<String> pendingAnalysis = new LinkedHashSet<>();
     /** Correlation IDs analyzed lately whose table rows are marked (bounded by {@link #ANALYZED_MEMORY}). */
@@ -123,6 +135,7 @@ public final class MainViewModel {
         this.capture = new CaptureViewModel(services, executor, this::withCaptureStore, errors, status::set);
         this.flows = new FlowsViewModel(this::openTimeline, timeline.correlationIdProperty(), executor, errors);
         this.deadLetters = new DeadLettersViewModel(this::openTimeline, this::goToEvent, executor, errors);
+        this.ciRun = new CiRunViewModel(this::openTimeline);
         capture.demoRunningProperty().addListener((obs, was, running) -> {
             if (running) {
                 flows.openFirstDeadLetterWhenSeen();
@@ -184,6 +197,103 @@ public final class MainViewModel {
                             opened.file(), table.eventCountProperty().get()));
                 },
                 this::reportError);
+    }
+
+    /**
+     * Opens a CI run (docs/decisions/0014-artifact-import-and-triage.md): imports the artifacts at
+     * {@code source} (a folder, a {@code .zip}, or one file) into a new capture file in the captures
+     * folder, in the background with progress and Cancel, triages the failed tests of its JUnit
+     * reports, then shows the capture and the *CI run* view. A cancelled import leaves no file behind;
+     * damaged records are skipped and counted, and the valid ones around them imported.
+     */
+    public void openCiRun(Path source) {
+        if (capture.capturingProperty().get()) {
+            status.set("Stop the capture before opening a CI run.");
+            return;
+        }
+        String name = source.getFileName() == null ? "run" : source.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        Path file = capturesDir.resolve("ci-run-" + name + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".mv.db");
+        status.set("Importing " + source + " …");
+        executor.submit("Importing " + source.getFileName(),
+                ctx -> importCiRun(source, file, ctx),
+                result -> {
+                    if (result == null) {
+                        status.set("Import of " + source + " cancelled; nothing was kept.");
+                        return;
+                    }
+                    replaceStore(result.store());
+                    ciRun.show(result.report());
+                    settings.addRecentFile(result.store().file());
+                    settings.flush();
+                    status.set(String.format(java.util.Locale.ROOT, "Opened the CI run %s: %,d events, %d failed of %d tests%s.",
+                            source, result.report().events(), result.report().failed().size(), result.report().testCount(),
+                            result.problems() > 0 ? ", " + result.problems() + " damaged records skipped" : ""));
+                },
+                this::reportError);
+    }
+
+    /** A CI run imported into its capture store, and its triage. */
+    record CiRunResult(CaptureStore store, TriageReport report, long problems) {
+    }
+
+    private CiRunResult importCiRun(Path source, Path file, TaskContext ctx) throws IOException {
+        if (!Files.exists(source)) {
+            throw new IOException(source + ": no such file or folder");
+        }
+        Files.createDirectories(capturesDir);
+        long total = totalBytes(source);
+        CaptureStore created = services.storeCreator().open(file);
+        try {
+            ArtifactSource artifacts = new ArtifactSource(List.of(source));
+            CapturePipeline pipeline = new CapturePipeline(artifacts,
+                    created, EventExtractor.withDefaults(), CaptureLimits.NONE);
+            ctx.onCancel(pipeline::stop);
+            pipeline.run(new CaptureListener() {
+                @Override
+                public void onProgress(CaptureStats stats) {
+                    ctx.message(String.format(java.util.Locale.ROOT, "Importing %s: %,d events", artifacts.currentFile(),
+                            stats.events()));
+                    ctx.progress(Math.min(artifacts.bytesRead(), total), total);
+                    if (ctx.isCancelled()) {
+                        pipeline.stop();
+                    }
+                }
+            });
+            if (ctx.isCancelled()) {
+                created.close();
+                Files.deleteIfExists(created.file());
+                return null;
+            }
+            ctx.message("Triaging " + artifacts.failedTests().size() + " failed tests");
+            ctx.progress(-1, -1);
+            TriageReport report = new Triage(created,
+                    AnalysisSettings.defaults(), Triage.DEFAULT_ID_PATTERN)
+                    .triage(List.of(source.toString()), artifacts.failedTests(), artifacts.testCount(),
+                            artifacts.problemCount(), artifacts.problems());
+            return new CiRunResult(created, report, artifacts.problemCount());
+        } catch (IOException | RuntimeException e) {
+            created.close();
+            throw e;
+        }
+    }
+
+    /** Bytes to read for progress: the files of a folder, a file's size; -1 (indeterminate) for a zip, read uncompressed. */
+    private static long totalBytes(Path source) {
+        if (source.getFileName() != null && source.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            return -1;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(source)) {
+            return walk.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
     }
 
     /** True when {@code candidate} (the {@code .mv.db} suffix may be left off) names {@code storeFile}. */
@@ -262,6 +372,7 @@ public final class MainViewModel {
         analyzed.clear();
         flows.show(opened);
         deadLetters.show(opened);
+        ciRun.clear();
         table.reload();
         if (old != null && old != opened) {
             executor.submit("Closing " + old.file().getFileName(), ctx -> {
@@ -518,6 +629,11 @@ public final class MainViewModel {
     /** The Dead letters view's view model. */
     public DeadLettersViewModel deadLetters() {
         return deadLetters;
+    }
+
+    /** The CI run view's view model. */
+    public CiRunViewModel ciRun() {
+        return ciRun;
     }
 
     /** The capture's view model. */

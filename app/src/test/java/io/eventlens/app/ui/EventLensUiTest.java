@@ -297,4 +297,25 @@ class EventLensUiTest {
                         && vm.timeline().verdictKindProperty().get() == VerdictKind.HEALTHY);
         assertThat(vm.timeline().entries()).hasSize(2);
     }
+
+    @Test
+    void aCiRunShowsItsFailedTestsAndAClickOnOneOpensItsTimeline(FxRobot robot) {
+        Path ciRun = Path.of("../core/src/test/resources/artifacts/ci-run").toAbsolutePath().normalize();
+        robot.interact(() -> vm.openCiRun(ciRun));
+        await().atMost(Duration.ofSeconds(30)).until(() -> vm.ciRun().rows().size() == 6);
+        robot.interact(() -> { });
+
+        assertThat(robot.lookup("#sideTabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel()
+                .getSelectedItem().getId()).as("the CI run tab is shown").isEqualTo("ciRunTab");
+        assertThat(robot.lookup("#ciRunSummary").queryAs(Label.class).getText()).startsWith("6 failed of 9 tests");
+        var row = vm.ciRun().rows().stream().filter(r -> r.headline() == io.eventlens.core.analysis.VerdictKind.DEAD_LETTERED)
+                .findFirst().orElseThrow();
+        javafx.scene.Node cell = robot.lookup("#ciRunList .flow-id").queryAll().stream()
+                .filter(n -> ((Label) n).getText().equals(row.test())).findFirst().orElseThrow();
+        robot.clickOn(cell);
+        await().atMost(Duration.ofSeconds(20)).until(() -> row.firstCorrelationId().equals(vm.timeline().correlationIdProperty().get())
+                && !vm.timeline().loadingProperty().get());
+        robot.interact(() -> { });
+        assertThat(robot.lookup("#verdictKind").queryAs(Label.class).getText()).isEqualTo("DEAD LETTERED");
+    }
 }

@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters]}
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|cirun=FOLDER]}
  * ({@code -Dscreenshot.size=WxH} for another scene size),
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
@@ -81,13 +81,38 @@ public final class ScreenshotTool {
             stage.setScene(scene);
             stage.titleProperty().bind(vm.titleProperty());
             stage.show();
-            vm.capture().startDemo();
+            if (!extra.startsWith("cirun=")) {
+                vm.capture().startDemo();
+            }
             started.complete(new Window(vm, view, scene, executor));
         });
         Window w = started.get(30, TimeUnit.SECONDS);
         MainViewModel vm = w.vm();
         int exit = 0;
         try {
+            if (extra.startsWith("cirun=")) { // a CI run's folder or zip: its failed tests and the first one's timeline
+                Path run = Path.of(extra.substring("cirun=".length()));
+                onFx(() -> {
+                    vm.openCiRun(run);
+                    return null;
+                });
+                await("the CI run view lists failed tests").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> onFx(() -> !vm.ciRun().rows().isEmpty()));
+                onFx(() -> {
+                    var rows = vm.ciRun().rows();
+                    var row = rows.stream().filter(r -> r.headline() == VerdictKind.DEAD_LETTERED).findFirst()
+                            .orElse(rows.getFirst());
+                    w.view().ciRunView().list().getSelectionModel().select(row);
+                    vm.ciRun().open(row);
+                    return null;
+                });
+                await("the timeline opens").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> onFx(() -> !vm.timeline().loadingProperty().get()
+                                && vm.timeline().verdictKindProperty().get() != null));
+                awaitRenderedPulses(w.scene(), 4);
+                write(onFx(() -> w.scene().snapshot(null)), out);
+                System.out.println("wrote " + out + " showing the CI run " + run);
+            } else {
             await("the Flows panel lists a flow of each kind " + WANTED).atMost(PATIENCE)
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> onFx(() -> vm.flows().rows().stream().map(FlowRow::category).toList())
@@ -158,6 +183,7 @@ public final class ScreenshotTool {
                     return null;
                 });
                 System.out.println("wrote " + connectOut);
+            }
             }
         } catch (Exception | AssertionError e) {
             System.err.println("screenshot failed: " + e);

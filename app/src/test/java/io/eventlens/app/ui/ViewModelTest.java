@@ -786,4 +786,50 @@ class ViewModelTest {
         };
     }
 
+
+    private static final Path CI_RUN = Path.of("../core/src/test/resources/artifacts/ci-run").toAbsolutePath().normalize();
+
+    @Test
+    void openingACiRunImportsItIntoANewCaptureAndListsItsFailedTestsBesideTheirVerdicts() throws Exception {
+        vm.openCiRun(CI_RUN);
+
+        assertThat(vm.lastErrorProperty().get()).isNull();
+        CaptureStore store = vm.storeProperty().get();
+        assertThat(store).isNotNull();
+        assertThat(store.file().getParent()).isEqualTo(dir.resolve("captures").toAbsolutePath().normalize());
+        assertThat(store.file().getFileName().toString()).startsWith("ci-run-ci-run-").endsWith(".mv.db");
+        assertThat(store.eventCount()).isPositive();
+        var rows = vm.ciRun().rows();
+        assertThat(rows).isNotEmpty();
+        var placesOrder = rows.stream().filter(r -> r.test().endsWith(".placesOrder")).findFirst().orElseThrow();
+        assertThat(placesOrder.headline()).isEqualTo(VerdictKind.DEAD_LETTERED);
+        assertThat(placesOrder.correlationIds()).isNotEmpty();
+        assertThat(rows.stream().map(r -> r.headline()).filter(java.util.Objects::nonNull).toList())
+                .as("in the verdict table's order").isSortedAccordingTo(java.util.Comparator.naturalOrder());
+        assertThat(rows.getLast().headline()).as("tests without a correlation ID last").isNull();
+        assertThat(vm.ciRun().summaryProperty().get()).contains("failed of").contains("events");
+        assertThat(vm.statusProperty().get()).startsWith("Opened the CI run " + CI_RUN);
+        assertThat(settings.recentFiles()).contains(store.file());
+
+        vm.ciRun().open(placesOrder);
+        assertThat(vm.timeline().correlationIdProperty().get()).isEqualTo(placesOrder.firstCorrelationId());
+
+        vm.openCapture(storeWith(UiTestData.captureWithTroubledFlow()));
+        assertThat(vm.ciRun().rows()).as("another capture replaces the CI run").isEmpty();
+        assertThat(vm.ciRun().loadedProperty().get()).isFalse();
+    }
+
+    @Test
+    void aCiRunThatIsNotThereIsAnErrorNamingItAndLeavesNoCaptureFile() throws Exception {
+        Path missing = dir.resolve("no-such-run");
+
+        vm.openCiRun(missing);
+
+        assertThat(vm.lastErrorProperty().get()).isNotNull();
+        assertThat(vm.lastErrorProperty().get().message()).contains(missing.toString());
+        assertThat(vm.storeProperty().get()).isNull();
+        assertThat(dir.resolve("captures")).satisfiesAnyOf(
+                d -> assertThat(d).doesNotExist(),
+                d -> assertThat(d).isEmptyDirectory());
+    }
 }
