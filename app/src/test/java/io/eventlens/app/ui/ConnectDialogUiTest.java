@@ -56,7 +56,7 @@ class ConnectDialogUiTest {
         ConnectDialog d = dialog.get();
         robot.interact(() -> {
             TabPane tabs = (TabPane) d.getDialogPane().lookup("#connectTabs");
-            assertThat(tabs.getTabs()).extracting(t -> t.getText()).containsExactly("Kafka", "RabbitMQ");
+            assertThat(tabs.getTabs()).extracting(t -> t.getText()).containsExactly("Kafka", "RabbitMQ", "Probe");
             tabs.getSelectionModel().select(1);
         });
         robot.interact(() -> {

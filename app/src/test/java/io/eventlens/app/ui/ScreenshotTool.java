@@ -168,11 +168,13 @@ public final class ScreenshotTool {
                 write(onFx(() -> popup.snapshot(null)), popupOut);
                 System.out.println("wrote " + popupOut);
             }
-            if (extra.equals("connect")) {
-                Path connectOut = Path.of(out.toString().replace(".png", "-connect.png"));
+            if (extra.startsWith("connect")) { // connect, connect1 (RabbitMQ), connect2 (Probe)
+                Path connectOut = Path.of(out.toString().replace(".png", "-" + extra + ".png"));
+                int tab = extra.length() > "connect".length() ? Integer.parseInt(extra.substring("connect".length())) : 0;
                 ConnectDialog dialog = onFx(() -> {
                     ConnectDialog d = new ConnectDialog(vm.newConnectViewModel(), w.scene().getWindow());
                     d.show();
+                    ((TabPane) d.getDialogPane().lookup("#connectTabs")).getSelectionModel().select(tab);
                     return d;
                 });
                 Scene dialogScene = onFx(() -> dialog.getDialogPane().getScene());

@@ -29,11 +29,12 @@ import javafx.stage.Window;
 import org.controlsfx.control.CheckListView;
 
 /**
- * The Connect dialog, a Kafka tab and a RabbitMQ tab; one capture records what both name. Kafka:
+ * The Connect dialog, a Kafka tab, a RabbitMQ tab and a Probe tab; one capture records what they name. Kafka:
  * bootstrap servers, "List topics" (reads the cluster's metadata off the FX thread; an unreachable
  * endpoint is reported by name), the topics to capture as check boxes, and earliest/latest.
  * RabbitMQ: URI, user, password, exchanges to tap, queues to spy on, queues to browse, firehose,
- * force browse, keep tap, and a line saying how each will be read. Its result is a validated
+ * force browse, keep tap, and a line saying how each will be read. Probe: base URL, path template,
+ * correlation IDs, an auth header whose value comes from an environment variable, poll interval. Its result is a validated
  * {@link CaptureRequest}, or nothing when cancelled.
  */
 public final class ConnectDialog extends Dialog<CaptureRequest> {
@@ -42,7 +43,7 @@ public final class ConnectDialog extends Dialog<CaptureRequest> {
     public ConnectDialog(ConnectViewModel vm, Window owner) {
         initOwner(owner);
         setTitle("Connect");
-        setHeaderText("Capture Kafka topics and RabbitMQ exchanges and queues into the open capture file");
+        setHeaderText("Capture Kafka topics, RabbitMQ exchanges and queues, and test probes into the open capture file");
         setResizable(true);
 
         TextField bootstrap = new TextField();
@@ -123,7 +124,10 @@ public final class ConnectDialog extends Dialog<CaptureRequest> {
         Tab amqpTab = new Tab("RabbitMQ", amqpForm(vm));
         amqpTab.setId("amqpTab");
         amqpTab.setClosable(false);
-        TabPane tabs = new TabPane(kafkaTab, amqpTab);
+        Tab probeTab = new Tab("Probe", probeForm(vm));
+        probeTab.setId("probeTab");
+        probeTab.setClosable(false);
+        TabPane tabs = new TabPane(kafkaTab, amqpTab, probeTab);
         tabs.setId("connectTabs");
         VBox content = new VBox(12, tabs, error);
         content.setPadding(new Insets(12, 4, 4, 4));
@@ -187,6 +191,58 @@ public final class ConnectDialog extends Dialog<CaptureRequest> {
         form.addRow(4, top(new Label("Spy on queues")), spy);
         form.addRow(5, top(new Label("Browse queues")), browse);
         return new VBox(10, form, new VBox(4, firehose, force, keep), modes);
+    }
+
+    private static VBox probeForm(ConnectViewModel vm) {
+        TextField url = new TextField();
+        url.setId("probeUrl");
+        url.setPromptText("http://localhost:8080");
+        url.textProperty().bindBidirectional(vm.probeUrlProperty());
+        TextField path = new TextField();
+        path.setId("probePath");
+        path.setPromptText(io.eventlens.core.probe.ProbeConfig.DEFAULT_PATH_TEMPLATE);
+        path.textProperty().bindBidirectional(vm.probePathProperty());
+        TextArea ids = area("probeIds", "the correlation IDs to follow, one per line or ;-separated (paste them from a failed test)",
+                vm.probeIdsProperty());
+        ids.setPrefRowCount(4);
+        TextField header = new TextField();
+        header.setId("probeHeader");
+        header.setPromptText("Authorization (optional)");
+        header.textProperty().bindBidirectional(vm.probeHeaderProperty());
+        TextField tokenEnv = new TextField();
+        tokenEnv.setId("probeTokenEnv");
+        tokenEnv.setPromptText("variable, e.g. PROBE_TOKEN");
+        tokenEnv.textProperty().bindBidirectional(vm.probeTokenEnvProperty());
+        HBox headerRow = new HBox(8, header, new Label("from $"), tokenEnv);
+        headerRow.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(tokenEnv, Priority.ALWAYS);
+        TextField interval = new TextField();
+        interval.setId("probeInterval");
+        interval.setPrefColumnCount(8);
+        interval.setMaxWidth(Region.USE_PREF_SIZE);
+        interval.textProperty().bindBidirectional(vm.probeIntervalProperty());
+        Label note = new Label("Every poll is recorded in the capture (time, status, latency, error); an event seen by several "
+                + "polls is stored once, and an event of another correlation ID is a FOREIGN_EVENT. The header's value is "
+                + "read from the environment when the capture starts and never stored.");
+        note.setWrapText(true);
+        note.getStyleClass().add("muted");
+        note.setMinHeight(Region.USE_PREF_SIZE);
+        note.setPrefWidth(640);
+
+        GridPane form = new GridPane();
+        form.setHgap(12);
+        form.setVgap(8);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        form.getColumnConstraints().addAll(labels, fields);
+        form.addRow(0, new Label("Base URL"), url);
+        form.addRow(1, new Label("Path"), path);
+        form.addRow(2, top(new Label("Correlation IDs")), ids);
+        form.addRow(3, new Label("Header"), headerRow);
+        form.addRow(4, new Label("Poll every"), interval);
+        return new VBox(10, form, note);
     }
 
     private static TextArea area(String id, String prompt, javafx.beans.property.StringProperty text) {

@@ -1,5 +1,6 @@
 package io.eventlens.app.ui.capture;
 
+import io.eventlens.core.probe.ProbeConfig;
 import io.eventlens.app.ui.services.AppServices;
 import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.services.CaptureRequest;
@@ -54,6 +55,13 @@ public final class ConnectViewModel {
     private final BooleanProperty amqpFirehose = new SimpleBooleanProperty(this, "amqpFirehose");
     private final BooleanProperty amqpForceBrowse = new SimpleBooleanProperty(this, "amqpForceBrowse");
     private final BooleanProperty amqpKeepTap = new SimpleBooleanProperty(this, "amqpKeepTap");
+    private final StringProperty probeUrl = new SimpleStringProperty(this, "probeUrl", "");
+    private final StringProperty probePath = new SimpleStringProperty(this, "probePath", "");
+    private final StringProperty probeIds = new SimpleStringProperty(this, "probeIds", "");
+    private final StringProperty probeHeader = new SimpleStringProperty(this, "probeHeader", "");
+    private final StringProperty probeTokenEnv = new SimpleStringProperty(this, "probeTokenEnv", "");
+    private final StringProperty probeInterval = new SimpleStringProperty(this, "probeInterval", "500ms");
+    private java.util.Map<String, String> environment = System.getenv();
     private TaskExecutor.Handle pending;
 
     /** A connect view model prefilled from the remembered settings. */
@@ -68,6 +76,12 @@ public final class ConnectViewModel {
         amqpExchanges.set(amqp.get("exchanges"));
         amqpSpyQueues.set(amqp.get("spyQueues"));
         amqpBrowseQueues.set(amqp.get("browseQueues"));
+        java.util.Map<String, String> probe = settings.probe();
+        probeUrl.set(probe.get("url"));
+        probePath.set(probe.get("path"));
+        probeIds.set(probe.get("ids"));
+        probeHeader.set(probe.get("header"));
+        probeTokenEnv.set(probe.get("tokenEnv"));
         info.set("Press \"List topics\" to read the cluster's topics.");
     }
 
@@ -129,9 +143,56 @@ public final class ConnectViewModel {
      * or RabbitMQ ready (a URI and an exchange, spied queue, browsed queue or the firehose), or both.
      */
     public BooleanBinding canConnect() {
-        return Bindings.createBooleanBinding(() -> !loading.get() && (kafkaReady() || amqpReady()),
+        return Bindings.createBooleanBinding(() -> !loading.get() && (kafkaReady() || amqpReady() || probeReady()),
                 loading, selectedTopics, bootstrapServers, amqpUri, amqpExchanges, amqpSpyQueues, amqpBrowseQueues,
-                amqpFirehose);
+                amqpFirehose, probeUrl, probeIds);
+    }
+
+    private boolean probeReady() {
+        return !blank(probeUrl.get()) && !lines(probeIds.get()).isEmpty();
+    }
+
+    /**
+     * The probe part: base URL, path template (blank: the default), correlation IDs one per line, an
+     * auth header whose value is read from the named environment variable now (never stored), and
+     * the poll interval ({@code 500ms}, {@code 2s}).
+     *
+     * @throws IllegalArgumentException naming the bad field: a URL that is not http(s), no ID, an
+     *                                  unset environment variable, an unreadable interval
+     */
+    public ProbeConfig buildProbeConfig() {
+        java.net.URI url;
+        try {
+            url = java.net.URI.create(probeUrl.get().strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("probe URL: '" + probeUrl.get().strip() + "' is not a URL");
+        }
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (!blank(probeHeader.get())) {
+            if (blank(probeTokenEnv.get())) {
+                throw new IllegalArgumentException("probe header " + probeHeader.get().strip()
+                        + ": name the environment variable that holds its value");
+            }
+            String value = environment.get(probeTokenEnv.get().strip());
+            if (value == null) {
+                throw new IllegalArgumentException("probe header " + probeHeader.get().strip() + ": the environment variable "
+                        + probeTokenEnv.get().strip() + " is not set");
+            }
+            headers.put(probeHeader.get().strip(), value);
+        }
+        java.time.Duration interval;
+        try {
+            interval = blank(probeInterval.get()) ? null : io.eventlens.core.format.Durations.parse(probeInterval.get().strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("poll interval: " + e.getMessage());
+        }
+        return new ProbeConfig(url, blank(probePath.get()) ? null : probePath.get().strip(), headers, lines(probeIds.get()),
+                List.of(), interval, null, ProbeConfig.DEFAULT_MAX_BODY_BYTES);
+    }
+
+    /** Sets the environment the probe's token is read from (default: the process's; tests give their own). */
+    public void environment(java.util.Map<String, String> env) {
+        this.environment = java.util.Map.copyOf(env);
     }
 
     private boolean kafkaReady() {
@@ -168,7 +229,13 @@ public final class ConnectViewModel {
     public CaptureRequest buildRequest() {
         KafkaCaptureConfig kafka = kafkaReady() ? buildConfig() : null;
         AmqpCaptureConfig amqp = amqpReady() ? buildAmqpConfig() : null;
-        CaptureRequest request = new CaptureRequest(kafka, amqp);
+        ProbeConfig probe = probeReady() ? buildProbeConfig() : null;
+        CaptureRequest request = new CaptureRequest(kafka, amqp, probe);
+        if (probe != null) {
+            settings.setProbe(java.util.Map.of("url", probeUrl.get(), "path", nonNull(probePath.get()),
+                    "ids", String.join("\n", probe.correlationIds()), "header", nonNull(probeHeader.get()), "tokenEnv", nonNull(probeTokenEnv.get())));
+            settings.flush();
+        }
         if (amqp != null) {
             settings.setAmqp(java.util.Map.of("uri", amqpUri.get(), "username", nonNull(amqpUsername.get()),
                     "exchanges", nonNull(amqpExchanges.get()), "spyQueues", nonNull(amqpSpyQueues.get()),
@@ -233,6 +300,36 @@ public final class ConnectViewModel {
                     + " queue is got and returned in order: marked redelivered" + (amqpForceBrowse.get() ? ", forced)" : ")")));
             return modes.isEmpty() ? "Nothing from RabbitMQ." : "RabbitMQ: " + String.join("; ", modes) + ".";
         }, amqpExchanges, amqpSpyQueues, amqpBrowseQueues, amqpFirehose, amqpForceBrowse);
+    }
+
+    /** The probe's base URL, e.g. {@code http://localhost:8080}. */
+    public StringProperty probeUrlProperty() {
+        return probeUrl;
+    }
+
+    /** The probe's path template; blank for {@value ProbeConfig#DEFAULT_PATH_TEMPLATE}. */
+    public StringProperty probePathProperty() {
+        return probePath;
+    }
+
+    /** The correlation IDs to follow, one per line. */
+    public StringProperty probeIdsProperty() {
+        return probeIds;
+    }
+
+    /** The name of the probe's auth header, e.g. {@code Authorization}; blank for none. */
+    public StringProperty probeHeaderProperty() {
+        return probeHeader;
+    }
+
+    /** The environment variable holding the auth header's value (remembered; the value never is). */
+    public StringProperty probeTokenEnvProperty() {
+        return probeTokenEnv;
+    }
+
+    /** The pause between two rounds of polls, e.g. {@code 500ms}. */
+    public StringProperty probeIntervalProperty() {
+        return probeInterval;
     }
 
     /** The AMQP URI, e.g. {@code amqp://localhost:5672/}. */

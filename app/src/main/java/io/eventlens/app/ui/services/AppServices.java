@@ -102,7 +102,7 @@ public record AppServices(
         }
     }
 
-    /** The real capture factory: one {@link CapturePipeline} over a Kafka source, an AMQP source or both. */
+    /** The real capture factory: one {@link CapturePipeline} over a Kafka source, an AMQP source, a probe source, or several. */
     private static final class PipelineCaptureFactory implements CaptureFactory {
         private final EventExtractor extractor;
 
@@ -123,6 +123,9 @@ public record AppServices(
             }
             if (request.amqp() != null) {
                 sources.add(new io.eventlens.core.amqp.AmqpSource(request.amqp()));
+            }
+            if (request.probe() != null) {
+                sources.add(new io.eventlens.core.probe.ProbeSource(request.probe(), poll -> store.appendPolls(List.of(poll))));
             }
             CapturePipeline capture = new CapturePipeline(io.eventlens.core.capture.CompositeSource.of(sources), store,
                     extractor, request.limits());

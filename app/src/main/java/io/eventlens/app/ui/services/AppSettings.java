@@ -54,6 +54,8 @@ public final class AppSettings {
     public static final String LAST = "last";
     /** The kind of the RabbitMQ connections. */
     public static final String AMQP = "amqp";
+    /** The kind of the HTTP test-probe connections. */
+    public static final String PROBE = "probe";
 
     private static final Logger LOG = LoggerFactory.getLogger(AppSettings.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -213,6 +215,55 @@ public final class AppSettings {
             }
         }
         putConnection(new Connection(AMQP, LAST, uri, lines, user.isBlank() ? null : user, null));
+    }
+
+    /**
+     * The probe part of the connect dialog last used: {@code url}, {@code path} (the path template),
+     * {@code ids} (the correlation IDs, one per line), {@code header} (the auth header's name) and
+     * {@code tokenEnv} (the environment variable holding its value). Kept as the connection
+     * {@code probe/last}: its endpoint is the URL, its channels {@code id ...}, {@code path ...} and
+     * {@code header ...}, its secret the environment variable. Never the token.
+     */
+    public Map<String, String> probe() {
+        Connection c = connection(PROBE, LAST).orElse(new Connection(PROBE, LAST, "", List.of(), null, null));
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("url", c.endpoint());
+        StringBuilder ids = new StringBuilder();
+        String path = "";
+        String header = "";
+        for (String ch : c.channels()) {
+            if (ch.startsWith("id ")) {
+                ids.append(ids.isEmpty() ? "" : "\n").append(ch.substring(3));
+            } else if (ch.startsWith("path ")) {
+                path = ch.substring(5);
+            } else if (ch.startsWith("header ")) {
+                header = ch.substring(7);
+            }
+        }
+        m.put("ids", ids.toString());
+        m.put("path", path);
+        m.put("header", header);
+        m.put("tokenEnv", c.secret() == null || c.secret().env() == null ? "" : c.secret().env());
+        return m;
+    }
+
+    /** Remembers the probe part (see {@link #probe()}); unknown keys are ignored. */
+    public void setProbe(Map<String, String> values) {
+        List<String> lines = new ArrayList<>();
+        for (String id : values.getOrDefault("ids", "").split("\\R")) {
+            if (!id.isBlank()) {
+                lines.add("id " + id.strip());
+            }
+        }
+        if (!values.getOrDefault("path", "").isBlank()) {
+            lines.add("path " + values.get("path").strip());
+        }
+        if (!values.getOrDefault("header", "").isBlank()) {
+            lines.add("header " + values.get("header").strip());
+        }
+        String env = values.getOrDefault("tokenEnv", "");
+        putConnection(new Connection(PROBE, LAST, values.getOrDefault("url", "").strip(), lines, null,
+                env.isBlank() ? null : SecretRef.ofEnv(env.strip())));
     }
 
     /** The dialog's multi-line fields and the prefix of their lines in the {@code amqp/last} connection. */

@@ -1,5 +1,6 @@
 package io.eventlens.app.ui.services;
 
+import io.eventlens.core.probe.ProbeConfig;
 import io.eventlens.core.amqp.AmqpCaptureConfig;
 import io.eventlens.core.capture.CaptureLimits;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
@@ -8,19 +9,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one capture records: a Kafka cluster's topics, a RabbitMQ broker's taps and browses, or both
- * into the same store (docs/decisions/0011-amqp-source.md).
+ * What one capture records: a Kafka cluster's topics, a RabbitMQ broker's taps and browses, an HTTP
+ * test probe's answers, or any of them together into the same store (docs/decisions/0011-amqp-source.md,
+ * docs/decisions/0019-probe-source.md).
  *
  * @param kafka the Kafka part, or null
  * @param amqp  the AMQP part, or null
+ * @param probe the probe part, or null
  */
-public record CaptureRequest(KafkaCaptureConfig kafka, AmqpCaptureConfig amqp) {
+public record CaptureRequest(KafkaCaptureConfig kafka, AmqpCaptureConfig amqp, ProbeConfig probe) {
 
-    /** @throws IllegalArgumentException when both parts are null */
+    /** @throws IllegalArgumentException when every part is null */
     public CaptureRequest {
-        if (kafka == null && amqp == null) {
-            throw new IllegalArgumentException("a capture needs a Kafka cluster or a RabbitMQ broker");
+        if (kafka == null && amqp == null && probe == null) {
+            throw new IllegalArgumentException("a capture needs a Kafka cluster, a RabbitMQ broker or a probe");
         }
+    }
+
+    /** A capture of Kafka and/or RabbitMQ. */
+    public CaptureRequest(KafkaCaptureConfig kafka, AmqpCaptureConfig amqp) {
+        this(kafka, amqp, null);
     }
 
     /** A Kafka capture. */
@@ -30,12 +38,12 @@ public record CaptureRequest(KafkaCaptureConfig kafka, AmqpCaptureConfig amqp) {
 
     /** The same capture, Kafka resuming each partition from the store's stored positions. */
     public CaptureRequest resumed() {
-        return new CaptureRequest(kafka == null ? null : kafka.withStartPosition(new StartPosition.Resume()), amqp);
+        return new CaptureRequest(kafka == null ? null : kafka.withStartPosition(new StartPosition.Resume()), amqp, probe);
     }
 
-    /** When the capture ends by itself (the Kafka part's limits, else the AMQP part's). */
+    /** When the capture ends by itself (the Kafka part's limits, else the AMQP part's; a probe alone polls until stopped). */
     public CaptureLimits limits() {
-        return kafka != null ? kafka.limits() : amqp.limits();
+        return kafka != null ? kafka.limits() : amqp != null ? amqp.limits() : CaptureLimits.NONE;
     }
 
     /** For status lines: {@code "orders, payments from localhost:9092 and RabbitMQ at ..."}. */
@@ -54,6 +62,9 @@ public record CaptureRequest(KafkaCaptureConfig kafka, AmqpCaptureConfig amqp) {
             }
             parts.add(String.join(", ", what) + " from " + amqp.endpoint());
         }
+        if (probe != null) {
+            parts.add("correlation IDs " + String.join(", ", probe.correlationIds()) + " from the probe at " + probe.endpoint());
+        }
         return String.join(" and ", parts);
     }
 
@@ -65,6 +76,9 @@ public record CaptureRequest(KafkaCaptureConfig kafka, AmqpCaptureConfig amqp) {
         }
         if (amqp != null) {
             parts.add(amqp.endpoint());
+        }
+        if (probe != null) {
+            parts.add(probe.endpoint());
         }
         return String.join(" + ", parts);
     }
