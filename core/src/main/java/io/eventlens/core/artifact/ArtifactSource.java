@@ -74,6 +74,12 @@ public final class ArtifactSource implements CaptureSource {
         return ArtifactPosition.KIND;
     }
 
+    /** Files are read, not followed: the pipeline may wait for the flow summaries instead of dropping their work. */
+    @Override
+    public boolean live() {
+        return false;
+    }
+
     @Override
     public String endpoint() {
         return "artifacts " + roots;

@@ -374,7 +374,7 @@ public final class CapturePipeline {
             return t;
         });
         if (flowAnalyzer != null) {
-            summaries = FlowSummaryWriter.start(store, flowAnalyzer, flowMemoryBytes);
+            summaries = FlowSummaryWriter.start(store, flowAnalyzer, flowMemoryBytes, !source.live());
         }
         Writer writer = new Writer(listener, startNanos);
         Thread writerThread = new Thread(writer, "eventlens-capture-writer");

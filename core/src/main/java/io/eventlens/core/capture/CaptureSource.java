@@ -41,6 +41,17 @@ public interface CaptureSource extends AutoCloseable {
     }
 
     /**
+     * True for a source that reads traffic as it happens (a broker, a probe): the pipeline must keep
+     * pace with it, so work behind the writer (the flow summaries) gives way when it falls behind.
+     * False for a source that reads what is already written (artifact files): nothing is lost by
+     * waiting, so the writer waits for that work instead of leaving it to be redone from the store
+     * (docs/decisions/0009-flow-summaries.md). Default true.
+     */
+    default boolean live() {
+        return true;
+    }
+
+    /**
      * Connects, checks what is to be read and fixes where each stream starts: from
      * {@code stored} where the source resumes, else by its own start rule. Blocking, bounded by the
      * source's connect timeout. Records that arrive after it returns are captured.

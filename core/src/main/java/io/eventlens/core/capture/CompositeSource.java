@@ -52,6 +52,12 @@ public final class CompositeSource implements CaptureSource {
         return parts.stream().map(CaptureSource::kind).collect(Collectors.joining("+"));
     }
 
+    /** Live when any part is. */
+    @Override
+    public boolean live() {
+        return parts.stream().anyMatch(CaptureSource::live);
+    }
+
     /** The parts' endpoints joined by {@code " and "}. */
     @Override
     public String endpoint() {

@@ -61,10 +61,14 @@ public final class FlowSummaryWriter {
     /** Events handed over but dropped (read back from the store later); guarded by {@code lock}. */
     private long dropped;
 
-    private FlowSummaryWriter(CaptureStore store, TimelineAnalyzer analyzer, long maxBytes) {
+    /** True when {@link #committed} waits for room however long it takes (a source that is not live). */
+    private final boolean waitForRoom;
+
+    private FlowSummaryWriter(CaptureStore store, TimelineAnalyzer analyzer, long maxBytes, boolean waitForRoom) {
         this.store = store;
         this.analyzer = analyzer;
         this.maxBytes = maxBytes;
+        this.waitForRoom = waitForRoom;
         this.thread = new Thread(this::run, "eventlens-flow-summaries-" + store.file().getFileName());
         thread.setDaemon(true);
     }
@@ -76,6 +80,16 @@ public final class FlowSummaryWriter {
      * @throws IllegalArgumentException when the store is read-only or {@code maxBytes} is not positive
      */
     public static FlowSummaryWriter start(CaptureStore store, TimelineAnalyzer analyzer, long maxBytes) {
+        return start(store, analyzer, maxBytes, false);
+    }
+
+    /**
+     * As {@link #start(CaptureStore, TimelineAnalyzer, long)}; with {@code waitForRoom}, {@link #committed}
+     * waits for room in the queue as long as it takes instead of dropping a batch to be read back
+     * from the store later: for sources that are read, not followed (artifact files), where the
+     * capture loses nothing by waiting and decoding the events again would cost more.
+     */
+    public static FlowSummaryWriter start(CaptureStore store, TimelineAnalyzer analyzer, long maxBytes, boolean waitForRoom) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(analyzer, "analyzer");
         if (store.isReadOnly()) {
@@ -84,7 +98,7 @@ public final class FlowSummaryWriter {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBytes: must be positive, was " + maxBytes);
         }
-        FlowSummaryWriter w = new FlowSummaryWriter(store, analyzer, maxBytes);
+        FlowSummaryWriter w = new FlowSummaryWriter(store, analyzer, maxBytes, waitForRoom);
         w.thread.start();
         return w;
     }
@@ -104,8 +118,8 @@ public final class FlowSummaryWriter {
                 // a short wait for room: reading the events back from the store later costs more
                 // than the writer pausing now, as long as the pause stays short
                 for (long left = MAX_WAIT_NANOS; !readingStore && queuedEvents > 0 && queuedEvents + events.size() > QUEUE_EVENTS
-                        && left > 0; left = deadline - System.nanoTime()) {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                        && (left > 0 || waitForRoom) && failure == null && thread.isAlive(); left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(lock, waitForRoom ? MAX_WAIT_NANOS : left);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

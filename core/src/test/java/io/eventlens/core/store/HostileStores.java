@@ -78,6 +78,7 @@ public final class HostileStores {
             s.append(TestEvents.events("orders", 0, 20), List.of(new StreamPosition("cluster", "orders/0", Long.toString(20L))));
             s.writeFlowSummaries(List.of(new FlowRecord("c-0", "HEALTHY", 7, "healthy: 5 events", 5, 0, 4, 1,
                     List.of("orders"), java.util.Map.of())), 20);
+            s.appendPolls(List.of(new SourcePoll("http://probe.test", "c-0", 1_000, 200, 12, 5, 5, null)));
             return s.file();
         }
     }
