@@ -41,10 +41,11 @@ public interface CaptureSource extends AutoCloseable {
     }
 
     /**
-     * True for a source that reads traffic as it happens (a broker, a probe): the pipeline must keep
-     * pace with it, so work behind the writer (the flow summaries) gives way when it falls behind.
-     * False for a source that reads what is already written (artifact files): nothing is lost by
-     * waiting, so the writer waits for that work instead of leaving it to be redone from the store
+     * True for a source that must be read as its traffic happens or lose or distort it (an AMQP tap
+     * whose fallback queue has a length limit, a probe whose poll times are its observed times): work
+     * behind the pipeline's writer (the flow summaries) gives way when it falls behind. False for a
+     * source whose records wait to be read (artifact files; a Kafka topic, whose broker keeps them):
+     * the writer waits for that work instead of leaving it to be redone from the store
      * (docs/decisions/0009-flow-summaries.md). Default true.
      */
     default boolean live() {
