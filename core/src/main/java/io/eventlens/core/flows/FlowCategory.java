@@ -16,6 +16,8 @@ public enum FlowCategory {
     DEAD_LETTERED(VerdictKind.DEAD_LETTERED, "Dead-lettered"),
     /** A flow-spec step is missing. */
     STOPPED(VerdictKind.STOPPED, "Stopped"),
+    /** An event broke its contract (only when the flow was analyzed with contracts). */
+    CONTRACT_VIOLATION(VerdictKind.CONTRACT_VIOLATION, "Contract"),
     /** An event ID was seen again with a different payload. */
     CONFLICTING_DUPLICATE(VerdictKind.CONFLICTING_DUPLICATE, "Conflicting"),
     /** A sequence went backwards. */
@@ -62,6 +64,7 @@ public enum FlowCategory {
         return switch (timeline.verdict().kind()) {
             case DEAD_LETTERED -> DEAD_LETTERED;
             case STOPPED -> STOPPED;
+            case CONTRACT_VIOLATION -> CONTRACT_VIOLATION;
             case CONFLICTING_DUPLICATE -> CONFLICTING_DUPLICATE;
             case OUT_OF_ORDER -> OUT_OF_ORDER;
             case LAG -> LAG;
