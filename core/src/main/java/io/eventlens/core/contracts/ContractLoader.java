@@ -317,6 +317,7 @@ final class ContractLoader {
         SchemaRegistry registry = doc != null && doc.isObject() && doc.has("$schema") ? draft2020
                 : defaultDialect == SpecificationVersion.DRAFT_7 ? draft7 : draft2020;
         String location = iriOf(file) + (pointer == null || pointer.isEmpty() ? "" : "#" + fragment(pointer));
+        checkRefs(file, new java.util.HashSet<>());
         int refusedBefore = refused.size();
         try {
             Schema schema = registry.getSchema(SchemaLocation.of(location));
@@ -337,6 +338,80 @@ final class ContractLoader {
                 cause = cause.getCause();
             }
             throw new ContractException(file, where + ": not a usable schema: " + cause.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses, before the validator sees them, every {@code $ref} of a file (and of the files it
+     * refers to) that does not resolve to one of the contract files: the validator resolves
+     * references lazily, so this is where a remote reference is named at load time. Each reference
+     * is resolved against the file's {@code $id} (else its path); a nested {@code $id} is not followed.
+     */
+    private void checkRefs(Path file, java.util.Set<Path> seen) throws ContractException {
+        if (!seen.add(file)) {
+            return;
+        }
+        JsonNode doc = docs.get(file);
+        if (doc == null) {
+            return;
+        }
+        JsonNode id = doc.isObject() ? doc.get("$id") : null;
+        String base = id != null && id.isTextual() && isAbsoluteIri(Contracts.stripFragment(id.textValue()))
+                ? id.textValue() : iriOf(file);
+        java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<String> where = new java.util.ArrayDeque<>();
+        todo.push(doc);
+        where.push("");
+        int visited = 0;
+        while (!todo.isEmpty() && visited++ < 1_000_000) {
+            JsonNode n = todo.pop();
+            String at = where.pop();
+            if (n.isObject()) {
+                JsonNode ref = n.get("$ref");
+                if (ref != null && ref.isTextual() && !ref.textValue().startsWith("#")) {
+                    String target;
+                    try {
+                        target = Contracts.stripFragment(URI.create(base).resolve(URI.create(ref.textValue())).toString());
+                    } catch (IllegalArgumentException e) {
+                        throw new ContractException(file, name(file) + "#" + at + ": $ref '" + ref.textValue()
+                                + "' is not a URI reference");
+                    }
+                    if (!resources.containsKey(target)) {
+                        throw new ContractException(file, name(file) + "#" + at + "/$ref: " + ref.textValue()
+                                + (target.equals(ref.textValue()) ? "" : " (" + target + ")")
+                                + " is not among the contract files and is never fetched; add a file with that $id"
+                                + " (or at that path) to the contracts folder, or remove the reference");
+                    }
+                    Path other = fileOfId.get(target);
+                    if (other == null) {
+                        for (Path p : docs.keySet()) {
+                            if (iriOf(p).equals(target)) {
+                                other = p;
+                                break;
+                            }
+                        }
+                    }
+                    if (other != null) {
+                        checkRefs(other, seen);
+                    }
+                }
+            }
+            if (n.isObject()) {
+                for (var it = n.properties().iterator(); it.hasNext(); ) {
+                    var f = it.next();
+                    if (f.getValue().isContainerNode()) {
+                        todo.push(f.getValue());
+                        where.push(at + "/" + AsyncApiMessages.escape(f.getKey()));
+                    }
+                }
+            } else if (n.isArray()) {
+                for (int i = 0; i < n.size(); i++) {
+                    if (n.get(i).isContainerNode()) {
+                        todo.push(n.get(i));
+                        where.push(at + "/" + i);
+                    }
+                }
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
@@ -199,7 +198,7 @@ public final class Contracts implements ContractChecker {
         List<Error> errors;
         try {
             errors = schema.validate(node);
-        } catch (SchemaException | UncheckedIOException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError e) {
             count[0]++;
             out.add(new ContractViolation(prefix, "schema", null, null,
                     "the schema could not be evaluated: " + firstLine(String.valueOf(e.getMessage()))));
