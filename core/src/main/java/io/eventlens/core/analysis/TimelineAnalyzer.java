@@ -215,10 +215,16 @@ public final class TimelineAnalyzer {
     private ContractCheck checkContract(Group g) {
         String channel = g.first.channel().name();
         for (Anomaly a : g.anomalies) {
-            if ((a.kind() == AnomalyKind.DEAD_LETTERED || a.kind() == AnomalyKind.RETRIED)
-                    && a.evidence().get("originalChannel") instanceof String original && !original.isBlank()) {
-                channel = original;
-                break;
+            if (a.kind() == AnomalyKind.DEAD_LETTERED || a.kind() == AnomalyKind.RETRIED) {
+                if (a.evidence().get("originalChannel") instanceof String original && !original.isBlank()) {
+                    channel = original;
+                    break;
+                }
+                String byName = DeadLetterChannels.originalChannelOf(channel);
+                if (byName != null && !byName.isBlank()) {
+                    channel = byName;
+                    break;
+                }
             }
         }
         ContractCheck check = contracts.check(g.first, channel);
