@@ -194,8 +194,14 @@ final class AsyncApiMessages {
             String r = ref.textValue();
             int hash = r.indexOf('#');
             String filePart = hash < 0 ? r : r.substring(0, hash);
-            String target = hash < 0 ? "" : java.net.URLDecoder.decode(r.substring(hash + 1).replace("+", "%2B"),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String target;
+            try {
+                target = hash < 0 ? "" : java.net.URLDecoder.decode(r.substring(hash + 1).replace("+", "%2B"),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ContractException(file, names.apply(file) + "#" + pointer + ": $ref " + r
+                        + " has a damaged %-escape");
+            }
             Path targetFile = file;
             if (!filePart.isEmpty()) {
                 if (filePart.contains(":")) {

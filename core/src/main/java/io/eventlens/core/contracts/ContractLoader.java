@@ -97,7 +97,7 @@ final class ContractLoader {
 
     /** The only resource loader the validator has: the files read here; everything else is refused. */
     private InputStreamSource localResource(AbsoluteIri iri) {
-        String key = Contracts.stripFragment(iri.toString());
+        String key = canonical(Contracts.stripFragment(iri.toString()));
         String text = resources.get(key);
         if (text == null) {
             refused.add(key);
@@ -257,6 +257,18 @@ final class ContractLoader {
         return file.toUri().toString();
     }
 
+    /** An IRI as resources are keyed: a {@code file:} IRI in the form {@link Path#toUri()} gives ({@code file:///...}). */
+    static String canonical(String iri) {
+        if (iri.regionMatches(true, 0, "file:", 0, 5)) {
+            try {
+                return Path.of(URI.create(iri)).toAbsolutePath().normalize().toUri().toString();
+            } catch (RuntimeException e) {
+                return iri;
+            }
+        }
+        return iri;
+    }
+
     /** The file's name relative to the contracts folder, for messages. */
     String name(Path file) {
         try {
@@ -326,9 +338,9 @@ final class ContractLoader {
         } catch (RuntimeException | StackOverflowError e) {
             String where = name(file) + (pointer == null || pointer.isEmpty() ? "" : "#" + pointer);
             if (refused.size() > refusedBefore) {
-                throw new ContractException(file, where + ": $ref " + refused.get(refusedBefore)
-                        + " is not among the contract files and is never fetched; add a file with that $id to the"
-                        + " contracts folder, or remove the reference");
+                throw new ContractException(file, where + ": refers to " + refused.get(refusedBefore)
+                        + " ($ref or $schema), which is not among the contract files and is never fetched; add a file"
+                        + " with that $id to the contracts folder, or remove the reference");
             }
             Throwable cause = e;
             while (cause.getCause() != null && cause.getCause() != cause) {
@@ -371,7 +383,7 @@ final class ContractLoader {
                 if (ref != null && ref.isTextual() && !ref.textValue().startsWith("#")) {
                     String target;
                     try {
-                        target = Contracts.stripFragment(URI.create(base).resolve(URI.create(ref.textValue())).toString());
+                        target = canonical(Contracts.stripFragment(URI.create(base).resolve(URI.create(ref.textValue())).toString()));
                     } catch (IllegalArgumentException e) {
                         throw new ContractException(file, name(file) + "#" + at + ": $ref '" + ref.textValue()
                                 + "' is not a URI reference");
@@ -540,8 +552,8 @@ final class ContractLoader {
             target = inside(file, at, pathPart, "schema");
         }
         if (pointer != null && !pointer.isEmpty()) {
-            pointer = java.net.URLDecoder.decode(pointer.replace("+", "%2B"), StandardCharsets.UTF_8);
             try {
+                pointer = java.net.URLDecoder.decode(pointer.replace("+", "%2B"), StandardCharsets.UTF_8);
                 JsonPointer.compile(pointer);
             } catch (IllegalArgumentException ex) {
                 throw new ContractException(file, at + ": '#" + pointer + "' is not a JSON Pointer");

@@ -237,6 +237,13 @@ class ContractSourcesTest {
             assertThatThrownBy(() -> Contracts.load(dir)).isInstanceOf(ContractException.class)
                     .hasMessageContaining("api.yaml#/channels/orders/publish/message/payload/$ref")
                     .hasMessageContaining("never fetched");
+            // a meta-schema on the network is not fetched either
+            Files.delete(dir.resolve("api.yaml"));
+            write("meta.json", "{\"$schema\": \"%s\", \"type\": \"object\"}".formatted(remote));
+            assertThatThrownBy(() -> Contracts.load(dir)).isInstanceOf(ContractException.class)
+                    .hasMessageContaining("meta.json").hasMessageContaining(remote).hasMessageContaining("never fetched");
+            Files.delete(dir.resolve("meta.json"));
+            write("api.yaml", "asyncapi: 3.0.0\n");
             // an https $ref whose $id is among the files resolves locally
             Files.delete(dir.resolve("api.yaml"));
             write("money.json", "{\"$id\": \"https://schemas.example.com/money.json\", \"type\": \"integer\"}");
