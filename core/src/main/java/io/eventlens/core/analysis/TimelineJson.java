@@ -221,6 +221,14 @@ public final class TimelineJson {
      * (docs/reference/cli-contract.md); JSON null when no contract applied.
      */
     static JsonNode contract(ContractCheck check) {
+        return contractTree(check);
+    }
+
+    /**
+     * The {@code contract} member's object for a check ({@code name}, {@code schema}, {@code matchedBy},
+     * {@code passed}, {@code violationCount}, {@code violations}); JSON null for null. Reports embed it.
+     */
+    public static JsonNode contractTree(ContractCheck check) {
         if (check == null) {
             return MAPPER.nullNode();
         }
