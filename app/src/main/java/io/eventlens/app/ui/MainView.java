@@ -60,6 +60,8 @@ public final class MainView extends BorderPane {
     private final TabPane sideTabs;
     private final Tab flowsTab;
     private final Tab deadLettersTab;
+    private final io.eventlens.app.ui.contracts.ContractsView contractsView;
+    private final Tab contractsTab;
     private final TimelineView timelineView;
     private final DetailsView detailsView;
     private final Timeline pulse;
@@ -82,7 +84,14 @@ public final class MainView extends BorderPane {
         deadLettersTab.textProperty().bind(Bindings.createStringBinding(() -> vm.deadLetters().totalProperty().get() == 0
                 ? "Dead letters" : String.format(Locale.ROOT, "Dead letters (%,d)", vm.deadLetters().totalProperty().get()),
                 vm.deadLetters().totalProperty()));
-        sideTabs = new TabPane(flowsTab, deadLettersTab);
+        contractsView = new io.eventlens.app.ui.contracts.ContractsView(vm.contracts());
+        contractsTab = new Tab("Contracts", contractsView);
+        contractsTab.setId("contractsTab");
+        contractsTab.setTooltip(new Tooltip("Events checked against their contracts, per channel and type (Ctrl+J)"));
+        contractsTab.textProperty().bind(Bindings.createStringBinding(() -> vm.contracts().failedProperty().get() == 0
+                ? "Contracts" : String.format(Locale.ROOT, "Contracts (%,d)", vm.contracts().failedProperty().get()),
+                vm.contracts().failedProperty()));
+        sideTabs = new TabPane(flowsTab, deadLettersTab, contractsTab);
         sideTabs.setId("sideTabs");
         sideTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         sideTabs.getStyleClass().add(Styles.DENSE);
@@ -239,12 +248,19 @@ public final class MainView extends BorderPane {
         acc.put(TimelineView.COPY_TEXT, timelineView::copyText);
         acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::showDeadLetters);
         acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), this::showFlows);
+        acc.put(new KeyCodeCombination(KeyCode.J, KeyCombination.SHORTCUT_DOWN), this::showContracts);
     }
 
     /** Shows the Dead letters view beside the table and focuses its groups (Ctrl+D). */
     public void showDeadLetters() {
         sideTabs.getSelectionModel().select(deadLettersTab);
         deadLettersView.groupList().requestFocus();
+    }
+
+    /** Shows the Contracts view beside the table and focuses its groups (Ctrl+J). */
+    public void showContracts() {
+        sideTabs.getSelectionModel().select(contractsTab);
+        contractsView.groupList().requestFocus();
     }
 
     /** Shows the Flows panel beside the table and focuses its list (Ctrl+L). */
@@ -406,6 +422,7 @@ public final class MainView extends BorderPane {
         tableView.dispose();
         flowsView.dispose();
         deadLettersView.dispose();
+        contractsView.dispose();
         timelineView.dispose();
     }
 }

@@ -38,6 +38,7 @@ public final class DetailsView extends VBox {
 
     private final DetailsViewModel vm;
     private final VBox anomalyBox = new VBox(6);
+    private final VBox contractBox = new VBox(6);
     private final GridPane derivedGrid = grid();
     private final GridPane sourceGrid = grid();
     private final GridPane deadLetterGrid = grid();
@@ -85,7 +86,12 @@ public final class DetailsView extends VBox {
         deadLetterBox.visibleProperty().bind(vm.deadLetterProperty().isNotNull());
         deadLetterBox.managedProperty().bind(deadLetterBox.visibleProperty());
 
-        VBox overview = new VBox(10, deadLetterBox,
+        contractBox.setId("contractDetails");
+        contractBox.getStyleClass().add("contract-details");
+        contractBox.visibleProperty().bind(vm.contractProperty().isNotNull());
+        contractBox.managedProperty().bind(contractBox.visibleProperty());
+
+        VBox overview = new VBox(10, deadLetterBox, contractBox,
                 subheading("Anomalies"), anomalyBox,
                 subheading("Derived fields"), derivedGrid,
                 subheading("Source"), sourceGrid,
@@ -146,6 +152,45 @@ public final class DetailsView extends VBox {
         vm.derived().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(derivedGrid, vm.derived(), true));
         vm.source().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(sourceGrid, vm.source(), true));
         vm.deadLetterProperty().subscribe(this::showDeadLetter);
+        vm.contractProperty().subscribe(this::showContract);
+    }
+
+    /**
+     * The Contract section: which contract applied and why, then each violation (JSON Pointer,
+     * message, rule, expected and found value) (docs/reference/contracts.md).
+     */
+    private void showContract(io.eventlens.core.analysis.ContractCheck c) {
+        contractBox.getChildren().clear();
+        if (c == null) {
+            return;
+        }
+        Label verdict = new Label(c.passed() ? "Passed " + c.contract()
+                : "Broke " + c.contract() + " · " + c.violationCount() + (c.violationCount() == 1 ? " violation" : " violations"));
+        verdict.setId("contractVerdict");
+        verdict.getStyleClass().add(c.passed() ? Styles.SUCCESS : Styles.DANGER);
+        verdict.setWrapText(true);
+        Label why = new Label((c.schema() == null ? "" : "schema " + c.schema() + "\n") + "matched by " + c.matchedBy());
+        why.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        why.setWrapText(true);
+        contractBox.getChildren().addAll(subheading("Contract"), verdict, why);
+        for (io.eventlens.core.analysis.ContractViolation v : c.violations()) {
+            Label pointer = new Label(v.pointer().isEmpty() ? "/" : v.pointer());
+            pointer.getStyleClass().addAll("mono", "contract-pointer");
+            Label message = new Label(v.message());
+            message.setWrapText(true);
+            Label detail = new Label("rule " + v.rule() + (v.expected() == null ? "" : " · expected " + v.expected())
+                    + (v.found() == null ? "" : " · found " + v.found()));
+            detail.getStyleClass().addAll("rule", "mono");
+            detail.setWrapText(true);
+            VBox row = new VBox(1, pointer, message, detail);
+            row.getStyleClass().add("contract-violation");
+            contractBox.getChildren().add(row);
+        }
+        if (c.violationCount() > c.violations().size()) {
+            Label more = new Label("… and " + (c.violationCount() - c.violations().size()) + " more");
+            more.getStyleClass().add(Styles.TEXT_MUTED);
+            contractBox.getChildren().add(more);
+        }
     }
 
     private void showDeadLetter(DetailsViewModel.DeadLetter d) {

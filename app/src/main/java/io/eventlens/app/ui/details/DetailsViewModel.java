@@ -98,6 +98,9 @@ public final class DetailsViewModel {
     private final ObservableList<Anomaly> anomalies = FXCollections.observableArrayList();
     private final ObservableList<Anomaly> anomaliesView = FXCollections.unmodifiableObservableList(anomalies);
     private long shownSeq = -1;
+    private Function<Long, io.eventlens.core.analysis.ContractCheck> knownContracts = seq -> null;
+    private final javafx.beans.property.ReadOnlyObjectWrapper<io.eventlens.core.analysis.ContractCheck> contract =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "contract");
 
     /**
      * A details view model.
@@ -137,6 +140,19 @@ public final class DetailsViewModel {
     }
 
     /** The shown event's dead-letter details, or {@code null} when it is not dead-lettered. */
+    /**
+     * Where the details pane gets an event's contract check from (the shown timeline's entry);
+     * returns null when unknown or when no contract applied.
+     */
+    public void setKnownContracts(Function<Long, io.eventlens.core.analysis.ContractCheck> known) {
+        this.knownContracts = java.util.Objects.requireNonNull(known, "known");
+    }
+
+    /** The shown event's check against its contract, or null (docs/reference/contracts.md). */
+    public ReadOnlyObjectProperty<io.eventlens.core.analysis.ContractCheck> contractProperty() {
+        return contract.getReadOnlyProperty();
+    }
+
     public ReadOnlyObjectProperty<DeadLetter> deadLetterProperty() {
         return deadLetter.getReadOnlyProperty();
     }
@@ -293,6 +309,7 @@ public final class DetailsViewModel {
         payloadSummary.set(summary(payload));
         anomalies.setAll(eventAnomalies == null ? List.of() : eventAnomalies);
         deadLetter.set(deadLetterOf(e, eventAnomalies));
+        contract.set(knownContracts.apply(e.seq()));
         hasEvent.set(true);
     }
 
@@ -325,6 +342,7 @@ public final class DetailsViewModel {
         headers.clear();
         observations.clear();
         anomalies.clear();
+        contract.set(null);
         deadLetter.set(null);
         keyText.set("");
         payloadText.set("");
