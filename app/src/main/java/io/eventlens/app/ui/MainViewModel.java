@@ -331,6 +331,7 @@ public final class MainViewModel {
         boolean news = capture.hasNews();
         flows.pulse(news);
         deadLetters.pulse(news);
+        contracts.pulse(news);
         if (!news && pendingAnalysis.isEmpty()) {
             return;
         }

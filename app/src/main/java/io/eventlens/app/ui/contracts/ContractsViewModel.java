@@ -77,6 +77,10 @@ public final class ContractsViewModel {
 
     private Contracts contracts;
     private long generation;
+    private long lastCheckMs = Long.MIN_VALUE / 2;
+
+    /** A pulse checks the capture again at most this often while a capture stores events. */
+    public static final long REFRESH_MS = 5_000;
 
     /**
      * A contracts view model.
@@ -133,7 +137,10 @@ public final class ContractsViewModel {
         }
         long gen = ++generation;
         busy.set(true);
-        summary.set("Checking the capture's events against the contracts …");
+        lastCheckMs = System.currentTimeMillis();
+        if (groups.isEmpty()) {
+            summary.set("Checking the capture's events against the contracts …");
+        }
         executor.submit("Checking contracts", ctx -> ContractReport.scan(s, c, ctx::isCancelled),
                 report -> {
                     if (gen != generation) {
@@ -145,7 +152,12 @@ public final class ContractsViewModel {
                     failed.set(report.failed());
                     summary.set(String.format(Locale.ROOT, "%,d of %,d checked events broke their contract · %,d events had no contract%s",
                             report.failed(), report.checked(), report.unmatched(), report.complete() ? "" : " · cancelled"));
-                    selectedGroup.set(rows.stream().filter(r -> r.group().failed() > 0).findFirst()
+                    GroupRow was = selectedGroup.get();
+                    GroupRow again = was == null ? null : rows.stream()
+                            .filter(r -> Objects.equals(r.group().channel(), was.group().channel())
+                                    && Objects.equals(r.group().type(), was.group().type()))
+                            .findFirst().orElse(null);
+                    selectedGroup.set(again != null ? again : rows.stream().filter(r -> r.group().failed() > 0).findFirst()
                             .orElse(rows.isEmpty() ? null : rows.get(0)));
                 },
                 error -> {
@@ -155,6 +167,20 @@ public final class ContractsViewModel {
                         errors.accept(error);
                     }
                 });
+    }
+
+    /**
+     * One UI pulse: while a capture stores events, checks the capture again at most once per
+     * {@value #REFRESH_MS} ms (when contracts are loaded and no check is running).
+     *
+     * @param captured true when a capture stored events since the last pulse
+     */
+    public void pulse(boolean captured) {
+        long now = System.currentTimeMillis();
+        if (captured && contracts != null && !busy.get() && now - lastCheckMs >= REFRESH_MS) {
+            lastCheckMs = now;
+            check();
+        }
     }
 
     /** Another capture was opened: checks it when contracts are loaded. */
