@@ -152,6 +152,12 @@ class EventLensUiTest {
         assertThat(robot.lookup("#contractDetails").query().isVisible()).isTrue();
         assertThat(robot.lookup("#contractVerdict").queryAs(Label.class).getText()).isEqualTo("Broke order · 1 violation");
         assertThat(robot.lookup("#legend-CONTRACT_VIOLATION").tryQuery()).isPresent();
+        robot.clickOn(".contract-pointer");
+        robot.interact(() -> { });
+        assertThat(robot.lookup("#detailsTabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel()
+                .getSelectedIndex()).as("the pointer shows the payload").isEqualTo(2);
+        assertThat(robot.lookup("#payloadText").queryAs(javafx.scene.control.TextArea.class).getSelectedText())
+                .as("the object that lacks /amount is selected").startsWith("{").endsWith("}");
     }
 
     @Test

@@ -39,6 +39,9 @@ public final class DetailsView extends VBox {
     private final DetailsViewModel vm;
     private final VBox anomalyBox = new VBox(6);
     private final VBox contractBox = new VBox(6);
+    private final TextArea payload = new TextArea();
+    private final Tab payloadTab;
+    private final TabPane tabs;
     private final GridPane derivedGrid = grid();
     private final GridPane sourceGrid = grid();
     private final GridPane deadLetterGrid = grid();
@@ -115,7 +118,6 @@ public final class DetailsView extends VBox {
         headers.getColumns().add(hValue);
         headers.getStyleClass().add("dense");
 
-        TextArea payload = new TextArea();
         payload.setId("payloadText");
         payload.setEditable(false);
         payload.getStyleClass().add("mono-area");
@@ -130,8 +132,8 @@ public final class DetailsView extends VBox {
         Tab overviewTab = new Tab("Overview", overviewScroll);
         Tab headersTab = new Tab("Headers", headers);
         headersTab.textProperty().bind(Bindings.size(vm.headers()).asString("Headers (%d)"));
-        Tab payloadTab = new Tab("Payload", payloadBox);
-        TabPane tabs = new TabPane(overviewTab, headersTab, payloadTab);
+        payloadTab = new Tab("Payload", payloadBox);
+        tabs = new TabPane(overviewTab, headersTab, payloadTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("detailsTabs");
         VBox.setVgrow(tabs, Priority.ALWAYS);
@@ -174,8 +176,10 @@ public final class DetailsView extends VBox {
         why.setWrapText(true);
         contractBox.getChildren().addAll(subheading("Contract"), verdict, why);
         for (io.eventlens.core.analysis.ContractViolation v : c.violations()) {
-            Label pointer = new Label(v.pointer().isEmpty() ? "/" : v.pointer());
+            javafx.scene.control.Hyperlink pointer = new javafx.scene.control.Hyperlink(v.pointer().isEmpty() ? "/" : v.pointer());
             pointer.getStyleClass().addAll("mono", "contract-pointer");
+            pointer.setTooltip(new javafx.scene.control.Tooltip("Show it in the payload"));
+            pointer.setOnAction(e -> showInPayload(v.pointer()));
             Label message = new Label(v.message());
             message.setWrapText(true);
             Label detail = new Label("rule " + v.rule() + (v.expected() == null ? "" : " · expected " + v.expected())
@@ -206,6 +210,16 @@ public final class DetailsView extends VBox {
         stackTrace.setText(d.stackTrace());
         stackTracePane.setVisible(!d.stackTrace().isEmpty());
         stackTracePane.setExpanded(false);
+    }
+
+    /** Selects the member a violation's pointer names in the Payload tab (its parent when it is missing). */
+    private void showInPayload(String pointer) {
+        int[] range = DetailsViewModel.rangeOf(payload.getText(), pointer);
+        tabs.getSelectionModel().select(payloadTab);
+        if (range != null) {
+            payload.requestFocus();
+            payload.selectRange(range[0], range[1]);
+        }
     }
 
     private static Label subheading(String text) {

@@ -210,6 +210,57 @@ public final class DetailsViewModel {
         return new DeadLetter(fields, trace == null ? "" : trace, originalSeq, link);
     }
 
+    private static final com.fasterxml.jackson.core.JsonFactory POINTER_JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    /**
+     * Where the member a JSON Pointer names sits in the shown payload text, to highlight a contract
+     * violation's field (docs/reference/contracts.md): {@code [start, end)} in chars, from the member's
+     * name to the end of its value (an array element: the element). A pointer to a missing member
+     * gives its parent's range (the object that lacks it); {@code ""} the whole text.
+     *
+     * @return the range, or null when the text is not JSON (a hex dump, a cut payload) or has nothing there
+     */
+    public static int[] rangeOf(String text, String pointer) {
+        if (text == null || pointer == null || text.isEmpty()) {
+            return null;
+        }
+        if (pointer.isEmpty()) {
+            return new int[] {0, text.length()};
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = POINTER_JSON.createParser(text)) {
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t.isStructEnd()) {
+                    continue;
+                }
+                com.fasterxml.jackson.core.JsonStreamContext ctx;
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    ctx = p.getParsingContext();
+                } else {
+                    ctx = t.isStructStart() ? p.getParsingContext().getParent() : p.getParsingContext();
+                    if (ctx == null || !ctx.inArray()) {
+                        continue;
+                    }
+                }
+                if (ctx.pathAsPointer().toString().equals(pointer)) {
+                    int start = (int) p.currentTokenLocation().getCharOffset();
+                    com.fasterxml.jackson.core.JsonToken value = t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME ? p.nextToken() : t;
+                    if (value != null && value.isStructStart()) {
+                        p.skipChildren();
+                    } else if (value != null) {
+                        p.finishToken();   // strings are read lazily: read to the end of the value
+                    }
+                    int end = (int) p.currentLocation().getCharOffset();
+                    return start >= 0 && end > start && end <= text.length() ? new int[] {start, end} : null;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        int slash = pointer.lastIndexOf('/');
+        return slash < 0 ? null : rangeOf(text, pointer.substring(0, slash));
+    }
+
     /** Shows an event already in memory with its anomalies, as observed once. */
     public void show(CapturedEvent event, List<Anomaly> eventAnomalies) {
         if (event == null) {
