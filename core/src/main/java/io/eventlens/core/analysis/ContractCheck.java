@@ -48,7 +48,8 @@ public record ContractCheck(String contract, String schema, String matchedBy, Li
     public String summary() {
         StringBuilder s = new StringBuilder(contract);
         for (int i = 0; i < Math.min(3, violations.size()); i++) {
-            s.append(i == 0 ? " at " : "; ").append(violations.get(i).describe());
+            ContractViolation v = violations.get(i);
+            s.append(i > 0 ? "; " : v.pointer().isEmpty() ? ": " : " at ").append(v.describe());
         }
         if (violationCount > 3) {
             s.append("; and ").append(violationCount - 3).append(" more");

@@ -30,9 +30,12 @@ public record ContractViolation(String pointer, String rule, String expected, St
         Objects.requireNonNull(message, "message");
     }
 
-    /** {@code /amountCents: required property missing}: the pointer (or {@code /} for the root) and the message. */
+    /**
+     * {@code /amountCents: required property missing}: the pointer and the message; the message alone
+     * for the whole payload (pointer {@code ""}).
+     */
     public String describe() {
-        return (pointer.isEmpty() ? "/" : pointer) + ": " + message;
+        return pointer.isEmpty() ? message : pointer + ": " + message;
     }
 
     /** The text cut to {@link #MAX_VALUE} chars, ending in {@code …} when cut; null stays null. */

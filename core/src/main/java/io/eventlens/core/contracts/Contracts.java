@@ -111,7 +111,34 @@ public final class Contracts implements ContractChecker {
         if (payload == null) {
             return null;   // a tombstone has no payload to check
         }
-        return check(payload, channel, event.derived().eventTypeValue());
+        return check(payload, binaryAttributes(event.headers()), channel, event.derived().eventTypeValue());
+    }
+
+    /** Header prefixes of binary-mode CloudEvents attributes (docs/reference/extraction-rules.md#cloudevents). */
+    private static final List<String> BINARY_PREFIXES = List.of("ce_", "cloudEvents_", "cloudEvents:", "ce-");
+
+    /**
+     * The CloudEvents attributes of a binary-mode event, by name, from its headers ({@code ce_id},
+     * {@code cloudEvents_id}, {@code cloudEvents:id}, {@code ce-id}), or null when it has no
+     * {@code specversion} header (not a binary-mode CloudEvent).
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode binaryAttributes(List<io.eventlens.core.model.Header> headers) {
+        com.fasterxml.jackson.databind.node.ObjectNode attrs = null;
+        for (io.eventlens.core.model.Header h : headers) {
+            for (String prefix : BINARY_PREFIXES) {
+                if (h.name().length() > prefix.length() && h.name().regionMatches(true, 0, prefix, 0, prefix.length())) {
+                    if (attrs == null) {
+                        attrs = PAYLOAD_JSON.createObjectNode();
+                    }
+                    String name = h.name().substring(prefix.length());
+                    if (!attrs.has(name)) {
+                        attrs.put(name, h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    break;
+                }
+            }
+        }
+        return attrs != null && attrs.has("specversion") ? attrs : null;
     }
 
     /**
@@ -124,6 +151,11 @@ public final class Contracts implements ContractChecker {
      * @return the check, or null when no contract applies
      */
     public ContractCheck check(byte[] payload, String channel, String type) {
+        return check(payload, null, channel, type);
+    }
+
+    private ContractCheck check(byte[] payload, com.fasterxml.jackson.databind.node.ObjectNode binary, String channel,
+                                String type) {
         if (payload.length > MAX_PAYLOAD_BYTES) {
             Match m = match(null, channel, type);
             return m == null ? null : new ContractCheck(m.contract.name(), m.contract.schemaRef(), m.why,
@@ -139,16 +171,25 @@ public final class Contracts implements ContractChecker {
             parseError = firstLine(e.getMessage());
         }
         if (tree == null || tree.isMissingNode()) {
-            Match m = match(null, channel, type);
-            if (m == null) {
+            Match m = match(dataschemaOf(binary), channel, type);
+            if (m == null && binary == null) {
                 return null;
             }
-            String found = new String(payload, 0, Math.min(payload.length, 120), java.nio.charset.StandardCharsets.UTF_8);
-            return new ContractCheck(m.contract.name(), m.contract.schemaRef(), m.why,
-                    List.of(new ContractViolation("", "json", "a JSON document", found,
-                            "payload is not JSON" + (parseError == null ? "" : ": " + parseError))));
+            List<ContractViolation> out = new ArrayList<>();
+            int[] count = {0};
+            if (binary != null) {
+                validateBinary(binary, out, count);
+            }
+            if (m != null && m.contract.schema() != null) {
+                String found = new String(payload, 0, Math.min(payload.length, 120), java.nio.charset.StandardCharsets.UTF_8);
+                count[0]++;
+                out.add(new ContractViolation("", "json", "a JSON document", found,
+                        "payload is not JSON" + (parseError == null ? "" : ": " + parseError)));
+            }
+            return m == null ? new ContractCheck(CLOUDEVENTS, null, "CloudEvents binary mode (specversion header)", out, count[0])
+                    : new ContractCheck(m.contract.name(), m.contract.schemaRef(), m.why, out, count[0]);
         }
-        return check(tree, channel, type);
+        return check(tree, binary, channel, type);
     }
 
     /**
@@ -160,16 +201,29 @@ public final class Contracts implements ContractChecker {
      * @return the check, or null when no contract (and no CloudEvents envelope) applies
      */
     public ContractCheck check(JsonNode tree, String channel, String type) {
-        boolean cloudEvent = tree.isObject() && tree.has("specversion");
-        String dataschema = cloudEvent && tree.get("dataschema") != null && tree.get("dataschema").isTextual()
-                ? tree.get("dataschema").textValue() : null;
+        return check(tree, null, channel, type);
+    }
+
+    private static String dataschemaOf(JsonNode attributes) {
+        JsonNode d = attributes == null ? null : attributes.get("dataschema");
+        return d != null && d.isTextual() ? d.textValue() : null;
+    }
+
+    private ContractCheck check(JsonNode tree, com.fasterxml.jackson.databind.node.ObjectNode binary, String channel,
+                                String type) {
+        boolean structured = binary == null && tree.isObject() && tree.has("specversion");
+        String dataschema = structured ? dataschemaOf(tree) : dataschemaOf(binary);
         Match m = match(dataschema, channel, type);
-        if (m == null && !cloudEvent) {
+        if (m == null && !structured && binary == null) {
             return null;
         }
         List<ContractViolation> out = new ArrayList<>();
         int[] count = {0};
-        boolean envelope = cloudEvent || (m != null && m.contract.envelope() == Contract.Envelope.CLOUDEVENTS);
+        if (binary != null) {
+            validateBinary(binary, out, count);
+        }
+        boolean envelope = structured
+                || (binary == null && m != null && m.contract.envelope() == Contract.Envelope.CLOUDEVENTS);
         if (envelope) {
             validate(cloudEvents, tree, "", out, count);
         }
@@ -188,9 +242,27 @@ public final class Contracts implements ContractChecker {
             }
         }
         if (m == null) {
-            return new ContractCheck(CLOUDEVENTS, null, "CloudEvents envelope (specversion member)", out, count[0]);
+            return new ContractCheck(CLOUDEVENTS, null, binary != null ? "CloudEvents binary mode (specversion header)"
+                    : "CloudEvents envelope (specversion member)", out, count[0]);
         }
         return new ContractCheck(m.contract.name(), m.contract.schemaRef(), m.why, out, count[0]);
+    }
+
+    /**
+     * Checks binary-mode attributes against the CloudEvents rules; each violation names its header
+     * in the message ({@code header ce_time: not a valid date-time}); its pointer is {@code ""}
+     * (the attributes are not in the payload).
+     */
+    private void validateBinary(com.fasterxml.jackson.databind.node.ObjectNode attrs, List<ContractViolation> out,
+                                int[] count) {
+        List<ContractViolation> found = new ArrayList<>();
+        validate(cloudEvents, attrs, "", found, count);
+        for (ContractViolation v : found) {
+            String attribute = v.pointer().startsWith("/") ? v.pointer().substring(1).replace("~1", "/").replace("~0", "~") : "";
+            String message = attribute.isEmpty() ? v.message()
+                    : "header ce_" + attribute + ": " + (v.rule().equals("required") ? "required attribute missing" : v.message());
+            out.add(new ContractViolation("", v.rule(), v.expected(), v.found(), message));
+        }
     }
 
     /** Validates a node and adds its violations, their pointers under {@code prefix}. */

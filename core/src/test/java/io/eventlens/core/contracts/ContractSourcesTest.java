@@ -202,6 +202,45 @@ class ContractSourcesTest {
     }
 
     @Test
+    void binaryModeCloudEventsHaveTheirHeadersCheckedAndTheirPayloadIsTheData() throws Exception {
+        write("placed.json", """
+                {"$id": "https://schemas.example.com/order-placed/1", "title": "com.example.order.placed",
+                 "type": "object", "required": ["total"]}""");
+        Contracts c = Contracts.load(dir);
+        io.eventlens.core.model.Channel orders = io.eventlens.core.model.Channel.kafkaTopic("orders");
+        java.util.function.BiFunction<java.util.List<io.eventlens.core.model.Header>, String, ContractCheck> check = (headers, payload) -> {
+            byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+            java.time.Instant now = java.time.Instant.parse("2026-11-22T04:00:00Z");
+            io.eventlens.core.model.CapturedEvent e = new io.eventlens.core.model.CapturedEvent(1, orders,
+                    new io.eventlens.core.model.SourcePosition.Kafka(0, 1, io.eventlens.core.model.TimestampType.CREATE_TIME),
+                    now, now, null, headers, bytes,
+                    io.eventlens.core.extract.EventExtractor.withDefaults().extract(orders, null, headers, bytes));
+            return c.check(e, "orders");
+        };
+        ContractCheck good = check.apply(java.util.List.of(
+                io.eventlens.core.model.Header.ofString("ce_specversion", "1.0"), io.eventlens.core.model.Header.ofString("ce_id", "1"),
+                io.eventlens.core.model.Header.ofString("ce_source", "/orders"),
+                io.eventlens.core.model.Header.ofString("ce_type", "com.example.order.placed")), "{\"total\": 5}");
+        assertThat(good.passed()).as(good.toString()).isTrue();
+        assertThat(good.contract()).isEqualTo("placed");
+
+        ContractCheck bad = check.apply(java.util.List.of(
+                io.eventlens.core.model.Header.ofString("ce_specversion", "1.0"),
+                io.eventlens.core.model.Header.ofString("ce_type", "com.example.order.placed"),
+                io.eventlens.core.model.Header.ofString("ce_time", "yesterday")), "{}");
+        assertThat(bad.violations()).extracting(ContractViolation::message).contains(
+                "header ce_id: required attribute missing", "header ce_source: required attribute missing",
+                "header ce_time: not a valid date-time", "required property missing");
+        assertThat(bad.violations()).filteredOn(v -> v.message().startsWith("header ")).allSatisfy(v -> assertThat(v.pointer()).isEmpty());
+        assertThat(bad.violations()).filteredOn(v -> v.rule().equals("required") && !v.pointer().isEmpty())
+                .extracting(ContractViolation::pointer).containsExactly("/total");
+        assertThat(bad.summary()).startsWith("placed: header ce_");
+
+        // no specversion header: not a CloudEvent, and no contract for the type
+        assertThat(check.apply(java.util.List.of(io.eventlens.core.model.Header.ofString("ce_id", "1")), "{}")).isNull();
+    }
+
+    @Test
     void aRemoteRefIsRefusedAndNeverFetched() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         AtomicInteger requests = new AtomicInteger();
