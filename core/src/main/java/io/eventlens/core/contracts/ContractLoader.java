@@ -88,7 +88,7 @@ final class ContractLoader {
         this.root = root;
         ResourceLoader local = this::localResource;
         SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).preloadSchema(true)
-                .build();
+                .regularExpressionFactory(BoundedRegularExpressions.INSTANCE).build();
         this.draft2020 = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 b -> b.schemaRegistryConfig(config).resourceLoaders(r -> r.values(List::clear).add(local)));
         this.draft7 = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,

@@ -464,7 +464,8 @@ public final class Contracts implements ContractChecker {
             String text = new String(Objects.requireNonNull(in, "cloudevents-1.0.schema.json").readAllBytes(),
                     java.nio.charset.StandardCharsets.UTF_8);
             SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-                    b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build())
+                    b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true)
+                                    .regularExpressionFactory(BoundedRegularExpressions.INSTANCE).build())
                             .resourceLoaders(r -> r.values(List::clear)));
             return registry.getSchema(text);
         } catch (IOException e) {

@@ -164,6 +164,27 @@ class ContractFilesHostileTest {
     }
 
     @Test
+    void aCatastrophicPatternFailsTheEventInsteadOfHanging() throws Exception {
+        write("redos.json", "{\"title\": \"Slow\", \"type\": \"object\", \"properties\": "
+                + "{\"name\": {\"type\": \"string\", \"pattern\": \"^(a+)+$\"}, \"ok\": {\"pattern\": \"^b+$\"}}}");
+        Contracts c = Contracts.load(dir);
+        long start = System.nanoTime();
+        ContractCheck r = c.check(("{\"name\": \"" + "a".repeat(40) + "!\", \"ok\": \"bbb\"}").getBytes(StandardCharsets.UTF_8),
+                "x", "Slow");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+        assertThat(r.passed()).isFalse();
+        // the validator reports the given-up match as that value's pattern violation
+        assertThat(r.violations()).singleElement().satisfies(v -> {
+            assertThat(v.pointer()).isEqualTo("/name");
+            assertThat(v.rule()).isEqualTo("pattern");
+        });
+        // ordinary patterns still work
+        assertThat(c.check("{\"name\": \"aaa\", \"ok\": \"bbb\"}".getBytes(StandardCharsets.UTF_8), "x", "Slow").passed()).isTrue();
+        assertThat(c.check("{\"name\": \"ab\"}".getBytes(StandardCharsets.UTF_8), "x", "Slow").violations())
+                .extracting(v -> v.pointer() + " " + v.rule()).containsExactly("/name pattern");
+    }
+
+    @Test
     void duplicateIdsAcrossFilesAreRefused() throws Exception {
         write("a.json", "{\"$id\": \"https://x.example/s.json\", \"type\": \"object\"}");
         write("b.json", "{\"$id\": \"https://x.example/s.json\", \"type\": \"string\"}");
