@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
@@ -22,8 +21,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -471,9 +468,5 @@ public final class Contracts implements ContractChecker {
         } catch (IOException e) {
             throw new UncheckedIOException("the built-in CloudEvents schema could not be read", e);
         }
-    }
-
-    static Map<String, Contract> unmodifiable(Map<String, Contract> map) {
-        return Collections.unmodifiableMap(new HashMap<>(map));
     }
 }
