@@ -30,6 +30,21 @@ public final class DesktopServices {
                 }
 
                 @Override
+                public java.nio.file.Path contracts() {
+                    try {
+                        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("eventlens-demo-contracts");
+                        dir.toFile().deleteOnExit();
+                        java.nio.file.Path written = io.eventlens.app.demo.DemoContracts.writeTo(dir);
+                        for (String f : io.eventlens.app.demo.DemoContracts.FILES) {
+                            written.resolve(f).toFile().deleteOnExit();
+                        }
+                        return written;
+                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                        return null;
+                    }
+                }
+
+                @Override
                 public void close() {
                     demo.close();
                 }

@@ -29,6 +29,45 @@ public final class CommonOptions {
     private CommonOptions() {
     }
 
+    /**
+     * {@code --contracts PATH}: event contracts (a mapping file, a folder, an AsyncAPI document or a
+     * JSON Schema file; docs/reference/contracts.md) to check each event against (CONTRACT_VIOLATION).
+     */
+    public static final class ContractsIn {
+        @Option(names = "--contracts", paramLabel = "PATH",
+                description = "Check events against these contracts: a mapping file (eventlens-contracts.yaml),"
+                        + " a folder, an AsyncAPI 2/3 document or a JSON Schema file. Local files only: remote $refs"
+                        + " are refused, never fetched.")
+        Path contracts;
+
+        /** True when {@code --contracts} was given. */
+        public boolean given() {
+            return contracts != null;
+        }
+
+        /**
+         * The contracts loaded, or null when {@code --contracts} was not given; what loading skipped
+         * goes to {@code err} as warnings.
+         *
+         * @throws InputException (exit 3) naming the file when they cannot be loaded
+         */
+        public io.eventlens.core.contracts.Contracts load(java.io.PrintWriter err, String command) {
+            if (contracts == null) {
+                return null;
+            }
+            try {
+                io.eventlens.core.contracts.Contracts loaded = io.eventlens.core.contracts.Contracts.load(contracts);
+                for (String w : loaded.warnings()) {
+                    err.println(command + ": warning: " + w);
+                }
+                err.flush();
+                return loaded;
+            } catch (io.eventlens.core.contracts.ContractException e) {
+                throw new InputException("contracts: " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** {@code --kafka BOOTSTRAP_SERVERS} and the repeatable {@code --topic NAME}. */
     public static final class KafkaSource {
         @Option(names = "--kafka", paramLabel = "BOOTSTRAP_SERVERS",
@@ -170,7 +209,7 @@ public final class CommonOptions {
         @Option(names = "--fail-on", split = ",", paramLabel = "KIND",
                 description = "Exit 1 when any of these anomaly kinds (DUPLICATE, CONFLICTING_DUPLICATE, "
                         + "OUT_OF_ORDER, LAG, DEAD_LETTERED, RETRIED, CLOCK_SKEW, MISSING_STEP, FOREIGN_EVENT, "
-                        + "SEQUENCE_RESTART) "
+                        + "SEQUENCE_RESTART, CONTRACT_VIOLATION) "
                         + "or verdict kinds (NO_EVENTS, DEAD_LETTERED, STOPPED, ...) is present. "
                         + "Case-insensitive, comma-separated.")
         List<String> kinds = new ArrayList<>();

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Run an embedded Kafka broker with a simulated, deliberately flaky checkout saga",
                 "(duplicates, a conflicting duplicate, out-of-order, a slow hop, a poison message to orders.DLT)."},
-        footer = {"", "Example:", "  eventlens demo --duration 1m --capture-out demo.mv.db"})
+        footer = {"", "Example:", "  eventlens demo --duration 1m --capture-out demo.mv.db --contracts-out demo-contracts"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -47,6 +47,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Also capture the demo topics into this capture store (.mv.db may be left off).")
     Path captureOut;
 
+    @Option(names = "--contracts-out", paramLabel = "DIR",
+            description = "Also write the saga's contracts (a mapping file and an AsyncAPI 3 document) into this folder,"
+                    + " for check-contracts and --contracts.")
+    Path contractsOut;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!DemoEnvironment.brokerInstalled()) {
@@ -56,6 +61,15 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (duration != null && duration.isZero()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration: must be positive, was 0");
+        }
+        if (contractsOut != null) {
+            try {
+                io.eventlens.app.demo.DemoContracts.writeTo(contractsOut);
+            } catch (java.io.UncheckedIOException e) {
+                throw new InputException(e.getMessage(), e);
+            }
+            err.println("eventlens demo: the saga's contracts are in " + contractsOut + "; check a capture with:");
+            err.println("  eventlens check-contracts --capture demo.mv.db --contracts " + contractsOut);
         }
         err.println("eventlens demo: starting the embedded Kafka broker and the checkout saga...");
         err.flush();

@@ -62,6 +62,9 @@ public final class ReportCommand implements Callable<Integer> {
             description = "md (a pull-request comment or pipeline summary), json or junit. Default: md.")
     OutputFormat format = OutputFormat.MD;
 
+    @Mixin
+    CommonOptions.ContractsIn contracts;
+
     @Option(names = "--fail-on", split = ",", paramLabel = "KIND",
             description = "Exit 1 (and mark the JUnit test case failed) when a failed test's verdict is one of these:"
                     + " NO_EVENTS, DEAD_LETTERED, STOPPED, ISOLATION_BROKEN, CONFLICTING_DUPLICATE, OUT_OF_ORDER, LAG, HEALTHY,"
@@ -102,6 +105,7 @@ public final class ReportCommand implements Callable<Integer> {
             settings = settings.withLagSlo(lagSlo);
         }
         PrintWriter err = spec.commandLine().getErr();
+        io.eventlens.core.contracts.Contracts checked = contracts.load(err, "eventlens report");
         Path temp = null;
         TriageReport report;
         try {
@@ -131,7 +135,7 @@ public final class ReportCommand implements Callable<Integer> {
                             + " (the report triages the failed tests of a CI run's test reports)");
                 }
                 List<String> names = sources.stream().map(Path::toString).toList();
-                report = new Triage(store, settings, pattern).triage(names, imported.failedTests(), imported.testCount(),
+                report = new Triage(store, settings, pattern, checked).triage(names, imported.failedTests(), imported.testCount(),
                         imported.problemCount(), imported.problems());
             }
         } catch (IOException e) {

@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
         description = {"Print one correlation ID's timeline with anomalies and the verdict."},
         footer = {"", "Examples:",
                 "  eventlens timeline --capture run.mv.db --correlation-id c-42 --format json",
-                "  eventlens timeline --capture run --correlation-id c-42 --fail-on DEAD_LETTERED,CONFLICTING_DUPLICATE"})
+                "  eventlens timeline --capture run --correlation-id c-42 --fail-on DEAD_LETTERED,CONFLICTING_DUPLICATE",
+                "  eventlens timeline --capture run --correlation-id c-42 --contracts contracts/ --fail-on CONTRACT_VIOLATION"})
 public final class TimelineCommand implements Callable<Integer> {
 
     /** Writes the JSON as {@link TimelineJson#write} does (pretty-printed). */
@@ -70,6 +71,9 @@ public final class TimelineCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions.FailOn failOn;
+
+    @Mixin
+    CommonOptions.ContractsIn contracts;
 
     @Option(names = "--lag-slo", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "Latency SLO between consecutive steps; a slower hop is LAG. Default: 2s.")
@@ -96,6 +100,7 @@ public final class TimelineCommand implements Callable<Integer> {
                     "--max-events: must be 1 or more, was " + maxEvents);
         }
         Path file = capture.existingFile();
+        io.eventlens.core.contracts.Contracts checked = contracts.load(spec.commandLine().getErr(), "eventlens timeline");
         String id = correlation.correlationId();
         Timeline timeline;
         List<DamagedBlockException> damaged;
@@ -103,7 +108,7 @@ public final class TimelineCommand implements Callable<Integer> {
         try (CaptureStore store = CaptureStore.openReadOnly(file)) {
             lookup = store.findByCorrelationId(id, maxEvents);
             List<CapturedEvent> events = lookup.events();
-            timeline = new TimelineAnalyzer(settings).analyze(id, events);
+            timeline = new TimelineAnalyzer(settings).withContracts(checked).analyze(id, events);
             if (events.isEmpty()) {
                 PrintWriter err = spec.commandLine().getErr();
                 List<String> similar = store.correlationIds("", 5);

@@ -64,6 +64,8 @@ public final class MainView extends BorderPane {
     private final Tab deadLettersTab;
     private final CiRunView ciRunView;
     private final Tab ciRunTab;
+    private final io.eventlens.app.ui.contracts.ContractsView contractsView;
+    private final Tab contractsTab;
     private final TimelineView timelineView;
     private final DetailsView detailsView;
     private final Timeline pulse;
@@ -92,7 +94,14 @@ public final class MainView extends BorderPane {
         ciRunTab.setTooltip(new Tooltip("The failed tests of a CI run beside their verdicts (Ctrl+Shift+O opens one)"));
         ciRunTab.textProperty().bind(Bindings.createStringBinding(() -> vm.ciRun().rows().isEmpty()
                 ? "CI run" : String.format(Locale.ROOT, "CI run (%,d)", vm.ciRun().rows().size()), vm.ciRun().rows()));
-        sideTabs = new TabPane(flowsTab, deadLettersTab, ciRunTab);
+        contractsView = new io.eventlens.app.ui.contracts.ContractsView(vm.contracts());
+        contractsTab = new Tab("Contracts", contractsView);
+        contractsTab.setId("contractsTab");
+        contractsTab.setTooltip(new Tooltip("Events checked against their contracts, per channel and type (Ctrl+J)"));
+        contractsTab.textProperty().bind(Bindings.createStringBinding(() -> vm.contracts().failedProperty().get() == 0
+                ? "Contracts" : String.format(Locale.ROOT, "Contracts (%,d)", vm.contracts().failedProperty().get()),
+                vm.contracts().failedProperty()));
+        sideTabs = new TabPane(flowsTab, deadLettersTab, contractsTab, ciRunTab);
         sideTabs.setId("sideTabs");
         sideTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         sideTabs.getStyleClass().add(Styles.DENSE);
@@ -265,6 +274,7 @@ public final class MainView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::showDeadLetters);
         acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), this::showFlows);
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openCiRunFolder);
+        acc.put(new KeyCodeCombination(KeyCode.J, KeyCombination.SHORTCUT_DOWN), this::showContracts);
     }
 
     /**
@@ -332,6 +342,12 @@ public final class MainView extends BorderPane {
     public void showDeadLetters() {
         sideTabs.getSelectionModel().select(deadLettersTab);
         deadLettersView.groupList().requestFocus();
+    }
+
+    /** Shows the Contracts view beside the table and focuses its groups (Ctrl+J). */
+    public void showContracts() {
+        sideTabs.getSelectionModel().select(contractsTab);
+        contractsView.groupList().requestFocus();
     }
 
     /** Shows the Flows panel beside the table and focuses its list (Ctrl+L). */
@@ -499,6 +515,7 @@ public final class MainView extends BorderPane {
         flowsView.dispose();
         deadLettersView.dispose();
         ciRunView.dispose();
+        contractsView.dispose();
         timelineView.dispose();
     }
 }

@@ -102,6 +102,7 @@ public final class MainViewModel {
     private final FlowsViewModel flows;
     private final DeadLettersViewModel deadLetters;
     private final CiRunViewModel ciRun;
+    private final io.eventlens.app.ui.contracts.ContractsViewModel contracts;
     /** Correlation IDs awaiting analysis, each once, oldest first (bounded by {@link #PENDING_LIMIT}). */
     private final LinkedHashSet<String> pendingAnalysis = new LinkedHashSet<>();
     /** Correlation IDs analyzed lately whose table rows are marked (bounded by {@link #ANALYZED_MEMORY}). */
@@ -136,6 +137,17 @@ public final class MainViewModel {
         this.flows = new FlowsViewModel(this::openTimeline, timeline.correlationIdProperty(), executor, errors);
         this.deadLetters = new DeadLettersViewModel(this::openTimeline, this::goToEvent, executor, errors);
         this.ciRun = new CiRunViewModel(this::openTimeline);
+        this.contracts = new io.eventlens.app.ui.contracts.ContractsViewModel(store::get, executor, errors,
+                this::useContracts, this::openTimeline, this::goToEvent);
+        capture.demoContractsProperty().addListener((obs, was, folder) -> {
+            if (folder != null && contracts.contracts() == null) {
+                contracts.load(folder);   // the demo's saga comes with its contracts
+            }
+        });
+        details.setKnownContracts(seq -> {
+            TimelineEntry entry = timeline.entryOf(seq);
+            return entry == null ? null : entry.contract();
+        });
         capture.demoRunningProperty().addListener((obs, was, running) -> {
             if (running) {
                 flows.openFirstDeadLetterWhenSeen();
@@ -373,6 +385,7 @@ public final class MainViewModel {
         flows.show(opened);
         deadLetters.show(opened);
         ciRun.clear();
+        contracts.show(opened);
         table.reload();
         if (old != null && old != opened) {
             executor.submit("Closing " + old.file().getFileName(), ctx -> {
@@ -429,6 +442,7 @@ public final class MainViewModel {
         boolean news = capture.hasNews();
         flows.pulse(news);
         deadLetters.pulse(news);
+        contracts.pulse(news);
         if (!news && pendingAnalysis.isEmpty()) {
             return;
         }
@@ -624,6 +638,26 @@ public final class MainViewModel {
     /** The Flows panel's view model. */
     public FlowsViewModel flows() {
         return flows;
+    }
+
+    /** The Contracts view's view model. */
+    public io.eventlens.app.ui.contracts.ContractsViewModel contracts() {
+        return contracts;
+    }
+
+    /**
+     * Analyzes timelines with these contracts from now on (when the app's analyzer takes contracts)
+     * and analyzes the shown timeline again.
+     */
+    private void useContracts(io.eventlens.core.analysis.ContractChecker checker) {
+        if (services.analyzer() instanceof io.eventlens.app.ui.services.ContractAwareAnalyzer aware) {
+            aware.use(checker);
+            analyzed.clear();
+            String shown = timeline.correlationIdProperty().get();
+            if (shown != null && !shown.isBlank()) {
+                timeline.open(shown);
+            }
+        }
     }
 
     /** The Dead letters view's view model. */

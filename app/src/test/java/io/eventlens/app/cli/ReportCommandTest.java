@@ -57,6 +57,42 @@ class ReportCommandTest {
     }
 
     @Test
+    void reportWithContractsCarriesTheViolationsAndFailsOnThem() throws Exception {
+        assumeThat(CI_RUN).isDirectory();
+        Path contracts = java.nio.file.Files.createDirectories(dir.resolve("contracts"));
+        java.nio.file.Files.writeString(contracts.resolve("payment-requested.json"), """
+                {"title": "PaymentRequested", "type": "object", "required": ["amountCents"],
+                 "properties": {"amount": {"type": "number"}, "amountCents": {"type": "integer"}}}""");
+        CliRun json = CliRun.of("report", CI_RUN.toString(), "--format", "json", "--quiet", "--contracts", contracts.toString(),
+                "--fail-on", "CONTRACT_VIOLATION");
+        assertThat(json.exitCode()).as(json.toString()).isEqualTo(ExitCodes.FINDINGS);
+        assertThat(json.err()).contains("--fail-on matched");
+        JsonNode saga = null;
+        for (JsonNode t : JSON.readTree(json.out()).path("failedTests")) {
+            if (t.path("name").asText().equals("placesOrder")) {
+                saga = t.path("correlationIds").get(0);
+            }
+        }
+        assertThat(saga).as(json.out()).isNotNull();
+        assertThat(saga.path("verdict").path("message").asText())
+                .startsWith("dead-lettered because the payload broke payment-requested at /amount: expected number, got string;"
+                        + " /amountCents: required property missing; dead-lettered on payments.DLT");
+        assertThat(saga.path("anomalies").path("CONTRACT_VIOLATION").asInt()).isEqualTo(2);
+        assertThat(saga.path("contractViolations")).hasSize(2);
+        JsonNode first = saga.path("contractViolations").get(0);
+        assertThat(first.path("channel").asText()).isEqualTo("payments");
+        assertThat(first.path("violations").findValuesAsText("pointer")).containsExactlyInAnyOrder("/amountCents", "/amount");
+
+        CliRun md = CliRun.of("report", CI_RUN.toString(), "--format", "md", "--quiet", "--contracts", contracts.toString());
+        assertThat(md.exitCode()).as(md.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(md.out()).contains("    - contract: #").contains("PaymentRequested on payments violates payment-requested at /amount: expected number");
+
+        CliRun broken = CliRun.of("report", CI_RUN.toString(), "--quiet", "--contracts", dir.resolve("nope").toString());
+        assertThat(broken.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(broken.err()).contains("nope").contains("no such file or folder");
+    }
+
+    @Test
     void reportAsJsonFromAZipWithFailOnExitsOne() throws IOException {
         assumeThat(CI_RUN).isDirectory();
         Path zip = zip(CI_RUN, dir.resolve("ci-run.zip"));

@@ -120,6 +120,47 @@ class EventLensUiTest {
     }
 
     @Test
+    void contractsViewChecksTheCaptureAndAClickOnAFailingEventShowsItsViolationsInTheDetails(FxRobot robot) throws Exception {
+        Path file = dir.resolve("contracts-" + UUID.randomUUID() + ".mv.db");
+        try (CaptureStore store = CaptureStore.open(file)) {
+            store.append(UiTestData.captureWithDeadLetters(), List.of());
+        }
+        Path contracts = java.nio.file.Files.createDirectories(dir.resolve("contracts-" + UUID.randomUUID()));
+        java.nio.file.Files.writeString(contracts.resolve("order.json"), """
+                {"title": "OrderPlaced", "type": "object", "required": ["amount"], "properties": {"amount": {"type": "number"}}}""");
+        robot.interact(() -> vm.openCapture(file));
+        await().atMost(Duration.ofSeconds(20)).until(() -> vm.table().rows().size() > 40);
+        robot.interact(() -> vm.contracts().load(contracts));
+        await().atMost(Duration.ofSeconds(20)).until(() -> vm.contracts().failedProperty().get() == 22);
+        robot.press(KeyCode.CONTROL, KeyCode.J).release(KeyCode.J, KeyCode.CONTROL);
+        robot.interact(() -> { });
+        assertThat(view.sideTabs().getSelectionModel().getSelectedItem().getText()).as("Ctrl+J shows the view")
+                .isEqualTo("Contracts (22)");
+        assertThat(robot.lookup("#contractsSummary").queryAs(Label.class).getText())
+                .startsWith("22 of 24 checked events broke their contract");
+        assertThat(robot.lookup("#contractGroups .dead-letter-exception").queryAs(Label.class).getText())
+                .isEqualTo("orders · OrderPlaced");
+        javafx.scene.Node failing = robot.lookup("#contractFailures .dead-letter-id").queryAll().stream()
+                .filter(n -> "c-ok-0".equals(((Label) n).getText())).findFirst().orElseThrow();
+        robot.clickOn(failing);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "c-ok-0".equals(vm.timeline().correlationIdProperty().get())
+                && vm.timeline().verdictKindProperty().get() == VerdictKind.CONTRACT_VIOLATION);
+        assertThat(vm.timeline().verdictTextProperty().get())
+                .isEqualTo("contract violation: OrderPlaced on orders violates order at /amount: required property missing");
+        await().atMost(Duration.ofSeconds(10)).until(() -> vm.details().contractProperty().get() != null);
+        robot.interact(() -> { });
+        assertThat(robot.lookup("#contractDetails").query().isVisible()).isTrue();
+        assertThat(robot.lookup("#contractVerdict").queryAs(Label.class).getText()).isEqualTo("Broke order · 1 violation");
+        assertThat(robot.lookup("#legend-CONTRACT_VIOLATION").tryQuery()).isPresent();
+        robot.clickOn(".contract-pointer");
+        robot.interact(() -> { });
+        assertThat(robot.lookup("#detailsTabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel()
+                .getSelectedIndex()).as("the pointer shows the payload").isEqualTo(2);
+        assertThat(robot.lookup("#payloadText").queryAs(javafx.scene.control.TextArea.class).getSelectedText())
+                .as("the object that lacks /amount is selected").startsWith("{").endsWith("}");
+    }
+
+    @Test
     void deadLettersViewListsTheGroupsAndAClickOnAnEventOpensItsTimelineWhoseDetailsLeadToTheOriginal(FxRobot robot) {
         Path file = dir.resolve("dead-letters-" + UUID.randomUUID() + ".mv.db");
         try (CaptureStore store = CaptureStore.open(file)) {

@@ -42,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
  * of the correlation-ID completion popup, and {@code deadletters} waits for both of the demo's
- * dead-letter reasons and shows the Dead letters view instead of the Flows panel.
+ * dead-letter reasons and shows the Dead letters view instead of the Flows panel, and {@code contracts}
+ * waits until the demo's contracts flag the poison order and shows the Contracts view.
  */
 public final class ScreenshotTool {
 
@@ -128,6 +129,17 @@ public final class ScreenshotTool {
                         .until(() -> onFx(() -> vm.deadLetters().groups().size() >= 2));
                 onFx(() -> {
                     w.view().showDeadLetters();
+                    return null;
+                });
+            }
+            if (extra.equals("contracts")) {
+                await("the Contracts view finds the poison order and its timeline says so").atMost(PATIENCE)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> onFx(() -> vm.contracts().failedProperty().get() > 0
+                                && vm.timeline().verdictTextProperty().get() != null
+                                && vm.timeline().verdictTextProperty().get().startsWith("dead-lettered because")));
+                onFx(() -> {
+                    w.view().showContracts();
                     return null;
                 });
             }

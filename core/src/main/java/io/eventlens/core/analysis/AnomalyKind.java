@@ -28,5 +28,11 @@ public enum AnomalyKind {
      * A stream's sequence fell back to its start (a producer restarted its numbering): one finding
      * per restart, a note rather than a fault.
      */
-    SEQUENCE_RESTART
+    SEQUENCE_RESTART,
+    /**
+     * The event's payload broke the contract (schema) that applies to it, or its CloudEvents
+     * envelope broke the CloudEvents 1.0 rules; only when contracts are given
+     * ({@link TimelineAnalyzer#withContracts(ContractChecker)}).
+     */
+    CONTRACT_VIOLATION
 }

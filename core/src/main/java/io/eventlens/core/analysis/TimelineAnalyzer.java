@@ -81,6 +81,11 @@ import java.util.StringJoiner;
  * <li>{@code probe.foreign-correlation-id} (FOREIGN_EVENT): a probe returned the event when asked
  *     for this correlation ID, but the event names another
  *     ({@link io.eventlens.core.model.Header#PROBE_FOREIGN_CORRELATION_ID}).</li>
+ * <li>{@code contract.schema} / {@code contract.cloudevents} (CONTRACT_VIOLATION), only with
+ *     {@link #withContracts(ContractChecker)}: the first observation of each entry is checked against
+ *     the contract of its channel (a dead-letter or retry copy: of its original channel) and type;
+ *     a failed check is one anomaly naming the contract and the first violations, and the check is
+ *     kept on the entry ({@link TimelineEntry#contract()}).</li>
  * </ul>
  * "Exceeds" is strict: a gap exactly at the SLO is not lag.
  */
@@ -112,6 +117,8 @@ public final class TimelineAnalyzer {
     private static final int ROLE_CACHE_SIZE = 4_096;
 
     private final AnalysisSettings settings;
+    /** Checks events against their contracts, or null when no contracts were given. */
+    private final ContractChecker contracts;
     /** The role of each channel name seen, by its name: names are few, matching them is not free. */
     private final java.util.concurrent.ConcurrentHashMap<String, ChannelRole> roles = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -140,7 +147,27 @@ public final class TimelineAnalyzer {
 
     /** An analyzer with these thresholds. */
     public TimelineAnalyzer(AnalysisSettings settings) {
+        this(settings, null);
+    }
+
+    private TimelineAnalyzer(AnalysisSettings settings, ContractChecker contracts) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.contracts = contracts;
+    }
+
+    /**
+     * An analyzer with the same settings that also checks each event against its contract
+     * (CONTRACT_VIOLATION, docs/reference/anomalies-and-verdicts.md#contract-violations).
+     *
+     * @param checker the contracts, for example {@code io.eventlens.core.contracts.Contracts}; null for none
+     */
+    public TimelineAnalyzer withContracts(ContractChecker checker) {
+        return new TimelineAnalyzer(settings, checker);
+    }
+
+    /** The contracts checked, or {@code null} when none. */
+    public ContractChecker contracts() {
+        return contracts;
     }
 
     /** An analyzer with the default thresholds ({@link AnalysisSettings#defaults()}). */
@@ -180,9 +207,59 @@ public final class TimelineAnalyzer {
         }
         List<TimelineEntry> entries = new ArrayList<>(pass.groups.size());
         for (Group g : pass.groups) {
-            entries.add(new TimelineEntry(g.first, g.observations, g.anomalies));
+            ContractCheck check = contracts == null ? null : checkContract(g);
+            entries.add(new TimelineEntry(g.first, g.observations, g.anomalies, check));
         }
         return new Timeline(correlationId, entries, verdict(entries));
+    }
+
+    /**
+     * Checks a group's first observation against its contract: on its own channel, or for a
+     * dead-letter or retry copy on the original channel its anomaly names; adds CONTRACT_VIOLATION
+     * when it failed.
+     */
+    private ContractCheck checkContract(Group g) {
+        String channel = g.first.channel().name();
+        for (Anomaly a : g.anomalies) {
+            if (a.kind() == AnomalyKind.DEAD_LETTERED || a.kind() == AnomalyKind.RETRIED) {
+                if (a.evidence().get("originalChannel") instanceof String original && !original.isBlank()) {
+                    channel = original;
+                    break;
+                }
+                String byName = DeadLetterChannels.originalChannelOf(channel);
+                if (byName != null && !byName.isBlank()) {
+                    channel = byName;
+                    break;
+                }
+            }
+        }
+        ContractCheck check = contracts.check(g.first, channel);
+        if (check != null && !check.passed()) {
+            g.anomalies.add(contractViolation(g.first, channel, check));
+        }
+        return check;
+    }
+
+    /** The CONTRACT_VIOLATION anomaly of a failed check. */
+    static Anomaly contractViolation(CapturedEvent e, String channel, ContractCheck check) {
+        String type = e.derived().eventTypeValue();
+        String msg = (type == null ? "event" : type) + " on " + e.channel().name()
+                + (channel.equals(e.channel().name()) ? "" : " (contract of " + channel + ")")
+                + " violates " + check.summary();
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("contract", check.contract());
+        putIfNotNull(ev, "schema", check.schema());
+        ev.put("matchedBy", check.matchedBy());
+        ev.put("violations", check.violationCount());
+        if (!check.violations().isEmpty()) {
+            ContractViolation first = check.violations().get(0);
+            ev.put("pointer", first.pointer());
+            ev.put("violationRule", first.rule());
+            putIfNotNull(ev, "expected", first.expected());
+            putIfNotNull(ev, "found", first.found());
+        }
+        String rule = check.schema() == null ? "contract.cloudevents" : "contract.schema";
+        return new Anomaly(AnomalyKind.CONTRACT_VIOLATION, msg, rule, ev, 0);
     }
 
     /** The original of a copy and how it was found ({@link #LINK_POSITION}, ...). */
@@ -696,7 +773,21 @@ public final class TimelineAnalyzer {
         }
         List<Found> dead = byKind.getOrDefault(AnomalyKind.DEAD_LETTERED, List.of());
         if (!dead.isEmpty()) {
+            // a dead letter whose payload (or its original's) broke the contract says so first
+            for (Found d : dead) {
+                ContractCheck broken = brokenContractOf(entries, d);
+                if (broken != null) {
+                    String more = dead.size() > 1 ? "; " + dead.size() + " dead-lettered events in all" : "";
+                    return new Verdict(VerdictKind.DEAD_LETTERED, "dead-lettered because the payload broke "
+                            + broken.summary() + "; " + d.anomaly().message() + more, d.event().seq());
+                }
+            }
             return verdictOf(VerdictKind.DEAD_LETTERED, "", dead.get(0), dead.size(), "dead-lettered events");
+        }
+        List<Found> broken = byKind.getOrDefault(AnomalyKind.CONTRACT_VIOLATION, List.of());
+        if (!broken.isEmpty()) {
+            return verdictOf(VerdictKind.CONTRACT_VIOLATION, "contract violation: ", broken.get(0), broken.size(),
+                    "events that broke their contracts");
         }
         List<Found> foreign = byKind.getOrDefault(AnomalyKind.FOREIGN_EVENT, List.of());
         if (!foreign.isEmpty()) {
@@ -750,6 +841,28 @@ public final class TimelineAnalyzer {
     }
 
     private record Found(CapturedEvent event, Anomaly anomaly) {
+    }
+
+    /**
+     * The failed contract check of a dead letter: its own, else its original's (the entry holding
+     * {@code originalSeq}); null when neither broke its contract.
+     */
+    private static ContractCheck brokenContractOf(List<TimelineEntry> entries, Found dead) {
+        Object originalSeq = dead.anomaly().evidence().get("originalSeq");
+        ContractCheck original = null;
+        for (TimelineEntry entry : entries) {
+            if (entry.contract() == null || entry.contract().passed()) {
+                continue;
+            }
+            if (entry.event() == dead.event()) {
+                return entry.contract();
+            }
+            if (original == null && originalSeq instanceof Number seq
+                    && entry.observations().stream().anyMatch(o -> o.seq() == seq.longValue())) {
+                original = entry.contract();
+            }
+        }
+        return original;
     }
 
     private static Verdict verdictOf(VerdictKind kind, String prefix, Found first, int count, String plural) {

@@ -17,9 +17,13 @@ import java.util.Objects;
  * @param observations every observation of the event in observed order, starting with
  *                     {@code event}; never empty
  * @param anomalies    anomalies on this event, in rule order; never null
+ * @param contract     the result of checking the event against its contract, or {@code null} when
+ *                     no contract applied (or none were given); a failed check is also a
+ *                     {@link AnomalyKind#CONTRACT_VIOLATION} anomaly
  * @throws IllegalArgumentException when {@code observations} does not start with {@code event}
  */
-public record TimelineEntry(CapturedEvent event, List<CapturedEvent> observations, List<Anomaly> anomalies) {
+public record TimelineEntry(CapturedEvent event, List<CapturedEvent> observations, List<Anomaly> anomalies,
+                            ContractCheck contract) {
     public TimelineEntry {
         Objects.requireNonNull(event, "event");
         observations = List.copyOf(observations);
@@ -27,6 +31,11 @@ public record TimelineEntry(CapturedEvent event, List<CapturedEvent> observation
             throw new IllegalArgumentException("observations must start with the entry's event #" + event.seq());
         }
         anomalies = List.copyOf(anomalies);
+    }
+
+    /** An entry that was not checked against a contract. */
+    public TimelineEntry(CapturedEvent event, List<CapturedEvent> observations, List<Anomaly> anomalies) {
+        this(event, observations, anomalies, null);
     }
 
     /** An entry observed once. */

@@ -63,7 +63,10 @@ import java.util.Map;
  *
  * <p>Version history of {@link #SCHEMA_VERSION}: 1 (implicit, no {@code schemaVersion} member) had
  * no {@code position}, {@code observations}, {@code eventTimeRule} or {@code summary.observations};
- * 2 adds them; later releases of 2 add {@code deadLetter} and {@code deadLetteredAs}. Members are only ever added within a version; a removal or a change of meaning
+ * 2 adds them; later releases of 2 add {@code deadLetter} and {@code deadLetteredAs}, then {@code contract}
+ * (the event's contract check: {@code name}, {@code schema}, {@code matchedBy}, {@code passed},
+ * {@code violationCount}, {@code violations[]} of {@code pointer}, {@code rule}, {@code expected},
+ * {@code found}, {@code message}; null when no contract applied). Members are only ever added within a version; a removal or a change of meaning
  * raises it.
  */
 public final class TimelineJson {
@@ -209,6 +212,41 @@ public final class TimelineJson {
             an.put("relatedSeq", a.relatedSeq());
         }
         n.set("deadLetter", deadLetter(entry));
+        n.set("contract", contract(entry.contract()));
+        return n;
+    }
+
+    /**
+     * The {@code contract} member: which contract applied to the event, why, and its violations
+     * (docs/reference/cli-contract.md); JSON null when no contract applied.
+     */
+    static JsonNode contract(ContractCheck check) {
+        return contractTree(check);
+    }
+
+    /**
+     * The {@code contract} member's object for a check ({@code name}, {@code schema}, {@code matchedBy},
+     * {@code passed}, {@code violationCount}, {@code violations}); JSON null for null. Reports embed it.
+     */
+    public static JsonNode contractTree(ContractCheck check) {
+        if (check == null) {
+            return MAPPER.nullNode();
+        }
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("name", check.contract());
+        n.put("schema", check.schema());
+        n.put("matchedBy", check.matchedBy());
+        n.put("passed", check.passed());
+        n.put("violationCount", check.violationCount());
+        ArrayNode list = n.putArray("violations");
+        for (ContractViolation v : check.violations()) {
+            ObjectNode vn = list.addObject();
+            vn.put("pointer", v.pointer());
+            vn.put("rule", v.rule());
+            vn.put("expected", v.expected());
+            vn.put("found", v.found());
+            vn.put("message", v.message());
+        }
         return n;
     }
 

@@ -5,6 +5,8 @@ public enum VerdictKind {
     NO_EVENTS,
     DEAD_LETTERED,
     STOPPED,
+    /** An event broke its contract (and was not dead-lettered: a dead letter's verdict names the contract first). */
+    CONTRACT_VIOLATION,
     ISOLATION_BROKEN,
     CONFLICTING_DUPLICATE,
     OUT_OF_ORDER,

@@ -16,6 +16,8 @@ public enum FlowCategory {
     DEAD_LETTERED(VerdictKind.DEAD_LETTERED, "Dead-lettered"),
     /** A flow-spec step is missing. */
     STOPPED(VerdictKind.STOPPED, "Stopped"),
+    /** An event broke its contract (only when the flow was analyzed with contracts). */
+    CONTRACT_VIOLATION(VerdictKind.CONTRACT_VIOLATION, "Contract"),
     /** A probe returned events of other correlation IDs for this one. */
     ISOLATION_BROKEN(VerdictKind.ISOLATION_BROKEN, "Isolation"),
     /** An event ID was seen again with a different payload. */
@@ -64,6 +66,7 @@ public enum FlowCategory {
         return switch (timeline.verdict().kind()) {
             case DEAD_LETTERED -> DEAD_LETTERED;
             case STOPPED -> STOPPED;
+            case CONTRACT_VIOLATION -> CONTRACT_VIOLATION;
             case ISOLATION_BROKEN -> ISOLATION_BROKEN;
             case CONFLICTING_DUPLICATE -> CONFLICTING_DUPLICATE;
             case OUT_OF_ORDER -> OUT_OF_ORDER;

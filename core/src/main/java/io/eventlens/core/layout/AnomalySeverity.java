@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The triage order of anomaly kinds, most severe first, following the verdict order of
- * docs/reference/anomalies-and-verdicts.md ("Verdicts": dead-lettered, stopped, conflicting
+ * docs/reference/anomalies-and-verdicts.md ("Verdicts": dead-lettered, stopped, contract violation, conflicting
  * duplicate, out of order, lag, then the notes: clock skew, sequence restarts, benign duplicates
  * and retries). A marker with several anomalies is coloured by the most severe one.
  */
@@ -19,6 +19,7 @@ public final class AnomalySeverity {
     public static final List<AnomalyKind> ORDER = List.of(
             AnomalyKind.DEAD_LETTERED,
             AnomalyKind.MISSING_STEP,
+            AnomalyKind.CONTRACT_VIOLATION,
             AnomalyKind.CONFLICTING_DUPLICATE,
             AnomalyKind.FOREIGN_EVENT,
             AnomalyKind.OUT_OF_ORDER,

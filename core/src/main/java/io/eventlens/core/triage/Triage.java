@@ -70,6 +70,7 @@ public final class Triage {
     private final CaptureStore store;
     private final AnalysisSettings settings;
     private final Pattern idPattern;
+    private final io.eventlens.core.analysis.ContractChecker contracts;
 
     /**
      * @param store     the capture of the run (read only)
@@ -77,6 +78,18 @@ public final class Triage {
      * @param idPattern what a correlation ID looks like in test output; the whole match is the ID
      */
     public Triage(CaptureStore store, AnalysisSettings settings, Pattern idPattern) {
+        this(store, settings, idPattern, null);
+    }
+
+    /**
+     * A triage that also checks each event against its contract (CONTRACT_VIOLATION,
+     * docs/reference/anomalies-and-verdicts.md#contract-violations).
+     *
+     * @param contracts the contracts, or null for none
+     */
+    public Triage(CaptureStore store, AnalysisSettings settings, Pattern idPattern,
+                  io.eventlens.core.analysis.ContractChecker contracts) {
+        this.contracts = contracts;
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.idPattern = Objects.requireNonNull(idPattern, "idPattern");
@@ -137,7 +150,7 @@ public final class Triage {
         if (timeout != null && !timeout.isZero() && timeout.compareTo(settings.lagSlo()) < 0) {
             s = settings.withLagSlo(timeout);
         }
-        TimelineAnalyzer analyzer = new TimelineAnalyzer(s);
+        TimelineAnalyzer analyzer = new TimelineAnalyzer(s).withContracts(contracts);
         List<Timeline> timelines = new ArrayList<>();
         for (String id : ids) {
             List<CapturedEvent> events = store.findByCorrelationId(id, MAX_EVENTS_PER_TIMELINE).events();

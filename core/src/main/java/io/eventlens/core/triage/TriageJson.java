@@ -106,6 +106,16 @@ public final class TriageJson {
                     counts.put(c.getKey().name(), c.getValue());
                 }
             }
+            ArrayNode broken = i.putArray("contractViolations");
+            for (io.eventlens.core.analysis.TimelineEntry e : tl.entries()) {
+                if (e.contract() != null && !e.contract().passed()) {
+                    ObjectNode b = broken.addObject();
+                    b.put("seq", e.event().seq());
+                    b.put("channel", e.event().channel().name());
+                    b.put("type", e.event().derived().eventTypeValue());
+                    b.setAll((ObjectNode) io.eventlens.core.analysis.TimelineJson.contractTree(e.contract()));
+                }
+            }
         }
         return n;
     }

@@ -79,6 +79,11 @@ public final class TriageJunit {
             if (failOn.contains(tl.verdict().kind().name())) {
                 return true;
             }
+            // a contract violation behind another verdict (a dead letter whose payload broke it) counts too
+            if (failOn.contains(io.eventlens.core.analysis.AnomalyKind.CONTRACT_VIOLATION.name())
+                    && tl.has(io.eventlens.core.analysis.AnomalyKind.CONTRACT_VIOLATION)) {
+                return true;
+            }
         }
         return false;
     }

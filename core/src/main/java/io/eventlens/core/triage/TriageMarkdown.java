@@ -58,6 +58,14 @@ public final class TriageMarkdown {
                 sb.append("  - `").append(cell(tl.correlationId())).append("` `").append(tl.verdict().kind().name())
                         .append("` ").append(cell(tl.verdict().message())).append(" (").append(tl.entries().size())
                         .append(tl.entries().size() == 1 ? " event)" : " events)").append('\n');
+                int shown = 0;
+                for (io.eventlens.core.analysis.TimelineEntry e : tl.entries()) {
+                    for (io.eventlens.core.analysis.Anomaly a : e.anomalies()) {
+                        if (a.kind() == io.eventlens.core.analysis.AnomalyKind.CONTRACT_VIOLATION && shown++ < 5) {
+                            sb.append("    - contract: #").append(e.event().seq()).append(' ').append(cell(a.message())).append('\n');
+                        }
+                    }
+                }
             }
         }
         sb.append("\n</details>\n\n");

@@ -67,7 +67,19 @@ class TimelineJsonSchemaTest {
                         .header("kafka_dlt-exception-message", "boom").build(),             // dead-lettered
                 ev(11).at(6100).id("f").headerInt("kafka_deliveryAttempt", 3).eventTime(9000).build())); // retried, skew
         events.add(binary);
-        return TimelineAnalyzer.withDefaults().analyze("c-1", events);
+        return TimelineAnalyzer.withDefaults().withContracts(TimelineJsonSchemaTest::stubContracts).analyze("c-1", events);
+    }
+
+    /** Contracts for the sample: payments breaks payments/v3, orders passes orders/v1, nothing else has one. */
+    static ContractCheck stubContracts(CapturedEvent e, String channel) {
+        return switch (channel) {
+            case "payments" -> new ContractCheck("payments/v3", "payments/v3.json", "channel payments and type null",
+                    List.of(new ContractViolation("/amountCents", "required", "property amountCents", "missing",
+                            "required property missing")));
+            case "orders" -> new ContractCheck("orders/v1", "orders.asyncapi.yaml#/components/messages/O/payload",
+                    "channel orders (any type)", List.of());
+            default -> null;
+        };
     }
 
     @Test

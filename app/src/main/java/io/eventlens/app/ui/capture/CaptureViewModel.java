@@ -45,6 +45,8 @@ public final class CaptureViewModel {
     private final ReadOnlyBooleanWrapper capturing = new ReadOnlyBooleanWrapper(this, "capturing");
     private final ReadOnlyBooleanWrapper starting = new ReadOnlyBooleanWrapper(this, "starting");
     private final ReadOnlyBooleanWrapper demoRunning = new ReadOnlyBooleanWrapper(this, "demoRunning");
+    private final javafx.beans.property.ReadOnlyObjectWrapper<java.nio.file.Path> demoContracts =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "demoContracts");
     private final ReadOnlyLongWrapper capturedEvents = new ReadOnlyLongWrapper(this, "capturedEvents");
     private final ReadOnlyDoubleWrapper eventsPerSecond = new ReadOnlyDoubleWrapper(this, "eventsPerSecond");
     private final ReadOnlyStringWrapper source = new ReadOnlyStringWrapper(this, "source", "");
@@ -223,10 +225,15 @@ public final class CaptureViewModel {
         starting.set(true);
         statusSink.accept("Starting the demo: embedded Kafka broker and checkout saga …");
         executor.submit("Starting the demo broker",
-                ctx -> services.demoStarter().start(),
-                d -> {
+                ctx -> {
+                    AppServices.Demo started = services.demoStarter().start();
+                    return new DemoStart(started, started.contracts());
+                },
+                begun -> {
+                    AppServices.Demo d = begun.demo();
                     starting.set(false);
                     demo = d;
+                    demoContracts.set(begun.contracts());
                     demoRunning.set(true);
                     start(demoConfig(d));
                 },
@@ -234,6 +241,10 @@ public final class CaptureViewModel {
                     starting.set(false);
                     errorSink.accept(error);
                 });
+    }
+
+    /** A started demo and the folder of its contracts (written off the FX thread), or null. */
+    private record DemoStart(AppServices.Demo demo, java.nio.file.Path contracts) {
     }
 
     private static KafkaCaptureConfig demoConfig(AppServices.Demo d) {
@@ -301,6 +312,11 @@ public final class CaptureViewModel {
     /** True while a capture or the demo is being started. */
     public ReadOnlyBooleanProperty startingProperty() {
         return starting.getReadOnlyProperty();
+    }
+
+    /** The folder of the running demo's contracts (set when the demo starts), or null. */
+    public javafx.beans.property.ReadOnlyObjectProperty<java.nio.file.Path> demoContractsProperty() {
+        return demoContracts.getReadOnlyProperty();
     }
 
     /** True once the demo runs. */

@@ -103,6 +103,7 @@ public final class CiRunView extends VBox {
         return switch (row.headline()) {
             case CONFLICTING_DUPLICATE -> "CONFLICTING";
             case ISOLATION_BROKEN -> "ISOLATION";
+            case CONTRACT_VIOLATION -> "CONTRACT";
             default -> row.headline().name().replace('_', ' ');
         };
     }

@@ -38,6 +38,10 @@ public final class DetailsView extends VBox {
 
     private final DetailsViewModel vm;
     private final VBox anomalyBox = new VBox(6);
+    private final VBox contractBox = new VBox(6);
+    private final TextArea payload = new TextArea();
+    private final Tab payloadTab;
+    private final TabPane tabs;
     private final GridPane derivedGrid = grid();
     private final GridPane sourceGrid = grid();
     private final GridPane deadLetterGrid = grid();
@@ -85,7 +89,12 @@ public final class DetailsView extends VBox {
         deadLetterBox.visibleProperty().bind(vm.deadLetterProperty().isNotNull());
         deadLetterBox.managedProperty().bind(deadLetterBox.visibleProperty());
 
-        VBox overview = new VBox(10, deadLetterBox,
+        contractBox.setId("contractDetails");
+        contractBox.getStyleClass().add("contract-details");
+        contractBox.visibleProperty().bind(vm.contractProperty().isNotNull());
+        contractBox.managedProperty().bind(contractBox.visibleProperty());
+
+        VBox overview = new VBox(10, deadLetterBox, contractBox,
                 subheading("Anomalies"), anomalyBox,
                 subheading("Derived fields"), derivedGrid,
                 subheading("Source"), sourceGrid,
@@ -109,7 +118,6 @@ public final class DetailsView extends VBox {
         headers.getColumns().add(hValue);
         headers.getStyleClass().add("dense");
 
-        TextArea payload = new TextArea();
         payload.setId("payloadText");
         payload.setEditable(false);
         payload.getStyleClass().add("mono-area");
@@ -124,8 +132,8 @@ public final class DetailsView extends VBox {
         Tab overviewTab = new Tab("Overview", overviewScroll);
         Tab headersTab = new Tab("Headers", headers);
         headersTab.textProperty().bind(Bindings.size(vm.headers()).asString("Headers (%d)"));
-        Tab payloadTab = new Tab("Payload", payloadBox);
-        TabPane tabs = new TabPane(overviewTab, headersTab, payloadTab);
+        payloadTab = new Tab("Payload", payloadBox);
+        tabs = new TabPane(overviewTab, headersTab, payloadTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("detailsTabs");
         VBox.setVgrow(tabs, Priority.ALWAYS);
@@ -146,6 +154,47 @@ public final class DetailsView extends VBox {
         vm.derived().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(derivedGrid, vm.derived(), true));
         vm.source().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(sourceGrid, vm.source(), true));
         vm.deadLetterProperty().subscribe(this::showDeadLetter);
+        vm.contractProperty().subscribe(this::showContract);
+    }
+
+    /**
+     * The Contract section: which contract applied and why, then each violation (JSON Pointer,
+     * message, rule, expected and found value) (docs/reference/contracts.md).
+     */
+    private void showContract(io.eventlens.core.analysis.ContractCheck c) {
+        contractBox.getChildren().clear();
+        if (c == null) {
+            return;
+        }
+        Label verdict = new Label(c.passed() ? "Passed " + c.contract()
+                : "Broke " + c.contract() + " · " + c.violationCount() + (c.violationCount() == 1 ? " violation" : " violations"));
+        verdict.setId("contractVerdict");
+        verdict.getStyleClass().add(c.passed() ? Styles.SUCCESS : Styles.DANGER);
+        verdict.setWrapText(true);
+        Label why = new Label((c.schema() == null ? "" : "schema " + c.schema() + "\n") + "matched by " + c.matchedBy());
+        why.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        why.setWrapText(true);
+        contractBox.getChildren().addAll(subheading("Contract"), verdict, why);
+        for (io.eventlens.core.analysis.ContractViolation v : c.violations()) {
+            javafx.scene.control.Hyperlink pointer = new javafx.scene.control.Hyperlink(v.pointer().isEmpty() ? "/" : v.pointer());
+            pointer.getStyleClass().addAll("mono", "contract-pointer");
+            pointer.setTooltip(new javafx.scene.control.Tooltip("Show it in the payload"));
+            pointer.setOnAction(e -> showInPayload(v.pointer()));
+            Label message = new Label(v.message());
+            message.setWrapText(true);
+            Label detail = new Label("rule " + v.rule() + (v.expected() == null ? "" : " · expected " + v.expected())
+                    + (v.found() == null ? "" : " · found " + v.found()));
+            detail.getStyleClass().addAll("rule", "mono");
+            detail.setWrapText(true);
+            VBox row = new VBox(1, pointer, message, detail);
+            row.getStyleClass().add("contract-violation");
+            contractBox.getChildren().add(row);
+        }
+        if (c.violationCount() > c.violations().size()) {
+            Label more = new Label("… and " + (c.violationCount() - c.violations().size()) + " more");
+            more.getStyleClass().add(Styles.TEXT_MUTED);
+            contractBox.getChildren().add(more);
+        }
     }
 
     private void showDeadLetter(DetailsViewModel.DeadLetter d) {
@@ -161,6 +210,16 @@ public final class DetailsView extends VBox {
         stackTrace.setText(d.stackTrace());
         stackTracePane.setVisible(!d.stackTrace().isEmpty());
         stackTracePane.setExpanded(false);
+    }
+
+    /** Selects the member a violation's pointer names in the Payload tab (its parent when it is missing). */
+    private void showInPayload(String pointer) {
+        int[] range = DetailsViewModel.rangeOf(payload.getText(), pointer);
+        tabs.getSelectionModel().select(payloadTab);
+        if (range != null) {
+            payload.requestFocus();
+            payload.selectRange(range[0], range[1]);
+        }
     }
 
     private static Label subheading(String text) {

@@ -98,6 +98,9 @@ public final class DetailsViewModel {
     private final ObservableList<Anomaly> anomalies = FXCollections.observableArrayList();
     private final ObservableList<Anomaly> anomaliesView = FXCollections.unmodifiableObservableList(anomalies);
     private long shownSeq = -1;
+    private Function<Long, io.eventlens.core.analysis.ContractCheck> knownContracts = seq -> null;
+    private final javafx.beans.property.ReadOnlyObjectWrapper<io.eventlens.core.analysis.ContractCheck> contract =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "contract");
 
     /**
      * A details view model.
@@ -137,6 +140,19 @@ public final class DetailsViewModel {
     }
 
     /** The shown event's dead-letter details, or {@code null} when it is not dead-lettered. */
+    /**
+     * Where the details pane gets an event's contract check from (the shown timeline's entry);
+     * returns null when unknown or when no contract applied.
+     */
+    public void setKnownContracts(Function<Long, io.eventlens.core.analysis.ContractCheck> known) {
+        this.knownContracts = java.util.Objects.requireNonNull(known, "known");
+    }
+
+    /** The shown event's check against its contract, or null (docs/reference/contracts.md). */
+    public ReadOnlyObjectProperty<io.eventlens.core.analysis.ContractCheck> contractProperty() {
+        return contract.getReadOnlyProperty();
+    }
+
     public ReadOnlyObjectProperty<DeadLetter> deadLetterProperty() {
         return deadLetter.getReadOnlyProperty();
     }
@@ -192,6 +208,57 @@ public final class DetailsViewModel {
             trace = trace.substring(0, MAX_STACK_TRACE) + "\n… (" + (trace.length() - MAX_STACK_TRACE) + " more chars)";
         }
         return new DeadLetter(fields, trace == null ? "" : trace, originalSeq, link);
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory POINTER_JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    /**
+     * Where the member a JSON Pointer names sits in the shown payload text, to highlight a contract
+     * violation's field (docs/reference/contracts.md): {@code [start, end)} in chars, from the member's
+     * name to the end of its value (an array element: the element). A pointer to a missing member
+     * gives its parent's range (the object that lacks it); {@code ""} the whole text.
+     *
+     * @return the range, or null when the text is not JSON (a hex dump, a cut payload) or has nothing there
+     */
+    public static int[] rangeOf(String text, String pointer) {
+        if (text == null || pointer == null || text.isEmpty()) {
+            return null;
+        }
+        if (pointer.isEmpty()) {
+            return new int[] {0, text.length()};
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = POINTER_JSON.createParser(text)) {
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t.isStructEnd()) {
+                    continue;
+                }
+                com.fasterxml.jackson.core.JsonStreamContext ctx;
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    ctx = p.getParsingContext();
+                } else {
+                    ctx = t.isStructStart() ? p.getParsingContext().getParent() : p.getParsingContext();
+                    if (ctx == null || !ctx.inArray()) {
+                        continue;
+                    }
+                }
+                if (ctx.pathAsPointer().toString().equals(pointer)) {
+                    int start = (int) p.currentTokenLocation().getCharOffset();
+                    com.fasterxml.jackson.core.JsonToken value = t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME ? p.nextToken() : t;
+                    if (value != null && value.isStructStart()) {
+                        p.skipChildren();
+                    } else if (value != null) {
+                        p.finishToken();   // strings are read lazily: read to the end of the value
+                    }
+                    int end = (int) p.currentLocation().getCharOffset();
+                    return start >= 0 && end > start && end <= text.length() ? new int[] {start, end} : null;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        int slash = pointer.lastIndexOf('/');
+        return slash < 0 ? null : rangeOf(text, pointer.substring(0, slash));
     }
 
     /** Shows an event already in memory with its anomalies, as observed once. */
@@ -293,6 +360,7 @@ public final class DetailsViewModel {
         payloadSummary.set(summary(payload));
         anomalies.setAll(eventAnomalies == null ? List.of() : eventAnomalies);
         deadLetter.set(deadLetterOf(e, eventAnomalies));
+        contract.set(knownContracts.apply(e.seq()));
         hasEvent.set(true);
     }
 
@@ -325,6 +393,7 @@ public final class DetailsViewModel {
         headers.clear();
         observations.clear();
         anomalies.clear();
+        contract.set(null);
         deadLetter.set(null);
         keyText.set("");
         payloadText.set("");

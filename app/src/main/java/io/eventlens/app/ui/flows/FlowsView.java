@@ -177,6 +177,8 @@ public final class FlowsView extends VBox {
     static String badgeText(FlowCategory category) {
         return switch (category) {
             case CONFLICTING_DUPLICATE -> "CONFLICTING";
+            case CONTRACT_VIOLATION -> "CONTRACT";
+            case ISOLATION_BROKEN -> "ISOLATION";
             case HEALTHY_WITH_NOTES -> "NOTES";
             default -> category.verdict().name().replace('_', ' ');
         };

@@ -151,6 +151,11 @@ public record AppServices(
         /** The demo's topics, the dead-letter topic included. */
         List<String> topics();
 
+        /** A folder with the demo saga's contracts (docs/reference/contracts.md), or null when it has none. */
+        default java.nio.file.Path contracts() {
+            return null;
+        }
+
         @Override
         void close();
     }
@@ -174,12 +179,12 @@ public record AppServices(
      * {@code demoStarter} for the live demo.
      */
     public static AppServices real(DemoStarter demoStarter) {
-        TimelineAnalyzer analyzer = new TimelineAnalyzer(AnalysisSettings.defaults());
+        ContractAwareAnalyzer analyzer = new ContractAwareAnalyzer(new TimelineAnalyzer(AnalysisSettings.defaults()));
         EventExtractor extractor = EventExtractor.withDefaults();
         return new AppServices(
                 CaptureStore::openReadOnly,
                 CaptureStore::open,
-                analyzer::analyze,
+                analyzer,
                 AppServices::namedLikeDeadLetter,
                 KafkaClusterMetadata::listTopics,
                 new PipelineCaptureFactory(extractor),

@@ -27,6 +27,8 @@ public final class MarkerPainter {
 
     static {
         STYLES.put(AnomalyKind.DEAD_LETTERED, new Style(Color.web("#d1242f"), "Dead-lettered", "observed on a dead-letter channel"));
+        STYLES.put(AnomalyKind.CONTRACT_VIOLATION, new Style(Color.web("#9a6700"), "Contract violation",
+                "payload broke its schema or CloudEvents envelope"));
         STYLES.put(AnomalyKind.MISSING_STEP, new Style(Color.web("#8250df"), "Missing step", "an expected step never appeared"));
         STYLES.put(AnomalyKind.CONFLICTING_DUPLICATE, new Style(Color.web("#bf3989"), "Conflicting duplicate", "same event ID, different payload"));
         STYLES.put(AnomalyKind.FOREIGN_EVENT, new Style(Color.web("#57606a"), "Foreign event", "another correlation ID"));
@@ -129,6 +131,15 @@ public final class MarkerPainter {
                 g.strokeLine(x - r * 0.5, y - r * 0.45, x - r * 0.5, y + r * 0.45);
                 g.strokeLine(x - r * 0.2, y, x + r * 0.55, y);
                 g.fillPolygon(new double[] {x - r * 0.35, x - r * 0.05, x - r * 0.05}, new double[] {y, y - r * 0.3, y + r * 0.3}, 3);
+            }
+            case CONTRACT_VIOLATION -> {
+                // a document with a broken corner: the payload broke its contract
+                g.fillPolygon(new double[] {x - r * 0.85, x + r * 0.4, x + r * 0.85, x + r * 0.85, x - r * 0.85},
+                        new double[] {y - r, y - r, y - r * 0.55, y + r, y + r}, 5);
+                g.setStroke(ink);
+                g.setLineWidth(Math.max(1.5, r / 4));
+                g.strokeLine(x - r * 0.4, y - r * 0.35, x + r * 0.4, y + r * 0.45);
+                g.strokeLine(x - r * 0.4, y + r * 0.45, x + r * 0.4, y - r * 0.35);
             }
             case FOREIGN_EVENT -> {
                 g.fillPolygon(new double[] {x, x + r * 1.1, x - r * 1.1}, new double[] {y - r, y + r * 0.8, y + r * 0.8}, 3);

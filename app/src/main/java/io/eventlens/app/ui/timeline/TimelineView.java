@@ -194,7 +194,7 @@ public final class TimelineView extends VBox {
             return "verdict-neutral";
         }
         return switch (kind) {
-            case DEAD_LETTERED, STOPPED, ISOLATION_BROKEN, CONFLICTING_DUPLICATE -> "verdict-danger";
+            case DEAD_LETTERED, STOPPED, CONTRACT_VIOLATION, ISOLATION_BROKEN, CONFLICTING_DUPLICATE -> "verdict-danger";
             case OUT_OF_ORDER, LAG -> "verdict-warning";
             case HEALTHY -> "verdict-success";
             case NO_EVENTS -> "verdict-neutral";
