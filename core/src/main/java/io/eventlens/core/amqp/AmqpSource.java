@@ -157,6 +157,17 @@ public final class AmqpSource implements CaptureSource {
         return KIND;
     }
 
+    /**
+     * Not live once every tap is a stream queue, which keeps what the capture has not read yet (its
+     * retention aside): the pipeline may then wait for the flow summaries. Live with a classic tap
+     * (a length limit drops the oldest when the capture falls behind) or the firehose, and before
+     * {@link #open}.
+     */
+    @Override
+    public boolean live() {
+        return taps.isEmpty() || taps.stream().anyMatch(t -> !t.stream);   // taps are set up by open(), on the pipeline's thread
+    }
+
     @Override
     public String endpoint() {
         return endpoint;
