@@ -5,8 +5,10 @@ public enum VerdictKind {
     NO_EVENTS,
     DEAD_LETTERED,
     STOPPED,
+    MISSING_STEP,
     CONFLICTING_DUPLICATE,
     OUT_OF_ORDER,
     LAG,
+    IN_FLIGHT,
     HEALTHY
 }

@@ -14,8 +14,10 @@ import io.eventlens.core.analysis.VerdictKind;
 public enum FlowCategory {
     /** An event of the flow was dead-lettered. */
     DEAD_LETTERED(VerdictKind.DEAD_LETTERED, "Dead-lettered"),
-    /** A flow-spec step is missing. */
+    /** The expected next step is overdue at the capture's end (expected flows). */
     STOPPED(VerdictKind.STOPPED, "Stopped"),
+    /** A step nearly every flow of the family has was skipped (expected flows). */
+    MISSING_STEP(VerdictKind.MISSING_STEP, "Missing step"),
     /** An event ID was seen again with a different payload. */
     CONFLICTING_DUPLICATE(VerdictKind.CONFLICTING_DUPLICATE, "Conflicting"),
     /** A sequence went backwards. */
@@ -24,6 +26,8 @@ public enum FlowCategory {
     LAG(VerdictKind.LAG, "Lag"),
     /** No events (only when a timeline of an unknown ID was analyzed). */
     NO_EVENTS(VerdictKind.NO_EVENTS, "No events"),
+    /** Still in flight when the capture ended: its next step was not overdue yet (expected flows). */
+    IN_FLIGHT(VerdictKind.IN_FLIGHT, "In flight"),
     /** Healthy, with notes: benign duplicates, retries, clock skew or sequence restarts. */
     HEALTHY_WITH_NOTES(VerdictKind.HEALTHY, "Notes"),
     /** Healthy, no anomalies at all. */
@@ -62,6 +66,8 @@ public enum FlowCategory {
         return switch (timeline.verdict().kind()) {
             case DEAD_LETTERED -> DEAD_LETTERED;
             case STOPPED -> STOPPED;
+            case MISSING_STEP -> MISSING_STEP;
+            case IN_FLIGHT -> IN_FLIGHT;
             case CONFLICTING_DUPLICATE -> CONFLICTING_DUPLICATE;
             case OUT_OF_ORDER -> OUT_OF_ORDER;
             case LAG -> LAG;
