@@ -358,7 +358,7 @@ public final class FlowJudge {
             if (next.timeout() != null) {
                 timeout = next.timeout().toMillis();
                 source = "declared timeout";
-            } else if (learnedHop != null && learned.learned()) {
+            } else if (learnedHop != null && learned.learned() && learnedHop.count() >= model.settings().minFlows()) {
                 timeout = learnedHop.thresholdMs();
                 source = "learned " + learnedHop.thresholdText(model.settings());
             } else {
