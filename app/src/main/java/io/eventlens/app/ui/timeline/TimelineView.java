@@ -195,9 +195,9 @@ public final class TimelineView extends VBox {
         }
         return switch (kind) {
             case DEAD_LETTERED, STOPPED, CONFLICTING_DUPLICATE -> "verdict-danger";
-            case OUT_OF_ORDER, LAG -> "verdict-warning";
+            case MISSING_STEP, OUT_OF_ORDER, LAG -> "verdict-warning";
             case HEALTHY -> "verdict-success";
-            case NO_EVENTS -> "verdict-neutral";
+            case NO_EVENTS, IN_FLIGHT -> "verdict-neutral";
         };
     }
 
