@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Expected flows (docs/reference/anomalies-and-verdicts.md, "Expected flows"): unless
  * {@code --no-learn}, the flow families are learned from every flow of the capture (one sequential
- * read of it) and the flow is judged against its family: STOPPED, MISSING_STEP, learned LAG,
+ * read of it; above {@value #LEARN_AUTO_LIMIT} events only with {@code --learn}, else a note on stderr) and the flow is judged against its family: STOPPED, MISSING_STEP, learned LAG,
  * IN_FLIGHT; {@code --flows FILE} declares families (declared beats learned; a file that cannot be
  * read is exit 3 naming file and line, a bad flow in it a warning naming the line, the other flows
  * are used). The JSON gets {@code "expectedFlow": {"family", "source", "note", "flowsLearnedFrom"}}
@@ -103,8 +103,15 @@ public final class TimelineCommand implements Callable<Integer> {
     Path flowsFile;
 
     @Option(names = "--no-learn", description = "Do not learn expected flows from the capture (no STOPPED,"
-            + " MISSING_STEP, learned LAG or IN_FLIGHT unless --flows declares them). Learning reads the whole capture once.")
+            + " MISSING_STEP, learned LAG or IN_FLIGHT unless --flows declares them).")
     boolean noLearn;
+
+    @Option(names = "--learn", description = "Learn expected flows even from a capture of more than 200000 events"
+            + " (learning reads the whole capture once; smaller captures are always learned from).")
+    boolean forceLearn;
+
+    /** Captures with more events are learned from only with {@code --learn} (one full read costs seconds). */
+    static final long LEARN_AUTO_LIMIT = 200_000;
 
     @Override
     public Integer call() {
@@ -143,8 +150,16 @@ public final class TimelineCommand implements Callable<Integer> {
             lookup = store.findByCorrelationId(id, maxEvents);
             List<CapturedEvent> events = lookup.events();
             timeline = new TimelineAnalyzer(settings).analyze(id, events);
-            if (!events.isEmpty() && (!noLearn || declared != null)) {
-                model = noLearn ? FlowModelLearner.learn(store, new FlowModelSettings(Integer.MAX_VALUE, 100, 1.5, 0.5,
+            boolean learn = !noLearn && (forceLearn || store.eventCount() <= LEARN_AUTO_LIMIT);
+            if (!noLearn && !learn) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.printf(Locale.ROOT, "eventlens timeline: note: expected flows not learned from the %d events of %s"
+                        + " (more than %d); --learn learns them (one full read of the capture)%n", store.eventCount(), file,
+                        LEARN_AUTO_LIMIT);
+                err.flush();
+            }
+            if (!events.isEmpty() && (learn || declared != null)) {
+                model = !learn ? FlowModelLearner.learn(store, new FlowModelSettings(Integer.MAX_VALUE, 100, 1.5, 0.5,
                         0.9, 2.0, java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30)), null, null)
                         : FlowModelLearner.learn(store, FlowModelSettings.defaults(), null, null);
                 if (declared != null) {
