@@ -369,6 +369,7 @@ public final class MainViewModel {
             ids.add(it.next());
             it.remove();
         }
+        java.util.function.UnaryOperator<Timeline> judge = timeline.judge();
         analysis = executor.submit(ids.size() == 1 ? "Analyzing 1 correlation ID" : "Analyzing " + ids.size() + " correlation IDs",
                 ctx -> {
                     Map<Long, List<AnomalyKind>> bySeq = new LinkedHashMap<>();
@@ -377,7 +378,7 @@ public final class MainViewModel {
                         if (ctx.isCancelled()) {
                             break;
                         }
-                        Timeline t = services.analyzer().analyze(id, s.findByCorrelationId(id));
+                        Timeline t = judge.apply(services.analyzer().analyze(id, s.findByCorrelationId(id)));
                         timelines.put(id, t);
                         for (TimelineEntry e : t.entries()) {
                             bySeq.put(e.event().seq(), AnomalySeverity.kindsOf(e.anomalies()));

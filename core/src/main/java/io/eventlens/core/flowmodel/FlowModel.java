@@ -22,29 +22,41 @@ import java.util.Objects;
  *                          capture's start may have begun before it (cut off at the start)
  * @param flowCount         how many flows the capture has (with at least one step)
  * @param settings          the thresholds
+ * @param verdicts          the flows of the capture the model judged STOPPED, MISSING_STEP, LAG or
+ *                          IN_FLIGHT when it was learned (with the declarations known then), worst first
  */
 public record FlowModel(Map<Step, FlowFamily> families, Map<Step, DeclaredFlow> declared, long captureStartNanos,
-                        long captureEndNanos, Map<Step, Long> incomingMs, long flowCount, FlowModelSettings settings) {
+                        long captureEndNanos, Map<Step, Long> incomingMs, long flowCount, FlowModelSettings settings,
+                        List<FlowVerdict> verdicts) {
 
     public FlowModel {
         families = Collections.unmodifiableMap(new LinkedHashMap<>(families));
         declared = Collections.unmodifiableMap(new LinkedHashMap<>(declared));
         incomingMs = Map.copyOf(incomingMs);
         Objects.requireNonNull(settings, "settings");
+        verdicts = verdicts == null ? List.of() : List.copyOf(verdicts);
     }
 
     /** A model of nothing: no family, no extent. */
     public static FlowModel empty() {
-        return new FlowModel(Map.of(), Map.of(), 0, 0, Map.of(), 0, FlowModelSettings.defaults());
+        return new FlowModel(Map.of(), Map.of(), 0, 0, Map.of(), 0, FlowModelSettings.defaults(), List.of());
     }
 
-    /** This model with the flows of a flow file declared (replacing earlier declarations of the same first step). */
+    /**
+     * This model with the flows of a flow file declared (replacing earlier declarations of the same
+     * first step). {@link #verdicts()} stay those judged when learning.
+     */
     public FlowModel withDeclared(List<DeclaredFlow> flows) {
         Map<Step, DeclaredFlow> d = new LinkedHashMap<>(declared);
         for (DeclaredFlow f : flows) {
             d.put(f.start(), f);
         }
-        return new FlowModel(families, d, captureStartNanos, captureEndNanos, incomingMs, flowCount, settings);
+        return new FlowModel(families, d, captureStartNanos, captureEndNanos, incomingMs, flowCount, settings, verdicts);
+    }
+
+    /** This model with these flow verdicts. */
+    FlowModel withVerdicts(List<FlowVerdict> list) {
+        return new FlowModel(families, declared, captureStartNanos, captureEndNanos, incomingMs, flowCount, settings, list);
     }
 
     /** The learned family of flows starting with {@code start}, or null. */

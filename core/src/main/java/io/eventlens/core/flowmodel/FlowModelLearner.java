@@ -53,6 +53,16 @@ public final class FlowModelLearner {
      */
     public static FlowModel learn(CaptureStore store, FlowModelSettings settings, LongConsumer progress,
                                   BooleanSupplier cancelled) {
+        return learn(store, settings, List.of(), progress, cancelled);
+    }
+
+    /**
+     * Learns from every event of a capture store like {@link #learn(CaptureStore, FlowModelSettings,
+     * LongConsumer, BooleanSupplier)}, with these declared flows, and judges every flow against the
+     * model ({@link FlowModel#verdicts()}).
+     */
+    public static FlowModel learn(CaptureStore store, FlowModelSettings settings, List<DeclaredFlow> declared,
+                                  LongConsumer progress, BooleanSupplier cancelled) {
         Map<String, long[]> raw = new HashMap<>();
         Map<String, Integer> sizes = new HashMap<>();
         Map<Step, Integer> stepIds = new HashMap<>();
@@ -106,7 +116,42 @@ public final class FlowModelLearner {
             paths.add(path(en.getKey(), en.getValue(), sizes.get(en.getKey()), steps));
         }
         raw.clear();
-        return learn(paths, start == Long.MAX_VALUE ? 0 : start, end == Long.MIN_VALUE ? 0 : end, settings);
+        FlowModel model = learn(paths, start == Long.MAX_VALUE ? 0 : start, end == Long.MIN_VALUE ? 0 : end, settings)
+                .withDeclared(declared);
+        return model.withVerdicts(judgeAll(model, paths, cancelled));
+    }
+
+    /** The flows the model judges STOPPED, MISSING_STEP, LAG or IN_FLIGHT, worst first, then latest first. */
+    static List<FlowVerdict> judgeAll(FlowModel model, Collection<FlowPath> paths, BooleanSupplier cancelled) {
+        FlowJudge judge = new FlowJudge(model);
+        List<FlowVerdict> out = new ArrayList<>();
+        int n = 0;
+        for (FlowPath p : paths) {
+            if (cancelled != null && (++n & 1023) == 0 && cancelled.getAsBoolean()) {
+                throw new CancellationException("learning expected flows cancelled");
+            }
+            FlowJudge.Judgement j = judge.judge(p);
+            io.eventlens.core.analysis.VerdictKind kind = j.kind();
+            if (kind == null) {
+                continue;
+            }
+            String message = null;
+            for (var x : j.expected()) {
+                if (x.kind().name().equals(kind.name())) {
+                    message = x.message();
+                    break;
+                }
+            }
+            if (message == null) {
+                message = j.findings().isEmpty() ? kind.name() : j.findings().get(0).anomaly().message();
+            }
+            out.add(new FlowVerdict(p.correlationId(), kind, message, j.family(), p.atMs(0), p.atMs(p.size() - 1),
+                    p.size()));
+        }
+        out.sort(java.util.Comparator.comparing(FlowVerdict::kind)
+                .thenComparing(FlowVerdict::lastObservedMs, java.util.Comparator.reverseOrder())
+                .thenComparing(FlowVerdict::correlationId));
+        return out;
     }
 
     /** One flow's path from its packed events: sorted by observed time, then sequence; one step per event ID. */
@@ -190,7 +235,7 @@ public final class FlowModelLearner {
         families.sort((x, y) -> Integer.compare(y.flowCount() + y.cutOffFlows(), x.flowCount() + x.cutOffFlows()));
         Map<Step, FlowFamily> byStart = new LinkedHashMap<>();
         families.forEach(f -> byStart.put(f.start(), f));
-        return new FlowModel(byStart, Map.of(), startNanos, endNanos, incoming, flows, settings);
+        return new FlowModel(byStart, Map.of(), startNanos, endNanos, incoming, flows, settings, List.of());
     }
 
     /** A growable list of hop latencies in ms. */
