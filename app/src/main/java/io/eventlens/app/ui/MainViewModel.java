@@ -90,6 +90,7 @@ public final class MainViewModel {
     private final CaptureViewModel capture;
     private final FlowsViewModel flows;
     private final DeadLettersViewModel deadLetters;
+    private final io.eventlens.app.ui.flowmap.FlowMapViewModel flowMap;
     /** Correlation IDs awaiting analysis, each once, oldest first (bounded by {@link #PENDING_LIMIT}). */
     private final LinkedHashSet<String> pendingAnalysis = new LinkedHashSet<>();
     /** Correlation IDs analyzed lately whose table rows are marked (bounded by {@link #ANALYZED_MEMORY}). */
@@ -123,6 +124,9 @@ public final class MainViewModel {
         this.capture = new CaptureViewModel(services, executor, this::withCaptureStore, errors, status::set);
         this.flows = new FlowsViewModel(this::openTimeline, timeline.correlationIdProperty(), executor, errors);
         this.deadLetters = new DeadLettersViewModel(this::openTimeline, this::goToEvent, executor, errors);
+        this.flowMap = new io.eventlens.app.ui.flowmap.FlowMapViewModel(executor, errors, this::expectedFlowsLearned,
+                status::set);
+        flowMap.shownFlowProperty().bind(timeline.timelineProperty());
         capture.demoRunningProperty().addListener((obs, was, running) -> {
             if (running) {
                 flows.openFirstDeadLetterWhenSeen();
@@ -262,6 +266,7 @@ public final class MainViewModel {
         analyzed.clear();
         flows.show(opened);
         deadLetters.show(opened);
+        flowMap.show(opened);
         table.reload();
         if (old != null && old != opened) {
             executor.submit("Closing " + old.file().getFileName(), ctx -> {
@@ -403,6 +408,22 @@ public final class MainViewModel {
     private record Analyzed(Map<Long, List<AnomalyKind>> bySeq, Map<String, Timeline> timelines) {
     }
 
+    /**
+     * The capture's expected flows were learned (or forgotten: null): timelines are judged against
+     * them from now on (the shown one again), and the Flows panel lists the flows they call STOPPED or
+     * MISSING_STEP among the worst (docs/reference/anomalies-and-verdicts.md, "Expected flows").
+     */
+    private void expectedFlowsLearned(io.eventlens.core.flowmodel.FlowModel model) {
+        if (model == null) {
+            timeline.setJudge(null);
+            return;
+        }
+        io.eventlens.core.flowmodel.FlowJudge judge = new io.eventlens.core.flowmodel.FlowJudge(model);
+        timeline.setJudge(judge::apply);
+        analyzed.clear();
+        flows.showExpected(model.verdicts());
+    }
+
     /** Turns a failure into a {@link UserError} (its message names the file or endpoint). */
     public void reportError(Throwable error) {
         Throwable e = error;
@@ -453,6 +474,7 @@ public final class MainViewModel {
         capture.dispose();
         flows.dispose();
         deadLetters.dispose();
+        flowMap.dispose();
         if (analysis != null) {
             analysis.cancel();
         }
@@ -509,6 +531,11 @@ public final class MainViewModel {
     /** The details pane's view model. */
     public DetailsViewModel details() {
         return details;
+    }
+
+    /** The Flow map's view model (the capture's expected flows). */
+    public io.eventlens.app.ui.flowmap.FlowMapViewModel flowMap() {
+        return flowMap;
     }
 
     /** The Flows panel's view model. */

@@ -90,6 +90,8 @@ public final class FlowsViewModel {
     private Map<FlowCategory, Long> expectedDelta = Map.of();
     /** The rows and counts last read from the summaries. */
     private Page lastPage;
+    /** The verdicts last given to {@link #showExpected}. */
+    private List<io.eventlens.core.flowmodel.FlowVerdict> expectedVerdicts;
     /** Verdicts given before the summaries were read. */
     private List<io.eventlens.core.flowmodel.FlowVerdict> pendingExpected;
 
@@ -188,6 +190,9 @@ public final class FlowsViewModel {
                     if (gen == generation) {
                         analyzing.set(false);
                         refresh();
+                        if (expectedVerdicts != null) {
+                            showExpected(expectedVerdicts);   // their summaries are known now
+                        }
                     }
                 },
                 error -> {
@@ -334,6 +339,7 @@ public final class FlowsViewModel {
     public void showExpected(List<io.eventlens.core.flowmodel.FlowVerdict> verdicts) {
         FlowSummaries s = summaries;
         long gen = generation;
+        expectedVerdicts = verdicts;
         List<io.eventlens.core.flowmodel.FlowVerdict> wanted = verdicts.stream()
                 .filter(v -> v.kind() == VerdictKind.STOPPED || v.kind() == VerdictKind.MISSING_STEP)
                 .limit(MAX_EXPECTED).toList();
@@ -448,6 +454,7 @@ public final class FlowsViewModel {
         expectedDelta = Map.of();
         lastPage = null;
         pendingExpected = null;
+        expectedVerdicts = null;
         analyzing.set(false);
         moreAvailable.set(false);
         rows.clear();
