@@ -64,7 +64,7 @@ public final class FlowMapScreenshotTool {
     }
 
     /** The synthetic capture: 160 checkout flows and 30 refund flows, with faults. */
-    static void writeCapture(Path file) {
+    public static void writeCapture(Path file) {
         List<CapturedEvent> events = new ArrayList<>();
         Random r = new Random(42);
         for (int i = 0; i < 160; i++) {
