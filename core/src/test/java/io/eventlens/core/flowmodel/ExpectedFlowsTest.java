@@ -292,6 +292,8 @@ class ExpectedFlowsTest {
     void learningFromAStoreSeesEveryFlowAndLeavesDeadLettersAndRedeliveriesOut(@TempDir Path tmp) {
         SyntheticFlows s = healthy(new SyntheticFlows(), "ok-", 30, 0, new Random(10));
         s.add("ok-3", "OrderPlaced", "orders.DLT", 3_500);   // a dead-letter copy is no step
+        s.flow("stop", steps(A, B), at(5_200, 5_300));
+        s.flow("skip", steps(A, C, D), at(6_200, 6_300, 6_400));
         Path file = tmp.resolve("cap.mv.db");
         try (CaptureStore store = CaptureStore.open(file)) {
             store.append(s.events(), List.of());
@@ -302,8 +304,12 @@ class ExpectedFlowsTest {
         }
         FlowModel inMemory = s.learn();
         FlowFamily f = fromStore.family(SA);
-        assertThat(f.flowCount()).isEqualTo(30);
-        assertThat(fromStore.flowCount()).isEqualTo(30);
+        assertThat(f.flowCount()).isEqualTo(32);
+        assertThat(fromStore.flowCount()).isEqualTo(32);
+        // every flow is judged while learning: the Flows panel lists these
+        assertThat(fromStore.verdicts()).extracting(FlowVerdict::correlationId, FlowVerdict::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("stop", VerdictKind.STOPPED),
+                        org.assertj.core.groups.Tuple.tuple("skip", VerdictKind.MISSING_STEP));
         assertThat(f.hop(SA, SB)).isEqualTo(inMemory.family(SA).hop(SA, SB));
         assertThat(f.steps().keySet()).containsExactly(SA, SB, SC, SD);
         assertThat(Arrays.asList(fromStore.families().keySet().toArray())).containsExactly(SA);
