@@ -108,7 +108,16 @@ public final class FlowMapView extends BorderPane {
                 : l.note() + "  ·  arrows: count, p50 / p95 / p99 hop latency  ·  bold: usual path  ·  blue: the shown flow"
                         + "  ·  dashed: expected steps it did not have"));
         note.getStyleClass().add(Styles.TEXT_MUTED);
-        VBox top = new VBox(2, bar, summary, note);
+        Label declared = new Label();
+        declared.setId("flowMapDeclared");
+        declared.textProperty().bind(vm.declaredTextProperty());
+        declared.visibleProperty().bind(vm.declaredTextProperty().isNotEmpty());
+        declared.managedProperty().bind(declared.visibleProperty());
+        declared.getStyleClass().add(Styles.ACCENT);
+        declared.setTooltip(new Tooltip("Flows of this family are judged by the declaration (declared beats learned);"
+                + " ? optional, ■ terminal, [a | b] parallel branches"));
+        VBox top = new VBox(2, bar, summary, declared, note);
+        VBox.setMargin(declared, new Insets(0, 8, 0, 10));
         VBox.setMargin(summary, new Insets(0, 8, 0, 10));
         VBox.setMargin(note, new Insets(0, 8, 4, 10));
         setTop(top);

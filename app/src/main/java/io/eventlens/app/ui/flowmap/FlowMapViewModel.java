@@ -73,6 +73,7 @@ public final class FlowMapViewModel {
             FlowMapLayout.empty());
     private final ObservableList<String> flowFileProblems = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper flowFileName = new ReadOnlyStringWrapper(this, "flowFileName", "");
+    private final ReadOnlyStringWrapper declaredText = new ReadOnlyStringWrapper(this, "declaredText", "");
 
     private CaptureStore store;
     private List<DeclaredFlow> declared = List.of();
@@ -209,7 +210,61 @@ public final class FlowMapViewModel {
     private void relayout() {
         FlowModel m = model.get();
         FamilyItem f = selectedFamily.get();
+        DeclaredFlow d = m == null || f == null ? null : m.declared().get(f.start());
+        declaredText.set(d == null ? "" : describe(d));
         layout.set(m == null || f == null ? FlowMapLayout.empty() : FlowMapLayout.of(m.family(f.start()), shownFlow.get()));
+    }
+
+    /**
+     * A declared flow in one line: {@code Declared by checkout (flows.yaml line 4): OrderPlaced →
+     * PaymentAuthorized (timeout 2 s) → [FraudCleared | EmailQueued?] → OrderShipped ■}; {@code ?}
+     * marks an optional step, {@code ■} a terminal one, {@code [a | b]} parallel branches.
+     */
+    static String describe(DeclaredFlow d) {
+        StringBuilder sb = new StringBuilder("Declared by ").append(d.where()).append(": ");
+        int stage = -1;
+        int branch = -1;
+        for (int i = 0; i < d.steps().size(); i++) {
+            var s = d.steps().get(i);
+            boolean parallel = i + 1 < d.steps().size() && d.steps().get(i + 1).stage() == s.stage()
+                    || i > 0 && d.steps().get(i - 1).stage() == s.stage();
+            if (s.stage() != stage) {
+                if (stage >= 0) {
+                    sb.append(branch >= 0 ? "] → " : " → ");
+                }
+                branch = -1;
+                if (parallel) {
+                    sb.append('[');
+                    branch = s.branch();
+                }
+            } else if (s.branch() != branch) {
+                sb.append(" | ");
+                branch = s.branch();
+            } else {
+                sb.append(" → ");
+            }
+            stage = s.stage();
+            sb.append(s.step().type() == null ? s.step().channel() : s.step().type());
+            if (s.optional()) {
+                sb.append('?');
+            }
+            if (s.timeout() != null) {
+                sb.append(" (timeout ").append(io.eventlens.core.analysis.TimelineAnalyzer.formatDuration(s.timeout()))
+                        .append(')');
+            }
+            if (s.terminal()) {
+                sb.append(" ■");
+            }
+        }
+        if (branch >= 0) {
+            sb.append(']');
+        }
+        return sb.toString();
+    }
+
+    /** The chosen family's declaration in one line, or "" when it is not declared. */
+    public ReadOnlyStringProperty declaredTextProperty() {
+        return declaredText.getReadOnlyProperty();
     }
 
     /**

@@ -144,6 +144,29 @@ class FlowMapViewModelTest {
         // declared: InventoryReserved is not a step of checkout, and OrderShipped may take 5 minutes
         assertThat(m.verdicts()).extracting(v -> v.kind()).containsOnly(VerdictKind.IN_FLIGHT);
         assertThat(vm.families()).first().extracting(FlowMapViewModel.FamilyItem::label).asString().endsWith(" · declared");
+        vm.selectedFamilyProperty().set(vm.families().get(0));
+        assertThat(vm.declaredTextProperty().get()).isEqualTo("Declared by checkout (declared.yaml line 2): OrderPlaced"
+                + " → PaymentAuthorized → FraudChecked? → OrderShipped (timeout 5 min 0 s) ■");
+    }
+
+    @Test
+    void aDeclaredFlowWithParallelBranchesReadsInOneLine() {
+        String yaml = """
+                version: 1
+                # checkout
+                flows:
+                  - name: checkout
+                    steps:
+                      - {type: OrderPlaced, channel: orders}
+                      - {type: PaymentAuthorized, channel: payments, timeout: 2s}
+                      - parallel:
+                          - [{type: FraudCleared, channel: fraud}]
+                          - [{type: EmailQueued, channel: email, optional: true}]
+                      - {type: OrderShipped, channel: shipping, terminal: true}
+                """;
+        FlowFile f = FlowFile.parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "flows.yaml", false);
+        assertThat(FlowMapViewModel.describe(f.flows().get(0))).isEqualTo("Declared by checkout (flows.yaml line 4):"
+                + " OrderPlaced → PaymentAuthorized (timeout 2 s) → [FraudCleared | EmailQueued?] → OrderShipped ■");
     }
 
     @Test
