@@ -102,6 +102,11 @@ public final class TimelineCommand implements Callable<Integer> {
                     + " declared beats learned.")
     Path flowsFile;
 
+    @Option(names = "--learn-from", paramLabel = "FILE",
+            description = "Another capture of the same system to learn expected flows from as well (repeatable;"
+                    + " read-only). The flows of --capture are the ones judged.")
+    List<Path> learnFrom = new java.util.ArrayList<>();
+
     @Option(names = "--no-learn", description = "Do not learn expected flows from the capture (no STOPPED,"
             + " MISSING_STEP, learned LAG or IN_FLIGHT unless --flows declares them).")
     boolean noLearn;
@@ -161,7 +166,7 @@ public final class TimelineCommand implements Callable<Integer> {
             if (!events.isEmpty() && (learn || declared != null)) {
                 model = !learn ? FlowModelLearner.learn(store, new FlowModelSettings(Integer.MAX_VALUE, 100, 1.5, 0.5,
                         0.9, 2.0, java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30)), null, null)
-                        : FlowModelLearner.learn(store, FlowModelSettings.defaults(), null, null);
+                        : learnWithOthers(store);
                 if (declared != null) {
                     model = model.withDeclared(declared.flows());
                 }
@@ -247,6 +252,23 @@ public final class TimelineCommand implements Callable<Integer> {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("could not write timeline " + timeline.correlationId() + " as JSON", e);
+        }
+    }
+
+    /** Learns from {@code store} and every {@code --learn-from} capture (each opened read-only, then closed). */
+    private FlowModel learnWithOthers(CaptureStore store) {
+        List<CaptureStore> others = new java.util.ArrayList<>();
+        try {
+            for (Path p : learnFrom) {
+                Path f = CommonOptions.storeFile(p);
+                if (!java.nio.file.Files.isRegularFile(f) || !java.nio.file.Files.isReadable(f)) {
+                    throw new InputException("--learn-from: capture file not found or not readable: " + f);
+                }
+                others.add(CaptureStore.openReadOnly(f));
+            }
+            return FlowModelLearner.learn(store, others, FlowModelSettings.defaults(), List.of(), null, null);
+        } finally {
+            others.forEach(CaptureStore::close);
         }
     }
 

@@ -133,6 +133,37 @@ class TimelineExpectedFlowsTest {
     }
 
     @Test
+    void aSmallCaptureLearnsFromAnotherCaptureOfTheSameSystem() throws Exception {
+        List<CapturedEvent> events = new ArrayList<>();
+        add(events, "small-ok", "OrderPlaced", "orders", 0);
+        add(events, "small-ok", "PaymentAuthorized", "payments", 100);
+        add(events, "small-ok", "InventoryReserved", "inventory", 200);
+        add(events, "small-stopped", "OrderPlaced", "orders", 1_000);
+        add(events, "small-stopped", "PaymentAuthorized", "payments", 1_100);
+        add(events, "small-tail", "Other", "other", 20_000);
+        Path small = dir.resolve("small.mv.db");
+        try (CaptureStore store = CaptureStore.open(small)) {
+            store.append(events, List.of());
+        }
+        CliRun alone = CliRun.of("timeline", "--capture", small.toString(), "--correlation-id", "small-stopped",
+                "--format", "json");
+        JsonNode aloneRoot = JSON.readTree(alone.out());
+        assertThat(aloneRoot.path("verdict").path("kind").asText()).isEqualTo("HEALTHY");
+        assertThat(aloneRoot.path("expectedFlow").path("note").asText())
+                .isEqualTo("family OrderPlaced on orders: 2 flows to learn from, 5 needed; nothing inferred");
+        CliRun withOther = CliRun.of("timeline", "--capture", small.toString(), "--correlation-id", "small-stopped",
+                "--format", "json", "--learn-from", capture.toString(), "--fail-on", "STOPPED");
+        assertThat(withOther.exitCode()).as(withOther.toString()).isEqualTo(ExitCodes.FINDINGS);
+        JsonNode root = JSON.readTree(withOther.out());
+        assertThat(root.path("verdict").path("message").asText()).contains("follows in 21 of 23 flows")
+                .endsWith("none came in 18.9 s");
+        CliRun missing = CliRun.of("timeline", "--capture", small.toString(), "--correlation-id", "small-stopped",
+                "--learn-from", dir.resolve("nope").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(missing.err()).contains("--learn-from: capture file not found or not readable: ").contains("nope.mv.db");
+    }
+
+    @Test
     void aBadFlowFileIsAnInputErrorNamingTheLineAndABadFlowAWarning() throws Exception {
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "flows:\n  - name: x\n    steps: [\n");

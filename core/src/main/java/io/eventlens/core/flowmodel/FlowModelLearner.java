@@ -63,6 +63,42 @@ public final class FlowModelLearner {
      */
     public static FlowModel learn(CaptureStore store, FlowModelSettings settings, List<DeclaredFlow> declared,
                                   LongConsumer progress, BooleanSupplier cancelled) {
+        return learn(store, List.of(), settings, declared, progress, cancelled);
+    }
+
+    /**
+     * Learns from every event of a capture store and of other captures of the same system (more
+     * healthy flows to learn from), and judges the flows of {@code store} only. Each capture's own
+     * start and end decide which of its flows it cut off; "overdue" is measured against the end of
+     * {@code store}.
+     *
+     * @param store  the capture judged (its flows make {@link FlowModel#verdicts()})
+     * @param others more captures to learn from, read once each
+     * @throws CancellationException when {@code cancelled} says so
+     */
+    public static FlowModel learn(CaptureStore store, List<CaptureStore> others, FlowModelSettings settings,
+                                  List<DeclaredFlow> declared, LongConsumer progress, BooleanSupplier cancelled) {
+        List<Capture> captures = new ArrayList<>();
+        captures.add(read(store, progress, cancelled));
+        for (CaptureStore other : others) {
+            captures.add(read(other, null, cancelled));
+        }
+        FlowModel model = learn(captures, settings).withDeclared(declared);
+        return model.withVerdicts(judgeAll(model, captures.get(0).paths(), cancelled));
+    }
+
+    /**
+     * The flows of one capture and its time extent.
+     *
+     * @param paths      every flow's path
+     * @param startNanos the capture's first observed time (ns since the epoch)
+     * @param endNanos   the capture's last observed time
+     */
+    public record Capture(List<FlowPath> paths, long startNanos, long endNanos) {
+    }
+
+    /** Reads the paths of every flow of a store in one sequential pass. */
+    static Capture read(CaptureStore store, LongConsumer progress, BooleanSupplier cancelled) {
         Map<String, long[]> raw = new HashMap<>();
         Map<String, Integer> sizes = new HashMap<>();
         Map<Step, Integer> stepIds = new HashMap<>();
@@ -115,10 +151,7 @@ public final class FlowModelLearner {
         for (Map.Entry<String, long[]> en : raw.entrySet()) {
             paths.add(path(en.getKey(), en.getValue(), sizes.get(en.getKey()), steps));
         }
-        raw.clear();
-        FlowModel model = learn(paths, start == Long.MAX_VALUE ? 0 : start, end == Long.MIN_VALUE ? 0 : end, settings)
-                .withDeclared(declared);
-        return model.withVerdicts(judgeAll(model, paths, cancelled));
+        return new Capture(paths, start == Long.MAX_VALUE ? 0 : start, end == Long.MIN_VALUE ? 0 : end);
     }
 
     /** The flows the model judges STOPPED, MISSING_STEP, LAG or IN_FLIGHT, worst first, then latest first. */
@@ -183,7 +216,7 @@ public final class FlowModelLearner {
     }
 
     /**
-     * Learns from flow paths.
+     * Learns from flow paths of one capture.
      *
      * @param paths       every flow of the capture
      * @param startNanos  the capture's first observed time (ns since the epoch)
@@ -191,14 +224,24 @@ public final class FlowModelLearner {
      * @param settings    the thresholds
      */
     public static FlowModel learn(Collection<FlowPath> paths, long startNanos, long endNanos, FlowModelSettings settings) {
-        long startMs = Math.floorDiv(startNanos, 1_000_000L);
-        long endMs = Math.floorDiv(endNanos, 1_000_000L);
-        // round 1: every transition over the whole capture, for the cut-off rules
+        return learn(List.of(new Capture(List.copyOf(paths), startNanos, endNanos)), settings);
+    }
+
+    /**
+     * Learns from the flows of several captures; the first is the one judged (the model's extent).
+     *
+     * @param captures at least one capture
+     * @param settings the thresholds
+     */
+    public static FlowModel learn(List<Capture> captures, FlowModelSettings settings) {
+        // round 1: every transition over all captures, for the cut-off rules
         Map<Step, Map<Step, Samples>> all = new HashMap<>();
-        for (FlowPath p : paths) {
-            for (int i = 1; i < p.size(); i++) {
-                all.computeIfAbsent(p.steps().get(i - 1), k -> new HashMap<>())
-                        .computeIfAbsent(p.steps().get(i), k -> new Samples()).add(p.atMs(i) - p.atMs(i - 1));
+        for (Capture c : captures) {
+            for (FlowPath p : c.paths()) {
+                for (int i = 1; i < p.size(); i++) {
+                    all.computeIfAbsent(p.steps().get(i - 1), k -> new HashMap<>())
+                            .computeIfAbsent(p.steps().get(i), k -> new Samples()).add(p.atMs(i) - p.atMs(i - 1));
+                }
             }
         }
         Map<Step, Long> incoming = new HashMap<>();
@@ -210,24 +253,31 @@ public final class FlowModelLearner {
         }));
         all.clear();
 
-        // round 2: families from the flows that were not cut off
+        // round 2: families from the flows that were not cut off, each by its own capture's extent
         Map<Step, Builder> builders = new LinkedHashMap<>();
         long flows = 0;
-        for (FlowPath p : paths) {
-            if (p.isEmpty()) {
-                continue;
-            }
-            flows++;
-            Step first = p.steps().get(0);
-            Builder b = builders.computeIfAbsent(first, Builder::new);
-            Long in = incoming.get(first);
-            Long out = outgoing.get(p.steps().get(p.size() - 1));
-            boolean cutStart = in != null && p.atMs(0) - startMs <= in;
-            boolean cutEnd = out != null && endMs - p.atMs(p.size() - 1) <= out;
-            if (cutStart || cutEnd) {
-                b.cutOff++;
-            } else {
-                b.add(p);
+        for (int ci = 0; ci < captures.size(); ci++) {
+            Capture c = captures.get(ci);
+            long startMs = Math.floorDiv(c.startNanos(), 1_000_000L);
+            long endMs = Math.floorDiv(c.endNanos(), 1_000_000L);
+            for (FlowPath p : c.paths()) {
+                if (p.isEmpty()) {
+                    continue;
+                }
+                if (ci == 0) {
+                    flows++;
+                }
+                Step first = p.steps().get(0);
+                Builder b = builders.computeIfAbsent(first, Builder::new);
+                Long in = incoming.get(first);
+                Long out = outgoing.get(p.steps().get(p.size() - 1));
+                boolean cutStart = in != null && p.atMs(0) - startMs <= in;
+                boolean cutEnd = out != null && endMs - p.atMs(p.size() - 1) <= out;
+                if (cutStart || cutEnd) {
+                    b.cutOff++;
+                } else {
+                    b.add(p);
+                }
             }
         }
         List<FlowFamily> families = new ArrayList<>();
@@ -235,7 +285,9 @@ public final class FlowModelLearner {
         families.sort((x, y) -> Integer.compare(y.flowCount() + y.cutOffFlows(), x.flowCount() + x.cutOffFlows()));
         Map<Step, FlowFamily> byStart = new LinkedHashMap<>();
         families.forEach(f -> byStart.put(f.start(), f));
-        return new FlowModel(byStart, Map.of(), startNanos, endNanos, incoming, flows, settings, List.of());
+        Capture judged = captures.get(0);
+        return new FlowModel(byStart, Map.of(), judged.startNanos(), judged.endNanos(), incoming, flows, settings,
+                List.of());
     }
 
     /** A growable list of hop latencies in ms. */
