@@ -42,7 +42,8 @@ import javax.imageio.ImageIO;
  * markers) and {@code OUT-map.png} (the Flow map of its family). Never sleeps: every wait is for a
  * condition or for rendered pulses.
  *
- * <p>Usage, with a display (Xvfb) set: {@code FlowMapScreenshotTool [OUT.png] [light|dark]}.
+ * <p>Usage, with a display (Xvfb) set: {@code FlowMapScreenshotTool [OUT.png] [light|dark]}
+ * ({@code -Dscreenshot.size=WxH} for another scene size; the docs' shot is 1900x1000).
  */
 public final class FlowMapScreenshotTool {
 
@@ -118,7 +119,8 @@ public final class FlowMapScreenshotTool {
             vm.darkThemeProperty().set(dark);
             MainView view = new MainView(vm, executor);
             Stage stage = new Stage();
-            Scene scene = EventLensApp.createScene(view, vm, 1480, 920);
+            String[] size = System.getProperty("screenshot.size", "1480x920").split("x");
+            Scene scene = EventLensApp.createScene(view, vm, Double.parseDouble(size[0]), Double.parseDouble(size[1]));
             stage.setScene(scene);
             stage.show();
             vm.openCapture(capture);

@@ -33,10 +33,10 @@ import java.util.Set;
 public record FlowMapLayout(double width, double height, List<Node> nodes, List<Edge> edges, String note) {
 
     /** Box width of a step, px. */
-    public static final double NODE_W = 166;
+    public static final double NODE_W = 150;
     /** Box height of a step, px. */
     public static final double NODE_H = 54;
-    static final double COL_GAP = 112;
+    static final double COL_GAP = 116;
     static final double ROW_GAP = 46;
     static final double MARGIN = 24;
     /** At most this many steps are drawn (the most reached first). */

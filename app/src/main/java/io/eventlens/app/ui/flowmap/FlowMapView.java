@@ -276,10 +276,10 @@ public final class FlowMapView extends BorderPane {
             g.setTextBaseline(VPos.TOP);
             g.setFill(n.missing() != null ? ghost(n.missing(), d) : text);
             g.setFont(Font.font(null, FontWeight.SEMI_BOLD, 12.5));
-            g.fillText(ellipsize(n.title(), 20), n.x() + 10, n.y() + 8);
+            g.fillText(ellipsize(n.title(), 19), n.x() + 10, n.y() + 8);
             g.setFill(muted);
             g.setFont(Font.font(10.5));
-            g.fillText(ellipsize(n.subtitle(), 28), n.x() + 10, n.y() + 28);
+            g.fillText(ellipsize(n.subtitle(), 24), n.x() + 10, n.y() + 28);
         }
     }
 
