@@ -58,7 +58,7 @@ public final class FlowMapView extends BorderPane {
         family.valueProperty().bindBidirectional(vm.selectedFamilyProperty());
         family.setPrefWidth(360);
         family.setTooltip(new Tooltip("The flow family drawn: flows are grouped by their first step (event type on channel)"));
-        Button learn = new Button("Learn again");
+        Button learn = new Button("Learn");
         learn.setId("flowMapLearn");
         learn.setTooltip(new Tooltip("Learn the expected flows from every flow of the open capture"));
         learn.setOnAction(e -> vm.learn());

@@ -56,6 +56,13 @@ public final class FlowMapViewModel {
         }
     }
 
+    /**
+     * Captures with more events are learned from only when asked ({@link #learn()}): learning keeps
+     * three longs per step event (1,000,000 events: about 5 s and under 256 MiB of heap,
+     * docs/decisions/0017-expected-flows.md), and the desktop heap is bounded (0010).
+     */
+    public static final long AUTO_LEARN_LIMIT = 2_000_000;
+
     private final TaskExecutor executor;
     private final Consumer<Throwable> errors;
     private final Consumer<FlowModel> onModel;
@@ -108,10 +115,14 @@ public final class FlowMapViewModel {
     public void show(CaptureStore opened) {
         clear();
         store = opened;
-        if (opened != null && opened.isReadOnly()) {
+        if (opened != null && opened.isReadOnly() && opened.eventCount() > AUTO_LEARN_LIMIT) {
+            summary.set(String.format(Locale.ROOT, "%,d events: press Learn to learn the expected flows (one full read"
+                    + " of the capture).", opened.eventCount()));
+        } else if (opened != null && opened.isReadOnly()) {
             learn();
         } else if (opened != null) {
-            summary.set("Expected flows are learned from a capture file when it is opened, or with Learn.");
+            summary.set("Expected flows are learned from a capture file when it is opened; press Learn once the capture"
+                    + " has ended.");
         }
     }
 
