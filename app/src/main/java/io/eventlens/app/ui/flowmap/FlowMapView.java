@@ -63,6 +63,20 @@ public final class FlowMapView extends BorderPane {
         learn.setTooltip(new Tooltip("Learn the expected flows from every flow of the open capture"));
         learn.setOnAction(e -> vm.learn());
         learn.disableProperty().bind(vm.learningProperty());
+        Button more = new Button("Also learn from…");
+        more.setId("flowMapLearnFrom");
+        more.setTooltip(new Tooltip("Learn from other captures of the same system too (more healthy flows);"
+                + " only the open capture's flows are judged"));
+        more.disableProperty().bind(vm.learningProperty());
+        more.setOnAction(e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle("Also learn from captures");
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Capture files", "*.mv.db"));
+            var files = chooser.showOpenMultipleDialog(getScene() == null ? null : getScene().getWindow());
+            if (files != null) {
+                vm.setLearnFrom(files.stream().map(File::toPath).toList());
+            }
+        });
         Button load = new Button("Load flow file…");
         load.setId("flowMapLoad");
         load.setTooltip(new Tooltip("Declare flows in a YAML or JSON flow file (docs/reference/flow-files.md); declared beats learned"));
@@ -94,7 +108,7 @@ public final class FlowMapView extends BorderPane {
         Label flowFile = new Label();
         flowFile.textProperty().bind(vm.flowFileNameProperty().map(n -> n.isEmpty() ? "" : "declared: " + n));
         flowFile.getStyleClass().add(Styles.TEXT_MUTED);
-        HBox bar = new HBox(8, new Label("Family"), family, busy, grow, flowFile, learn, load, save);
+        HBox bar = new HBox(8, new Label("Family"), family, busy, grow, flowFile, learn, more, load, save);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6, 8, 4, 8));
 

@@ -84,6 +84,7 @@ public final class FlowMapViewModel {
 
     private CaptureStore store;
     private List<DeclaredFlow> declared = List.of();
+    private final ObservableList<Path> learnFrom = FXCollections.observableArrayList();
     private TaskExecutor.Handle task;
     private long generation;
 
@@ -138,14 +139,24 @@ public final class FlowMapViewModel {
         }
         long gen = ++generation;
         List<DeclaredFlow> decl = declared;
+        List<Path> others = List.copyOf(learnFrom);
         learning.set(true);
         summary.set("Learning the flows of " + s.file().getFileName() + " …");
         long total = Math.max(1, s.eventCount());
         task = executor.submit("Learning expected flows of " + s.file().getFileName(),
                 ctx -> {
-                    ctx.message("Reading every flow of " + s.file().getFileName());
-                    return FlowModelLearner.learn(s, FlowModelSettings.defaults(), decl,
-                            seq -> ctx.progress(seq, total), ctx::isCancelled);
+                    ctx.message("Reading every flow of " + s.file().getFileName()
+                            + (others.isEmpty() ? "" : " and of " + others.size() + " more captures"));
+                    List<CaptureStore> opened = new ArrayList<>();
+                    try {
+                        for (Path p : others) {
+                            opened.add(CaptureStore.openReadOnly(p));   // checked before H2 runs anything (0007)
+                        }
+                        return FlowModelLearner.learn(s, opened, FlowModelSettings.defaults(), decl,
+                                seq -> ctx.progress(seq, total), ctx::isCancelled);
+                    } finally {
+                        opened.forEach(CaptureStore::close);
+                    }
                 },
                 learned -> {
                     if (gen != generation) {
@@ -186,10 +197,11 @@ public final class FlowMapViewModel {
         long stopped = m.verdicts().stream().filter(v -> v.kind() == io.eventlens.core.analysis.VerdictKind.STOPPED).count();
         long missing = m.verdicts().stream().filter(v -> v.kind() == io.eventlens.core.analysis.VerdictKind.MISSING_STEP).count();
         long learnedCount = items.stream().filter(FamilyItem::learned).count();
-        summary.set(String.format(Locale.ROOT, "%,d flows, %,d %s learned (%d with too few flows)%s; %,d stopped, %,d with a"
-                        + " missing step", m.flowCount(), learnedCount, learnedCount == 1 ? "family" : "families",
+        summary.set(String.format(Locale.ROOT, "%,d flows, %,d %s learned (%d with too few flows)%s%s; %,d stopped, %,d"
+                        + " with a missing step", m.flowCount(), learnedCount, learnedCount == 1 ? "family" : "families",
                 items.size() - learnedCount, m.declared().isEmpty() ? "" : ", " + m.declared().size() + " declared",
-                stopped, missing));
+                learnFrom.isEmpty() ? "" : ", also from " + learnFrom.size() + (learnFrom.size() == 1 ? " other capture"
+                        : " other captures"), stopped, missing));
         FamilyItem again = keep == null ? null
                 : items.stream().filter(i -> i.start().equals(keep.start())).findFirst().orElse(null);
         if (again == null) {
@@ -299,6 +311,21 @@ public final class FlowMapViewModel {
                 });
     }
 
+    /**
+     * Learns again with more captures of the same system (read-only; their flows add to the
+     * families, only the open capture's flows are judged). An empty list learns from the open
+     * capture alone.
+     */
+    public void setLearnFrom(List<Path> captures) {
+        learnFrom.setAll(captures);
+        learn();
+    }
+
+    /** The other captures learned from as well. */
+    public ObservableList<Path> learnFrom() {
+        return learnFrom;
+    }
+
     /** Writes the learned model as a flow file in the background, a starting point for a declared one. */
     public void saveFlowFile(Path file) {
         FlowModel m = model.get();
@@ -328,6 +355,7 @@ public final class FlowMapViewModel {
             task = null;
         }
         store = null;
+        learnFrom.clear();
         learning.set(false);
         model.set(null);
         families.clear();

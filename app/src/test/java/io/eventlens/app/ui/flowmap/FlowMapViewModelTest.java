@@ -150,6 +150,18 @@ class FlowMapViewModelTest {
     }
 
     @Test
+    void otherCapturesOfTheSameSystemAddFlowsToLearnFrom() {
+        Path other = dir.resolve("other.mv.db");
+        FlowMapScreenshotTool.writeCapture(other);
+        vm.show(store);
+        vm.setLearnFrom(List.of(other));
+        assertThat(vm.families()).first().extracting(FlowMapViewModel.FamilyItem::label)
+                .isEqualTo("OrderPlaced on orders · 320 flows");
+        assertThat(vm.summaryProperty().get()).contains(", also from 1 other capture;").endsWith("7 stopped, 1 with a missing step");
+        assertThat(vm.modelProperty().get().flowCount()).isEqualTo(191);
+    }
+
+    @Test
     void aDeclaredFlowWithParallelBranchesReadsInOneLine() {
         String yaml = """
                 version: 1
