@@ -42,7 +42,9 @@ import picocli.CommandLine.Spec;
  * report goes to stdout; progress and problems to stderr. Exit 1 when a failed test's verdict is in
  * {@code --fail-on} (verdict kinds, or {@code NO_CORRELATION_ID}); 3 when no JUnit report was found,
  * a source is missing or the capture is unreadable. Damaged artifacts are named on stderr and in the
- * report; they do not change the exit code.
+ * report; they do not change the exit code. Expected flows are learned from the run's events (up to
+ * {@value TimelineCommand#LEARN_AUTO_LIMIT} events; docs/reference/anomalies-and-verdicts.md,
+ * "Expected flows"), so a flow that stopped is STOPPED and {@code --fail-on STOPPED} can fire.
  */
 @Command(name = "report", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Triage a CI run: for each failed test of its JUnit reports, its correlation IDs and verdicts."},
@@ -135,7 +137,13 @@ public final class ReportCommand implements Callable<Integer> {
                             + " (the report triages the failed tests of a CI run's test reports)");
                 }
                 List<String> names = sources.stream().map(Path::toString).toList();
-                report = new Triage(store, settings, pattern, checked).triage(names, imported.failedTests(), imported.testCount(),
+                Triage triage = new Triage(store, settings, pattern, checked);
+                if (store.eventCount() <= TimelineCommand.LEARN_AUTO_LIMIT) {
+                    // expected flows learned from the run's own events: STOPPED and MISSING_STEP can fire
+                    triage.withJudge(new io.eventlens.core.flowmodel.FlowJudge(io.eventlens.core.flowmodel.FlowModelLearner
+                            .learn(store, io.eventlens.core.flowmodel.FlowModelSettings.defaults(), null, null))::apply);
+                }
+                report = triage.triage(names, imported.failedTests(), imported.testCount(),
                         imported.problemCount(), imported.problems());
             }
         } catch (IOException e) {

@@ -66,6 +66,10 @@ public final class MainView extends BorderPane {
     private final Tab ciRunTab;
     private final io.eventlens.app.ui.contracts.ContractsView contractsView;
     private final Tab contractsTab;
+    private final io.eventlens.app.ui.flowmap.FlowMapView flowMapView;
+    private final TabPane lowerTabs;
+    private final Tab timelineTab;
+    private final Tab flowMapTab;
     private final TimelineView timelineView;
     private final DetailsView detailsView;
     private final Timeline pulse;
@@ -108,7 +112,18 @@ public final class MainView extends BorderPane {
         timelineView = new TimelineView(vm.timeline(), vm.darkThemeProperty());
         detailsView = new DetailsView(vm.details());
 
-        SplitPane lower = new SplitPane(timelineView, detailsView);
+        flowMapView = new io.eventlens.app.ui.flowmap.FlowMapView(vm.flowMap(), vm.darkThemeProperty());
+        timelineTab = new Tab("Timeline", timelineView);
+        timelineTab.setId("timelineTab");
+        timelineTab.setTooltip(new Tooltip("The shown flow's events, lane per channel"));
+        flowMapTab = new Tab("Flow map", flowMapView);
+        flowMapTab.setId("flowMapTab");
+        flowMapTab.setTooltip(new Tooltip("The learned steps of a flow family with hop latencies, the shown flow highlighted (Ctrl+M)"));
+        lowerTabs = new TabPane(timelineTab, flowMapTab);
+        lowerTabs.setId("lowerTabs");
+        lowerTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        lowerTabs.getStyleClass().add(Styles.DENSE);
+        SplitPane lower = new SplitPane(lowerTabs, detailsView);
         lower.setOrientation(Orientation.HORIZONTAL);
         lower.setDividerPositions(0.66);
         SplitPane.setResizableWithParent(detailsView, false);
@@ -274,6 +289,7 @@ public final class MainView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::showDeadLetters);
         acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), this::showFlows);
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openCiRunFolder);
+        acc.put(new KeyCodeCombination(KeyCode.M, KeyCombination.SHORTCUT_DOWN), this::toggleFlowMap);
         acc.put(new KeyCodeCombination(KeyCode.J, KeyCombination.SHORTCUT_DOWN), this::showContracts);
     }
 
@@ -348,6 +364,22 @@ public final class MainView extends BorderPane {
     public void showContracts() {
         sideTabs.getSelectionModel().select(contractsTab);
         contractsView.groupList().requestFocus();
+    }
+
+    /** Shows the Flow map in place of the timeline, or the timeline again (Ctrl+M). */
+    public void toggleFlowMap() {
+        lowerTabs.getSelectionModel().select(lowerTabs.getSelectionModel().getSelectedItem() == flowMapTab
+                ? timelineTab : flowMapTab);
+    }
+
+    /** Shows the Flow map in place of the timeline. */
+    public void showFlowMap() {
+        lowerTabs.getSelectionModel().select(flowMapTab);
+    }
+
+    /** The Flow map view. */
+    public io.eventlens.app.ui.flowmap.FlowMapView flowMapView() {
+        return flowMapView;
     }
 
     /** Shows the Flows panel beside the table and focuses its list (Ctrl+L). */
@@ -517,5 +549,6 @@ public final class MainView extends BorderPane {
         ciRunView.dispose();
         contractsView.dispose();
         timelineView.dispose();
+        flowMapView.dispose();
     }
 }

@@ -103,6 +103,7 @@ public final class MainViewModel {
     private final DeadLettersViewModel deadLetters;
     private final CiRunViewModel ciRun;
     private final io.eventlens.app.ui.contracts.ContractsViewModel contracts;
+    private final io.eventlens.app.ui.flowmap.FlowMapViewModel flowMap;
     /** Correlation IDs awaiting analysis, each once, oldest first (bounded by {@link #PENDING_LIMIT}). */
     private final LinkedHashSet<String> pendingAnalysis = new LinkedHashSet<>();
     /** Correlation IDs analyzed lately whose table rows are marked (bounded by {@link #ANALYZED_MEMORY}). */
@@ -148,6 +149,9 @@ public final class MainViewModel {
             TimelineEntry entry = timeline.entryOf(seq);
             return entry == null ? null : entry.contract();
         });
+        this.flowMap = new io.eventlens.app.ui.flowmap.FlowMapViewModel(executor, errors, this::expectedFlowsLearned,
+                status::set);
+        flowMap.shownFlowProperty().bind(timeline.timelineProperty());
         capture.demoRunningProperty().addListener((obs, was, running) -> {
             if (running) {
                 flows.openFirstDeadLetterWhenSeen();
@@ -386,6 +390,7 @@ public final class MainViewModel {
         deadLetters.show(opened);
         ciRun.clear();
         contracts.show(opened);
+        flowMap.show(opened);
         table.reload();
         if (old != null && old != opened) {
             executor.submit("Closing " + old.file().getFileName(), ctx -> {
@@ -494,6 +499,7 @@ public final class MainViewModel {
             ids.add(it.next());
             it.remove();
         }
+        java.util.function.UnaryOperator<Timeline> judge = timeline.judge();
         analysis = executor.submit(ids.size() == 1 ? "Analyzing 1 correlation ID" : "Analyzing " + ids.size() + " correlation IDs",
                 ctx -> {
                     Map<Long, List<AnomalyKind>> bySeq = new LinkedHashMap<>();
@@ -502,7 +508,7 @@ public final class MainViewModel {
                         if (ctx.isCancelled()) {
                             break;
                         }
-                        Timeline t = services.analyzer().analyze(id, s.findByCorrelationId(id));
+                        Timeline t = judge.apply(services.analyzer().analyze(id, s.findByCorrelationId(id)));
                         timelines.put(id, t);
                         for (TimelineEntry e : t.entries()) {
                             bySeq.put(e.event().seq(), AnomalySeverity.kindsOf(e.anomalies()));
@@ -525,6 +531,22 @@ public final class MainViewModel {
     }
 
     private record Analyzed(Map<Long, List<AnomalyKind>> bySeq, Map<String, Timeline> timelines) {
+    }
+
+    /**
+     * The capture's expected flows were learned (or forgotten: null): timelines are judged against
+     * them from now on (the shown one again), and the Flows panel lists the flows they call STOPPED or
+     * MISSING_STEP among the worst (docs/reference/anomalies-and-verdicts.md, "Expected flows").
+     */
+    private void expectedFlowsLearned(io.eventlens.core.flowmodel.FlowModel model) {
+        if (model == null) {
+            timeline.setJudge(null);
+            return;
+        }
+        io.eventlens.core.flowmodel.FlowJudge judge = new io.eventlens.core.flowmodel.FlowJudge(model);
+        timeline.setJudge(judge::apply);
+        analyzed.clear();
+        flows.showExpected(model.verdicts());
     }
 
     /** Turns a failure into a {@link UserError} (its message names the file or endpoint). */
@@ -577,6 +599,7 @@ public final class MainViewModel {
         capture.dispose();
         flows.dispose();
         deadLetters.dispose();
+        flowMap.dispose();
         if (analysis != null) {
             analysis.cancel();
         }
@@ -633,6 +656,11 @@ public final class MainViewModel {
     /** The details pane's view model. */
     public DetailsViewModel details() {
         return details;
+    }
+
+    /** The Flow map's view model (the capture's expected flows). */
+    public io.eventlens.app.ui.flowmap.FlowMapViewModel flowMap() {
+        return flowMap;
     }
 
     /** The Flows panel's view model. */

@@ -14,12 +14,22 @@ import java.util.Objects;
  * @param correlationId the correlation ID
  * @param entries       events in observed order (observed time, then store sequence)
  * @param verdict       the verdict
+ * @param expectedSteps steps the flow's expected flow wanted and the flow did not have (skipped,
+ *                      overdue or still awaited), in the order found; empty when no expected flow
+ *                      applies (docs/reference/anomalies-and-verdicts.md, "Expected flows")
  */
-public record Timeline(String correlationId, List<TimelineEntry> entries, Verdict verdict) {
+public record Timeline(String correlationId, List<TimelineEntry> entries, Verdict verdict,
+                       List<ExpectedStep> expectedSteps) {
     public Timeline {
         Objects.requireNonNull(correlationId, "correlationId");
         entries = List.copyOf(entries);
         Objects.requireNonNull(verdict, "verdict");
+        expectedSteps = expectedSteps == null ? List.of() : List.copyOf(expectedSteps);
+    }
+
+    /** A timeline judged without an expected flow. */
+    public Timeline(String correlationId, List<TimelineEntry> entries, Verdict verdict) {
+        this(correlationId, entries, verdict, List.of());
     }
 
     /**

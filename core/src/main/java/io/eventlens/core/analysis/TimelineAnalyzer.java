@@ -765,6 +765,22 @@ public final class TimelineAnalyzer {
     // ---- verdict -------------------------------------------------------------------------------
 
     private Verdict verdict(List<TimelineEntry> entries) {
+        return verdict(entries, List.of());
+    }
+
+    /**
+     * The verdict of a timeline's entries and the steps its expected flow found missing: the first
+     * that applies in the order of docs/reference/anomalies-and-verdicts.md ("Verdicts"). Used by
+     * {@link #analyze} (no expected steps) and by the expected-flow judge
+     * ({@code io.eventlens.core.flowmodel.FlowJudge}), which adds MISSING_STEP and learned LAG
+     * anomalies and the expected steps and asks again.
+     *
+     * @param entries  the timeline's entries, not empty
+     * @param expected the expected steps: a {@link ExpectedStep.Kind#STOPPED} one makes the verdict
+     *                 STOPPED (after DEAD_LETTERED), an {@link ExpectedStep.Kind#IN_FLIGHT} one makes
+     *                 an otherwise healthy flow IN_FLIGHT
+     */
+    public static Verdict verdict(List<TimelineEntry> entries, List<ExpectedStep> expected) {
         EnumMap<AnomalyKind, List<Found>> byKind = new EnumMap<>(AnomalyKind.class);
         for (TimelineEntry entry : entries) {
             for (Anomaly a : entry.anomalies()) {
@@ -783,6 +799,15 @@ public final class TimelineAnalyzer {
                 }
             }
             return verdictOf(VerdictKind.DEAD_LETTERED, "", dead.get(0), dead.size(), "dead-lettered events");
+        }
+        for (ExpectedStep x : expected) {
+            if (x.kind() == ExpectedStep.Kind.STOPPED) {
+                return new Verdict(VerdictKind.STOPPED, "stopped: " + x.message(), x.afterSeq());
+            }
+        }
+        List<Found> missing = byKind.getOrDefault(AnomalyKind.MISSING_STEP, List.of());
+        if (!missing.isEmpty()) {
+            return verdictOf(VerdictKind.MISSING_STEP, "missing step: ", missing.get(0), missing.size(), "missing steps");
         }
         List<Found> broken = byKind.getOrDefault(AnomalyKind.CONTRACT_VIOLATION, List.of());
         if (!broken.isEmpty()) {
@@ -815,6 +840,11 @@ public final class TimelineAnalyzer {
             String msg = "lag: " + worst.anomaly().message() + " (" + formatDuration(Duration.ofMillis(excessMs(worst.anomaly())))
                     + " over)" + (lag.size() > 1 ? "; " + lag.size() + " lag findings in all" : "");
             return new Verdict(VerdictKind.LAG, msg, worst.event().seq());
+        }
+        for (ExpectedStep x : expected) {
+            if (x.kind() == ExpectedStep.Kind.IN_FLIGHT) {
+                return new Verdict(VerdictKind.IN_FLIGHT, "in flight: " + x.message(), x.afterSeq());
+            }
         }
         Set<String> channels = new HashSet<>();
         entries.forEach(en -> en.observations().forEach(o -> channels.add(o.channel().name())));

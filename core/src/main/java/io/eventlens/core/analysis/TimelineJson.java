@@ -44,7 +44,12 @@ import java.util.Map;
  *                     "rule": "lag.previous-step", "evidence": {"gapMs": 4200, ...}, "relatedSeq": 6} ],
  *     "deadLetter": null,               // on a dead-lettered event: see below
  *     "deadLetteredAs": []              // store sequences of the dead-letter copies linked to this event
- *   } ]
+ *   } ],
+ *   "expectedSteps": [ {                // steps the flow's expected flow wanted and it did not have
+ *     "kind": "STOPPED",                // MISSING_STEP, STOPPED or IN_FLIGHT
+ *     "type": "InventoryReserved", "channel": "inventory", "expectedAt": "2026-11-22T04:00:00.400Z",
+ *     "afterSeq": 7, "beforeSeq": 0, "message": "after PaymentAuthorized on payments, ...",
+ *     "rule": "expected.learned-next", "evidence": {"p99Ms": 820, "waitedMs": 6100, ...} } ]
  * }
  * </pre>
  * The fields of an event ({@code seq}, {@code channel}, {@code position}, {@code key},
@@ -66,7 +71,8 @@ import java.util.Map;
  * 2 adds them; later releases of 2 add {@code deadLetter} and {@code deadLetteredAs}, then {@code contract}
  * (the event's contract check: {@code name}, {@code schema}, {@code matchedBy}, {@code passed},
  * {@code violationCount}, {@code violations[]} of {@code pointer}, {@code rule}, {@code expected},
- * {@code found}, {@code message}; null when no contract applied). Members are only ever added within a version; a removal or a change of meaning
+ * {@code found}, {@code message}; null when no contract applied), then {@code expectedSteps}
+ * (docs/reference/anomalies-and-verdicts.md, "Expected flows"). Members are only ever added within a version; a removal or a change of meaning
  * raises it.
  */
 public final class TimelineJson {
@@ -136,6 +142,19 @@ public final class TimelineJson {
             ArrayNode as = n.putArray("deadLetteredAs");
             copiesOf.getOrDefault(i, List.of()).forEach(as::add);
             events.add(n);
+        }
+        ArrayNode expected = root.putArray("expectedSteps");
+        for (ExpectedStep x : timeline.expectedSteps()) {
+            ObjectNode xn = expected.addObject();
+            xn.put("kind", x.kind().name());
+            xn.put("type", x.type());
+            xn.put("channel", x.channel());
+            xn.put("expectedAt", x.expectedAt().toString());
+            xn.put("afterSeq", x.afterSeq());
+            xn.put("beforeSeq", x.beforeSeq());
+            xn.put("message", x.message());
+            xn.put("rule", x.rule());
+            xn.set("evidence", MAPPER.valueToTree(x.evidence()));
         }
         return root;
     }

@@ -26,6 +26,8 @@ import java.util.Set;
  *     4200  #7     payments             p1@3         PaymentTaken           e-3                      LAG
  *                   ! LAG orders → payments took 4.2 s, SLO 2 s
  * </pre>
+ * Steps the flow's expected flow wanted and it did not have follow under "Expected steps not seen:",
+ * one line each: the expected time's offset, {@code o}, the kind, the step and the evidence.
  */
 public final class TimelineText {
 
@@ -88,6 +90,14 @@ public final class TimelineText {
             }
             for (Anomaly a : entry.anomalies()) {
                 sb.append(" ".repeat(18)).append("! ").append(a.kind()).append(' ').append(a.message()).append('\n');
+            }
+        }
+        if (!t.expectedSteps().isEmpty()) {
+            sb.append("\nExpected steps not seen:\n");
+            for (ExpectedStep x : t.expectedSteps()) {
+                sb.append(String.format("%8s  ", Duration.between(first, x.expectedAt()).toMillis()))
+                        .append("o ").append(x.kind()).append(' ').append(x.label()).append(": ").append(x.message())
+                        .append('\n');
             }
         }
         return sb.toString();

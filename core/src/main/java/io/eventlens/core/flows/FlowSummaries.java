@@ -184,7 +184,7 @@ public final class FlowSummaries {
                 fromMemory.add(s);
             }
         }
-        int belowRank = below == null ? Integer.MAX_VALUE : below.ordinal();
+        int belowRank = below == null ? Integer.MAX_VALUE : below.storedRank();
         List<FlowSummary> fromStore = new ArrayList<>();
         FlowRecord cursor = after == null ? null : after.toRecord();
         while (fromStore.size() < limit) {

@@ -110,7 +110,7 @@ public record FlowSummary(String correlationId, FlowCategory category, String ve
     public FlowRecord toRecord() {
         Map<String, Integer> counts = new LinkedHashMap<>();
         anomalyCounts.forEach((k, n) -> counts.put(k.name(), n));
-        return new FlowRecord(correlationId, category.name(), category.ordinal(), verdictMessage, eventCount,
+        return new FlowRecord(correlationId, category.name(), category.storedRank(), verdictMessage, eventCount,
                 firstObserved.toEpochMilli(), lastObserved.toEpochMilli(), channelCount, channels, counts);
     }
 

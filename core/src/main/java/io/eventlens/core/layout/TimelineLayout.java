@@ -1,5 +1,8 @@
 package io.eventlens.core.layout;
 
+import io.eventlens.core.analysis.ExpectedStep;
+import io.eventlens.core.analysis.Timeline;
+
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.TimelineEntry;
 
@@ -19,6 +22,8 @@ import java.util.Objects;
  * @param axis    the time axis ticks, left to right
  * @param lanes   lanes, top to bottom
  * @param markers markers in observed order (later markers are drawn on top)
+ * @param ghosts  hollow markers of the expected steps the flow did not have
+ *                ({@link Timeline#expectedSteps()}), at their expected time in their channel's lane
  */
 public record TimelineLayout(
         double width,
@@ -27,12 +32,52 @@ public record TimelineLayout(
         long endMs,
         List<Tick> axis,
         List<Lane> lanes,
-        List<Marker> markers) {
+        List<Marker> markers,
+        List<Ghost> ghosts) {
 
     public TimelineLayout {
         axis = List.copyOf(axis);
         lanes = List.copyOf(lanes);
         markers = List.copyOf(markers);
+        ghosts = ghosts == null ? List.of() : List.copyOf(ghosts);
+    }
+
+    /** A layout without expected steps. */
+    public TimelineLayout(double width, double height, long startMs, long endMs, List<Tick> axis, List<Lane> lanes,
+                          List<Marker> markers) {
+        this(width, height, startMs, endMs, axis, lanes, markers, List.of());
+    }
+
+    /** The hollow marker under a point (its radius plus 3 px), or {@code null}. */
+    public Ghost ghostAt(double x, double y) {
+        for (int i = ghosts.size() - 1; i >= 0; i--) {
+            Ghost g = ghosts.get(i);
+            double r = g.radius() + 3;
+            double dx = x - g.x();
+            double dy = y - g.y();
+            if (dx * dx + dy * dy <= r * r) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The hollow marker of an expected step the flow did not have (docs/reference/anomalies-and-verdicts.md,
+     * "Expected flows").
+     *
+     * @param lane    lane index (a lane of its own when the flow has no event on that channel)
+     * @param x       centre x in px: the expected time
+     * @param y       centre y in px
+     * @param radius  radius in px
+     * @param fromX   x of the step it was expected after (for a dashed link), or NaN
+     * @param fromY   y of that step, or NaN
+     * @param step    the expected step
+     * @param label   short label (the expected event type)
+     * @param tooltip hover text: kind, step, expected time and the evidence
+     */
+    public record Ghost(int lane, double x, double y, double radius, double fromX, double fromY, ExpectedStep step,
+                        String label, String tooltip) {
     }
 
     /** An empty layout (no events) of this size. */

@@ -1,6 +1,7 @@
 package io.eventlens.core.layout;
 
 import io.eventlens.core.analysis.Anomaly;
+import io.eventlens.core.analysis.ExpectedStep;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineEntry;
@@ -82,6 +83,12 @@ public final class TimelineLayouter {
             min = Math.min(min, t);
             max = Math.max(max, t);
         }
+        for (ExpectedStep x : timeline.expectedSteps()) {
+            byChannel.computeIfAbsent(x.channel(), k -> new ArrayList<>());
+            long t = x.expectedAt().toEpochMilli();
+            min = Math.min(min, t);
+            max = Math.max(max, t);
+        }
         long span = Math.max(1, max - min);
         long step = niceStep(span, Math.max(1, (int) ((right - left) / metrics.minTickSpacing())));
         long end = min + Math.max(span, step);
@@ -119,7 +126,31 @@ public final class TimelineLayouter {
             markers.add(new TimelineLayout.Marker(i, e.seq(), lane, x, lanes.get(lane).centerY(), r,
                     AnomalySeverity.kindsOf(entry.anomalies()), label(e), tooltip(entry, min), entry));
         }
-        return new TimelineLayout(w, top, min, end, ticks, lanes, markers);
+        List<TimelineLayout.Ghost> ghosts = new ArrayList<>();
+        for (ExpectedStep x : timeline.expectedSteps()) {
+            int lane = laneIndex.get(x.channel());
+            double gx = left + (x.expectedAt().toEpochMilli() - min) * scale;
+            TimelineLayout.Marker from = null;
+            for (TimelineLayout.Marker m : markers) {
+                if (m.seq() == x.afterSeq()) {
+                    from = m;
+                }
+            }
+            ghosts.add(new TimelineLayout.Ghost(lane, gx, lanes.get(lane).centerY(), r,
+                    from == null ? Double.NaN : from.x(), from == null ? Double.NaN : from.y(), x,
+                    x.type() == null ? "" : x.type(), ghostTooltip(x, min)));
+        }
+        return new TimelineLayout(w, top, min, end, ticks, lanes, markers, ghosts);
+    }
+
+    private static String ghostTooltip(ExpectedStep x, long startMs) {
+        String what = switch (x.kind()) {
+            case MISSING_STEP -> "expected, skipped";
+            case STOPPED -> "expected next, never came (STOPPED)";
+            case IN_FLIGHT -> "expected next, not due yet (IN FLIGHT)";
+        };
+        return x.label() + "\n" + what + "  ·  expected at +" + (x.expectedAt().toEpochMilli() - startMs) + " ms\n"
+                + x.message();
     }
 
     /**

@@ -71,6 +71,7 @@ public final class Triage {
     private final AnalysisSettings settings;
     private final Pattern idPattern;
     private final io.eventlens.core.analysis.ContractChecker contracts;
+    private java.util.function.UnaryOperator<Timeline> judge = java.util.function.UnaryOperator.identity();
 
     /**
      * @param store     the capture of the run (read only)
@@ -93,6 +94,18 @@ public final class Triage {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.idPattern = Objects.requireNonNull(idPattern, "idPattern");
+    }
+
+    /**
+     * Judges each analysed timeline against the run's expected flows as well
+     * ({@code io.eventlens.core.flowmodel.FlowJudge#apply}: STOPPED, MISSING_STEP, learned LAG,
+     * IN_FLIGHT; docs/reference/anomalies-and-verdicts.md, "Expected flows").
+     *
+     * @return this triage
+     */
+    public Triage withJudge(java.util.function.UnaryOperator<Timeline> newJudge) {
+        this.judge = newJudge == null ? java.util.function.UnaryOperator.identity() : newJudge;
+        return this;
     }
 
     /**
@@ -154,7 +167,7 @@ public final class Triage {
         List<Timeline> timelines = new ArrayList<>();
         for (String id : ids) {
             List<CapturedEvent> events = store.findByCorrelationId(id, MAX_EVENTS_PER_TIMELINE).events();
-            timelines.add(analyzer.analyze(id, events));
+            timelines.add(judge.apply(analyzer.analyze(id, events)));
         }
         timelines.sort(Comparator.comparingInt(tl -> tl.verdict().kind().ordinal()));
         String headline = timelines.isEmpty() ? TestTriage.NO_CORRELATION_ID : timelines.get(0).verdict().kind().name();

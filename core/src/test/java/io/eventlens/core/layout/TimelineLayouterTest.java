@@ -137,4 +137,26 @@ class TimelineLayouterTest {
         assertThat(layout.endMs()).isGreaterThan(layout.startMs());
         assertThat(layout.markers()).hasSize(1);
     }
+
+    @Test
+    void expectedStepsAreHollowMarkersInTheirLaneAtTheirExpectedTime() {
+        Timeline t = new Timeline("c-1", List.of(entry(1, "orders", 0, "OrderPlaced"), entry(2, "payments", 100, "PaymentAuthorized")),
+                new Verdict(VerdictKind.STOPPED, "stopped", 2),
+                List.of(new io.eventlens.core.analysis.ExpectedStep(io.eventlens.core.analysis.ExpectedStep.Kind.STOPPED,
+                        "InventoryReserved", "inventory", T0.plusMillis(300), 2, 0, "after PaymentAuthorized ...",
+                        "expected.learned-next", Map.of())));
+        TimelineLayout layout = layouter.layout(t, 900);
+        assertThat(layout.lanes()).extracting(TimelineLayout.Lane::channel).containsExactly("orders", "payments", "inventory");
+        assertThat(layout.lanes().get(2).eventCount()).isZero();
+        assertThat(layout.ghosts()).singleElement().satisfies(g -> {
+            assertThat(g.lane()).isEqualTo(2);
+            assertThat(g.y()).isEqualTo(layout.lanes().get(2).centerY());
+            assertThat(g.fromX()).isEqualTo(layout.markerForSeq(2).x());
+            assertThat(g.x()).isGreaterThan(layout.markerForSeq(2).x());
+            assertThat(g.tooltip()).startsWith("InventoryReserved on inventory\nexpected next, never came (STOPPED)"
+                    + "  ·  expected at +300 ms\nafter PaymentAuthorized ...");
+            assertThat(layout.ghostAt(g.x(), g.y())).isSameAs(g);
+        });
+        assertThat(layout.endMs() - layout.startMs()).isGreaterThanOrEqualTo(300);
+    }
 }

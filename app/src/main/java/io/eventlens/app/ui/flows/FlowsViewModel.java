@@ -1,6 +1,7 @@
 package io.eventlens.app.ui.flows;
 
 import io.eventlens.app.ui.task.TaskExecutor;
+import io.eventlens.core.analysis.VerdictKind;
 import io.eventlens.core.flows.FlowCategory;
 import io.eventlens.core.flows.FlowSummaries;
 import io.eventlens.core.flows.FlowSummary;
@@ -15,6 +16,7 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,6 +38,12 @@ import java.util.function.LongSupplier;
  * with progress and Cancel in the status bar); the list follows it. During a live capture the
  * pipeline keeps the summaries; {@link #pulse} re-reads them at most once per {@value #REFRESH_MS} ms,
  * and no sooner than ten times the last re-read's duration after it.
+ *
+ * <p>Expected flows (docs/reference/anomalies-and-verdicts.md, "Expected flows"): the stored summaries
+ * do not know them, so once the app has learned the capture's model, {@link #showExpected} lists the
+ * flows it calls STOPPED or MISSING_STEP among the worst (at most {@value #MAX_EXPECTED} of them): each
+ * replaces its summary's row when that ranks lower (a dead-lettered flow stays dead-lettered), and the
+ * counts move it from its summary's category.
  */
 public final class FlowsViewModel {
 
@@ -45,6 +53,8 @@ public final class FlowsViewModel {
     static final int MAX_REFRESH_ROWS = 10_000;
     /** A pulse re-reads the list at most this often while a capture or a catch-up changes it. */
     static final long REFRESH_MS = 1_000;
+    /** The most flows the expected-flow verdicts list. */
+    public static final int MAX_EXPECTED = 10_000;
 
     private final Consumer<String> opener;
     private final ReadOnlyStringProperty shownCorrelationId;
@@ -74,6 +84,16 @@ public final class FlowsViewModel {
     /** How long the last re-read took, in ms (it spaces the next one during a capture). */
     private long lastQueryMs;
     private boolean autoOpenArmed;
+    /** Rows the expected flows give, by correlation ID (they replace the summaries' rows). */
+    private Map<String, FlowRow> expectedRows = Map.of();
+    /** How the expected flows move the counts. */
+    private Map<FlowCategory, Long> expectedDelta = Map.of();
+    /** The rows and counts last read from the summaries. */
+    private Page lastPage;
+    /** The verdicts last given to {@link #showExpected}. */
+    private List<io.eventlens.core.flowmodel.FlowVerdict> expectedVerdicts;
+    /** Verdicts given before the summaries were read. */
+    private List<io.eventlens.core.flowmodel.FlowVerdict> pendingExpected;
 
     /**
      * A flows view model.
@@ -128,6 +148,9 @@ public final class FlowsViewModel {
                     querying = false;
                     summaries = loaded.summaries();
                     apply(loaded.page());
+                    if (pendingExpected != null) {
+                        showExpected(pendingExpected);
+                    }
                     if (loaded.behind() > 0 && opened.isReadOnly()) {
                         startCatchUp(loaded.behind());
                     }
@@ -167,6 +190,9 @@ public final class FlowsViewModel {
                     if (gen == generation) {
                         analyzing.set(false);
                         refresh();
+                        if (expectedVerdicts != null) {
+                            showExpected(expectedVerdicts);   // their summaries are known now
+                        }
                     }
                 },
                 error -> {
@@ -271,14 +297,104 @@ public final class FlowsViewModel {
     }
 
     private void apply(Page page) {
-        if (!page.rows().equals(rows)) {
-            rows.setAll(page.rows());
+        lastPage = page;
+        List<FlowRow> merged = merged(page.rows());
+        if (!merged.equals(rows)) {
+            rows.setAll(merged);
         }
         moreAvailable.set(page.more());
-        if (!page.counts().equals(counts.get())) {
-            counts.set(page.counts());
+        Map<FlowCategory, Long> c = new EnumMap<>(FlowCategory.class);
+        c.putAll(page.counts());
+        expectedDelta.forEach((k, d) -> c.merge(k, d, (a, b) -> Math.max(0, a + b)));
+        Map<FlowCategory, Long> adjusted = Collections.unmodifiableMap(c);
+        if (!adjusted.equals(counts.get())) {
+            counts.set(adjusted);
         }
         autoOpen();
+    }
+
+    /** The summaries' rows with the expected flows' rows in their place, worst first. */
+    private List<FlowRow> merged(List<FlowRow> page) {
+        if (expectedRows.isEmpty()) {
+            return page;
+        }
+        List<FlowRow> out = new java.util.ArrayList<>(page.size() + expectedRows.size());
+        for (FlowRow r : page) {
+            if (!expectedRows.containsKey(r.correlationId())) {
+                out.add(r);
+            }
+        }
+        out.addAll(expectedRows.values());
+        out.sort(FlowRow.MOST_SEVERE_FIRST);
+        return out;
+    }
+
+    /**
+     * Lists the flows the learned (or declared) expected flows call STOPPED or MISSING_STEP among the
+     * worst: looks up each flow's summary in the background (at most {@value #MAX_EXPECTED} flows)
+     * and, where the expected verdict ranks higher, shows it instead. An empty list removes them.
+     *
+     * @param verdicts the model's flow verdicts ({@link io.eventlens.core.flowmodel.FlowModel#verdicts()})
+     */
+    public void showExpected(List<io.eventlens.core.flowmodel.FlowVerdict> verdicts) {
+        FlowSummaries s = summaries;
+        long gen = generation;
+        expectedVerdicts = verdicts;
+        List<io.eventlens.core.flowmodel.FlowVerdict> wanted = verdicts.stream()
+                .filter(v -> v.kind() == VerdictKind.STOPPED || v.kind() == VerdictKind.MISSING_STEP)
+                .limit(MAX_EXPECTED).toList();
+        if (s == null) {
+            pendingExpected = verdicts;   // listed once the summaries are read
+            return;
+        }
+        pendingExpected = null;
+        if (wanted.isEmpty()) {
+            expectedRows = Map.of();
+            expectedDelta = Map.of();
+            if (lastPage != null) {
+                apply(lastPage);
+            }
+            return;
+        }
+        executor.submit("Listing stopped flows", ctx -> {
+            Map<String, FlowRow> found = new java.util.LinkedHashMap<>();
+            Map<FlowCategory, Long> delta = new EnumMap<>(FlowCategory.class);
+            for (io.eventlens.core.flowmodel.FlowVerdict v : wanted) {
+                if (ctx.isCancelled()) {
+                    break;
+                }
+                FlowCategory now = v.kind() == VerdictKind.STOPPED ? FlowCategory.STOPPED : FlowCategory.MISSING_STEP;
+                FlowSummary summary = s.summary(v.correlationId());
+                FlowCategory was = summary == null ? null : summary.category();
+                if (was != null && was.compareTo(now) <= 0) {
+                    continue;   // dead-lettered stays dead-lettered
+                }
+                found.put(v.correlationId(), new FlowRow(v.correlationId(), now, v.message(),
+                        summary == null ? v.steps() : summary.eventCount(),
+                        summary == null ? Instant.ofEpochMilli(v.lastObservedMs()) : summary.lastObserved()));
+                delta.merge(now, 1L, Long::sum);
+                if (was != null) {
+                    delta.merge(was, -1L, Long::sum);
+                }
+            }
+            return new Expected(found, delta);
+        }, result -> {
+            if (gen != generation) {
+                return;
+            }
+            expectedRows = result.rows();
+            expectedDelta = result.delta();
+            if (lastPage != null) {
+                apply(lastPage);
+            }
+        }, error -> {
+            if (gen == generation) {
+                errors.accept(error);
+            }
+        });
+    }
+
+    private record Expected(Map<String, FlowRow> rows, Map<FlowCategory, Long> delta) {
     }
 
     private void autoOpen() {
@@ -334,6 +450,11 @@ public final class FlowsViewModel {
         queryAgain = false;
         store = null;
         summaries = null;
+        expectedRows = Map.of();
+        expectedDelta = Map.of();
+        lastPage = null;
+        pendingExpected = null;
+        expectedVerdicts = null;
         analyzing.set(false);
         moreAvailable.set(false);
         rows.clear();

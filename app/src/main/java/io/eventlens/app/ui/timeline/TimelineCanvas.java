@@ -43,7 +43,15 @@ public final class TimelineCanvas extends Region {
         tooltip.setHideDelay(Duration.millis(80));
         tooltip.setShowDuration(Duration.seconds(30));
         tooltip.getStyleClass().add("marker-tooltip");
-        canvas.setOnMouseMoved(e -> hover(layout.markerAt(e.getX(), e.getY()), e.getScreenX(), e.getScreenY()));
+        canvas.setOnMouseMoved(e -> {
+            TimelineLayout.Marker m = layout.markerAt(e.getX(), e.getY());
+            TimelineLayout.Ghost g = m == null ? layout.ghostAt(e.getX(), e.getY()) : null;
+            if (g != null) {
+                hoverGhost(g, e.getScreenX(), e.getScreenY());
+            } else {
+                hover(m, e.getScreenX(), e.getScreenY());
+            }
+        });
         canvas.setOnMouseExited(e -> hover(null, 0, 0));
         canvas.setOnMouseClicked(e -> {
             requestFocus();
@@ -93,6 +101,20 @@ public final class TimelineCanvas extends Region {
             if (getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
                 tooltip.show(canvas, screenX + 14, screenY + 14);
             }
+        }
+        draw();
+    }
+
+    /**
+     * Shows the tooltip of an expected step's hollow marker (its evidence) as if hovered; the same
+     * tooltip as the markers'.
+     */
+    public void hoverGhost(TimelineLayout.Ghost ghost, double screenX, double screenY) {
+        hovered = null;
+        tooltip.setText(ghost.tooltip());
+        canvas.setCursor(javafx.scene.Cursor.DEFAULT);
+        if (getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
+            tooltip.show(canvas, screenX + 14, screenY + 14);
         }
         draw();
     }
@@ -170,7 +192,8 @@ public final class TimelineCanvas extends Region {
             g.fillText(ellipsize(lane.channel(), 19), 12, lane.centerY() - 7);
             g.setFont(Font.font(11));
             g.setFill(muted);
-            g.fillText(lane.eventCount() + (lane.eventCount() == 1 ? " event" : " events")
+            g.fillText(lane.eventCount() == 0 ? "expected step only"
+                    : lane.eventCount() + (lane.eventCount() == 1 ? " event" : " events")
                     + (lane.deadLetter() ? " · dead-letter" : ""), 12, lane.centerY() + 9);
         }
 
@@ -204,6 +227,8 @@ public final class TimelineCanvas extends Region {
             }
             prev = m;
         }
+
+        drawGhosts(g, d);
 
         TimelineEntry selected = vm.selectedProperty().get();
         for (TimelineLayout.Marker m : layout.markers()) {
@@ -245,6 +270,51 @@ public final class TimelineCanvas extends Region {
                 g.fillText(label, cx, m.y() + m.radius() + 3);
                 laneLabelEnd.put(m.lane(), cx + width / 2);
             }
+        }
+    }
+
+    /** The colour of an expected step's hollow marker: STOPPED red, MISSING_STEP orange, IN_FLIGHT grey. */
+    static Color ghostColor(io.eventlens.core.analysis.ExpectedStep.Kind kind, boolean dark) {
+        return switch (kind) {
+            case STOPPED -> Color.web(dark ? "#ff7b72" : "#cf222e");
+            case MISSING_STEP -> Color.web(dark ? "#f0883e" : "#bc4c00");
+            case IN_FLIGHT -> Color.web(dark ? "#8d96a0" : "#59636e");
+        };
+    }
+
+    /** Expected-but-missing steps: a dashed link from the step before, a dashed hollow circle, a label. */
+    private void drawGhosts(GraphicsContext g, boolean d) {
+        for (TimelineLayout.Ghost ghost : layout.ghosts()) {
+            Color c = ghostColor(ghost.step().kind(), d);
+            g.setStroke(c);
+            g.setLineWidth(1.4);
+            g.setLineDashes(4, 4);
+            if (!Double.isNaN(ghost.fromX())) {
+                g.strokeLine(ghost.fromX(), ghost.fromY(), ghost.x(), ghost.y());
+            }
+            g.setLineDashes(3, 2.5);
+            g.setLineWidth(2);
+            g.setFill(d ? Color.web("#0d1117") : Color.WHITE);
+            double r = ghost.radius();
+            g.fillOval(ghost.x() - r, ghost.y() - r, 2 * r, 2 * r);
+            g.strokeOval(ghost.x() - r, ghost.y() - r, 2 * r, 2 * r);
+            g.setLineDashes();
+            g.setFill(c);
+            g.setFont(Font.font(null, FontWeight.BOLD, 10));
+            g.setTextAlign(TextAlignment.CENTER);
+            g.setTextBaseline(VPos.CENTER);
+            g.fillText(ghost.step().kind() == io.eventlens.core.analysis.ExpectedStep.Kind.IN_FLIGHT ? "…" : "?",
+                    ghost.x(), ghost.y());
+            g.setFont(Font.font(10.5));
+            g.setTextBaseline(VPos.TOP);
+            String what = switch (ghost.step().kind()) {
+                case STOPPED -> "never came";
+                case MISSING_STEP -> "skipped";
+                case IN_FLIGHT -> "not due yet";
+            };
+            String label = ellipsize(ghost.label(), 22) + " · " + what;
+            double half = label.length() * 3.0;
+            g.fillText(label, Math.max(half + 4, Math.min(ghost.x(), canvas.getWidth() - 4 - half)), ghost.y() + r + 3);
         }
     }
 

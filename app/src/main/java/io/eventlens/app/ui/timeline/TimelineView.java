@@ -110,6 +110,7 @@ public final class TimelineView extends VBox {
 
         subscriptions = vm.verdictKindProperty().subscribe(k -> styleVerdict(banner, k));
         vm.legendKinds().addListener((ListChangeListener<AnomalyKind>) c -> rebuildLegend());
+        vm.timelineProperty().addListener((obs, was, now) -> rebuildLegend());
         rebuildLegend();
     }
 
@@ -195,9 +196,9 @@ public final class TimelineView extends VBox {
         }
         return switch (kind) {
             case DEAD_LETTERED, STOPPED, CONTRACT_VIOLATION, ISOLATION_BROKEN, CONFLICTING_DUPLICATE -> "verdict-danger";
-            case OUT_OF_ORDER, LAG -> "verdict-warning";
+            case MISSING_STEP, OUT_OF_ORDER, LAG -> "verdict-warning";
             case HEALTHY -> "verdict-success";
-            case NO_EVENTS -> "verdict-neutral";
+            case NO_EVENTS, IN_FLIGHT -> "verdict-neutral";
         };
     }
 
@@ -209,6 +210,21 @@ public final class TimelineView extends VBox {
         legend.getChildren().add(item(null, "legend-EVENT"));
         for (AnomalyKind kind : vm.legendKinds()) {
             legend.getChildren().add(item(kind, "legend-" + kind.name()));
+        }
+        io.eventlens.core.analysis.Timeline shown = vm.timelineProperty().get();
+        if (shown != null && !shown.expectedSteps().isEmpty()) {
+            Canvas icon = new Canvas(20, 20);
+            var g = icon.getGraphicsContext2D();
+            g.setStroke(TimelineCanvas.ghostColor(shown.expectedSteps().get(0).kind(), false));
+            g.setLineWidth(2);
+            g.setLineDashes(3, 2.5);
+            g.strokeOval(3, 3, 14, 14);
+            Label expected = new Label("expected step, not seen", icon);
+            expected.setId("legend-EXPECTED");
+            expected.getStyleClass().add("legend-item");
+            expected.setTooltip(new Tooltip("A step the flow's family nearly always has (learned from the capture, or"
+                    + " declared in a flow file), drawn where it was expected; hover it for the evidence"));
+            legend.getChildren().add(expected);
         }
         Region swatch = new Region();
         swatch.getStyleClass().add("dlt-swatch");

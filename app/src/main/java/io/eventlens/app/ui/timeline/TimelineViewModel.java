@@ -98,6 +98,26 @@ public final class TimelineViewModel {
         this.statusSink = statusSink;
     }
 
+    /** Applies the capture's expected flows to each analyzed timeline (identity until a model is learned). */
+    private volatile java.util.function.UnaryOperator<Timeline> judge = java.util.function.UnaryOperator.identity();
+
+    /**
+     * Sets how each analyzed timeline is judged against the capture's expected flows
+     * ({@code io.eventlens.core.flowmodel.FlowJudge#apply}); runs off the FX thread. The shown
+     * timeline is loaded again so it is judged too.
+     */
+    public void setJudge(java.util.function.UnaryOperator<Timeline> newJudge) {
+        judge = newJudge == null ? java.util.function.UnaryOperator.identity() : newJudge;
+        if (!correlationId.get().isEmpty() && store.get() != null) {
+            open(correlationId.get(), selected.get() == null ? -1 : selected.get().event().seq());
+        }
+    }
+
+    /** The judge in force (identity when no expected flows are known). */
+    public java.util.function.UnaryOperator<Timeline> judge() {
+        return judge;
+    }
+
     /** The event to select when the timeline being loaded is shown, or -1. */
     private long preferredSeq = -1;
 
@@ -137,7 +157,7 @@ public final class TimelineViewModel {
                 ctx -> {
                     ctx.message("Querying " + s.file().getFileName() + " for correlation ID " + cid);
                     Lookup found = s.findByCorrelationId(cid, limit);
-                    return new Loaded(services.analyzer().analyze(cid, found.events()), found);
+                    return new Loaded(judge.apply(services.analyzer().analyze(cid, found.events())), found);
                 },
                 result -> {
                     loading.set(false);
