@@ -69,7 +69,16 @@ public final class KafkaReplaySender implements ReplaySender {
     public static KafkaReplaySender connect(ReplayTarget.Kafka target, Collection<String> topics, Duration timeout) {
         KafkaClusterMetadata.Cluster cluster = KafkaClusterMetadata.describe(target.bootstrapServers(), timeout,
                 target.clientProperties(), List.copyOf(new java.util.LinkedHashSet<>(topics)), null);
-        return new KafkaReplaySender(target, timeout, cluster);
+        KafkaReplaySender sender = new KafkaReplaySender(target, timeout, cluster);
+        try {
+            for (String topic : cluster.topics()) {   // warms the producer's metadata: the first send is not slower
+                sender.producer().partitionsFor(topic);
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            sender.close();
+            throw new KafkaConnectException(target.endpoint() + ": " + e.getMessage(), e);
+        }
+        return sender;
     }
 
     @Override

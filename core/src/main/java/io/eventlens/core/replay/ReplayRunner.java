@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code SENT}; not found, it is sent again. A target that cannot be read back (an AMQP exchange)
  * leaves such sends unsent unless {@code resendUnknown}.
  *
- * <p>Timing: the first send of the call goes at once; each later one at the call's start plus its
- * asked offset (minus the first one's), so lateness never accumulates. Cancel with {@link #cancel()}
+ * <p>Timing: the first send of the call goes at once; each later one its asked gap after the start of
+ * the one before it, so every gap is at least the asked one (a slow send delays the rest rather than
+ * bunching the next ones together; {@link GapFidelity} reports how close the gaps came). Cancel with {@link #cancel()}
  * from any thread: the send in progress finishes, the rest stay {@code PLANNED} and the run is
  * {@code CANCELLED} (resumable).
  */
@@ -155,6 +156,8 @@ public final class ReplayRunner {
         List<Long> achieved = new ArrayList<>();
         long start = System.nanoTime();
         long base = todo.isEmpty() ? 0 : todo.get(0).askedOffsetNanos();
+        long previousAsked = base;
+        long previousAt = start;
         int sentNow = 0;
         String state = "COMPLETED";
         for (ReplayLog.Send s : todo) {
@@ -162,7 +165,7 @@ public final class ReplayRunner {
                 state = "CANCELLED";
                 break;
             }
-            long due = start + (s.askedOffsetNanos() - base);
+            long due = previousAt + (s.askedOffsetNanos() - previousAsked);
             if (!waitUntil(due)) {
                 state = "CANCELLED";
                 break;
@@ -170,6 +173,8 @@ public final class ReplayRunner {
             PlannedSend p = toPlanned(s);
             log.inFlight(replayId, s.index());
             long at = System.nanoTime();
+            previousAt = at;
+            previousAsked = s.askedOffsetNanos();
             ReplayResult.SendReport report;
             try {
                 ReplaySender.Result r = sender.send(p);
