@@ -11,16 +11,16 @@ import java.time.Instant;
 import java.util.List;
 
 /** Captured events for replay tests, with derived fields found by the default extraction rules. */
-final class ReplayEvents {
+public final class ReplayEvents {
 
-    static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    public static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private static final EventExtractor EXTRACTOR = EventExtractor.withDefaults();
 
     private ReplayEvents() {
     }
 
     /** A Kafka event at {@code ms} after {@link #T0}, with these headers and payload; derived fields extracted. */
-    static CapturedEvent kafka(long seq, String topic, int partition, long offset, String key, long ms,
+    public static CapturedEvent kafka(long seq, String topic, int partition, long offset, String key, long ms,
                                List<Header> headers, String payload) {
         Channel ch = Channel.kafkaTopic(topic);
         byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
@@ -31,7 +31,7 @@ final class ReplayEvents {
     }
 
     /** A JSON order event of flow {@code cid}: correlation ID in a header, event ID and sequence in the payload. */
-    static CapturedEvent order(long seq, int partition, String key, long ms, String cid, String eventId, int sequence,
+    public static CapturedEvent order(long seq, int partition, String key, long ms, String cid, String eventId, int sequence,
                                String type) {
         return kafka(seq, "orders", partition, seq, key, ms,
                 List.of(Header.ofString("correlationId", cid), Header.ofString("tenant", "acme")),
