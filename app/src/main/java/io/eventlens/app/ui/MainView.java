@@ -87,6 +87,7 @@ public final class MainView extends BorderPane {
         sideTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         sideTabs.getStyleClass().add(Styles.DENSE);
         timelineView = new TimelineView(vm.timeline(), vm.darkThemeProperty());
+        timelineView.setOnReplay(this::openReplay);
         detailsView = new DetailsView(vm.details());
 
         SplitPane lower = new SplitPane(timelineView, detailsView);
@@ -239,6 +240,7 @@ public final class MainView extends BorderPane {
         acc.put(TimelineView.COPY_TEXT, timelineView::copyText);
         acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::showDeadLetters);
         acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), this::showFlows);
+        acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openReplay);
     }
 
     /** Shows the Dead letters view beside the table and focuses its groups (Ctrl+D). */
@@ -263,6 +265,15 @@ public final class MainView extends BorderPane {
         }
         ConnectDialog dialog = new ConnectDialog(vm.newConnectViewModel(), window());
         dialog.showAndWait().ifPresent(vm.capture()::start);
+    }
+
+    /** Opens the replay dialog on the timeline on show (the timeline's Replay… button, Ctrl+Shift+R). */
+    public void openReplay() {
+        io.eventlens.app.ui.replay.ReplayViewModel replay = vm.newReplayViewModel();
+        if (replay == null) {
+            return;
+        }
+        new io.eventlens.app.ui.replay.ReplayDialog(replay, window()).show();
     }
 
     private void toggleCapture() {

@@ -37,12 +37,13 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters]}
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|replay]}
  * ({@code -Dscreenshot.size=WxH} for another scene size),
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
  * of the correlation-ID completion popup, and {@code deadletters} waits for both of the demo's
- * dead-letter reasons and shows the Dead letters view instead of the Flows panel.
+ * dead-letter reasons and shows the Dead letters view instead of the Flows panel, and {@code replay}
+ * writes {@code OUT-replay.png} of the replay dialog after a preview and a replay into the demo broker.
  */
 public final class ScreenshotTool {
 
@@ -142,6 +143,35 @@ public final class ScreenshotTool {
                 awaitRenderedPulses(popup, 4);
                 write(onFx(() -> popup.snapshot(null)), popupOut);
                 System.out.println("wrote " + popupOut);
+            }
+            if (extra.equals("replay")) {   // the replay dialog on the shown flow, previewed, then sent to the demo broker
+                Path replayOut = Path.of(out.toString().replace(".png", "-replay.png"));
+                io.eventlens.app.ui.replay.ReplayViewModel rvm = onFx(vm::newReplayViewModel);
+                io.eventlens.app.ui.replay.ReplayDialog dialog = onFx(() -> {
+                    rvm.speedProperty().set("2");
+                    io.eventlens.app.ui.replay.ReplayDialog d = new io.eventlens.app.ui.replay.ReplayDialog(rvm,
+                            w.scene().getWindow());
+                    d.show();
+                    rvm.preview();
+                    return d;
+                });
+                await("the replay preview lists the sends").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> onFx(() -> !rvm.rows().isEmpty()));
+                onFx(() -> {
+                    rvm.send();
+                    return null;
+                });
+                await("the replay finishes").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> onFx(() -> !rvm.runningProperty().get() && !rvm.resultProperty().get().isEmpty()
+                                && !rvm.resultProperty().get().startsWith("Opening")));
+                Scene dialogScene = onFx(() -> dialog.getDialogPane().getScene());
+                awaitRenderedPulses(dialogScene, 4);
+                write(onFx(() -> dialogScene.snapshot(null)), replayOut);
+                System.out.println("wrote " + replayOut + ": " + onFx(() -> rvm.resultProperty().get() + rvm.errorProperty().get()));
+                onFx(() -> {
+                    dialog.close();
+                    return null;
+                });
             }
             if (extra.equals("connect")) {
                 Path connectOut = Path.of(out.toString().replace(".png", "-connect.png"));

@@ -1,0 +1,429 @@
+package io.eventlens.app.ui.replay;
+
+import io.eventlens.app.ui.task.TaskExecutor;
+import io.eventlens.core.amqp.AmqpCaptureConfig;
+import io.eventlens.core.model.CapturedEvent;
+import io.eventlens.core.replay.AmqpReplaySender;
+import io.eventlens.core.replay.EnvironmentLabel;
+import io.eventlens.core.replay.KafkaReplaySender;
+import io.eventlens.core.replay.PlannedSend;
+import io.eventlens.core.replay.ReplayJson;
+import io.eventlens.core.replay.ReplayOptions;
+import io.eventlens.core.replay.ReplayPlan;
+import io.eventlens.core.replay.ReplayPlanner;
+import io.eventlens.core.replay.ReplayRefusedException;
+import io.eventlens.core.replay.ReplayResult;
+import io.eventlens.core.replay.ReplayRunner;
+import io.eventlens.core.replay.ReplaySafety;
+import io.eventlens.core.replay.ReplaySender;
+import io.eventlens.core.replay.ReplayTarget;
+import io.eventlens.core.replay.ReplayTiming;
+import io.eventlens.core.store.CaptureStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * View model of the replay dialog (docs/reference/replay.md, "App"): the target (Kafka or RabbitMQ,
+ * endpoint and environment label), the channel mapping, speed, repeat and ID options; a preview of
+ * exactly what will be sent (the same plan as {@code replay --dry-run}); then the run, with progress
+ * and cancel, logged in the capture store. Everything slow runs through the {@link TaskExecutor}.
+ *
+ * <p>Safety: the Send action stays disabled until a preview exists and the target passed the checks
+ * that need no connection (a label, not production, no production pattern); the cluster ID is
+ * checked when the run connects. The view asks for confirmation with the count first.
+ */
+public final class ReplayViewModel {
+
+    /** The target kinds offered. */
+    public static final List<String> KINDS = List.of("Kafka", "RabbitMQ");
+    /** The environment choices; the first means no label, which the checks refuse. */
+    public static final List<String> ENVIRONMENTS = List.of("(choose)", "local", "test", "staging", "production");
+
+    private final List<CapturedEvent> events;
+    private final String flowId;
+    private final TaskExecutor executor;
+    private final Consumer<Consumer<CaptureStore>> writableStore;
+    private final ReplaySafety safety;
+
+    private final StringProperty kind = new SimpleStringProperty(this, "kind", "Kafka");
+    private final StringProperty endpoint = new SimpleStringProperty(this, "endpoint", "");
+    private final StringProperty environment = new SimpleStringProperty(this, "environment", ENVIRONMENTS.get(0));
+    private final StringProperty mappings = new SimpleStringProperty(this, "mappings", "");
+    private final StringProperty speed = new SimpleStringProperty(this, "speed", "");
+    private final StringProperty repeat = new SimpleStringProperty(this, "repeat", "1");
+    private final BooleanProperty keepEventIds = new SimpleBooleanProperty(this, "keepEventIds");
+    private final BooleanProperty freshCorrelationId = new SimpleBooleanProperty(this, "freshCorrelationId", true);
+    private final BooleanProperty redrive = new SimpleBooleanProperty(this, "redrive");
+
+    private final ObservableList<PreviewRow> rows = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<ReplayPlan> plan = new ReadOnlyObjectWrapper<>(this, "plan");
+    private final StringProperty summary = new SimpleStringProperty(this, "summary", "");
+    private final StringProperty refusal = new SimpleStringProperty(this, "refusal", "");
+    private final StringProperty error = new SimpleStringProperty(this, "error", "");
+    private final StringProperty result = new SimpleStringProperty(this, "result", "");
+    private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress", 0);
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
+    private final ObjectProperty<ReplayResult> lastResult = new SimpleObjectProperty<>(this, "lastResult");
+    private final AtomicReference<ReplayRunner> runner = new AtomicReference<>();
+    private TaskExecutor.Handle handle;
+
+    /**
+     * @param flowId        the correlation ID of the flow the events belong to (for the header), or null
+     * @param events        the events to replay (a timeline's, or a table selection)
+     * @param executor      the app's task executor
+     * @param writableStore gives the capture store opened for writing (reopening a read-only one after
+     *                      the file check), or null when that failed; the replay is logged there
+     * @param safety        the production patterns in force
+     */
+    public ReplayViewModel(String flowId, List<CapturedEvent> events, TaskExecutor executor,
+                           Consumer<Consumer<CaptureStore>> writableStore, ReplaySafety safety) {
+        this.flowId = flowId;
+        this.events = List.copyOf(events);
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.writableStore = Objects.requireNonNull(writableStore, "writableStore");
+        this.safety = Objects.requireNonNull(safety, "safety");
+        for (StringProperty p : List.of(kind, endpoint, environment, mappings, speed, repeat)) {
+            p.addListener((o, a, b) -> invalidate());
+        }
+        for (BooleanProperty p : List.of(keepEventIds, freshCorrelationId, redrive)) {
+            p.addListener((o, a, b) -> invalidate());
+        }
+    }
+
+    private void invalidate() {
+        if (!running.get()) {
+            plan.set(null);
+            rows.clear();
+            summary.set("");
+            refusal.set("");
+            result.set("");
+        }
+    }
+
+    /** How many events are selected. */
+    public int eventCount() {
+        return events.size();
+    }
+
+    /** The flow's correlation ID, or null. */
+    public String flowId() {
+        return flowId;
+    }
+
+    /** The target as the inputs describe it; throws IllegalArgumentException naming the input when invalid. */
+    ReplayTarget target() {
+        String e = endpoint.get() == null ? "" : endpoint.get().strip();
+        if (e.isEmpty()) {
+            throw new IllegalArgumentException("Endpoint: give the " + (isKafka() ? "bootstrap servers (host:port)"
+                    : "RabbitMQ URI (amqp://host)"));
+        }
+        EnvironmentLabel label = environment.get() == null || environment.get().equals(ENVIRONMENTS.get(0))
+                ? null : EnvironmentLabel.parse(environment.get());
+        if (isKafka()) {
+            return new ReplayTarget.Kafka(e, java.util.Map.of(), label);
+        }
+        try {
+            return new ReplayTarget.Amqp(AmqpCaptureConfig.builder().uri(e).buildConnection(), label);
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("Endpoint: " + ex.getMessage(), ex);
+        }
+    }
+
+    private boolean isKafka() {
+        return !"RabbitMQ".equals(kind.get());
+    }
+
+    /** The options as the inputs describe them; throws IllegalArgumentException naming the input when invalid. */
+    ReplayOptions options() {
+        ReplayOptions.Builder b = ReplayOptions.builder();
+        String m = mappings.get() == null ? "" : mappings.get();
+        int line = 0;
+        for (String raw : m.split("[\\n;]")) {
+            line++;
+            String s = raw.strip();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int eq = s.indexOf('=');
+            if (eq <= 0 || eq == s.length() - 1) {
+                throw new IllegalArgumentException("Channel map, entry " + line + ": '" + s + "' is not SOURCE=TARGET");
+            }
+            b.map(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
+        }
+        Double factor = null;
+        if (speed.get() != null && !speed.get().isBlank()) {
+            try {
+                factor = Double.valueOf(speed.get().strip().replace("x", "").replace("×", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Speed: '" + speed.get() + "' is not a number (0.1 to 100)");
+            }
+        }
+        int n;
+        try {
+            n = Integer.parseInt(repeat.get() == null ? "1" : repeat.get().strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Repeat: '" + repeat.get() + "' is not a whole number");
+        }
+        try {
+            return b.timing(new ReplayTiming(factor, null, 0)).repeat(n).keepEventIds(keepEventIds.get())
+                    .freshCorrelationId(freshCorrelationId.get()).redrive(redrive.get()).build();
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage();
+            throw new IllegalArgumentException((msg.startsWith("speed") ? "Speed: " : msg.startsWith("repeat") ? "Repeat: " : "")
+                    + msg, e);
+        }
+    }
+
+    /** Plans the replay (no connection, nothing sent) and fills the preview; errors go to {@link #errorProperty()}. */
+    public void preview() {
+        error.set("");
+        result.set("");
+        ReplayTarget t;
+        ReplayOptions o;
+        try {
+            t = target();
+            o = options();
+        } catch (IllegalArgumentException e) {
+            error.set(e.getMessage());
+            return;
+        }
+        executor.submit("Planning the replay", ctx -> ReplayPlanner.plan(events, t, o), p -> {
+            plan.set(p);
+            rows.setAll(p.sends().stream().map(ReplayViewModel::row).toList());
+            String ids = p.replayCorrelationId() == null ? "correlation IDs kept"
+                    : "correlation ID " + String.join(", ", p.originalCorrelationIds()) + " → " + p.replayCorrelationId();
+            summary.set(String.format(Locale.ROOT, "%d send%s to %s over %.1f s; %s; event IDs %s.%s",
+                    p.sends().size(), p.sends().size() == 1 ? "" : "s", t.endpoint(), p.durationNanos() / 1e9, ids,
+                    o.keepEventIds() ? "kept" : "renewed",
+                    p.problems().isEmpty() ? "" : " Problems: " + String.join("; ", p.problems())));
+            try {
+                safety.checkStatic(t);
+                refusal.set("");
+            } catch (ReplayRefusedException e) {
+                refusal.set(e.getMessage());
+            }
+        }, e -> error.set(message(e)));
+    }
+
+    private static PreviewRow row(PlannedSend s) {
+        String target = s.routingKey() != null ? s.targetChannel() + " → " + s.routingKey()
+                : s.targetChannel() + (s.partition() != null ? " p" + s.partition() : "");
+        return new PreviewRow(s.index(), s.sourceSeq(), s.sourceChannel(), target,
+                s.keyText() == null ? "" : s.keyText(), s.askedOffsetNanos() / 1e6, String.join("; ", s.rewrites()), "");
+    }
+
+    /** True when Send may be pressed: a preview without problems, passing the static checks, not running. */
+    public BooleanBinding canSend() {
+        return Bindings.createBooleanBinding(() -> plan.get() != null && plan.get().problems().isEmpty()
+                && !plan.get().sends().isEmpty() && refusal.get().isEmpty() && !running.get(), plan, refusal, running);
+    }
+
+    /** The confirmation question for the view: the count and the target. */
+    public String confirmation() {
+        ReplayPlan p = plan.get();
+        return p == null ? "" : String.format(Locale.ROOT, "Send %d message%s to %s (%s)?", p.sends().size(),
+                p.sends().size() == 1 ? "" : "s", p.target().endpoint(), environment.get());
+    }
+
+    /**
+     * Runs the previewed plan: gets the store for writing (the log), connects, checks the cluster ID,
+     * logs the plan and sends, updating the rows and the progress; cancel with {@link #cancel()}.
+     */
+    public void send() {
+        ReplayPlan p = plan.get();
+        if (p == null || running.get()) {
+            return;
+        }
+        running.set(true);
+        error.set("");
+        result.set("Opening the capture for the replay log …");
+        writableStore.accept(store -> {
+            if (store == null) {
+                running.set(false);
+                result.set("");
+                error.set("The capture cannot be opened for writing; nothing was sent.");
+                return;
+            }
+            progress.set(0);
+            handle = executor.submit("Replaying " + p.sends().size() + " events", ctx -> {
+                try (ReplaySender sender = connect(p)) {
+                    safety.checkClusterId(p.target(), sender.clusterId());
+                    ReplayRunner r = new ReplayRunner(sender, store.replayLog(), new ReplayRunner.Listener() {
+                        @Override
+                        public void sent(ReplayResult.SendReport report, int done, int total) {
+                            ctx.progress(done, total);
+                            ctx.message("Replaying: " + done + " of " + total);
+                            Runnable update = () -> {
+                                progress.set(total == 0 ? 1 : (double) done / total);
+                                markRow(report);
+                            };
+                            if (Platform.isFxApplicationThread()) {
+                                update.run();
+                            } else {
+                                Platform.runLater(update);
+                            }
+                        }
+                    });
+                    runner.set(r);
+                    ctx.onCancel(r::cancel);
+                    return r.run(p, environment.get(), ReplayJson.optionsText(p.options()));
+                }
+            }, res -> {
+                running.set(false);
+                lastResult.set(res);
+                result.set(describe(res));
+            }, e -> {
+                running.set(false);
+                result.set("");
+                error.set(message(e));
+            }, () -> {
+                ReplayRunner r = runner.get();
+                if (r != null) {
+                    r.cancel();
+                }
+                running.set(false);
+                result.set("Cancelled: the sends so far are logged; resume with eventlens replay --resume " + p.replayId());
+            });
+        });
+    }
+
+    private ReplaySender connect(ReplayPlan p) {
+        Duration timeout = Duration.ofSeconds(10);
+        return switch (p.target()) {
+            case ReplayTarget.Kafka k -> KafkaReplaySender.connect(k, p.targetChannels(), timeout);
+            case ReplayTarget.Amqp a -> AmqpReplaySender.connect(a, p.targetChannels(), timeout);
+        };
+    }
+
+    private void markRow(ReplayResult.SendReport report) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).index() == report.index()) {
+                rows.set(i, rows.get(i).withOutcome(report.outcome().name()
+                        + (report.position() != null ? " " + report.position() : "")));
+                return;
+            }
+        }
+    }
+
+    static String describe(ReplayResult r) {
+        String gaps = r.gapFidelity().gaps() == 0 ? "" : String.format(Locale.ROOT,
+                " Gaps achieved/asked: median %.2f (min %.2f, max %.2f).", r.gapFidelity().medianRatio(),
+                r.gapFidelity().minRatio(), r.gapFidelity().maxRatio());
+        return switch (r.state()) {
+            case "COMPLETED" -> String.format(Locale.ROOT, "Replayed %d of %d in %.1f s as correlation ID %s.%s",
+                    r.sentNow(), r.total(), r.elapsedMs() / 1000.0, r.replayCorrelationId(), gaps);
+            case "CANCELLED" -> "Cancelled after " + r.sentNow() + " of " + r.total() + " sends; resume with"
+                    + " eventlens replay --resume " + r.replayId();
+            default -> "Stopped after " + r.sentNow() + " of " + r.total() + " sends: "
+                    + (r.sends().isEmpty() ? r.state() : r.sends().get(r.sends().size() - 1).message())
+                    + ". Resume with eventlens replay --resume " + r.replayId();
+        };
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** Asks a running replay to stop after the send in progress. */
+    public void cancel() {
+        if (handle != null && handle.isRunning()) {
+            handle.cancel();
+        }
+    }
+
+    public StringProperty kindProperty() {
+        return kind;
+    }
+
+    public StringProperty endpointProperty() {
+        return endpoint;
+    }
+
+    public StringProperty environmentProperty() {
+        return environment;
+    }
+
+    public StringProperty mappingsProperty() {
+        return mappings;
+    }
+
+    public StringProperty speedProperty() {
+        return speed;
+    }
+
+    public StringProperty repeatProperty() {
+        return repeat;
+    }
+
+    public BooleanProperty keepEventIdsProperty() {
+        return keepEventIds;
+    }
+
+    public BooleanProperty freshCorrelationIdProperty() {
+        return freshCorrelationId;
+    }
+
+    public BooleanProperty redriveProperty() {
+        return redrive;
+    }
+
+    /** The preview rows, one per send. */
+    public ObservableList<PreviewRow> rows() {
+        return rows;
+    }
+
+    public ReadOnlyObjectProperty<ReplayPlan> planProperty() {
+        return plan.getReadOnlyProperty();
+    }
+
+    public StringProperty summaryProperty() {
+        return summary;
+    }
+
+    /** Why the target is refused (empty when not). */
+    public StringProperty refusalProperty() {
+        return refusal;
+    }
+
+    public StringProperty errorProperty() {
+        return error;
+    }
+
+    public StringProperty resultProperty() {
+        return result;
+    }
+
+    public DoubleProperty progressProperty() {
+        return progress;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    /** The last run's result, or null. */
+    public ObjectProperty<ReplayResult> lastResultProperty() {
+        return lastResult;
+    }
+}
