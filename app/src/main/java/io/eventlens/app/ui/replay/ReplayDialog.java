@@ -73,7 +73,13 @@ public final class ReplayDialog extends Dialog<Void> {
         repeat.textProperty().bindBidirectional(vm.repeatProperty());
         Label speedHint = new Label("× original gaps (0.1 to 100)");
         speedHint.getStyleClass().add("muted");
-        HBox timing = new HBox(8, speed, speedHint, new Label("   Repeat"), repeat, new Label("times"));
+        Label repeatLabel = new Label("Repeat");
+        Label times = new Label("times (duplicate delivery)");
+        for (Label l : new Label[] {speedHint, repeatLabel, times}) {
+            l.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox.setMargin(repeatLabel, new Insets(0, 0, 0, 16));
+        HBox timing = new HBox(8, speed, speedHint, repeatLabel, repeat, times);
         timing.setAlignment(Pos.CENTER_LEFT);
         CheckBox fresh = new CheckBox("Fresh correlation ID for the run");
         fresh.selectedProperty().bindBidirectional(vm.freshCorrelationIdProperty());
@@ -81,6 +87,9 @@ public final class ReplayDialog extends Dialog<Void> {
         keepIds.selectedProperty().bindBidirectional(vm.keepEventIdsProperty());
         CheckBox redrive = new CheckBox("Redrive dead letters to their original channel");
         redrive.selectedProperty().bindBidirectional(vm.redriveProperty());
+        for (CheckBox c : new CheckBox[] {fresh, keepIds, redrive}) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
         HBox checks = new HBox(16, fresh, keepIds, redrive);
 
         GridPane form = new GridPane();
@@ -101,6 +110,7 @@ public final class ReplayDialog extends Dialog<Void> {
         preview.setId("replayPreview");
         preview.setOnAction(e -> vm.preview());
         preview.disableProperty().bind(vm.runningProperty());
+        preview.setMinWidth(Region.USE_PREF_SIZE);
         Label summary = new Label();
         summary.setId("replaySummary");
         summary.setWrapText(true);
@@ -156,6 +166,8 @@ public final class ReplayDialog extends Dialog<Void> {
         cancel.getStyleClass().add("small");
         cancel.setOnAction(e -> vm.cancel());
         cancel.disableProperty().bind(vm.runningProperty().not());
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        progress.setMinWidth(120);
         Label result = new Label();
         result.setId("replayResult");
         result.setWrapText(true);
@@ -166,8 +178,10 @@ public final class ReplayDialog extends Dialog<Void> {
 
         VBox content = new VBox(10, form, previewRow, refusal, table, error, status);
         content.setPadding(new Insets(12, 4, 4, 4));
-        content.setPrefWidth(1000);
+        content.setPrefWidth(1040);
         getDialogPane().setContent(content);
+        getDialogPane().setPrefWidth(1080);
+        getDialogPane().setMinWidth(720);
 
         ButtonType send = new ButtonType("Send…", ButtonBar.ButtonData.OTHER);
         getDialogPane().getButtonTypes().addAll(send, ButtonType.CLOSE);
@@ -185,7 +199,12 @@ public final class ReplayDialog extends Dialog<Void> {
         });
         Button close = (Button) getDialogPane().lookupButton(ButtonType.CLOSE);
         close.disableProperty().bind(vm.runningProperty());
-        setOnShown(e -> endpoint.requestFocus());
+        setOnShown(e -> {
+            // a Dialog's window starts at the size of its first layout pass; give the preview its room
+            setWidth(Math.max(getWidth(), 1080));
+            setHeight(Math.max(getHeight(), 700));
+            endpoint.requestFocus();
+        });
     }
 
     private static TableColumn<PreviewRow, Object> column(String title, java.util.function.Function<PreviewRow, Object> value,
