@@ -61,7 +61,8 @@ class ReplayCommandTest {
 
     private static long records(String topic) throws Exception {
         try (Admin admin = KAFKA.admin()) {
-            var tps = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            var tps = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             Map<TopicPartition, OffsetSpec> q = new java.util.HashMap<>();
             tps.forEach(tp -> q.put(tp, OffsetSpec.latest()));
             return admin.listOffsets(q).all().get().values().stream().mapToLong(i -> i.offset()).sum();
@@ -141,6 +142,53 @@ class ReplayCommandTest {
                     .satisfies(r -> assertThat(r.state()).isEqualTo("COMPLETED"))
                     .satisfies(r -> assertThat(r.targetEnv()).isEqualTo("test"));
         }
+    }
+
+    @Test
+    void aSendTheBrokerRefusesMidWayStopsTheRunWithExit3AndTheResumeSendsTheRestOnce() throws Exception {
+        String topic = "replay-cli-small-" + N.incrementAndGet();
+        KAFKA.createTopic(topic, 1, Map.of("max.message.bytes", "600"));
+        Path big = dir.resolve("big-" + N.get() + ".mv.db");
+        List<CapturedEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String pad = i == 2 ? "x".repeat(2000) : "";
+            events.add(ReplayEvents.kafka(i + 1, "orders", 0, i, "k", i * 10L,
+                    List.of(io.eventlens.core.model.Header.ofString("correlationId", "c-big")),
+                    "{\"eventId\":\"e-" + i + "\",\"sequence\":" + (i + 1) + ",\"pad\":\"" + pad + "\"}"));
+        }
+        try (CaptureStore store = CaptureStore.open(big)) {
+            store.append(events, List.of());
+        }
+        CliRun failed = CliRun.of("replay", "--capture", big.toString(), "--correlation-id", "c-big", "--to-kafka",
+                KAFKA.bootstrapServers(), "--target-env", "test", "--map", "orders=" + topic);
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(3);
+        JsonNode json = JSON.readTree(failed.out());
+        String replayId = json.get("replayId").asText();
+        assertThat(json.get("result").get("state").asText()).isEqualTo("FAILED");
+        assertThat(json.get("sends").findValuesAsText("outcome")).containsExactly("SENT", "SENT", "FAILED", "NOT_SENT", "NOT_SENT");
+        assertThat(failed.err()).contains("stopped after 2 of 5 sends").contains("--resume " + replayId);
+        assertThat(records(topic)).isEqualTo(2);
+
+        try (Admin admin = KAFKA.admin()) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "100000"),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+        }
+        CliRun resumed = CliRun.of("replay", "--capture", big.toString(), "--resume", replayId, "--to-kafka",
+                KAFKA.bootstrapServers(), "--target-env", "test");
+        assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(0);
+        JsonNode result = JSON.readTree(resumed.out()).get("result");
+        assertThat(result.get("state").asText()).isEqualTo("COMPLETED");
+        assertThat(result.get("alreadySent").asInt()).isEqualTo(2);
+        assertThat(result.get("sent").asInt()).isEqualTo(3);
+        assertThat(records(topic)).isEqualTo(5);
+
+        CliRun elsewhere = CliRun.of("replay", "--capture", big.toString(), "--resume", replayId, "--to-kafka",
+                "127.0.0.2:1", "--target-env", "test");
+        assertThat(elsewhere.exitCode()).isEqualTo(3);
+        assertThat(elsewhere.err()).contains("resume it against the same target");
     }
 
     @Test

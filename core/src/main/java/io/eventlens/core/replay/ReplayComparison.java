@@ -79,8 +79,8 @@ public record ReplayComparison(String originalCorrelationId, String replayCorrel
     public ReplayComparison {
         missingSteps = List.copyOf(missingSteps);
         extraSteps = List.copyOf(extraSteps);
-        newAnomalies = Map.copyOf(newAnomalies);
-        goneAnomalies = Map.copyOf(goneAnomalies);
+        newAnomalies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(newAnomalies));
+        goneAnomalies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(goneAnomalies));
         hops = List.copyOf(hops);
         Objects.requireNonNull(outcome, "outcome");
     }
