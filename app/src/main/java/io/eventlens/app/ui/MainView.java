@@ -71,6 +71,7 @@ public final class MainView extends BorderPane {
         this.executor = executor;
         getStyleClass().add("main-view");
         tableView = new EventTableView(vm.table());
+        tableView.setOnReplaySelected(this::openReplay);
         flowsView = new FlowsView(vm.flows());
         deadLettersView = new DeadLettersView(vm.deadLetters());
         flowsTab = new Tab("Flows", flowsView);
@@ -274,6 +275,14 @@ public final class MainView extends BorderPane {
             return;
         }
         new io.eventlens.app.ui.replay.ReplayDialog(replay, window()).show();
+    }
+
+    /** Opens the replay dialog on events chosen in the table (its context menu). */
+    public void openReplay(java.util.List<Long> seqs) {
+        io.eventlens.app.ui.replay.ReplayViewModel replay = vm.newReplayViewModel(seqs);
+        if (replay != null) {
+            new io.eventlens.app.ui.replay.ReplayDialog(replay, window()).show();
+        }
     }
 
     private void toggleCapture() {

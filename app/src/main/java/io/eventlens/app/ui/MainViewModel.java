@@ -188,6 +188,29 @@ public final class MainViewModel {
     }
 
     /**
+     * A replay dialog's view model for events chosen in the table (by store sequence), read when the
+     * preview is made; null when nothing is open or chosen.
+     */
+    public ReplayViewModel newReplayViewModel(List<Long> seqs) {
+        CaptureStore s = store.get();
+        if (s == null || seqs.isEmpty()) {
+            return null;
+        }
+        String env = System.getenv("EVENTLENS_PRODUCTION_PATTERNS");
+        ReplaySafety safety = ReplaySafety.withPatterns(env == null ? List.of() : List.of(env.split(",")));
+        List<Long> chosen = List.copyOf(seqs);
+        ReplayViewModel r = new ReplayViewModel(null, chosen.size(),
+                () -> io.eventlens.core.replay.ReplaySelection.ofSeqs(chosen).select(store.get()), executor,
+                this::withWritableStore, safety);
+        String demo = capture.demoBootstrapServers();
+        r.endpointProperty().set(demo != null ? demo : settings.bootstrapServers());
+        if (demo != null) {
+            r.environmentProperty().set("local");
+        }
+        return r;
+    }
+
+    /**
      * Gives the open store for writing the replay log: as it is when it was opened for writing; a
      * file opened for reading is closed and opened again for writing, after the same file check as
      * every open (docs/decisions/0018-replay.md), and shown again. Gives null when that fails (the

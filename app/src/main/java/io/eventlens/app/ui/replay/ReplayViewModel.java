@@ -60,7 +60,8 @@ public final class ReplayViewModel {
     /** The environment choices; the first means no label, which the checks refuse. */
     public static final List<String> ENVIRONMENTS = List.of("(choose)", "local", "test", "staging", "production");
 
-    private final List<CapturedEvent> events;
+    private final java.util.concurrent.Callable<List<CapturedEvent>> events;
+    private final int eventCount;
     private final String flowId;
     private final TaskExecutor executor;
     private final Consumer<Consumer<CaptureStore>> writableStore;
@@ -98,8 +99,21 @@ public final class ReplayViewModel {
      */
     public ReplayViewModel(String flowId, List<CapturedEvent> events, TaskExecutor executor,
                            Consumer<Consumer<CaptureStore>> writableStore, ReplaySafety safety) {
+        this(flowId, List.copyOf(events).size(), () -> List.copyOf(events), executor, writableStore, safety);
+    }
+
+    /**
+     * A view model for events read when the preview is made (off the FX thread): a table selection.
+     *
+     * @param count  how many events are selected (for the header)
+     * @param loader reads them from the store
+     * @see #ReplayViewModel(String, List, TaskExecutor, Consumer, ReplaySafety)
+     */
+    public ReplayViewModel(String flowId, int count, java.util.concurrent.Callable<List<CapturedEvent>> loader,
+                           TaskExecutor executor, Consumer<Consumer<CaptureStore>> writableStore, ReplaySafety safety) {
         this.flowId = flowId;
-        this.events = List.copyOf(events);
+        this.eventCount = count;
+        this.events = Objects.requireNonNull(loader, "loader");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.writableStore = Objects.requireNonNull(writableStore, "writableStore");
         this.safety = Objects.requireNonNull(safety, "safety");
@@ -123,7 +137,7 @@ public final class ReplayViewModel {
 
     /** How many events are selected. */
     public int eventCount() {
-        return events.size();
+        return eventCount;
     }
 
     /** The flow's correlation ID, or null. */
@@ -208,7 +222,7 @@ public final class ReplayViewModel {
             error.set(e.getMessage());
             return;
         }
-        executor.submit("Planning the replay", ctx -> ReplayPlanner.plan(events, t, o), p -> {
+        executor.submit("Planning the replay", ctx -> ReplayPlanner.plan(events.call(), t, o), p -> {
             plan.set(p);
             rows.setAll(p.sends().stream().map(ReplayViewModel::row).toList());
             String ids = p.replayCorrelationId() == null ? "correlation IDs kept"
