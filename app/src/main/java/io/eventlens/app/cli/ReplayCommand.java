@@ -2,15 +2,11 @@ package io.eventlens.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventlens.core.amqp.AmqpCaptureConfig;
-import io.eventlens.core.amqp.AmqpSource;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineAnalyzer;
 import io.eventlens.core.capture.CaptureSource;
 import io.eventlens.core.capture.SourceException;
 import io.eventlens.core.extract.EventExtractor;
-import io.eventlens.core.kafka.KafkaCaptureConfig;
-import io.eventlens.core.kafka.KafkaSource;
-import io.eventlens.core.kafka.StartPosition;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.replay.AmqpReplaySender;
 import io.eventlens.core.replay.EnvironmentLabel;
@@ -39,7 +35,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -262,6 +257,9 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplayFlowCapture flowCapture = null;
         CaptureStore compareStore = null;
         try {
+            if (compare != null && plan.replayCorrelationId() == null) {
+                progress(err, "warning: --compare needs the fresh correlation ID (not --keep-correlation-id); not comparing");
+            }
             if (compare != null && plan.replayCorrelationId() != null) {
                 Path out = compareOut != null ? compareOut : store.file().resolveSibling(store.file().getFileName()
                         .toString().replace(".mv.db", "") + ".replay-" + plan.replayId().substring(0, 8) + ".mv.db");
@@ -411,30 +409,10 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** The source that captures the replay's flow: the target channels and the original flow's channels, mapped. */
+    /** The source that captures the replay's flow ({@link ReplayFlowCapture#sourceFor}). */
     private CaptureSource comparisonSource(ReplayPlan plan, List<CapturedEvent> events) {
-        Set<String> channelsToWatch = new LinkedHashSet<>(plan.targetChannels());
-        Map<String, String> map = plan.options().channelMap();
-        return switch (plan.target()) {
-            case ReplayTarget.Kafka k -> {
-                Set<String> existing = new java.util.HashSet<>(io.eventlens.core.kafka.KafkaClusterMetadata.listTopics(
-                        k.bootstrapServers(), connectTimeout));
-                for (CapturedEvent e : events) {
-                    channelsToWatch.add(map.getOrDefault(e.channel().name(), e.channel().name()));
-                }
-                channelsToWatch.retainAll(existing);
-                KafkaCaptureConfig.Builder b = KafkaCaptureConfig.builder(k.bootstrapServers())
-                        .topics(List.copyOf(channelsToWatch)).startPosition(new StartPosition.AtTime(Instant.now()))
-                        .connectTimeout(connectTimeout);
-                k.clientProperties().forEach(b::clientProperty);
-                yield new KafkaSource(b.build());
-            }
-            case ReplayTarget.Amqp a -> {
-                AmqpCaptureConfig.Builder b = amqpBuilder();
-                channelsToWatch.stream().filter(x -> !x.isEmpty()).forEach(x -> b.exchange(x, List.of()));
-                yield new AmqpSource(b.classicTap(true).build());
-            }
-        };
+        return ReplayFlowCapture.sourceFor(plan, events.stream().map(e -> e.channel().name()).distinct().toList(),
+                Instant.now(), connectTimeout);
     }
 
     private ReplayTarget target() {

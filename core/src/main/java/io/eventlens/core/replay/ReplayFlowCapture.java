@@ -34,6 +34,50 @@ public final class ReplayFlowCapture implements AutoCloseable {
     }
 
     /**
+     * The source that captures a replay's flow: for Kafka the target topics and the original flow's
+     * channels as the plan maps them, those that exist on the target, from {@code from}; for
+     * RabbitMQ a tap (classic queue, binding {@code #}) of each target exchange (the default exchange
+     * cannot be tapped). Nothing is read or created before the capture starts.
+     *
+     * @param originalChannels the channels of the original flow
+     * @param from             where the Kafka source starts (the replay's start, a little earlier)
+     * @param timeout          how long to wait for the target
+     * @throws io.eventlens.core.kafka.KafkaConnectException when the Kafka cluster cannot be listed
+     * @throws ReplayException naming the endpoint when an AMQP replay goes to the default exchange only
+     */
+    public static CaptureSource sourceFor(ReplayPlan plan, java.util.Collection<String> originalChannels,
+                                          java.time.Instant from, Duration timeout) {
+        java.util.Set<String> channels = new java.util.LinkedHashSet<>(plan.targetChannels());
+        java.util.Map<String, String> map = plan.options().channelMap();
+        return switch (plan.target()) {
+            case ReplayTarget.Kafka k -> {
+                for (String c : originalChannels) {
+                    channels.add(map.getOrDefault(c, c));
+                }
+                channels.retainAll(new java.util.HashSet<>(io.eventlens.core.kafka.KafkaClusterMetadata.listTopics(
+                        k.bootstrapServers(), timeout)));
+                io.eventlens.core.kafka.KafkaCaptureConfig.Builder b = io.eventlens.core.kafka.KafkaCaptureConfig
+                        .builder(k.bootstrapServers()).topics(java.util.List.copyOf(channels))
+                        .startPosition(new io.eventlens.core.kafka.StartPosition.AtTime(from)).connectTimeout(timeout);
+                k.clientProperties().forEach(b::clientProperty);
+                yield new io.eventlens.core.kafka.KafkaSource(b.build());
+            }
+            case ReplayTarget.Amqp a -> {
+                io.eventlens.core.amqp.AmqpCaptureConfig c = a.connection();
+                io.eventlens.core.amqp.AmqpCaptureConfig.Builder b = io.eventlens.core.amqp.AmqpCaptureConfig.builder()
+                        .host(c.host()).port(c.port()).virtualHost(c.virtualHost()).username(c.username())
+                        .password(c.password()).tls(c.tls()).connectTimeout(timeout).classicTap(true);
+                channels.stream().filter(x -> !x.isEmpty()).forEach(x -> b.exchange(x, java.util.List.of()));
+                if (channels.stream().allMatch(String::isEmpty)) {
+                    throw new ReplayException(a.endpoint() + ": the replay goes to the default exchange only, which"
+                            + " cannot be tapped; its flow is not captured");
+                }
+                yield new io.eventlens.core.amqp.AmqpSource(b.build());
+            }
+        };
+    }
+
+    /**
      * Starts capturing on a thread of its own and waits until the source is open (records produced
      * from now on are captured).
      *
