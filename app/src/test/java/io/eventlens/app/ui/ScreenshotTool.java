@@ -164,6 +164,12 @@ public final class ScreenshotTool {
                 await("the replay finishes").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
                         .until(() -> onFx(() -> !rvm.runningProperty().get() && !rvm.resultProperty().get().isEmpty()
                                 && !rvm.resultProperty().get().startsWith("Opening")));
+                onFx(() -> {
+                    rvm.compare();
+                    return null;
+                });
+                await("the comparison finishes").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> onFx(() -> rvm.comparisonProperty().get() != null || !rvm.errorProperty().get().isEmpty()));
                 Scene dialogScene = onFx(() -> dialog.getDialogPane().getScene());
                 awaitRenderedPulses(dialogScene, 4);
                 write(onFx(() -> dialogScene.snapshot(null)), replayOut);

@@ -172,11 +172,35 @@ public final class ReplayDialog extends Dialog<Void> {
         result.setId("replayResult");
         result.setWrapText(true);
         result.textProperty().bind(vm.resultProperty());
-        HBox status = new HBox(10, progress, cancel, result);
+        Button compare = new Button("Capture and compare");
+        compare.setId("replayCompare");
+        compare.getStyleClass().add("small");
+        compare.setMinWidth(Region.USE_PREF_SIZE);
+        compare.setTooltip(new javafx.scene.control.Tooltip("Capture the replayed flow by its new correlation ID for "
+                + ReplayViewModel.COMPARE_SETTLE.toSeconds() + " s and compare it with the original"));
+        compare.setOnAction(e -> vm.compare());
+        compare.disableProperty().bind(vm.canCompare().not());
+        Label comparison = new Label();
+        comparison.setId("replayComparison");
+        comparison.setWrapText(true);
+        comparison.textProperty().bind(vm.comparisonTextProperty());
+        comparison.visibleProperty().bind(vm.comparisonTextProperty().isNotEmpty());
+        comparison.managedProperty().bind(comparison.visibleProperty());
+        vm.comparisonProperty().subscribe(c -> {
+            comparison.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING, Styles.DANGER);
+            if (c != null) {
+                comparison.getStyleClass().add(switch (c.outcome()) {
+                    case FIXED -> Styles.SUCCESS;
+                    case REPRODUCED -> Styles.WARNING;
+                    case DIFFERENT -> Styles.DANGER;
+                });
+            }
+        });
+        HBox status = new HBox(10, progress, cancel, compare, result);
         status.setAlignment(Pos.CENTER_LEFT);
         HBox.setHgrow(result, Priority.ALWAYS);
 
-        VBox content = new VBox(10, form, previewRow, refusal, table, error, status);
+        VBox content = new VBox(10, form, previewRow, refusal, table, error, status, comparison);
         content.setPadding(new Insets(12, 4, 4, 4));
         content.setPrefWidth(1040);
         getDialogPane().setContent(content);

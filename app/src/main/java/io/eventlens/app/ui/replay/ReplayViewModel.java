@@ -86,7 +86,13 @@ public final class ReplayViewModel {
     private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress", 0);
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ObjectProperty<ReplayResult> lastResult = new SimpleObjectProperty<>(this, "lastResult");
+    private final ObjectProperty<io.eventlens.core.replay.ReplayComparison> comparison =
+            new SimpleObjectProperty<>(this, "comparison");
+    private final StringProperty comparisonText = new SimpleStringProperty(this, "comparisonText", "");
     private final AtomicReference<ReplayRunner> runner = new AtomicReference<>();
+    private volatile java.nio.file.Path logFile;
+    private volatile java.time.Instant runStartedAt;
+    private volatile List<CapturedEvent> planned = List.of();
     private TaskExecutor.Handle handle;
 
     /**
@@ -222,7 +228,11 @@ public final class ReplayViewModel {
             error.set(e.getMessage());
             return;
         }
-        executor.submit("Planning the replay", ctx -> ReplayPlanner.plan(events.call(), t, o), p -> {
+        executor.submit("Planning the replay", ctx -> {
+            List<CapturedEvent> loaded = events.call();
+            planned = loaded;
+            return ReplayPlanner.plan(loaded, t, o);
+        }, p -> {
             plan.set(p);
             rows.setAll(p.sends().stream().map(ReplayViewModel::row).toList());
             String ids = p.replayCorrelationId() == null ? "correlation IDs kept"
@@ -280,6 +290,10 @@ public final class ReplayViewModel {
                 return;
             }
             progress.set(0);
+            logFile = store.file();
+            runStartedAt = java.time.Instant.now().minusSeconds(1);
+            comparison.set(null);
+            comparisonText.set("");
             handle = executor.submit("Replaying " + p.sends().size() + " events", ctx -> {
                 try (ReplaySender sender = connect(p)) {
                     safety.checkClusterId(p.target(), sender.clusterId());
@@ -357,6 +371,93 @@ public final class ReplayViewModel {
 
     private static String message(Throwable e) {
         return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** The settle time of {@link #compare()}: how long the replayed flow is captured after the replay. */
+    public static final Duration COMPARE_SETTLE = Duration.ofSeconds(5);
+
+    /** True when the last run completed with a fresh correlation ID into Kafka, so its flow can be captured. */
+    public BooleanBinding canCompare() {
+        return Bindings.createBooleanBinding(() -> lastResult.get() != null && lastResult.get().completed()
+                && lastResult.get().replayCorrelationId() != null && plan.get() != null
+                && plan.get().target() instanceof ReplayTarget.Kafka && !running.get(), lastResult, plan, running);
+    }
+
+    /**
+     * Captures the replayed flow (its target topics and the original flow's channels as mapped, from
+     * the replay's start, for {@link #COMPARE_SETTLE}) into a capture of its own beside the open one
+     * ({@code NAME.replay-<id>.mv.db}) and compares it with the original flow
+     * ({@link io.eventlens.core.replay.ReplayComparison}).
+     */
+    public void compare() {
+        ReplayPlan p = plan.get();
+        ReplayResult r = lastResult.get();
+        if (p == null || r == null || logFile == null || running.get()) {
+            return;
+        }
+        running.set(true);
+        comparisonText.set("Capturing the replayed flow for " + COMPARE_SETTLE.toSeconds() + " s …");
+        java.nio.file.Path out = logFile.resolveSibling(logFile.getFileName().toString().replace(".mv.db", "")
+                + ".replay-" + p.replayId().substring(0, 8) + ".mv.db");
+        List<CapturedEvent> originals = planned;
+        String original = p.originalCorrelationIds().isEmpty() ? null : p.originalCorrelationIds().get(0);
+        executor.submit("Capturing the replayed flow", ctx -> {
+            var analyzer = io.eventlens.core.analysis.TimelineAnalyzer.withDefaults();
+            try (CaptureStore cs = CaptureStore.open(out);
+                 io.eventlens.core.replay.ReplayFlowCapture capture = io.eventlens.core.replay.ReplayFlowCapture.start(
+                         io.eventlens.core.replay.ReplayFlowCapture.sourceFor(p,
+                                 originals.stream().map(e -> e.channel().name()).distinct().toList(), runStartedAt,
+                                 Duration.ofSeconds(10)),
+                         cs, io.eventlens.core.extract.EventExtractor.withDefaults(), Duration.ofSeconds(30))) {
+                var replayed = capture.finish(p.replayCorrelationId(), COMPARE_SETTLE, analyzer);
+                var originalTimeline = analyzer.analyze(original == null ? "" : original, original == null ? originals
+                        : originals.stream().filter(e -> original.equals(e.derived().correlationIdValue())).toList());
+                return io.eventlens.core.replay.ReplayComparison.compare(originalTimeline, replayed);
+            }
+        }, c -> {
+            running.set(false);
+            comparison.set(c);
+            comparisonText.set(describe(c, out));
+        }, e -> {
+            running.set(false);
+            comparisonText.set("");
+            error.set(message(e));
+        });
+    }
+
+    static String describe(io.eventlens.core.replay.ReplayComparison c, java.nio.file.Path file) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(c.outcome()).append(": original ").append(c.originalVerdict()).append(" (").append(c.originalEvents())
+                .append(" events), replay ").append(c.replayVerdict()).append(" (").append(c.replayEvents()).append(" events).");
+        if (!c.missingSteps().isEmpty()) {
+            sb.append(" Missing: ").append(String.join(", ", c.missingSteps())).append('.');
+        }
+        if (!c.extraSteps().isEmpty()) {
+            sb.append(" Extra: ").append(String.join(", ", c.extraSteps())).append('.');
+        }
+        if (!c.newAnomalies().isEmpty()) {
+            sb.append(" New anomalies: ").append(c.newAnomalies()).append('.');
+        }
+        if (!c.goneAnomalies().isEmpty()) {
+            sb.append(" Gone: ").append(c.goneAnomalies()).append('.');
+        }
+        List<String> changed = c.hops().stream().filter(io.eventlens.core.replay.ReplayComparison.Hop::changed)
+                .map(h -> h.from() + " → " + h.to() + " " + h.originalMs() + " → " + h.replayMs() + " ms").toList();
+        if (!changed.isEmpty()) {
+            sb.append(" Hops changed: ").append(String.join("; ", changed)).append('.');
+        }
+        sb.append(" Replayed flow captured in ").append(file.getFileName()).append('.');
+        return sb.toString();
+    }
+
+    /** The comparison of the original flow with the replayed one, once {@link #compare()} finished. */
+    public ObjectProperty<io.eventlens.core.replay.ReplayComparison> comparisonProperty() {
+        return comparison;
+    }
+
+    /** The comparison for people, or what it is doing. */
+    public StringProperty comparisonTextProperty() {
+        return comparisonText;
     }
 
     /** Asks a running replay to stop after the send in progress. */

@@ -29,7 +29,8 @@ import org.testfx.framework.junit5.Start;
 /**
  * The replay dialog, headless, against the in-process Kafka broker: an unlabelled or production
  * target previews but is refused (Send disabled, the reason shown); a labelled one previews exactly
- * the sends, and the run marks each row with its outcome and logs the run in the capture.
+ * the sends, the run marks each row with its outcome and logs the run in the capture, and the
+ * replayed flow is captured and compared with the original.
  */
 @ExtendWith(ApplicationExtension.class)
 class ReplayDialogUiTest {
@@ -105,6 +106,14 @@ class ReplayDialogUiTest {
             assertThat(vm.progressProperty().get()).isEqualTo(1.0);
             assertThat(store.replayLog().runs()).singleElement()
                     .satisfies(r -> assertThat(r.state()).isEqualTo("COMPLETED"));
+            assertThat(vm.canCompare().get()).isTrue();
+            vm.compare();
+        });
+        robot.interact(() -> {
+            assertThat(vm.comparisonProperty().get()).as(vm.errorProperty().get()).isNotNull();
+            assertThat(vm.comparisonProperty().get().replayEvents()).isEqualTo(4);
+            assertThat(vm.comparisonProperty().get().missingSteps()).isEmpty();
+            assertThat(vm.comparisonTextProperty().get()).startsWith("REPRODUCED").contains(".replay-");
             d.close();
         });
     }
