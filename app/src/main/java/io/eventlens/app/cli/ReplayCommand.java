@@ -146,6 +146,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--keep-correlation-id", description = "Keep the original correlation ID. Default: one fresh ID for the run.")
     boolean keepCorrelationId;
 
+    @Option(names = "--keep-event-times", description = "Keep the events' declared times. Default: shifted with the"
+            + " replay, so the replayed flow is not judged late by its old times.")
+    boolean keepEventTimes;
+
     @Option(names = "--header", paramLabel = "NAME=VALUE", description = "Add or override a header (repeatable).")
     List<String> headers = new ArrayList<>();
 
@@ -503,6 +507,7 @@ public final class ReplayCommand implements Callable<Integer> {
         removeHeaders.forEach(b::removeHeader);
         try {
             return b.freshCorrelationId(!keepCorrelationId).keepEventIds(keepEventIds).keepPartitions(!partitionByKey)
+                    .shiftEventTimes(!keepEventTimes)
                     .redrive(redrive).keepDeadLetterHeaders(keepDeadLetterHeaders).repeat(repeat)
                     .timing(new ReplayTiming(speed, gapCap, maxRate)).build();
         } catch (IllegalArgumentException e) {

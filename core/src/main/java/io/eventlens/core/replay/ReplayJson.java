@@ -35,6 +35,7 @@ public final class ReplayJson {
         n.put("keepPartitions", o.keepPartitions());
         n.put("redrive", o.redrive());
         n.put("keepDeadLetterHeaders", o.keepDeadLetterHeaders());
+        n.put("shiftEventTimes", o.shiftEventTimes());
         n.put("repeat", o.repeat());
         if (o.timing().speed() == null) {
             n.putNull("speed");

@@ -25,13 +25,16 @@ import java.util.Set;
  * @param redrive           send dead-lettered events back to their original channel as their
  *                          dead-letter headers name it, instead of through {@code channelMap}
  * @param keepDeadLetterHeaders keep the dead-letter headers of redriven events (default: stripped)
+ * @param shiftEventTimes   move each declared event time by as much as the replay moves its event
+ *                          (planned send time − original observed time), so the replayed flow is not
+ *                          judged late by its old times (default true)
  * @param repeat            send the whole set this many times, 1 to 1000
  * @param timing            when each send is due
  * @param rules             the extraction rules that found the correlation and event IDs
  */
 public record ReplayOptions(Map<String, String> channelMap, boolean freshCorrelationId, String correlationId,
                             boolean keepEventIds, Map<String, String> setHeaders, Set<String> removeHeaders,
-                            boolean keepPartitions, boolean redrive, boolean keepDeadLetterHeaders, int repeat,
+                            boolean keepPartitions, boolean redrive, boolean keepDeadLetterHeaders, boolean shiftEventTimes, int repeat,
                             ReplayTiming timing, ExtractionRules rules) {
 
     /** The most repeats of a set. */
@@ -73,6 +76,7 @@ public record ReplayOptions(Map<String, String> channelMap, boolean freshCorrela
         private boolean keepPartitions = true;
         private boolean redrive;
         private boolean keepDeadLetterHeaders;
+        private boolean shiftEventTimes = true;
         private int repeat = 1;
         private ReplayTiming timing = ReplayTiming.AS_FAST_AS_POSSIBLE;
         private ExtractionRules rules = ExtractionRules.defaults();
@@ -134,6 +138,12 @@ public record ReplayOptions(Map<String, String> channelMap, boolean freshCorrela
             return this;
         }
 
+        /** Shifts declared event times with the replay (default) or keeps them. */
+        public Builder shiftEventTimes(boolean shift) {
+            this.shiftEventTimes = shift;
+            return this;
+        }
+
         /** Sends the set this many times. */
         public Builder repeat(int n) {
             this.repeat = n;
@@ -155,7 +165,7 @@ public record ReplayOptions(Map<String, String> channelMap, boolean freshCorrela
         /** @throws IllegalArgumentException naming the field when a value is out of range */
         public ReplayOptions build() {
             return new ReplayOptions(channelMap, freshCorrelationId, correlationId, keepEventIds, setHeaders,
-                    removeHeaders, keepPartitions, redrive, keepDeadLetterHeaders, repeat, timing, rules);
+                    removeHeaders, keepPartitions, redrive, keepDeadLetterHeaders, shiftEventTimes, repeat, timing, rules);
         }
     }
 

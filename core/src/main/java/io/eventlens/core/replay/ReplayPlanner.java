@@ -97,13 +97,19 @@ public final class ReplayPlanner {
                 }
                 String eventId = e.derived().eventIdValue();
                 if (!options.keepEventIds() && eventId != null && !e.derived().eventIdSynthetic()) {
-                    String renewed = renewedIds.computeIfAbsent(eventId, k -> UUID.randomUUID().toString());
+                    String renewed = renewedIds.computeIfAbsent(eventId, k -> renewedId(replayId, k));
                     if (Rewrites.writeField(m, options.rules(), Field.EVENT_ID, eventId, renewed,
                             e.derived().eventId().rule()) > 0) {
                         eventId = renewed;
                     }
                 } else if (e.derived().eventIdSynthetic()) {
                     eventId = null;
+                }
+                Instant declared = e.derived().declaredEventTimeValue();
+                if (options.shiftEventTimes() && declared != null) {
+                    Instant due = createdAt.plusNanos(offset);
+                    Instant shifted = declared.plus(Duration.between(e.observedAt(), due));
+                    Rewrites.writeTime(m, options.rules(), declared, shifted, e.derived().eventTime().rule());
                 }
                 if (!options.removeHeaders().isEmpty() && Rewrites.remove(m, options.removeHeaders()) > 0) {
                     m.notes.add("headers removed: " + options.removeHeaders());
@@ -132,6 +138,15 @@ public final class ReplayPlanner {
         }
         return new ReplayPlan(replayId, createdAt, List.copyOf(originalIds), newCorrelationId, target, options,
                 sends, problems);
+    }
+
+    /**
+     * The renewed ID of an event in a run: a name-based UUID of the run's ID and the original event ID,
+     * so planning the same run again (the app plans again when the user confirms) gives the same IDs.
+     */
+    static String renewedId(String replayId, String eventId) {
+        return UUID.nameUUIDFromBytes((replayId + "\u0000" + eventId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** A fresh correlation ID: 32 lowercase hex digits (a random UUID's), also valid as a W3C trace-id. */

@@ -116,6 +116,105 @@ public final class Rewrites {
         return changed;
     }
 
+    /**
+     * Writes {@code newTime} wherever an event-time rule reads a time equal to {@code oldTime}, in the
+     * form found there: ISO-8601 text keeps its offset ({@code Z} or {@code +02:00}), epoch milliseconds
+     * stay epoch milliseconds (a JSON number or decimal text).
+     *
+     * @return how many places were rewritten
+     */
+    static int writeTime(Message m, ExtractionRules rules, java.time.Instant oldTime, java.time.Instant newTime,
+                         String foundBy) {
+        int changed = 0;
+        JsonNode[] tree = {null};
+        boolean structured = isStructuredCloudEvents(m, tree);
+        for (Source s : rules.sources(ExtractionRules.Field.EVENT_TIME)) {
+            switch (s) {
+                case HeaderSource h -> changed += replaceTimeHeader(m, h.name(), oldTime, newTime);
+                case CloudEventsSource c -> {
+                    for (String prefix : CE_PREFIXES) {
+                        changed += replaceTimeHeader(m, prefix + c.attribute(), oldTime, newTime);
+                    }
+                    if (structured) {
+                        changed += replaceTimeJson(m, tree, "/" + c.attribute(), oldTime, newTime);
+                    }
+                }
+                case JsonSource j -> changed += replaceTimeJson(m, tree, j.pointer(), oldTime, newTime);
+                case TraceparentSource t -> { }
+            }
+        }
+        if (tree[0] != null && changed > 0) {
+            try {
+                m.payload = JSON.writeValueAsBytes(tree[0]);
+            } catch (IOException e) {
+                throw new IllegalStateException("a JSON tree always serializes", e);
+            }
+        }
+        if (changed > 0) {
+            m.notes.add("eventTime shifted by " + java.time.Duration.between(oldTime, newTime).toSeconds() + " s to "
+                    + newTime + " (found by " + foundBy + ")");
+        }
+        return changed;
+    }
+
+    /** {@code newTime} in the form of {@code text} (which holds {@code oldTime}), or null when it does not. */
+    private static String retime(String text, java.time.Instant oldTime, java.time.Instant newTime) {
+        if (text == null || !oldTime.equals(io.eventlens.core.extract.EventExtractor.parseTime(text))) {
+            return null;
+        }
+        String t = text.strip();
+        if (t.indexOf('T') < 0 && t.indexOf('t') < 0) {
+            return Long.toString(newTime.toEpochMilli());
+        }
+        try {
+            java.time.ZoneOffset offset = java.time.OffsetDateTime.parse(t).getOffset();
+            return newTime.atOffset(offset).toString();
+        } catch (java.time.DateTimeException e) {
+            return newTime.toString();
+        }
+    }
+
+    private static int replaceTimeHeader(Message m, String name, java.time.Instant oldTime, java.time.Instant newTime) {
+        int n = 0;
+        for (int i = 0; i < m.headers.size(); i++) {
+            Header h = m.headers.get(i);
+            if (h.name().equalsIgnoreCase(name)) {
+                String v = retime(h.valueAsString(), oldTime, newTime);
+                if (v != null) {
+                    m.headers.set(i, Header.ofString(h.name(), v));
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static int replaceTimeJson(Message m, JsonNode[] tree, String pointer, java.time.Instant oldTime,
+                                       java.time.Instant newTime) {
+        JsonNode root = tree(m, tree);
+        if (root == null) {
+            return 0;
+        }
+        JsonPointer ptr = JsonPointer.compile(pointer);
+        JsonNode parent = root.at(ptr.head());
+        String member = ptr.last().getMatchingProperty();
+        if (parent instanceof ObjectNode o && o.get(member) instanceof JsonNode v) {
+            if (v.isIntegralNumber() && v.canConvertToLong() && oldTime.toEpochMilli() == v.asLong()
+                    && oldTime.equals(java.time.Instant.ofEpochMilli(v.asLong()))) {
+                o.put(member, newTime.toEpochMilli());
+                return 1;
+            }
+            if (v.isTextual()) {
+                String t = retime(v.textValue(), oldTime, newTime);
+                if (t != null) {
+                    o.put(member, t);
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+
     private static boolean isStructuredCloudEvents(Message m, JsonNode[] tree) {
         for (Header h : m.headers) {
             if (h.name().equalsIgnoreCase("content-type") || h.name().equalsIgnoreCase("amqp.content_type")) {

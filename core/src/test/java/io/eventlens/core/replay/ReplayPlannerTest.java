@@ -215,4 +215,26 @@ class ReplayPlannerTest {
         assertThat(byKey.sends().get(0).routingKey()).isEqualTo("k1");
         assertThat(byKey.sends().get(0).partition()).isNull();
     }
+
+    @Test
+    void declaredEventTimesMoveWithTheReplayInTheFormFoundAndRenewedIdsAreStablePerRun() throws Exception {
+        Instant planned = Instant.parse("2026-12-01T08:00:00Z");
+        CapturedEvent iso = ReplayEvents.kafka(1, "t", 0, 1, "k", 0, List.of(Header.ofString("correlationId", "c")),
+                "{\"eventId\":\"e-1\",\"timestamp\":\"2026-11-22T11:59:59.500+02:00\"}");
+        CapturedEvent millis = ReplayEvents.kafka(2, "t", 0, 2, "k", 1000, List.of(Header.ofString("correlationId", "c")),
+                "{\"eventId\":\"e-2\",\"timestamp\":" + ReplayEvents.T0.plusMillis(900).toEpochMilli() + "}");
+        ReplayOptions options = ReplayOptions.builder().timing(ReplayTiming.atSpeed(1)).build();
+        ReplayPlan plan = ReplayPlanner.plan(List.of(iso, millis), KAFKA, options, "run-1", planned);
+        // the first is due at the plan time, 0.5 s after its declared time as originally; the second 1 s later
+        assertThat(payload(plan.sends().get(0)).get("timestamp").asText()).isEqualTo("2026-12-01T09:59:59.500+02:00");
+        assertThat(payload(plan.sends().get(1)).get("timestamp").asLong())
+                .isEqualTo(planned.plusMillis(900).toEpochMilli());
+        assertThat(plan.sends().get(0).rewrites()).anyMatch(r -> r.startsWith("eventTime shifted by"));
+
+        ReplayPlan again = ReplayPlanner.plan(List.of(iso, millis), KAFKA, options, "run-1", planned.plusSeconds(60));
+        assertThat(again.sends()).extracting(PlannedSend::eventId)
+                .isEqualTo(plan.sends().stream().map(PlannedSend::eventId).toList());
+        ReplayPlan kept = ReplayPlanner.plan(List.of(iso), KAFKA, ReplayOptions.builder().shiftEventTimes(false).build());
+        assertThat(payload(kept.sends().get(0)).get("timestamp").asText()).isEqualTo("2026-11-22T11:59:59.500+02:00");
+    }
 }

@@ -295,8 +295,15 @@ public final class ReplayViewModel {
             comparison.set(null);
             comparisonText.set("");
             handle = executor.submit("Replaying " + p.sends().size() + " events", ctx -> {
-                try (ReplaySender sender = connect(p)) {
-                    safety.checkClusterId(p.target(), sender.clusterId());
+                // planned again now, with the previewed run's IDs: the same sends, event times current
+                ReplayOptions again = p.replayCorrelationId() == null ? p.options()
+                        : new ReplayOptions(p.options().channelMap(), true, p.replayCorrelationId(), p.options().keepEventIds(),
+                                p.options().setHeaders(), p.options().removeHeaders(), p.options().keepPartitions(),
+                                p.options().redrive(), p.options().keepDeadLetterHeaders(), p.options().shiftEventTimes(),
+                                p.options().repeat(), p.options().timing(), p.options().rules());
+                ReplayPlan now = ReplayPlanner.plan(planned, p.target(), again, p.replayId(), java.time.Instant.now());
+                try (ReplaySender sender = connect(now)) {
+                    safety.checkClusterId(now.target(), sender.clusterId());
                     ReplayRunner r = new ReplayRunner(sender, store.replayLog(), new ReplayRunner.Listener() {
                         @Override
                         public void sent(ReplayResult.SendReport report, int done, int total) {
@@ -315,7 +322,7 @@ public final class ReplayViewModel {
                     });
                     runner.set(r);
                     ctx.onCancel(r::cancel);
-                    return r.run(p, environment.get(), ReplayJson.optionsText(p.options()));
+                    return r.run(now, environment.get(), ReplayJson.optionsText(now.options()));
                 }
             }, res -> {
                 running.set(false);
