@@ -158,4 +158,36 @@ class ReplayAmqpTest {
         assertThatThrownBy(() -> AmqpReplaySender.connect(target(), List.of(LocalRabbit.unique("missing")), Duration.ofSeconds(10)))
                 .hasMessageContaining("does not exist");
     }
+
+    @Test
+    void theReplayedFlowIsTappedFromTheTargetExchangeAndCompared() throws Exception {
+        String exchange = rabbit.exchange("compare-target", "topic");
+        String queue = rabbit.queue("compare-q", Map.of());
+        rabbit.bind(queue, exchange, "#");
+        List<CapturedEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.add(amqp(i + 1, "order.created", i * 10L, List.of(Header.ofString("amqp.correlation_id", "c-cmp"),
+                    Header.ofString("amqp.type", "Step" + i)), "{\"sequence\":" + (i + 1) + "}"));
+        }
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cmp"));
+             CaptureStore replayStore = CaptureStore.open(dir.resolve("cmp-replayed"))) {
+            store.append(events, List.of());
+            ReplayPlan plan = ReplayPlanner.plan(store.findByCorrelationId("c-cmp"), target(),
+                    ReplayOptions.builder().map("shop", exchange).build());
+            ReplayComparison comparison;
+            try (ReplayFlowCapture capture = ReplayFlowCapture.start(ReplayFlowCapture.sourceFor(plan, List.of("shop"),
+                    java.time.Instant.now(), Duration.ofSeconds(10)), replayStore, EXTRACTOR, Duration.ofSeconds(30));
+                 AmqpReplaySender sender = AmqpReplaySender.connect(target(), plan.targetChannels(), Duration.ofSeconds(10))) {
+                assertThat(new ReplayRunner(sender, store.replayLog(), null).run(plan, "local", "{}").completed()).isTrue();
+                var replayed = capture.finish(plan.replayCorrelationId(), Duration.ofSeconds(2),
+                        io.eventlens.core.analysis.TimelineAnalyzer.withDefaults());
+                var original = io.eventlens.core.analysis.TimelineAnalyzer.withDefaults().analyze("c-cmp",
+                        store.findByCorrelationId("c-cmp"));
+                comparison = ReplayComparison.compare(original, replayed);
+            }
+            assertThat(comparison.replayEvents()).isEqualTo(3);
+            assertThat(comparison.missingSteps()).isEmpty();
+            assertThat(comparison.outcome()).isEqualTo(ReplayComparison.Outcome.REPRODUCED);
+        }
+    }
 }
