@@ -242,6 +242,38 @@ class ReplayKafkaTest {
     }
 
     @Test
+    void aCancelledReplayStopsAfterTheSendInProgressAndResumes() {
+        String topic = "cancelled-" + TOPICS.incrementAndGet();
+        KAFKA.createTopic(topic, 3);
+        try (CaptureStore store = storeWith(flow())) {
+            ReplayPlan plan = ReplayPlanner.plan(flow(), target(), ReplayOptions.builder().map("orders", topic).build());
+            ReplayResult first;
+            try (KafkaReplaySender sender = KafkaReplaySender.connect(target(), List.of(topic), Duration.ofSeconds(20))) {
+                ReplayRunner[] runner = new ReplayRunner[1];
+                runner[0] = new ReplayRunner(sender, store.replayLog(), new ReplayRunner.Listener() {
+                    @Override
+                    public void sent(ReplayResult.SendReport report, int done, int total) {
+                        if (done == 4) {
+                            runner[0].cancel();
+                        }
+                    }
+                });
+                first = runner[0].run(plan, "local", "{}");
+            }
+            assertThat(first.state()).isEqualTo("CANCELLED");
+            assertThat(first.sentNow()).isEqualTo(4);
+            assertThat(store.replayLog().run(plan.replayId()).state()).isEqualTo("CANCELLED");
+            ReplayResult resumed;
+            try (KafkaReplaySender sender = KafkaReplaySender.connect(target(), List.of(topic), Duration.ofSeconds(20))) {
+                resumed = new ReplayRunner(sender, store.replayLog(), null).resume(plan.replayId(), false);
+            }
+            assertThat(resumed.completed()).isTrue();
+            assertThat(resumed.sentNow()).isEqualTo(8);
+            assertThat(readAll(topic, 12)).extracting(r -> header(r, Rewrites.REPLAY_SEND_HEADER)).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void achievedGapsMatchTheAskedOnesAsRatiosWithinAGenerousTolerance() {
         String topic = "timed-" + TOPICS.incrementAndGet();
         KAFKA.createTopic(topic, 1);
