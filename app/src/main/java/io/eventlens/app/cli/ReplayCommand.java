@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -272,10 +271,8 @@ public final class ReplayCommand implements Callable<Integer> {
                         EventExtractor.withDefaults(), connectTimeout.multipliedBy(3));
                 progress(err, "capturing the replay's flow into %s", compareStore.file());
             }
-            AtomicReference<ReplayRunner> running = new AtomicReference<>();
             ReplayResult result;
             ReplayRunner runner = new ReplayRunner(sender, store.replayLog(), listener(err));
-            running.set(runner);
             progress(err, "replay %s: %d sends to %s (%s)%s", plan.replayId(), plan.sends().size(),
                     plan.target().endpoint(), label(), plan.replayCorrelationId() == null ? ""
                             : ", correlation ID " + plan.replayCorrelationId());

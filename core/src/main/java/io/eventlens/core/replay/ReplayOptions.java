@@ -3,7 +3,6 @@ package io.eventlens.core.replay;
 import io.eventlens.core.extract.ExtractionRules;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -167,10 +166,5 @@ public record ReplayOptions(Map<String, String> channelMap, boolean freshCorrela
             return new ReplayOptions(channelMap, freshCorrelationId, correlationId, keepEventIds, setHeaders,
                     removeHeaders, keepPartitions, redrive, keepDeadLetterHeaders, shiftEventTimes, repeat, timing, rules);
         }
-    }
-
-    /** The channel names mapped, for messages. */
-    List<String> mappedChannels() {
-        return List.copyOf(channelMap.keySet());
     }
 }

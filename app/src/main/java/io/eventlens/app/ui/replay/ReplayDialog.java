@@ -200,7 +200,29 @@ public final class ReplayDialog extends Dialog<Void> {
         status.setAlignment(Pos.CENTER_LEFT);
         HBox.setHgrow(result, Priority.ALWAYS);
 
-        VBox content = new VBox(10, form, previewRow, refusal, table, error, status, comparison);
+        javafx.scene.control.ListView<String> originalList = new javafx.scene.control.ListView<>(vm.originalSteps());
+        originalList.setId("replayOriginalSteps");
+        javafx.scene.control.ListView<String> replayList = new javafx.scene.control.ListView<>(vm.replaySteps());
+        replayList.setId("replayReplayedSteps");
+        Label originalTitle = new Label();
+        originalTitle.textProperty().bind(vm.originalTitleProperty());
+        originalTitle.getStyleClass().add(Styles.TEXT_BOLD);
+        Label replayTitle = new Label();
+        replayTitle.textProperty().bind(vm.replayTitleProperty());
+        replayTitle.getStyleClass().add(Styles.TEXT_BOLD);
+        VBox left = new VBox(4, originalTitle, originalList);
+        VBox right = new VBox(4, replayTitle, replayList);
+        VBox.setVgrow(originalList, Priority.ALWAYS);
+        VBox.setVgrow(replayList, Priority.ALWAYS);
+        javafx.scene.control.SplitPane sideBySide = new javafx.scene.control.SplitPane(left, right);
+        sideBySide.setId("replaySideBySide");
+        sideBySide.setPrefHeight(170);
+        sideBySide.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(vm.replaySteps()));
+        sideBySide.managedProperty().bind(sideBySide.visibleProperty());
+        comparison.setMinHeight(Region.USE_PREF_SIZE);
+        result.setMinHeight(Region.USE_PREF_SIZE);
+
+        VBox content = new VBox(10, form, previewRow, refusal, table, error, status, comparison, sideBySide);
         content.setPadding(new Insets(12, 4, 4, 4));
         content.setPrefWidth(1040);
         getDialogPane().setContent(content);
@@ -226,7 +248,7 @@ public final class ReplayDialog extends Dialog<Void> {
         setOnShown(e -> {
             // a Dialog's window starts at the size of its first layout pass; give the preview its room
             setWidth(Math.max(getWidth(), 1080));
-            setHeight(Math.max(getHeight(), 700));
+            setHeight(Math.max(getHeight(), 760));
             endpoint.requestFocus();
         });
     }

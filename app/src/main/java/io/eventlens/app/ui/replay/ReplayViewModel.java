@@ -89,6 +89,10 @@ public final class ReplayViewModel {
     private final ObjectProperty<io.eventlens.core.replay.ReplayComparison> comparison =
             new SimpleObjectProperty<>(this, "comparison");
     private final StringProperty comparisonText = new SimpleStringProperty(this, "comparisonText", "");
+    private final ObservableList<String> originalSteps = FXCollections.observableArrayList();
+    private final ObservableList<String> replaySteps = FXCollections.observableArrayList();
+    private final StringProperty originalTitle = new SimpleStringProperty(this, "originalTitle", "");
+    private final StringProperty replayTitle = new SimpleStringProperty(this, "replayTitle", "");
     private final AtomicReference<ReplayRunner> runner = new AtomicReference<>();
     private volatile java.nio.file.Path logFile;
     private volatile java.time.Instant runStartedAt;
@@ -419,10 +423,16 @@ public final class ReplayViewModel {
                 var replayed = capture.finish(p.replayCorrelationId(), COMPARE_SETTLE, analyzer);
                 var originalTimeline = analyzer.analyze(original == null ? "" : original, original == null ? originals
                         : originals.stream().filter(e -> original.equals(e.derived().correlationIdValue())).toList());
-                return io.eventlens.core.replay.ReplayComparison.compare(originalTimeline, replayed);
+                return new Compared(originalTimeline, replayed,
+                        io.eventlens.core.replay.ReplayComparison.compare(originalTimeline, replayed));
             }
-        }, c -> {
+        }, done -> {
+            var c = done.comparison();
             running.set(false);
+            originalSteps.setAll(steps(done.original()));
+            replaySteps.setAll(steps(done.replay()));
+            originalTitle.set("Original " + done.original().correlationId() + " — " + done.original().verdict().kind());
+            replayTitle.set("Replay " + done.replay().correlationId() + " — " + done.replay().verdict().kind());
             comparison.set(c);
             comparisonText.set(describe(c, out));
         }, e -> {
@@ -430,6 +440,43 @@ public final class ReplayViewModel {
             comparisonText.set("");
             error.set(message(e));
         });
+    }
+
+    private record Compared(io.eventlens.core.analysis.Timeline original, io.eventlens.core.analysis.Timeline replay,
+                            io.eventlens.core.replay.ReplayComparison comparison) {
+    }
+
+    /** One line per event of a timeline: offset from its first event, channel, type, anomaly kinds. */
+    static List<String> steps(io.eventlens.core.analysis.Timeline t) {
+        if (t.entries().isEmpty()) {
+            return List.of("(no events captured)");
+        }
+        java.time.Instant first = t.entries().get(0).event().observedAt();
+        return t.entries().stream().map(e -> {
+            String kinds = e.anomalies().stream().map(a -> a.kind().name()).distinct()
+                    .collect(java.util.stream.Collectors.joining(", "));
+            String type = e.event().derived().eventTypeValue();
+            return String.format(Locale.ROOT, "+%,d ms  %s  %s%s", Duration.between(first, e.event().observedAt()).toMillis(),
+                    e.event().channel().name(), type == null ? "(no type)" : type, kinds.isEmpty() ? "" : "  ⚠ " + kinds);
+        }).toList();
+    }
+
+    /** The original flow's events, one line each, once compared. */
+    public ObservableList<String> originalSteps() {
+        return originalSteps;
+    }
+
+    /** The replayed flow's events, one line each, once compared. */
+    public ObservableList<String> replaySteps() {
+        return replaySteps;
+    }
+
+    public StringProperty originalTitleProperty() {
+        return originalTitle;
+    }
+
+    public StringProperty replayTitleProperty() {
+        return replayTitle;
     }
 
     static String describe(io.eventlens.core.replay.ReplayComparison c, java.nio.file.Path file) {

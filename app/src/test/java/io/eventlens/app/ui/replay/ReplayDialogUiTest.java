@@ -114,6 +114,9 @@ class ReplayDialogUiTest {
             assertThat(vm.comparisonProperty().get().replayEvents()).isEqualTo(4);
             assertThat(vm.comparisonProperty().get().missingSteps()).isEmpty();
             assertThat(vm.comparisonTextProperty().get()).startsWith("REPRODUCED").contains(".replay-");
+            assertThat(vm.originalSteps()).hasSize(4);
+            assertThat(vm.replaySteps()).hasSize(4).allMatch(l -> l.contains("ui-replayed"));
+            assertThat(d.getDialogPane().lookup("#replaySideBySide").isVisible()).isTrue();
             d.close();
         });
     }
