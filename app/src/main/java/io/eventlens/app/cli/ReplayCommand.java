@@ -197,6 +197,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
+    private boolean passwordWarned;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -454,7 +456,13 @@ public final class ReplayCommand implements Callable<Integer> {
         String password = props.getProperty("password", System.getenv("EVENTLENS_AMQP_PASSWORD"));
         AmqpCaptureConfig parsed;
         try {
-            parsed = AmqpCaptureConfig.builder().uri(target.amqp).buildConnection();
+            AmqpCaptureConfig.Builder fromUri = AmqpCaptureConfig.builder().uri(target.amqp);
+            parsed = fromUri.buildConnection();
+            if (fromUri.passwordInUri() && !passwordWarned) {
+                passwordWarned = true;
+                spec.commandLine().getErr().println("eventlens replay: warning: --to-amqp holds a password, which shell"
+                        + " history and process lists show; use --amqp-config FILE or EVENTLENS_AMQP_PASSWORD");
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--to-amqp: " + e.getMessage());
         }
