@@ -59,15 +59,14 @@ class ReplayAmqpTest {
     private List<GetResponse> drain(String queue, int expected) throws Exception {
         return rabbit.on(ch -> {
             List<GetResponse> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                GetResponse r = ch.basicGet(queue, true);
-                if (r != null) {
-                    out.add(r);
-                } else {
-                    Thread.onSpinWait();
-                }
-            }
+            org.awaitility.Awaitility.await("the queue receives " + expected + " messages").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> {
+                        GetResponse r = ch.basicGet(queue, true);
+                        if (r != null) {
+                            out.add(r);
+                        }
+                        return out.size() >= expected;
+                    });
             assertThat(ch.basicGet(queue, true)).as("no more messages than expected").isNull();
             return out;
         });
