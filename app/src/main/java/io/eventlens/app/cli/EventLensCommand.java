@@ -16,15 +16,15 @@ import picocli.CommandLine.Spec;
 /**
  * The root command {@code eventlens} of the headless CLI (docs/reference/cli-contract.md):
  * {@code --help}, {@code --version} and the subcommands {@code capture}, {@code timeline},
- * {@code import}, {@code report}, {@code export}, {@code check-contracts} and {@code demo}. Build a ready-to-run command line with {@link #commandLine()}; it maps errors to the
+ * {@code import}, {@code report}, {@code export}, {@code check-contracts}, {@code replay} and {@code demo}. Build a ready-to-run command line with {@link #commandLine()}; it maps errors to the
  * contract's exit codes ({@link ExitCodes}): picocli parameter errors → 2, {@link InputException},
  * {@link KafkaConnectException} and {@link CaptureStoreException} → 3 with their message on stderr,
  * anything else → 4 with a stack trace.
  */
 @Command(name = "eventlens", mixinStandardHelpOptions = true, versionProvider = EventLensCommand.Version.class,
-        description = {"EventLens: the event-flow inspector (capture, timeline, import, report, export, check-contracts, demo).",
+        description = {"EventLens: the event-flow inspector (capture, timeline, import, report, export, check-contracts, replay, demo).",
                 "Without arguments, java -jar eventlens.jar opens the desktop app."},
-        subcommands = {CaptureCommand.class, TimelineCommand.class, ImportCommand.class, ReportCommand.class, ExportCommand.class, CheckContractsCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CaptureCommand.class, TimelineCommand.class, ImportCommand.class, ReportCommand.class, ExportCommand.class, CheckContractsCommand.class, ReplayCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -40,7 +40,7 @@ public final class EventLensCommand implements Runnable {
     /** Without a subcommand the root prints its usage to stderr (a usage error). */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: capture, timeline, import, report, export or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: capture, timeline, import, report, export, replay or demo");
     }
 
     /**

@@ -81,6 +81,7 @@ public final class MainView extends BorderPane {
         this.executor = executor;
         getStyleClass().add("main-view");
         tableView = new EventTableView(vm.table());
+        tableView.setOnReplaySelected(this::openReplay);
         flowsView = new FlowsView(vm.flows());
         deadLettersView = new DeadLettersView(vm.deadLetters());
         flowsTab = new Tab("Flows", flowsView);
@@ -110,6 +111,7 @@ public final class MainView extends BorderPane {
         sideTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         sideTabs.getStyleClass().add(Styles.DENSE);
         timelineView = new TimelineView(vm.timeline(), vm.darkThemeProperty());
+        timelineView.setOnReplay(this::openReplay);
         detailsView = new DetailsView(vm.details());
 
         flowMapView = new io.eventlens.app.ui.flowmap.FlowMapView(vm.flowMap(), vm.darkThemeProperty());
@@ -289,6 +291,7 @@ public final class MainView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::showDeadLetters);
         acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), this::showFlows);
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openCiRunFolder);
+        acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openReplay);
         acc.put(new KeyCodeCombination(KeyCode.M, KeyCombination.SHORTCUT_DOWN), this::toggleFlowMap);
         acc.put(new KeyCodeCombination(KeyCode.J, KeyCombination.SHORTCUT_DOWN), this::showContracts);
     }
@@ -398,6 +401,23 @@ public final class MainView extends BorderPane {
         }
         ConnectDialog dialog = new ConnectDialog(vm.newConnectViewModel(), window());
         dialog.showAndWait().ifPresent(vm.capture()::start);
+    }
+
+    /** Opens the replay dialog on the timeline on show (the timeline's Replay… button, Ctrl+Shift+R). */
+    public void openReplay() {
+        io.eventlens.app.ui.replay.ReplayViewModel replay = vm.newReplayViewModel();
+        if (replay == null) {
+            return;
+        }
+        new io.eventlens.app.ui.replay.ReplayDialog(replay, window()).show();
+    }
+
+    /** Opens the replay dialog on events chosen in the table (its context menu). */
+    public void openReplay(java.util.List<Long> seqs) {
+        io.eventlens.app.ui.replay.ReplayViewModel replay = vm.newReplayViewModel(seqs);
+        if (replay != null) {
+            new io.eventlens.app.ui.replay.ReplayDialog(replay, window()).show();
+        }
     }
 
     private void toggleCapture() {

@@ -19,6 +19,7 @@ import io.eventlens.app.ui.events.EventTableViewModel;
 import io.eventlens.app.ui.flows.FlowsViewModel;
 import io.eventlens.app.ui.services.AppServices;
 import io.eventlens.app.ui.services.AppSettings;
+import io.eventlens.app.ui.replay.ReplayViewModel;
 import io.eventlens.app.ui.services.UserFolders;
 import io.eventlens.app.ui.task.TaskExecutor;
 import io.eventlens.app.ui.timeline.TimelineViewModel;
@@ -27,6 +28,7 @@ import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineEntry;
 import io.eventlens.core.layout.AnomalySeverity;
+import io.eventlens.core.replay.ReplaySafety;
 import io.eventlens.core.store.CaptureStore;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -188,6 +190,92 @@ public final class MainViewModel {
     /** A new connect-dialog view model, prefilled from the settings. */
     public ConnectViewModel newConnectViewModel() {
         return new ConnectViewModel(services, executor, settings);
+    }
+
+    /**
+     * A replay dialog's view model for the events of the timeline on show (every observation; the
+     * plan sends each message once), or null when no timeline with events is shown
+     * (docs/reference/replay.md, "App"). Production patterns: the built-in ones and
+     * {@code EVENTLENS_PRODUCTION_PATTERNS} (comma-separated).
+     */
+    public ReplayViewModel newReplayViewModel() {
+        List<io.eventlens.core.model.CapturedEvent> events = timeline.entries().stream()
+                .flatMap(e -> e.observations().stream()).toList();
+        if (events.isEmpty()) {
+            return null;
+        }
+        String env = System.getenv("EVENTLENS_PRODUCTION_PATTERNS");
+        ReplaySafety safety = ReplaySafety.withPatterns(env == null ? List.of() : List.of(env.split(",")));
+        ReplayViewModel r = new ReplayViewModel(timeline.correlationIdProperty().get(), events, executor,
+                this::withWritableStore, safety);
+        String demo = capture.demoBootstrapServers();
+        r.endpointProperty().set(demo != null ? demo : settings.bootstrapServers());
+        if (demo != null) {
+            r.environmentProperty().set("local");   // the embedded demo broker of this app
+        }
+        return r;
+    }
+
+    /**
+     * A replay dialog's view model for events chosen in the table (by store sequence), read when the
+     * preview is made; null when nothing is open or chosen.
+     */
+    public ReplayViewModel newReplayViewModel(List<Long> seqs) {
+        CaptureStore s = store.get();
+        if (s == null || seqs.isEmpty()) {
+            return null;
+        }
+        String env = System.getenv("EVENTLENS_PRODUCTION_PATTERNS");
+        ReplaySafety safety = ReplaySafety.withPatterns(env == null ? List.of() : List.of(env.split(",")));
+        List<Long> chosen = List.copyOf(seqs);
+        ReplayViewModel r = new ReplayViewModel(null, chosen.size(),
+                () -> io.eventlens.core.replay.ReplaySelection.ofSeqs(chosen).select(store.get()), executor,
+                this::withWritableStore, safety);
+        String demo = capture.demoBootstrapServers();
+        r.endpointProperty().set(demo != null ? demo : settings.bootstrapServers());
+        if (demo != null) {
+            r.environmentProperty().set("local");
+        }
+        return r;
+    }
+
+    /**
+     * Gives the open store for writing the replay log: as it is when it was opened for writing; a
+     * file opened for reading is closed and opened again for writing, after the same file check as
+     * every open (docs/decisions/0018-replay.md), and shown again. Gives null when that fails (the
+     * file is then opened for reading again).
+     */
+    private void withWritableStore(Consumer<CaptureStore> then) {
+        CaptureStore s = store.get();
+        if (s == null) {
+            then.accept(null);
+            return;
+        }
+        if (!s.isReadOnly()) {
+            then.accept(s);
+            return;
+        }
+        Path file = s.file();
+        String shown = timeline.correlationIdProperty().get();
+        status.set("Opening " + file.getFileName() + " for writing: the replay is logged in it …");
+        executor.submit("Opening " + file.getFileName() + " for writing",
+                ctx -> {
+                    s.close();
+                    return services.storeCreator().open(file);
+                },
+                opened -> {
+                    replaceStore(opened);
+                    if (shown != null && !shown.isEmpty()) {
+                        openTimeline(shown);
+                    }
+                    then.accept(opened);
+                },
+                error -> {
+                    reportError(error);
+                    then.accept(null);
+                    executor.submit("Opening " + file.getFileName(), ctx -> services.storeOpener().open(file),
+                            this::replaceStore, this::reportError);
+                });
     }
 
     /** Opens a capture store file in the background; refused while capturing. */

@@ -37,13 +37,14 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|cirun=FOLDER]}
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|cirun=FOLDER|replay]}
  * ({@code -Dscreenshot.size=WxH} for another scene size),
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
  * of the correlation-ID completion popup, and {@code deadletters} waits for both of the demo's
  * dead-letter reasons and shows the Dead letters view instead of the Flows panel, and {@code contracts}
- * waits until the demo's contracts flag the poison order and shows the Contracts view.
+ * waits until the demo's contracts flag the poison order and shows the Contracts view, and {@code replay}
+ * writes {@code OUT-replay.png} of the replay dialog after a preview and a replay into the demo broker.
  */
 public final class ScreenshotTool {
 
@@ -179,6 +180,41 @@ public final class ScreenshotTool {
                 awaitRenderedPulses(popup, 4);
                 write(onFx(() -> popup.snapshot(null)), popupOut);
                 System.out.println("wrote " + popupOut);
+            }
+            if (extra.equals("replay")) {   // the replay dialog on the shown flow, previewed, then sent to the demo broker
+                Path replayOut = Path.of(out.toString().replace(".png", "-replay.png"));
+                io.eventlens.app.ui.replay.ReplayViewModel rvm = onFx(vm::newReplayViewModel);
+                io.eventlens.app.ui.replay.ReplayDialog dialog = onFx(() -> {
+                    rvm.speedProperty().set("2");
+                    io.eventlens.app.ui.replay.ReplayDialog d = new io.eventlens.app.ui.replay.ReplayDialog(rvm,
+                            w.scene().getWindow());
+                    d.show();
+                    rvm.preview();
+                    return d;
+                });
+                await("the replay preview lists the sends").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> onFx(() -> !rvm.rows().isEmpty()));
+                onFx(() -> {
+                    rvm.send();
+                    return null;
+                });
+                await("the replay finishes").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> onFx(() -> !rvm.runningProperty().get() && !rvm.resultProperty().get().isEmpty()
+                                && !rvm.resultProperty().get().startsWith("Opening")));
+                onFx(() -> {
+                    rvm.compare();
+                    return null;
+                });
+                await("the comparison finishes").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> onFx(() -> rvm.comparisonProperty().get() != null || !rvm.errorProperty().get().isEmpty()));
+                Scene dialogScene = onFx(() -> dialog.getDialogPane().getScene());
+                awaitRenderedPulses(dialogScene, 4);
+                write(onFx(() -> dialogScene.snapshot(null)), replayOut);
+                System.out.println("wrote " + replayOut + ": " + onFx(() -> rvm.resultProperty().get() + rvm.errorProperty().get()));
+                onFx(() -> {
+                    dialog.close();
+                    return null;
+                });
             }
             if (extra.startsWith("connect")) { // connect, connect1 (RabbitMQ), connect2 (Probe)
                 Path connectOut = Path.of(out.toString().replace(".png", "-" + extra + ".png"));

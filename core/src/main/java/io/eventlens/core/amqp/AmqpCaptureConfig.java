@@ -299,6 +299,20 @@ public record AmqpCaptureConfig(
          *                                  retention, limits or timeouts
          */
         public AmqpCaptureConfig build() {
+            return build(false);
+        }
+
+        /**
+         * Validates and builds the connection settings alone (host, port, vhost, credentials, TLS,
+         * timeout), for a config that captures nothing: the target of a replay
+         * (docs/decisions/0018-replay.md). Validation as {@link #build()}, except that nothing to
+         * capture is fine.
+         */
+        public AmqpCaptureConfig buildConnection() {
+            return build(true);
+        }
+
+        private AmqpCaptureConfig build(boolean connectionOnly) {
             String h = host;
             String v = virtualHost;
             String user = username;
@@ -348,7 +362,7 @@ public record AmqpCaptureConfig(
             if (v == null || v.isEmpty()) {
                 throw new IllegalArgumentException("virtualHost: must not be empty (the default vhost is /)");
             }
-            if (exchanges.isEmpty() && spyQueues.isEmpty() && browseQueues.isEmpty() && !firehose) {
+            if (!connectionOnly && exchanges.isEmpty() && spyQueues.isEmpty() && browseQueues.isEmpty() && !firehose) {
                 throw new IllegalArgumentException("exchanges: name an exchange to tap, a queue to spy on or a queue to browse");
             }
             for (ExchangeTap e : exchanges) {

@@ -319,32 +319,7 @@ public final class AmqpSource implements CaptureSource {
     }
 
     private Connection connect() {
-        ConnectionFactory f = new ConnectionFactory();
-        f.setHost(config.host());
-        f.setPort(config.port());
-        f.setVirtualHost(config.virtualHost());
-        f.setUsername(config.username());
-        f.setPassword(config.password());
-        int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.connectTimeout().toMillis()));
-        f.setConnectionTimeout(ms);
-        f.setHandshakeTimeout(ms);
-        f.setShutdownTimeout(2_000);
-        f.setAutomaticRecoveryEnabled(false);
-        f.setTopologyRecoveryEnabled(false);
-        f.setRequestedHeartbeat(10);
-        if (config.tls()) {
-            try {
-                f.useSslProtocol(javax.net.ssl.SSLContext.getDefault());
-                f.enableHostnameVerification();
-            } catch (NoSuchAlgorithmException e) {
-                throw new AmqpConnectException(endpoint + ": TLS is unavailable in this JVM: " + e.getMessage(), e);
-            }
-        }
-        try {
-            return f.newConnection(connectionName);
-        } catch (IOException | TimeoutException e) {
-            throw new AmqpConnectException(endpoint + ": cannot connect: " + message(e), e);
-        }
+        return AmqpConnections.open(config, connectionName);
     }
 
     private static String message(Throwable e) {

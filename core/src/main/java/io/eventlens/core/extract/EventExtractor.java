@@ -550,7 +550,7 @@ public final class EventExtractor {
     }
 
     /** ISO-8601 instant text ({@code Z} or an offset), or decimal epoch milliseconds; else {@code null}. */
-    static Instant parseTime(String text) {
+    public static Instant parseTime(String text) {
         if (text == null) {
             return null;
         }

@@ -289,6 +289,17 @@ public interface CaptureStore extends AutoCloseable {
     void copyTo(Path target);
 
     /**
+     * The replay log of this store (docs/decisions/0018-replay.md): every replay run from it, what
+     * each send carried, where it went and its outcome. Writing it needs a store opened with
+     * {@link #open}; a read-only store can be read.
+     *
+     * @throws UnsupportedOperationException for stores that keep no replay log
+     */
+    default ReplayLog replayLog() {
+        throw new UnsupportedOperationException("this capture store keeps no replay log");
+    }
+
+    /**
      * Closes the database; further calls fail. Nothing is left to finish: every committed block
      * was committed with its lookup keys.
      */

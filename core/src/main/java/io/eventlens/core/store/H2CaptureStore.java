@@ -1000,8 +1000,45 @@ public final class H2CaptureStore implements CaptureStore {
     }
 
     @FunctionalInterface
-    private interface SqlFunction<T> {
+    interface SqlFunction<T> {
         T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code body} on the writer connection under the write lock and commits it: one
+     * transaction, rolled back when it fails (for {@link ReplayLog}).
+     *
+     * @throws CaptureStoreException naming the file when the store is read-only or the write fails
+     */
+    <T> T writeTransaction(String what, SqlFunction<T> body) {
+        if (readOnly) {
+            throw CaptureStoreException.of(file, "capture store is open read-only: " + what + " is not allowed", null);
+        }
+        synchronized (writeLock) {
+            ensureOpen();
+            try {
+                T result = body.apply(writer);
+                writer.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                throw rolledBack(e, what + " failed; nothing of it was stored");
+            }
+        }
+    }
+
+    /** Runs {@code body} on a reader connection (for {@link ReplayLog}). */
+    <T> T readTransaction(String what, SqlFunction<T> body) {
+        return read(what, body);
+    }
+
+    /** Whether the store has this table (a store of an older schema opened read-only may lack it). */
+    boolean hasTableNamed(String table) {
+        return read("reading the schema", c -> hasTable(c, table));
+    }
+
+    @Override
+    public ReplayLog replayLog() {
+        return new ReplayLog(this);
     }
 
     /** Receives one stored block, still encoded. */

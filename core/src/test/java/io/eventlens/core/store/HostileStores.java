@@ -70,7 +70,7 @@ public final class HostileStores {
     }
 
     /**
-     * A genuine capture store with 20 events (correlation IDs {@code c-0} .. {@code c-3}), closed,
+     * A genuine capture store with 20 events (correlation IDs {@code c-0} .. {@code c-3}), a flow summary and a logged replay, closed,
      * its index complete, one flow summary stored.
      */
     public static Path genuine(Path file) {
@@ -79,6 +79,10 @@ public final class HostileStores {
             s.writeFlowSummaries(List.of(new FlowRecord("c-0", "HEALTHY", 7, "healthy: 5 events", 5, 0, 4, 1,
                     List.of("orders"), java.util.Map.of())), 20);
             s.appendPolls(List.of(new SourcePoll("http://probe.test", "c-0", 1_000, 200, 12, 5, 5, null)));
+            // one logged replay (schema V6), so that every table has a row for the hostile views to run on
+            s.replayLog().start(new ReplayLog.Run("r-0", 0, "c-0", "fresh-0", "kafka", "Kafka at localhost:9092", "test",
+                    null, "{}", "COMPLETED", 1L), List.of(new ReplayLog.Send(0, 0, 1, "orders", "orders-replay", null, 0, 0,
+                    "e-0", null, List.of(), null, ReplayLog.Outcome.SENT, 1, 1L, 0, 0L, "p0@0", null)));
             return s.file();
         }
     }

@@ -210,6 +210,12 @@ public final class CaptureViewModel {
         }
     }
 
+    /** The running demo broker's bootstrap servers, or null when no demo runs (the replay dialog's default target). */
+    public String demoBootstrapServers() {
+        AppServices.Demo d = demo;
+        return d == null ? null : d.bootstrapServers();
+    }
+
     /** Starts the demo broker and saga in the background, then captures all its topics from earliest. */
     public void startDemo() {
         if (demo != null) {

@@ -28,6 +28,7 @@ import org.controlsfx.control.textfield.TextFields;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,6 +39,13 @@ import java.util.Locale;
  * event, the table selects its row and scrolls to it (unless "Follow new events" is on).
  */
 public final class EventTableView extends VBox {
+
+    private java.util.function.Consumer<List<Long>> onReplaySelected;
+
+    /** Receives the store sequences of the selected rows when the user asks to replay them (the context menu). */
+    public void setOnReplaySelected(java.util.function.Consumer<List<Long>> action) {
+        this.onReplaySelected = action;
+    }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
@@ -117,6 +125,16 @@ public final class EventTableView extends VBox {
         table.getColumns().add(column("Event ID", 170, EventRow::eventId, "mono"));
         table.getColumns().add(column("Correlation ID", 170, EventRow::correlationId, "mono"));
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
+        javafx.scene.control.MenuItem replay = new javafx.scene.control.MenuItem("Replay selected events…");
+        replay.setId("replaySelected");
+        replay.setOnAction(e -> {
+            List<Long> seqs = table.getSelectionModel().getSelectedItems().stream().map(EventRow::seq).toList();
+            if (!seqs.isEmpty() && onReplaySelected != null) {
+                onReplaySelected.accept(seqs);
+            }
+        });
+        table.setContextMenu(new javafx.scene.control.ContextMenu(replay));
         table.setRowFactory(tv -> {
             TableRow<EventRow> row = new TableRow<>();
             row.setOnMouseClicked(e -> {

@@ -37,6 +37,8 @@ import java.nio.file.Path;
  */
 public final class TimelineView extends VBox {
 
+    private final javafx.scene.control.Button replayButton = new javafx.scene.control.Button("Replay…");
+
     /** Copies the shown timeline as text (also in the Copy / Export menu). */
     public static final KeyCombination COPY_TEXT =
             new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN);
@@ -73,7 +75,12 @@ public final class TimelineView extends VBox {
         limitNotice.managedProperty().bind(limitNotice.visibleProperty());
         Region headerSpacer = new Region();
         HBox.setHgrow(headerSpacer, Priority.ALWAYS);
-        HBox header = new HBox(8, heading, cid, busy, limitNotice, headerSpacer, copyMenu());
+        replayButton.setId("replayButton");
+        replayButton.getStyleClass().add("small");
+        replayButton.setTooltip(new Tooltip("Replay this flow's events into a test environment (Ctrl+Shift+R)"));
+        replayButton.setMinWidth(Region.USE_PREF_SIZE);
+        replayButton.disableProperty().bind(vm.canExportProperty().not());
+        HBox header = new HBox(8, heading, cid, busy, limitNotice, headerSpacer, replayButton, copyMenu());
         header.setAlignment(Pos.CENTER_LEFT);
         cid.setMinWidth(0);
         header.setPadding(new Insets(8, 12, 6, 12));
@@ -112,6 +119,11 @@ public final class TimelineView extends VBox {
         vm.legendKinds().addListener((ListChangeListener<AnomalyKind>) c -> rebuildLegend());
         vm.timelineProperty().addListener((obs, was, now) -> rebuildLegend());
         rebuildLegend();
+    }
+
+    /** Runs {@code action} when the user asks to replay the flow on show (the Replay… button). */
+    public void setOnReplay(Runnable action) {
+        replayButton.setOnAction(e -> action.run());
     }
 
     private MenuButton copyMenu() {
