@@ -319,7 +319,7 @@ class ExpectedFlowsTest {
     void storedRanksOfTheCategoriesKnownBeforeExpectedFlowsStayTheSame() {
         var c = io.eventlens.core.flows.FlowCategory.class;
         assertThat(java.util.Arrays.stream(c.getEnumConstants()).mapToInt(io.eventlens.core.flows.FlowCategory::storedRank))
-                .containsExactly(0, 1, 1, 2, 3, 4, 5, 5, 6, 7).isSorted();
+                .containsExactly(0, 1, 1, 1, 1, 2, 3, 4, 5, 5, 6, 7).isSorted();
         assertThat(io.eventlens.core.flows.FlowCategory.HEALTHY.storedRank()).isEqualTo(7);
         assertThat(io.eventlens.core.flows.FlowCategory.HEALTHY_WITH_NOTES.storedRank()).isEqualTo(6);
     }
