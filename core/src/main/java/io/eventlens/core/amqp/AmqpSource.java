@@ -421,13 +421,16 @@ public final class AmqpSource implements CaptureSource {
                 t.next = offset(e.getValue());
                 bind(t);
                 long first = firstOffset(t.queue);
-                if (first > t.next) {
+                if (first > t.next || first < 0) {
                     // RabbitMQ delivers nothing from an offset its retention removed: start at the first
-                    // retained one; the gap is counted as truncation when it arrives
+                    // retained one; the gap is counted as truncation when it arrives. When the first
+                    // offset is not known in time (a busy broker), start there too: deliveries before
+                    // the stored offset are skipped (deliverTaps), so nothing is stored twice
                     t.startAtFirst = true;
                 }
                 LOG.info("{}: resuming tap queue {} at stream offset {}{}", endpoint, t.queue, t.next,
-                        t.startAtFirst ? " (retention removed offsets before " + first + ")" : "");
+                        first < 0 ? " (its first retained offset is not known yet: reading from the first, skipping"
+                                + " what was stored)" : t.startAtFirst ? " (retention removed offsets before " + first + ")" : "");
                 return;
             }
         }
@@ -567,7 +570,26 @@ public final class AmqpSource implements CaptureSource {
         }
     }
 
-    private boolean deliverTaps(List<Delivered> batch, SourceContext context) throws InterruptedException {
+    private boolean deliverTaps(List<Delivered> all, SourceContext context) throws InterruptedException {
+        // a tap read from its stream's first offset (startAtFirst) sees again what was already
+        // delivered or stored before: skipped here, and credited so the stream keeps delivering
+        List<Delivered> batch = new ArrayList<>(all.size());
+        List<Delivered> seen = new ArrayList<>();
+        for (Delivered d : all) {
+            Tap t = d.tap;
+            long expected = t == null ? 0 : t.lastDelivered >= 0 ? t.lastDelivered + 1 : Math.max(0, t.next);
+            if (d.offset != null && t != null && t.stream && d.offset < expected) {
+                seen.add(d);
+            } else {
+                batch.add(d);
+            }
+        }
+        if (!seen.isEmpty()) {
+            creditStreams(seen, seen.size());
+        }
+        if (batch.isEmpty()) {
+            return true;
+        }
         long bytes = 0;
         for (Delivered d : batch) {
             bytes += d.body.length + 200;
@@ -692,7 +714,12 @@ public final class AmqpSource implements CaptureSource {
             for (Tap t : taps) {
                 long from = t.lastDelivered >= 0 ? t.lastDelivered + 1 : t.next;
                 // retention may have removed where the tap stopped while it was away (see declareTap)
-                t.startAtFirst = t.stream && from >= 0 && firstOffset(t.queue) > from;
+                if (t.stream && from >= 0) {
+                    long first = firstOffset(t.queue);
+                    t.startAtFirst = first > from || first < 0;   // unknown: from the first, skipping what was delivered
+                } else {
+                    t.startAtFirst = false;
+                }
             }
             c.addShutdownListener(cause -> {
                 if (!closing && !cause.isInitiatedByApplication()) {
