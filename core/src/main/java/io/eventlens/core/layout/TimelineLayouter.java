@@ -364,11 +364,17 @@ public final class TimelineLayouter {
 
     /**
      * A tick label: {@code 0}, {@code +250 ms} (under a second, or steps under 100 ms), {@code +1.5 s},
-     * {@code +2 min} (from two minutes on with steps of a minute or more).
+     * {@code +2 min} (from two minutes on with steps of a minute or more), {@code +40 min 1.5 s} (from two
+     * minutes on with smaller steps: ticks after a collapsed idle gap).
      */
     static String formatOffset(long offsetMs, long stepMs) {
         if (offsetMs == 0) {
             return "0";
+        }
+        if (offsetMs >= 120_000 && stepMs < 60_000) { // after a collapsed gap, zoomed in: minutes and seconds
+            long min = offsetMs / 60_000;
+            double s = (offsetMs % 60_000) / 1000.0;
+            return "+" + min + " min " + (s == Math.rint(s) ? String.valueOf((long) s) : trim(s)) + " s";
         }
         if (offsetMs < 1000 || stepMs < 100) {
             return "+" + offsetMs + " ms";
