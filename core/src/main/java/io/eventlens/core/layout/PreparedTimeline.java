@@ -193,6 +193,15 @@ public final class PreparedTimeline {
      * @return the entry index, or −1 when there is none in that direction
      */
     public int nextAnomaly(int from, boolean forward) {
+        return nextIn(anomalous, from, forward);
+    }
+
+    /**
+     * {@link #nextAnomaly(int, boolean)} over a sorted array of entry indexes ({@link #anomalous()}).
+     *
+     * @return the next (previous) index in {@code anomalous} after (before) {@code from}, or −1
+     */
+    public static int nextIn(int[] anomalous, int from, boolean forward) {
         int at = Arrays.binarySearch(anomalous, from);
         if (forward) {
             int i = at >= 0 ? at + 1 : -at - 1;

@@ -3,6 +3,12 @@ package io.eventlens.app.ui.timeline;
 import atlantafx.base.theme.Styles;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.layout.LaneGrouping;
+import javafx.collections.FXCollections;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.util.StringConverter;
+import java.util.List;
 import javafx.beans.property.BooleanProperty;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -33,7 +39,9 @@ import java.nio.file.Path;
 /**
  * The timeline view: the verdict banner (kind and message, coloured by severity) above the
  * {@link TimelineCanvas}, and a legend of the anomaly kinds drawn (colour, shape and name). The header
- * holds the correlation ID and a Copy / Export menu (text or JSON to the clipboard, JSON to a file).
+ * holds the correlation ID and a Copy / Export menu (text or JSON to the clipboard, JSON to a file). A
+ * tool bar (previous/next anomaly, zoom out/in, fit, lane grouping, what the window shows) and the
+ * {@link TimelineOverview} strip sit above the drawing (docs/reference/timeline-layout.md).
  */
 public final class TimelineView extends VBox {
 
@@ -43,6 +51,7 @@ public final class TimelineView extends VBox {
 
     private final TimelineViewModel vm;
     private final TimelineCanvas canvas;
+    private final TimelineOverview overview;
     private final Label verdictKind = new Label();
     private final Label verdictText = new Label();
     private final Label heading = new Label("Timeline");
@@ -53,6 +62,7 @@ public final class TimelineView extends VBox {
     public TimelineView(TimelineViewModel vm, BooleanProperty dark) {
         this.vm = vm;
         this.canvas = new TimelineCanvas(vm, dark);
+        this.overview = new TimelineOverview(vm, dark);
         getStyleClass().add("timeline-view");
         setSpacing(0);
 
@@ -106,11 +116,73 @@ public final class TimelineView extends VBox {
         legend.setPadding(new Insets(6, 12, 8, 12));
         legend.setAlignment(Pos.CENTER_LEFT);
 
-        getChildren().addAll(header, banner, scroll, legend);
+        getChildren().addAll(header, banner, toolBar(), overview, scroll, legend);
 
         subscriptions = vm.verdictKindProperty().subscribe(k -> styleVerdict(banner, k));
         vm.legendKinds().addListener((ListChangeListener<AnomalyKind>) c -> rebuildLegend());
         rebuildLegend();
+    }
+
+    private HBox toolBar() {
+        Button prev = toolButton("timelinePrevAnomaly", "◀ Anomaly", "Previous anomaly (P or [)", () -> vm.selectAnomaly(false));
+        Button next = toolButton("timelineNextAnomaly", "Anomaly ▶", "Next anomaly (N or ])", () -> vm.selectAnomaly(true));
+        Button out = toolButton("timelineZoomOut", "−", "Zoom out (− or Ctrl+wheel)", () -> vm.zoom(0.5, 0.5));
+        Button in = toolButton("timelineZoomIn", "+", "Zoom in (+ or Ctrl+wheel); drag or Left/Right to pan", () -> vm.zoom(2, 0.5));
+        Button fit = toolButton("timelineFit", "Fit", "Show the whole flow (0)", vm::fit);
+        ChoiceBox<LaneGrouping> lanes = new ChoiceBox<>(FXCollections.observableArrayList(LaneGrouping.values()));
+        lanes.setId("timelineLaneGrouping");
+        lanes.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(LaneGrouping g) {
+                return g == null ? "" : g.label();
+            }
+
+            @Override
+            public LaneGrouping fromString(String s) {
+                return null;
+            }
+        });
+        lanes.valueProperty().bindBidirectional(vm.laneGroupingProperty());
+        lanes.setTooltip(new Tooltip("One lane per channel, per channel and partition, or per record key"));
+        Label lanesLabel = new Label("Lanes");
+        lanesLabel.getStyleClass().add(Styles.TEXT_MUTED);
+        Label window = new Label();
+        window.setId("timelineWindowText");
+        window.getStyleClass().add(Styles.TEXT_MUTED);
+        window.textProperty().bind(vm.windowTextProperty());
+        window.setMinWidth(0);
+        for (javafx.scene.Node n : List.of(prev, next, out, in, fit, lanes)) {
+            n.disableProperty().bind(vm.canExportProperty().not());
+        }
+        HBox bar = new HBox(6, prev, next, gap(), out, in, fit, gap(), lanesLabel, lanes, gap(), window);
+        bar.setId("timelineToolBar");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(0, 12, 6, 12));
+        return bar;
+    }
+
+    private static Region gap() {
+        Region r = new Region();
+        r.setMinWidth(8);
+        return r;
+    }
+
+    private Button toolButton(String id, String text, String tip, Runnable action) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.getStyleClass().add(Styles.SMALL);
+        b.setFocusTraversable(false);
+        b.setTooltip(new Tooltip(tip));
+        b.setOnAction(e -> {
+            action.run();
+            canvas.requestFocus();
+        });
+        return b;
+    }
+
+    /** The overview strip. */
+    public TimelineOverview overview() {
+        return overview;
     }
 
     private MenuButton copyMenu() {
@@ -234,5 +306,6 @@ public final class TimelineView extends VBox {
     public void dispose() {
         subscriptions.unsubscribe();
         canvas.dispose();
+        overview.dispose();
     }
 }
