@@ -42,7 +42,11 @@ import static org.awaitility.Awaitility.await;
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
  * of the correlation-ID completion popup, and {@code deadletters} waits for both of the demo's
- * dead-letter reasons and shows the Dead letters view instead of the Flows panel.
+ * dead-letter reasons and shows the Dead letters view instead of the Flows panel. {@code timeline10k}
+ * shows no demo: it opens a capture file holding a 10,000-event flow ({@link UiTestData#longFlow}) and
+ * its timeline and shoots it fitted ({@code -Dscreenshot.timeline=fit}, the default), zoomed
+ * ({@code =zoom}, {@code -Dscreenshot.zoom=6 -Dscreenshot.anchor=0.5}) or with its N-th anomaly selected
+ * ({@code =anomalyN}: the window follows; docs/timeline-10k.png is {@code anomaly2}).
  */
 public final class ScreenshotTool {
 
@@ -81,12 +85,32 @@ public final class ScreenshotTool {
             stage.setScene(scene);
             stage.titleProperty().bind(vm.titleProperty());
             stage.show();
-            vm.capture().startDemo();
+            if (!extra.equals("timeline10k")) {
+                vm.capture().startDemo();
+            }
             started.complete(new Window(vm, view, scene, executor));
         });
         Window w = started.get(30, TimeUnit.SECONDS);
         MainViewModel vm = w.vm();
         int exit = 0;
+        if (extra.equals("timeline10k")) {
+            try {
+                shootLongTimeline(w, captures, out);
+            } catch (Exception | AssertionError e) {
+                System.err.println("screenshot failed: " + e);
+                exit = 1;
+            } finally {
+                onFx(() -> {
+                    w.view().dispose();
+                    vm.dispose();
+                    return null;
+                });
+                w.executor().close();
+                deleteTree(captures);
+                Platform.exit();
+            }
+            System.exit(exit);
+        }
         try {
             await("the Flows panel lists a flow of each kind " + WANTED).atMost(PATIENCE)
                     .pollInterval(Duration.ofMillis(200))
@@ -183,6 +207,49 @@ public final class ScreenshotTool {
     }
 
     private record Window(MainViewModel vm, MainView view, Scene scene, FxTaskExecutor executor) {
+    }
+
+    /** The {@code timeline10k} shot: a capture with a 10,000-event flow, its timeline, an anomaly selected. */
+    private static void shootLongTimeline(Window w, Path captures, Path out) throws Exception {
+        MainViewModel vm = w.vm();
+        Path file = captures.resolve("bulk-order.mv.db");
+        try (io.eventlens.core.store.CaptureStore store = io.eventlens.core.store.CaptureStore.open(file)) {
+            java.util.List<io.eventlens.core.model.CapturedEvent> events = new java.util.ArrayList<>(UiTestData.captureWithTroubledFlow());
+            events.addAll(UiTestData.longFlow(UiTestData.LONG, 10_000));
+            store.append(events, java.util.List.of());
+        }
+        onFx(() -> {
+            vm.openCapture(file);
+            return null;
+        });
+        await("the capture opens").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> onFx(() -> vm.storeProperty().get() != null));
+        onFx(() -> {
+            vm.openTimeline(UiTestData.LONG);
+            return null;
+        });
+        await("the timeline is laid out").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> onFx(() -> vm.timeline().entries().size() >= 10_000
+                        && !vm.timeline().windowLayoutProperty().get().lanes().isEmpty()));
+        String mode = System.getProperty("screenshot.timeline", "fit");
+        onFx(() -> {
+            var t = vm.timeline();
+            if (mode.equals("zoom")) {
+                t.zoom(Double.parseDouble(System.getProperty("screenshot.zoom", "6")),
+                        Double.parseDouble(System.getProperty("screenshot.anchor", "0.5")));
+            } else if (mode.startsWith("anomaly")) {
+                int n = mode.length() > 7 ? Integer.parseInt(mode.substring(7)) : 2;
+                t.entries().stream().filter(e -> !e.anomalies().isEmpty()).skip(n - 1L).findFirst()
+                        .ifPresent(e -> t.selectSeq(e.event().seq()));
+            }
+            return null;
+        });
+        await("the window settles").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> onFx(() -> !vm.timeline().loadingProperty().get()));
+        awaitRenderedPulses(w.scene(), 6);
+        write(onFx(() -> w.scene().snapshot(null)), out);
+        System.out.println("wrote " + out + " showing " + UiTestData.LONG + " (" + mode + "): "
+                + onFx(() -> vm.timeline().windowTextProperty().get()));
     }
 
     /** Selects the timeline's selected event in the event table too and scrolls it into view (FX thread). */

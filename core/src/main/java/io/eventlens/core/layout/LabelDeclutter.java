@@ -16,9 +16,9 @@ import java.util.TreeMap;
 public final class LabelDeclutter {
 
     /** Px kept free between two labels. */
-    public static final double PAD = 6;
+    public static final double PAD = 8;
     /** An abbreviation keeps at least this many characters, the ellipsis included. */
-    public static final int MIN_CHARS = 4;
+    public static final int MIN_CHARS = 7;
 
     private LabelDeclutter() {
     }

@@ -208,16 +208,22 @@ public record TimelineLayout(
             return 9;
         }
 
-        /** Left edge of the badge in px (it is at least as wide as its text). */
+        /**
+         * Width of the badge in px: its stretch less 4 px (so that neighbouring badges keep a gap), at
+         * least as wide as its text.
+         */
+        public double badgeWidth() {
+            return Math.max(x1 - x0 - 4, text().length() * 6.5 + 12);
+        }
+
+        /** Left edge of the badge in px. */
         public double left() {
-            double w = Math.max(x1 - x0 + 8, text().length() * 6.5 + 12);
-            return (x0 + x1) / 2 - w / 2;
+            return (x0 + x1) / 2 - badgeWidth() / 2;
         }
 
         /** Right edge of the badge in px. */
         public double right() {
-            double w = Math.max(x1 - x0 + 8, text().length() * 6.5 + 12);
-            return (x0 + x1) / 2 + w / 2;
+            return (x0 + x1) / 2 + badgeWidth() / 2;
         }
     }
 
@@ -231,6 +237,10 @@ public record TimelineLayout(
      * @param label   e.g. {@code "idle 40 min"}
      */
     public record Break(double x0, double x1, long startMs, long endMs, String label) {
+        /** Width in px of the label's box on the axis (estimated from the text). */
+        public double labelWidth() {
+            return label.length() * 6.2 + 12;
+        }
     }
 
     /**

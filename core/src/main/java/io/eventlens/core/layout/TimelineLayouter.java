@@ -47,7 +47,7 @@ public final class TimelineLayouter {
                           double minSpacing, double maxClusterWidth, double charWidth) {
         /** The sizes the desktop app uses. */
         public static Metrics defaults() {
-            return new Metrics(150, 28, 44, 8, 24, 90, 18, 56, 6.0);
+            return new Metrics(150, 28, 44, 8, 24, 90, 18, 56, 6.4);
         }
     }
 
@@ -192,7 +192,21 @@ public final class TimelineLayouter {
                         "idle " + TimeWarp.formatDuration(g.lengthMs())));
             }
         }
-        List<TimelineLayout.Tick> ticks = ticks(warp, v0, v1, left, right, scale);
+        List<TimelineLayout.Tick> ticks = new ArrayList<>();
+        for (TimelineLayout.Tick tick : ticks(warp, v0, v1, left, right, scale)) {
+            // a break's label on the axis wins over a tick label it would overlap
+            double half = tick.label().length() * metrics.charWidth() / 2 + 4;
+            boolean clear = true;
+            for (TimelineLayout.Break b : breaks) {
+                double bc = Math.max(left + b.labelWidth() / 2, Math.min(w - b.labelWidth() / 2 - 2, (b.x0() + b.x1()) / 2));
+                if (Math.abs(tick.x() - bc) < half + b.labelWidth() / 2) {
+                    clear = false;
+                }
+            }
+            if (clear) {
+                ticks.add(tick);
+            }
+        }
         TimelineLayout.Overview overview = overview(p, warp, left, right, v0, v1);
         long last = p.sortedTimes()[p.size() - 1];
         return new TimelineLayout(w, top, origin, Math.max(origin + 1, last), ticks, lanes, markers, clusters, breaks,

@@ -363,8 +363,8 @@ public final class TimelineCanvas extends Region {
             zigzag(g, b.x1(), plotTop, layout.height());
             boolean hot = hoveredOther instanceof TimelineLayout.Break hb && hb.startMs() == b.startMs();
             g.setFont(Font.font(null, FontWeight.SEMI_BOLD, 10.5));
-            double tw = b.label().length() * 6.2 + 12;
-            double cx = Math.max(layout.plotLeft() + tw / 2, Math.min(w - tw / 2 - 2, (x0 + x1) / 2));
+            double tw = b.labelWidth();
+            double cx = Math.max(layout.plotLeft() + tw / 2, Math.min(w - tw / 2 - 2, (b.x0() + b.x1()) / 2));
             g.setFill(hot ? Color.web(d ? "#388bfd" : "#0969da") : (d ? Color.web("#30363d") : Color.web("#57606a")));
             g.fillRoundRect(cx - tw / 2, 5, tw, plotTop - 10, 9, 9);
             g.setFill(Color.WHITE);
@@ -373,8 +373,8 @@ public final class TimelineCanvas extends Region {
             g.fillText(b.label(), cx, plotTop / 2);
         }
 
-        // flow line connecting events in observed order (only while every visible event has its own marker)
-        if (layout.clusters().isEmpty() && layout.markers().size() < 2000) {
+        // flow line connecting events in observed order (only while every visible event has its own marker and there are few enough to follow)
+        if (layout.clusters().isEmpty() && layout.markers().size() <= 60) {
             g.setStroke(d ? Color.web("#8d96a0", 0.35) : Color.web("#59636e", 0.28));
             g.setLineWidth(1.2);
             TimelineLayout.Marker prev = null;

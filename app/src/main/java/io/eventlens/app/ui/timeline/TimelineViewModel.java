@@ -598,15 +598,14 @@ public final class TimelineViewModel {
         long t = entry.event().observedAt().toEpochMilli();
         int i = index;
         TimelineLayout last = windowLayout.get();
-        double width = viewWidth;
         queue((v, w, p) -> {
             double at = w.toVirtual(t);
             boolean inBadge = last.markerForSeq(seq) == null && at >= v.start() && at <= v.end();
             Viewport out = v;
-            if (inBadge) { // zoom until neighbours are about 30 px apart in its lane
-                double plot = Math.max(100, width - 200);
-                double hop = Math.max(1, Math.min(localHop(p, w, i), v.span() / 4));
-                out = new Viewport(Math.max(0, at - hop * plot / 60), at + hop * plot / 60).clampTo(w.virtualSpan());
+            if (inBadge) { // zoom to about 40 of its lane's events around it, so it gets a marker of its own
+                double[] around = laneNeighbourhood(p, w, i, 20);
+                double span = Math.min(v.span(), Math.max(Viewport.MIN_SPAN_MS, around[1] - around[0]));
+                out = new Viewport(at - span / 2, at + span / 2).clampTo(w.virtualSpan());
             }
             if (at < out.start() + out.span() * 0.05 || at > out.end() - out.span() * 0.05) {
                 out = out.centerOn(at, w.virtualSpan());
@@ -615,23 +614,16 @@ public final class TimelineViewModel {
         });
     }
 
-    /** The warped distance from entry {@code i} to its neighbours in its lane (the smaller one, at least 1 ms). */
-    private static double localHop(PreparedTimeline p, TimeWarp w, int i) {
+    /** Warped positions of the events {@code k} before and {@code k} after entry {@code i} in its lane (or the lane's ends). */
+    private static double[] laneNeighbourhood(PreparedTimeline p, TimeWarp w, int i, int k) {
         int[] lane = p.lanes().get(p.laneOf(i)).entries();
-        for (int k = 0; k < lane.length; k++) {
-            if (lane[k] == i) {
-                double at = w.toVirtual(p.timeOf(i));
-                double best = Double.MAX_VALUE;
-                if (k > 0) {
-                    best = Math.min(best, at - w.toVirtual(p.timeOf(lane[k - 1])));
-                }
-                if (k + 1 < lane.length) {
-                    best = Math.min(best, w.toVirtual(p.timeOf(lane[k + 1])) - at);
-                }
-                return best == Double.MAX_VALUE ? w.virtualSpan() : Math.max(1, best);
+        for (int j = 0; j < lane.length; j++) {
+            if (lane[j] == i) {
+                return new double[] {w.toVirtual(p.timeOf(lane[Math.max(0, j - k)])),
+                        w.toVirtual(p.timeOf(lane[Math.min(lane.length - 1, j + k)]))};
             }
         }
-        return w.virtualSpan();
+        return new double[] {0, w.virtualSpan()};
     }
 
     private void queue(ViewOp op) {
