@@ -588,42 +588,32 @@ public final class TimelineViewModel {
         return i == null ? (s == null ? -1 : entries.indexOf(s)) : i;
     }
 
-    /** Scrolls the window to an entry when it is outside, or hidden in a count badge (zooming in until it has room). */
+    /**
+     * Scrolls the window to an entry when it is outside (or at the very edge), then zooms in around it,
+     * twice as close at a time, until it has a marker of its own rather than a place in a count badge.
+     */
     private void reveal(TimelineEntry entry) {
-        Integer index = indexOf.get(entry);
-        if (index == null) {
+        if (!indexOf.containsKey(entry)) {
             return;
         }
         long seq = entry.event().seq();
         long t = entry.event().observedAt().toEpochMilli();
-        int i = index;
-        TimelineLayout last = windowLayout.get();
+        double width = viewWidth;
         queue((v, w, p) -> {
+            double total = w.virtualSpan();
             double at = w.toVirtual(t);
-            boolean inBadge = last.markerForSeq(seq) == null && at >= v.start() && at <= v.end();
             Viewport out = v;
-            if (inBadge) { // zoom to about 40 of its lane's events around it, so it gets a marker of its own
-                double[] around = laneNeighbourhood(p, w, i, 20);
-                double span = Math.min(v.span(), Math.max(Viewport.MIN_SPAN_MS, around[1] - around[0]));
-                out = new Viewport(at - span / 2, at + span / 2).clampTo(w.virtualSpan());
-            }
             if (at < out.start() + out.span() * 0.05 || at > out.end() - out.span() * 0.05) {
-                out = out.centerOn(at, w.virtualSpan());
+                out = out.centerOn(at, total);
+            }
+            for (int k = 0; k < 24 && out.span() > Viewport.MIN_SPAN_MS; k++) {
+                if (layouter.layout(p, w, width, out.start(), out.end()).markerForSeq(seq) != null) {
+                    break;
+                }
+                out = out.zoom(2, (at - out.start()) / out.span(), total);
             }
             return out;
         });
-    }
-
-    /** Warped positions of the events {@code k} before and {@code k} after entry {@code i} in its lane (or the lane's ends). */
-    private static double[] laneNeighbourhood(PreparedTimeline p, TimeWarp w, int i, int k) {
-        int[] lane = p.lanes().get(p.laneOf(i)).entries();
-        for (int j = 0; j < lane.length; j++) {
-            if (lane[j] == i) {
-                return new double[] {w.toVirtual(p.timeOf(lane[Math.max(0, j - k)])),
-                        w.toVirtual(p.timeOf(lane[Math.min(lane.length - 1, j + k)]))};
-            }
-        }
-        return new double[] {0, w.virtualSpan()};
     }
 
     private void queue(ViewOp op) {
