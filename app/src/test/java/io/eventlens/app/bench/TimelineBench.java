@@ -155,11 +155,11 @@ public final class TimelineBench {
                 long paint = canvas.lastPaintNanos(); // the paint ran on the FX thread when the layout arrived
                 long paintCpu = canvas.lastPaintCpuNanos();
                 long t0 = System.nanoTime();
-                long c0 = THREADS.getCurrentThreadCpuTime();
+                long c0 = THREADS.getCurrentThreadCpuTime() + renderCpu();
                 scene.getRoot().applyCss();
                 scene.getRoot().layout();
                 scene.snapshot(null); // renders the whole view offscreen, synchronously
-                return new long[] {paint, System.nanoTime() - t0, paintCpu, THREADS.getCurrentThreadCpuTime() - c0};
+                return new long[] {paint, System.nanoTime() - t0, paintCpu, THREADS.getCurrentThreadCpuTime() + renderCpu() - c0};
             });
             frames.add(frame[0]);
             renders.add(frame[1]);
@@ -192,12 +192,29 @@ public final class TimelineBench {
                 }
             }
         }
+        // the same offscreen render of an empty scene of the same size, for scale
+        Scene empty = onFx(() -> new Scene(new javafx.scene.layout.Pane(), 1480, 700));
+        List<Long> baseline = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            baseline.add(onFx(() -> {
+                long t0 = System.nanoTime();
+                empty.snapshot(null);
+                return System.nanoTime() - t0;
+            }));
+        }
         System.out.printf(Locale.ROOT, "Timeline of %,d events, %d steps (open, zoom, pan, regroup, jump, fit), 1480x700 offscreen, %d cores, load %.1f:%n",
                 timeline.entries().size(), frames.size(), Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("  FX thread paint per frame:      " + stats(frames) + " wall; " + stats(frameCpu) + " CPU");
-        System.out.println("  whole view rendered offscreen:  " + stats(renders) + " wall (Scene.snapshot, software"
-                + " rendering, the FX thread waiting; in the app the render thread does this)");
+        System.out.println("  whole view rendered offscreen:  " + stats(renders) + " wall; " + stats(renderCpu)
+                + " CPU of the FX and render threads (Scene.snapshot with CSS and layout, software rendering;"
+                + " in the app the render thread renders while the FX thread goes on)");
+        if (Boolean.getBoolean("bench.timelineSteps")) {
+            for (int i = 0; i < frames.size(); i++) {
+                System.out.printf(Locale.ROOT, "    step %3d: paint %.2f ms CPU, render %.1f ms CPU%n", i, ms(frameCpu.get(i)), ms(renderCpu.get(i)));
+            }
+        }
+        System.out.println("  an empty scene rendered the same: " + stats(baseline) + " wall");
         System.out.printf(Locale.ROOT, "  background layout of a window: worst %.2f ms CPU (warm); lanes prepared once in %.1f ms%n",
                 ms(worstLayout), ms(prepare));
         long worst = frameCpu.stream().mapToLong(Long::longValue).max().orElse(0);
@@ -208,6 +225,18 @@ public final class TimelineBench {
             return null;
         });
         Platform.exit();
+    }
+
+    /** CPU nanoseconds the JavaFX render thread (QuantumRenderer) has used so far; 0 when it is not found. */
+    private static long renderCpu() {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("QuantumRenderer")) {
+                long c = THREADS.getThreadCpuTime(t.threadId());
+                sum += Math.max(0, c);
+            }
+        }
+        return sum;
     }
 
     /** "worst W ms, p95 P ms, median M ms" of these nanoseconds. */

@@ -396,11 +396,13 @@ public final class TimelineCanvas extends Region {
             double hh = c.halfHeight();
             boolean hot = hoveredOther instanceof TimelineLayout.Cluster hc && hc.equals(c);
             Color base = MarkerPainter.color(null);
-            g.setFill(hot ? base.deriveColor(0, 1, 1, 0.35) : base.deriveColor(0, 1, 1, d ? 0.28 : 0.16));
+            g.setFill(hot ? base.deriveColor(0, 1, 1, 0.4) : base.deriveColor(0, 1, 1, d ? 0.32 : 0.22));
             g.fillRoundRect(x0, c.y() - hh, bw, 2 * hh, 2 * hh, 2 * hh);
-            g.setLineWidth(c.primaryKind() == null ? 1 : 2);
-            g.setStroke(c.primaryKind() == null ? base.deriveColor(0, 1, 1, 0.7) : MarkerPainter.color(c.primaryKind()));
-            g.strokeRoundRect(x0 + 0.5, c.y() - hh + 0.5, bw - 1, 2 * hh - 1, 2 * hh, 2 * hh);
+            if (c.primaryKind() != null) { // only badges holding an anomaly get an outline (cheaper to render)
+                g.setLineWidth(2);
+                g.setStroke(MarkerPainter.color(c.primaryKind()));
+                g.strokeRoundRect(x0 + 1, c.y() - hh + 1, bw - 2, 2 * hh - 2, 2 * hh, 2 * hh);
+            }
             g.setFill(text);
             g.fillText(c.text(), (c.left() + c.right()) / 2, c.y());
             if (c.primaryKind() != null) { // the most severe anomaly inside, on the badge's corner
