@@ -217,4 +217,22 @@ class TimelineScaleLayoutTest {
         assertThat(layout.overview().anomalies()).hasSize(5)
                 .allSatisfy(m -> assertThat(m.kind()).isEqualTo(AnomalyKind.OUT_OF_ORDER));
     }
+
+    @Test
+    void viewportZoomsAtItsAnchorPansAndStaysInsideTheFlow() {
+        Viewport fit = Viewport.fit(1000);
+        assertThat(fit.isFit(1000)).isTrue();
+        Viewport in = fit.zoom(4, 0.25, 1000);
+        assertThat(in.span()).isEqualTo(250);
+        assertThat(in.start() + in.span() * 0.25).as("the anchor stays put").isEqualTo(250);
+        assertThat(in.pan(0.5, 1000).start()).isEqualTo(in.start() + 125);
+        assertThat(in.pan(-10, 1000).start()).as("never before the start").isZero();
+        assertThat(in.pan(10, 1000).end()).as("never past the end").isEqualTo(1000);
+        assertThat(in.zoom(0.01, 0.5, 1000)).as("never wider than fit").isEqualTo(fit);
+        assertThat(fit.zoom(1e9, 0.5, 1000).span()).as("never narrower than 1 ms").isEqualTo(Viewport.MIN_SPAN_MS);
+        assertThat(in.centerOn(990, 1000).end()).isEqualTo(1000);
+        assertThat(Viewport.around(400, 500, 0.1, 1000)).isEqualTo(new Viewport(390, 510));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Viewport(5, 5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("end must be greater than start");
+    }
 }
