@@ -98,6 +98,7 @@ public final class TimelineViewModel {
     private final List<ViewOp> pendingOps = new ArrayList<>();
     private final Set<Long> expandedGaps = new HashSet<>();
     private Viewport committed;
+    private double committedSpan;
     private double viewWidth = 800;
     private boolean layoutInFlight;
     private boolean layoutDirty;
@@ -241,6 +242,7 @@ public final class TimelineViewModel {
         if (!result.correlationId().equals(correlationId.get())) {
             limitNotice.set("");
         }
+        boolean picked = preferredSeq > 0; // an event picked elsewhere (Dead letters view): the window goes to it
         long selectedSeq = preferredSeq > 0 ? preferredSeq
                 : keepSelection && selected.get() != null ? selected.get().event().seq() : -1;
         preferredSeq = -1;
@@ -281,7 +283,7 @@ public final class TimelineViewModel {
         if (keep == null && !result.entries().isEmpty()) {
             keep = firstMostSevere(result);
         }
-        suppressReveal = !sameTimeline;
+        suppressReveal = !picked; // a new timeline opens fitted; a live reload keeps the window as it is
         try {
             selected.set(keep);
         } finally {
@@ -639,6 +641,7 @@ public final class TimelineViewModel {
         List<ViewOp> ops = List.copyOf(pendingOps);
         pendingOps.clear();
         Viewport base = committed;
+        double baseSpan = committedSpan;
         LaneGrouping grouping = laneGrouping.get();
         Set<Long> expanded = Set.copyOf(expandedGaps);
         double width = viewWidth;
@@ -651,7 +654,9 @@ public final class TimelineViewModel {
                     }
                     TimeWarp w = p.warp(TimeWarp.DEFAULT_FACTOR, expanded);
                     warp = w;
-                    Viewport v = base == null ? Viewport.fit(w.virtualSpan()) : base.clampTo(w.virtualSpan());
+                    // a fitted window stays fitted when the flow grows (live capture)
+                    Viewport v = base == null || base.isFit(baseSpan) ? Viewport.fit(w.virtualSpan())
+                            : base.clampTo(w.virtualSpan());
                     for (ViewOp op : ops) {
                         v = op.apply(v, w, p);
                     }
@@ -661,6 +666,7 @@ public final class TimelineViewModel {
                     layoutInFlight = false;
                     if (result.timeline() == timeline.get()) {
                         committed = result.viewport();
+                        committedSpan = result.layout().virtualSpan();
                         windowLayout.set(result.layout());
                         windowText.set(describeWindow(result.layout(), warp));
                     }

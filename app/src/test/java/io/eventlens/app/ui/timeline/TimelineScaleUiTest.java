@@ -134,6 +134,39 @@ class TimelineScaleUiTest {
         // fit, then a click on a break expands that idle gap
         robot.type(KeyCode.DIGIT0);
         await().atMost(Duration.ofSeconds(10)).until(() -> layout(robot).viewStart() == 0 && layout(robot).viewEnd() == layout(robot).virtualSpan());
+        // Ctrl+wheel zooms in at the pointer
+        double atX = fit.plotLeft() + (fit.plotRight() - fit.plotLeft()) * 0.3;
+        robot.interact(() -> {
+            javafx.scene.Node drawing = canvas.getChildrenUnmodifiable().get(0);
+            javafx.event.Event.fireEvent(drawing, new javafx.scene.input.ScrollEvent(javafx.scene.input.ScrollEvent.SCROLL,
+                    atX, 60, 0, 0, false, true, false, false, false, false, 0, 40, 0, 40,
+                    javafx.scene.input.ScrollEvent.HorizontalTextScrollUnits.NONE, 0,
+                    javafx.scene.input.ScrollEvent.VerticalTextScrollUnits.NONE, 0, 0, null));
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> Math.abs(span(layout(robot)) - fit.virtualSpan() / 1.25) < 1e-6);
+        TimelineLayout wheeled = layout(robot);
+        assertThat(wheeled.viewStart() + span(wheeled) * 0.3).as("the time under the pointer stays put")
+                .isCloseTo(fit.virtualSpan() * 0.3, org.assertj.core.data.Offset.offset(1e-6));
+
+        // a click on the overview centres the window there
+        TimelineOverview strip = view.timelineView().overview();
+        robot.clickOn(onFx(robot, () -> strip.localToScreen(strip.xOf(0.75), TimelineOverview.HEIGHT / 2)));
+        io.eventlens.core.layout.Viewport centred = new io.eventlens.core.layout.Viewport(wheeled.viewStart(), wheeled.viewEnd())
+                .centerOn(fit.virtualSpan() * 0.75, fit.virtualSpan());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Math.abs(layout(robot).viewStart() - centred.start()) < fit.virtualSpan() * 0.01
+                && layout(robot).viewStart() > wheeled.viewStart());
+
+        // a click on a count badge zooms into its stretch
+        robot.type(KeyCode.DIGIT0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> layout(robot).viewStart() == 0 && layout(robot).viewEnd() == layout(robot).virtualSpan());
+        TimelineLayout.Cluster badge = layout(robot).clusters().get(3);
+        robot.clickOn(onFx(robot, () -> canvas.localToScreen((badge.left() + badge.right()) / 2, badge.y())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> span(layout(robot)) < fit.virtualSpan() / 5);
+        assertThat(layout(robot).viewStart()).isLessThanOrEqualTo(badge.virtualStart());
+        assertThat(layout(robot).viewEnd()).isGreaterThanOrEqualTo(badge.virtualEnd());
+        robot.type(KeyCode.DIGIT0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> layout(robot).viewStart() == 0 && layout(robot).viewEnd() == layout(robot).virtualSpan());
+
         TimelineLayout.Break stall = layout(robot).breaks().stream().filter(b -> b.label().equals("idle 6 min")).findFirst().orElseThrow();
         Point2D onBreak = onFx(robot, () -> canvas.localToScreen((stall.x0() + stall.x1()) / 2, canvas.currentLayout().lanes().get(0).centerY()));
         robot.clickOn(onBreak);
