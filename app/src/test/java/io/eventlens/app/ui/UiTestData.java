@@ -121,7 +121,7 @@ public final class UiTestData {
                 at += (i % 500) < 60 ? 1 : 20 + (i * 37L) % 41;
             }
             String[] step = steps[i % steps.length];
-            int partition = step[0].equals("orders") ? i % 3 : step[0].equals("payments") ? i % 2 : 0;
+            int partition = step[0].equals("orders") ? (i / 6) % 3 : step[0].equals("payments") ? (i / 6) % 2 : 0;
             int slot = Math.abs((step[0] + partition).hashCode()) % offsets.length;
             String id = "e-" + i;
             CapturedEvent e = withKey(event(step[0], partition, offsets[slot]++, at, correlationId, id, step[1],

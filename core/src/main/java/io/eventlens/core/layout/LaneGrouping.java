@@ -35,7 +35,8 @@ public enum LaneGrouping {
 
     /**
      * The lane title of an event under this grouping: the channel name, {@code channel · pN}, or the
-     * key as UTF-8 text (hex, {@code 0x…}, when it is not printable UTF-8; at most 40 characters).
+     * key as UTF-8 text (hex, {@code 0x…}, when it is not valid UTF-8 or holds control or format
+     * characters such as bidirectional overrides; at most 40 code points).
      */
     public String laneOf(CapturedEvent e) {
         return switch (this) {
@@ -57,8 +58,8 @@ public enum LaneGrouping {
         try {
             String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key)).toString();
-            if (s.chars().noneMatch(Character::isISOControl)) {
-                return s.length() <= 40 ? s : s.substring(0, 39) + "…";
+            if (s.codePoints().noneMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)) {
+                return s.codePointCount(0, s.length()) <= 40 ? s : s.substring(0, s.offsetByCodePoints(0, 39)) + "…";
             }
         } catch (CharacterCodingException e) {
             // not text: hex below
