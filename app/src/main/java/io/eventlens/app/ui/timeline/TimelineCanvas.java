@@ -177,8 +177,9 @@ public final class TimelineCanvas extends Region {
         }
         hovered = null;
         hoveredOther = other;
-        tooltip.setText(c != null ? c.tooltip() : b.label() + " (" + TimeWarp.formatDuration(b.endMs() - b.startMs())
-                + " without events)\nclick to expand the gap");
+        tooltip.setText(c != null ? c.tooltip() : "No events for " + TimeWarp.formatDuration(b.endMs() - b.startMs())
+                + ", from +" + TimeWarp.formatDuration(b.startMs() - layout.startMs()) + " to +"
+                + TimeWarp.formatDuration(b.endMs() - layout.startMs()) + "\nclick to expand the gap");
         canvas.setCursor(javafx.scene.Cursor.HAND);
         showTooltip(screenX, screenY);
         draw();
