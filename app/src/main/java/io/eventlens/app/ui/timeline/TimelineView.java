@@ -40,7 +40,8 @@ import java.nio.file.Path;
  * The timeline view: the verdict banner (kind and message, coloured by severity) above the
  * {@link TimelineCanvas}, and a legend of the anomaly kinds drawn (colour, shape and name). The header
  * holds the correlation ID and a Copy / Export menu (text or JSON to the clipboard, JSON to a file). A
- * tool bar (previous/next anomaly, zoom out/in, fit, lane grouping, what the window shows) and the
+ * tool bar (previous/next anomaly, zoom out/in, fit, "Collapse gaps" once one was expanded, lane
+ * grouping, what the window shows) and the
  * {@link TimelineOverview} strip sit above the drawing (docs/reference/timeline-layout.md).
  */
 public final class TimelineView extends VBox {
@@ -129,6 +130,10 @@ public final class TimelineView extends VBox {
         Button out = toolButton("timelineZoomOut", "−", "Zoom out (− or Ctrl+wheel)", () -> vm.zoom(0.5, 0.5));
         Button in = toolButton("timelineZoomIn", "+", "Zoom in (+ or Ctrl+wheel); drag or Left/Right to pan", () -> vm.zoom(2, 0.5));
         Button fit = toolButton("timelineFit", "Fit", "Show the whole flow (0)", vm::fit);
+        Button collapse = toolButton("timelineCollapseGaps", "Collapse gaps", "Collapse the idle gaps you expanded again",
+                vm::collapseGaps);
+        collapse.visibleProperty().bind(vm.gapsExpandedProperty());
+        collapse.managedProperty().bind(collapse.visibleProperty());
         ChoiceBox<LaneGrouping> lanes = new ChoiceBox<>(FXCollections.observableArrayList(LaneGrouping.values()));
         lanes.setId("timelineLaneGrouping");
         lanes.setConverter(new StringConverter<>() {
@@ -154,7 +159,7 @@ public final class TimelineView extends VBox {
         for (javafx.scene.Node n : List.of(prev, next, out, in, fit, lanes)) {
             n.disableProperty().bind(vm.canExportProperty().not());
         }
-        HBox bar = new HBox(6, prev, next, gap(), out, in, fit, gap(), lanesLabel, lanes, gap(), window);
+        HBox bar = new HBox(6, prev, next, gap(), out, in, fit, collapse, gap(), lanesLabel, lanes, gap(), window);
         bar.setId("timelineToolBar");
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(0, 12, 6, 12));

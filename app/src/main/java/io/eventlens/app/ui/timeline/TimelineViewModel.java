@@ -97,6 +97,7 @@ public final class TimelineViewModel {
     private final ReadOnlyStringWrapper windowText = new ReadOnlyStringWrapper(this, "windowText", "");
     private final List<ViewOp> pendingOps = new ArrayList<>();
     private final Set<Long> expandedGaps = new HashSet<>();
+    private final ReadOnlyBooleanWrapper gapsExpanded = new ReadOnlyBooleanWrapper(this, "gapsExpanded");
     private Viewport committed;
     private double committedSpan;
     private double viewWidth = 800;
@@ -251,6 +252,7 @@ public final class TimelineViewModel {
             committed = null;
             pendingOps.clear();
             expandedGaps.clear();
+            gapsExpanded.set(false);
         }
         timeline.set(result);
         indexOf.clear();
@@ -323,6 +325,7 @@ public final class TimelineViewModel {
         committed = null;
         pendingOps.clear();
         expandedGaps.clear();
+        gapsExpanded.set(false);
         anomalous = new int[0];
         indexOf.clear();
         windowLayout.set(TimelineLayout.empty(viewWidth, 0));
@@ -557,13 +560,20 @@ public final class TimelineViewModel {
      */
     public void expandGap(long startMs) {
         expandedGaps.add(startMs);
+        gapsExpanded.set(true);
         queue((v, w, p) -> w.gaps().stream().filter(g -> g.startMs() == startMs).findFirst()
                 .map(g -> Viewport.around(g.virtualStart(), g.virtualEnd(), 0.1, w.virtualSpan())).orElse(v));
+    }
+
+    /** True while the user has expanded at least one idle gap (the "Collapse gaps" button shows). */
+    public ReadOnlyBooleanProperty gapsExpandedProperty() {
+        return gapsExpanded.getReadOnlyProperty();
     }
 
     /** Collapses every expanded idle gap again. */
     public void collapseGaps() {
         expandedGaps.clear();
+        gapsExpanded.set(false);
         queue((v, w, p) -> v.clampTo(w.virtualSpan()));
     }
 

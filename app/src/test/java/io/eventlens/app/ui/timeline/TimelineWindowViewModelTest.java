@@ -73,11 +73,14 @@ class TimelineWindowViewModelTest {
         vm.setViewWidth(1200);
         vm.show(flow(2000), false);
         TimelineLayout.Break stall = layout().breaks().stream().filter(b -> b.label().equals("idle 40 min")).findFirst().orElseThrow();
+        assertThat(vm.gapsExpandedProperty().get()).isFalse();
         vm.expandGap(stall.startMs());
+        assertThat(vm.gapsExpandedProperty().get()).isTrue();
         assertThat(layout().breaks()).extracting(TimelineLayout.Break::label).doesNotContain("idle 40 min");
         assertThat(layout().viewEnd() - layout().viewStart()).as("the window shows the expanded gap")
                 .isGreaterThan(40 * 60_000.0).isLessThan(50 * 60_000.0);
         vm.collapseGaps();
+        assertThat(vm.gapsExpandedProperty().get()).isFalse();
         vm.fit();
         assertThat(layout().breaks()).extracting(TimelineLayout.Break::label).contains("idle 40 min", "idle 6 min");
 
