@@ -49,6 +49,17 @@ public final class TimelineBench {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            run();
+        } catch (Exception | Error e) {
+            System.err.println("timeline benchmark failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run() throws Exception {
         setIfAbsent("glass.platform", "Monocle");
         setIfAbsent("monocle.platform", "Headless");
         setIfAbsent("prism.order", "sw");
