@@ -90,6 +90,8 @@ class EventLensUiTest {
         assertThat(vm.timeline().entries()).filteredOn(e -> e.has(AnomalyKind.DEAD_LETTERED)).hasSize(1);
 
         TimelineCanvas canvas = view.timelineView().canvas();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !canvas.currentLayout().markers().isEmpty()); // laid out off the FX thread
+        robot.interact(() -> { });
         TimelineLayout.Marker dlt = canvas.currentLayout().markers().stream()
                 .filter(m -> m.primaryKind() == AnomalyKind.DEAD_LETTERED).findFirst().orElseThrow();
         assertThat(canvas.currentLayout().lanes().get(dlt.lane()).deadLetter()).isTrue();

@@ -37,14 +37,18 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|cirun=FOLDER|replay]}
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|contracts|cirun=FOLDER|replay|timeline10k]}
  * ({@code -Dscreenshot.size=WxH} for another scene size),
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
  * of the correlation-ID completion popup, and {@code deadletters} waits for both of the demo's
  * dead-letter reasons and shows the Dead letters view instead of the Flows panel, and {@code contracts}
  * waits until the demo's contracts flag the poison order and shows the Contracts view, and {@code replay}
- * writes {@code OUT-replay.png} of the replay dialog after a preview and a replay into the demo broker.
+ * writes {@code OUT-replay.png} of the replay dialog after a preview and a replay into the demo broker. {@code timeline10k}
+ * shows no demo: it opens a capture file holding a 10,000-event flow ({@link UiTestData#longFlow}) and
+ * its timeline and shoots it fitted ({@code -Dscreenshot.timeline=fit}, the default), zoomed
+ * ({@code =zoom}, {@code -Dscreenshot.zoom=6 -Dscreenshot.anchor=0.5}) or with its N-th anomaly selected
+ * ({@code =anomalyN}: the window follows; docs/timeline-10k.png is {@code anomaly2}).
  */
 public final class ScreenshotTool {
 
@@ -83,7 +87,7 @@ public final class ScreenshotTool {
             stage.setScene(scene);
             stage.titleProperty().bind(vm.titleProperty());
             stage.show();
-            if (!extra.startsWith("cirun=")) {
+            if (!extra.startsWith("cirun=") && !extra.equals("timeline10k")) {
                 vm.capture().startDemo();
             }
             started.complete(new Window(vm, view, scene, executor));
@@ -91,6 +95,24 @@ public final class ScreenshotTool {
         Window w = started.get(30, TimeUnit.SECONDS);
         MainViewModel vm = w.vm();
         int exit = 0;
+        if (extra.equals("timeline10k")) {
+            try {
+                shootLongTimeline(w, captures, out);
+            } catch (Exception | AssertionError e) {
+                System.err.println("screenshot failed: " + e);
+                exit = 1;
+            } finally {
+                onFx(() -> {
+                    w.view().dispose();
+                    vm.dispose();
+                    return null;
+                });
+                w.executor().close();
+                deleteTree(captures);
+                Platform.exit();
+            }
+            System.exit(exit);
+        }
         try {
             if (extra.startsWith("cirun=")) { // a CI run's folder or zip: its failed tests and the first one's timeline
                 Path run = Path.of(extra.substring("cirun=".length()));
@@ -259,6 +281,49 @@ public final class ScreenshotTool {
     }
 
     private record Window(MainViewModel vm, MainView view, Scene scene, FxTaskExecutor executor) {
+    }
+
+    /** The {@code timeline10k} shot: a capture with a 10,000-event flow, its timeline, an anomaly selected. */
+    private static void shootLongTimeline(Window w, Path captures, Path out) throws Exception {
+        MainViewModel vm = w.vm();
+        Path file = captures.resolve("bulk-order.mv.db");
+        try (io.eventlens.core.store.CaptureStore store = io.eventlens.core.store.CaptureStore.open(file)) {
+            java.util.List<io.eventlens.core.model.CapturedEvent> events = new java.util.ArrayList<>(UiTestData.captureWithTroubledFlow());
+            events.addAll(UiTestData.longFlow(UiTestData.LONG, 10_000));
+            store.append(events, java.util.List.of());
+        }
+        onFx(() -> {
+            vm.openCapture(file);
+            return null;
+        });
+        await("the capture opens").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> onFx(() -> vm.storeProperty().get() != null));
+        onFx(() -> {
+            vm.openTimeline(UiTestData.LONG);
+            return null;
+        });
+        await("the timeline is laid out").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> onFx(() -> vm.timeline().entries().size() >= 10_000
+                        && !vm.timeline().windowLayoutProperty().get().lanes().isEmpty()));
+        String mode = System.getProperty("screenshot.timeline", "fit");
+        onFx(() -> {
+            var t = vm.timeline();
+            if (mode.equals("zoom")) {
+                t.zoom(Double.parseDouble(System.getProperty("screenshot.zoom", "6")),
+                        Double.parseDouble(System.getProperty("screenshot.anchor", "0.5")));
+            } else if (mode.startsWith("anomaly")) {
+                int n = mode.length() > 7 ? Integer.parseInt(mode.substring(7)) : 2;
+                t.entries().stream().filter(e -> !e.anomalies().isEmpty()).skip(n - 1L).findFirst()
+                        .ifPresent(e -> t.selectSeq(e.event().seq()));
+            }
+            return null;
+        });
+        await("the window settles").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> onFx(() -> !vm.timeline().loadingProperty().get()));
+        awaitRenderedPulses(w.scene(), 6);
+        write(onFx(() -> w.scene().snapshot(null)), out);
+        System.out.println("wrote " + out + " showing " + UiTestData.LONG + " (" + mode + "): "
+                + onFx(() -> vm.timeline().windowTextProperty().get()));
     }
 
     /** Selects the timeline's selected event in the event table too and scrolls it into view (FX thread). */

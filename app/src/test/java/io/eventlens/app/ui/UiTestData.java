@@ -93,4 +93,56 @@ public final class UiTestData {
                 "amount -4 must be positive"));
         return events;
     }
+
+    /** The correlation ID of {@link #longFlow(String, int)}'s flows in the UI test and the screenshot. */
+    public static final String LONG = "c-bulk-order-7";
+
+    /**
+     * A long, busy flow of {@code n} events (deterministic): an order's events over four topics and
+     * six partitions with four record keys, mostly 20 to 60 ms apart with bursts of 60 events 1 ms apart,
+     * a 6-minute stall at 30 % and a 40-minute stall at 60 %; every 850th event is redelivered (duplicate),
+     * every 2,300th is redelivered with another payload (conflicting duplicate), and the last one lands on
+     * orders.DLT (dead-lettered).
+     */
+    public static List<CapturedEvent> longFlow(String correlationId, int n) {
+        String[][] steps = {
+                {"orders", "OrderLineAdded"}, {"payments", "PaymentAuthorizationRequested"},
+                {"inventory", "StockReservationConfirmed"}, {"orders", "OrderLinePriced"},
+                {"shipping", "ShipmentLabelPrinted"}, {"payments", "PaymentCaptured"}};
+        List<CapturedEvent> events = new ArrayList<>(n + n / 400);
+        long at = 0;
+        long[] offsets = new long[16];
+        for (int i = 0; i < n - 1; i++) {
+            if (i == (int) (n * 0.3)) {
+                at += 6 * 60_000L;
+            } else if (i == (int) (n * 0.6)) {
+                at += 40 * 60_000L;
+            } else {
+                at += (i % 500) < 60 ? 1 : 20 + (i * 37L) % 41;
+            }
+            String[] step = steps[i % steps.length];
+            int partition = step[0].equals("orders") ? (i / 6) % 3 : step[0].equals("payments") ? (i / 6) % 2 : 0;
+            int slot = Math.abs((step[0] + partition).hashCode()) % offsets.length;
+            String id = "e-" + i;
+            CapturedEvent e = withKey(event(step[0], partition, offsets[slot]++, at, correlationId, id, step[1],
+                    ",\"line\":" + i), "order-7/line-" + (i % 4));
+            events.add(e);
+            if (i % 850 == 849) {
+                events.add(withKey(event(step[0], partition, offsets[slot]++, at + 3, correlationId, id, step[1],
+                        ",\"line\":" + i), "order-7/line-" + (i % 4)));
+            }
+            if (i % 2300 == 2299) {
+                events.add(withKey(event(step[0], partition, offsets[slot]++, at + 4, correlationId, id, step[1],
+                        ",\"line\":" + (i + 1)), "order-7/line-" + (i % 4)));
+            }
+        }
+        events.add(withKey(event("orders.DLT", 0, 0, at + 500, correlationId, "e-0", "OrderLineAdded", ",\"line\":0"),
+                "order-7/line-0"));
+        return events;
+    }
+
+    private static CapturedEvent withKey(CapturedEvent e, String key) {
+        return new CapturedEvent(e.seq(), e.channel(), e.source(), e.observedAt(), e.capturedAt(),
+                key.getBytes(StandardCharsets.UTF_8), e.headers(), e.payload(), e.derived());
+    }
 }

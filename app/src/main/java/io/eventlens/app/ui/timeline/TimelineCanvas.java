@@ -1,7 +1,9 @@
 package io.eventlens.app.ui.timeline;
 
 import io.eventlens.core.analysis.TimelineEntry;
+import io.eventlens.core.layout.TimeWarp;
 import io.eventlens.core.layout.TimelineLayout;
+import javafx.scene.input.KeyCode;
 import javafx.beans.property.BooleanProperty;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
@@ -16,11 +18,19 @@ import javafx.util.Duration;
 import javafx.util.Subscription;
 
 /**
- * The timeline drawing: a {@link Canvas} that paints the core {@link TimelineLayout} (time axis with
- * ticks and grid lines, one lane per channel with dead-letter lanes tinted, one marker per event with
- * its anomaly shape and colour, the selected event ringed). Hovering a marker shows a tooltip with the
- * event and every anomaly message; clicking selects the event, and the arrow keys (Home, End) move the
- * selection along the timeline. Resizes with its parent's width.
+ * The timeline drawing: a {@link Canvas} that paints the core {@link TimelineLayout} of the visible
+ * window (time axis with ticks and grid lines, one lane per channel, partition or key with dead-letter
+ * lanes tinted, one marker per event with its anomaly shape and colour, count badges for dense
+ * stretches, hatched breaks for collapsed idle gaps, labels that fit, the selected event ringed). It
+ * never lays out: the view model does that in the background (docs/decisions/0016-timeline-at-scale.md).
+ *
+ * Expected steps the flow did not have are drawn as dashed hollow "ghost" markers
+ * (docs/decisions/0017-expected-flows.md).
+ *
+ * <p>Mouse: hover shows the marker's, ghost's, badge's or break's tooltip; a click selects an event, zooms into a
+ * badge or expands a break; Ctrl+wheel zooms at the pointer; a drag or a horizontal wheel pans. Keys
+ * (docs/reference/timeline-layout.md, "Keys"): Left/Right pan, Up/Down previous/next event, Home/End
+ * first/last event, +/− zoom, 0 fit, N / P (or ] / [) next/previous anomaly.
  */
 public final class TimelineCanvas extends Region {
 
@@ -30,7 +40,13 @@ public final class TimelineCanvas extends Region {
     private final Tooltip tooltip = new Tooltip();
     private TimelineLayout layout = TimelineLayout.empty(0, 0);
     private TimelineLayout.Marker hovered;
+    private Object hoveredOther;
     private final Subscription subscriptions;
+    private double dragX = Double.NaN;
+    private boolean dragged;
+    private long lastPaintNanos;
+    private long lastPaintCpuNanos;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** A canvas drawing {@code vm}'s timeline; {@code dark} picks the palette. */
     public TimelineCanvas(TimelineViewModel vm, BooleanProperty dark) {
@@ -43,40 +59,161 @@ public final class TimelineCanvas extends Region {
         tooltip.setHideDelay(Duration.millis(80));
         tooltip.setShowDuration(Duration.seconds(30));
         tooltip.getStyleClass().add("marker-tooltip");
-        canvas.setOnMouseMoved(e -> {
-            TimelineLayout.Marker m = layout.markerAt(e.getX(), e.getY());
-            TimelineLayout.Ghost g = m == null ? layout.ghostAt(e.getX(), e.getY()) : null;
-            if (g != null) {
-                hoverGhost(g, e.getScreenX(), e.getScreenY());
-            } else {
-                hover(m, e.getScreenX(), e.getScreenY());
+        canvas.setOnMouseMoved(e -> pointAt(e.getX(), e.getY(), e.getScreenX(), e.getScreenY()));
+        canvas.setOnMouseExited(e -> hover(null, 0, 0));
+        canvas.setOnMousePressed(e -> {
+            dragX = e.getX();
+            dragged = false;
+        });
+        canvas.setOnMouseDragged(e -> {
+            if (Double.isNaN(dragX)) {
+                return;
+            }
+            double dx = e.getX() - dragX;
+            if (dragged || Math.abs(dx) > 3) {
+                dragged = true;
+                dragX = e.getX();
+                vm.pan(-dx / plotWidth());
+                canvas.setCursor(javafx.scene.Cursor.CLOSED_HAND);
             }
         });
-        canvas.setOnMouseExited(e -> hover(null, 0, 0));
+        canvas.setOnMouseReleased(e -> {
+            dragX = Double.NaN;
+            if (dragged) {
+                canvas.setCursor(javafx.scene.Cursor.DEFAULT);
+            }
+        });
         canvas.setOnMouseClicked(e -> {
             requestFocus();
-            TimelineLayout.Marker m = layout.markerAt(e.getX(), e.getY());
-            if (m != null) {
-                vm.selectSeq(m.seq());
+            if (dragged) {
+                dragged = false;
+                return;
+            }
+            click(e.getX(), e.getY());
+        });
+        canvas.setOnScroll(e -> {
+            if (e.isShortcutDown() || e.isControlDown()) {
+                double anchor = (e.getX() - layout.plotLeft()) / plotWidth();
+                vm.zoom(Math.pow(1.25, Math.signum(e.getDeltaY() == 0 ? e.getDeltaX() : e.getDeltaY())), anchor);
+                e.consume();
+            } else if (e.getDeltaX() != 0 || e.isShiftDown()) {
+                double d = e.getDeltaX() != 0 ? e.getDeltaX() : e.getDeltaY();
+                vm.pan(-d / plotWidth());
+                e.consume();
             }
         });
         setFocusTraversable(true);
         setOnKeyPressed(e -> {
-            switch (e.getCode()) {
-                case LEFT, UP -> vm.selectRelative(-1);
-                case RIGHT, DOWN -> vm.selectRelative(1);
-                case HOME -> vm.selectRelative(-Integer.MAX_VALUE / 2);
-                case END -> vm.selectRelative(Integer.MAX_VALUE / 2);
-                default -> {
-                    return;
-                }
+            if (!handleKey(e.getCode(), e.getText(), e.isShiftDown())) {
+                return;
             }
             e.consume();
         });
-        subscriptions = vm.timelineProperty().subscribe(t -> relayout())
+        subscriptions = vm.windowLayoutProperty().subscribe(l -> show(l))
                 .and(vm.selectedProperty().subscribe(s -> draw()))
                 .and(dark.subscribe(d -> draw()))
-                .and(widthProperty().subscribe(w -> relayout()));
+                .and(widthProperty().subscribe(w -> vm.setViewWidth(w.doubleValue())));
+    }
+
+    /**
+     * Handles a timeline key (see the class comment).
+     *
+     * @return true when the key was a timeline key
+     */
+    boolean handleKey(KeyCode code, String text, boolean shift) {
+        switch (code) {
+            case LEFT -> vm.pan(-0.125);
+            case RIGHT -> vm.pan(0.125);
+            case UP -> vm.selectRelative(-1);
+            case DOWN -> vm.selectRelative(1);
+            case HOME -> vm.selectRelative(-Integer.MAX_VALUE / 2);
+            case END -> vm.selectRelative(Integer.MAX_VALUE / 2);
+            case PLUS, ADD, EQUALS -> vm.zoom(2, 0.5);
+            case MINUS, SUBTRACT -> vm.zoom(0.5, 0.5);
+            case DIGIT0, NUMPAD0 -> vm.fit();
+            case N -> vm.selectAnomaly(!shift);
+            case P -> vm.selectAnomaly(false);
+            case CLOSE_BRACKET -> vm.selectAnomaly(true);
+            case OPEN_BRACKET -> vm.selectAnomaly(false);
+            default -> {
+                if ("+".equals(text)) {
+                    vm.zoom(2, 0.5);
+                } else if ("-".equals(text)) {
+                    vm.zoom(0.5, 0.5);
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private double plotWidth() {
+        return Math.max(1, layout.plotRight() - layout.plotLeft());
+    }
+
+    private void show(TimelineLayout l) {
+        double oldHeight = layout.height();
+        layout = l;
+        if (hovered != null) {
+            hovered = l.markerForSeq(hovered.seq());
+        }
+        hoveredOther = null;
+        if (oldHeight != l.height()) {
+            requestLayout();
+        }
+        draw();
+    }
+
+    private void pointAt(double x, double y, double screenX, double screenY) {
+        TimelineLayout.Marker m = layout.markerAt(x, y);
+        if (m != null) {
+            hover(m, screenX, screenY);
+            return;
+        }
+        TimelineLayout.Ghost ghost = layout.ghostAt(x, y);
+        if (ghost != null) {
+            hoverGhost(ghost, screenX, screenY);
+            return;
+        }
+        TimelineLayout.Cluster c = layout.clusterAt(x, y);
+        TimelineLayout.Break b = c == null ? layout.breakAt(x, y) : null;
+        Object other = c != null ? c : b;
+        if (other == null) {
+            hover(null, 0, 0);
+            return;
+        }
+        hovered = null;
+        hoveredOther = other;
+        tooltip.setText(c != null ? c.tooltip() : "No events for " + TimeWarp.formatDuration(b.endMs() - b.startMs())
+                + ", from +" + TimeWarp.formatDuration(b.startMs() - layout.startMs()) + " to +"
+                + TimeWarp.formatDuration(b.endMs() - layout.startMs()) + "\nclick to expand the gap");
+        canvas.setCursor(javafx.scene.Cursor.HAND);
+        showTooltip(screenX, screenY);
+        draw();
+    }
+
+    private void click(double x, double y) {
+        TimelineLayout.Marker m = layout.markerAt(x, y);
+        if (m != null) {
+            vm.selectSeq(m.seq());
+            return;
+        }
+        TimelineLayout.Cluster c = layout.clusterAt(x, y);
+        if (c != null) {
+            vm.zoomTo(c.virtualStart(), c.virtualEnd());
+            return;
+        }
+        TimelineLayout.Break b = layout.breakAt(x, y);
+        if (b != null) {
+            vm.expandGap(b.startMs());
+        }
+    }
+
+    private void showTooltip(double screenX, double screenY) {
+        if (getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
+            tooltip.show(canvas, screenX + 14, screenY + 14);
+        }
     }
 
     /** The layout currently drawn. */
@@ -92,15 +229,14 @@ public final class TimelineCanvas extends Region {
     /** Shows the tooltip of a marker as if hovered (keyboard users, tests); {@code null} hides it. */
     public void hover(TimelineLayout.Marker marker, double screenX, double screenY) {
         hovered = marker;
+        hoveredOther = null;
         if (marker == null) {
             tooltip.hide();
             canvas.setCursor(javafx.scene.Cursor.DEFAULT);
         } else {
             tooltip.setText(marker.tooltip());
             canvas.setCursor(javafx.scene.Cursor.HAND);
-            if (getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
-                tooltip.show(canvas, screenX + 14, screenY + 14);
-            }
+            showTooltip(screenX, screenY);
         }
         draw();
     }
@@ -111,6 +247,7 @@ public final class TimelineCanvas extends Region {
      */
     public void hoverGhost(TimelineLayout.Ghost ghost, double screenX, double screenY) {
         hovered = null;
+        hoveredOther = ghost;
         tooltip.setText(ghost.tooltip());
         canvas.setCursor(javafx.scene.Cursor.DEFAULT);
         if (getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
@@ -124,12 +261,14 @@ public final class TimelineCanvas extends Region {
         return hovered;
     }
 
-    private void relayout() {
-        double w = getWidth() > 0 ? getWidth() : 800;
-        layout = vm.layout(w);
-        hovered = null;
-        requestLayout();
-        draw();
+    /** Nanoseconds (wall clock) the last paint took on the FX thread (the benchmark reads it). */
+    public long lastPaintNanos() {
+        return lastPaintNanos;
+    }
+
+    /** CPU nanoseconds of the FX thread the last paint took (the benchmark reads it; robust to a busy machine). */
+    public long lastPaintCpuNanos() {
+        return lastPaintCpuNanos;
     }
 
     @Override
@@ -155,6 +294,8 @@ public final class TimelineCanvas extends Region {
     }
 
     private void draw() {
+        long started = System.nanoTime();
+        long startedCpu = THREADS.getCurrentThreadCpuTime();
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
         double h = canvas.getHeight();
@@ -217,21 +358,90 @@ public final class TimelineCanvas extends Region {
         g.setStroke(grid);
         g.strokeLine(firstTickX() - 0.5, 0, firstTickX() - 0.5, layout.height());
 
-        // flow line connecting events in observed order
-        g.setStroke(d ? Color.web("#8d96a0", 0.35) : Color.web("#59636e", 0.28));
-        g.setLineWidth(1.2);
-        TimelineLayout.Marker prev = null;
-        for (TimelineLayout.Marker m : layout.markers()) {
-            if (prev != null) {
-                g.strokeLine(prev.x(), prev.y(), m.x(), m.y());
+        double plotTop = layout.lanes().get(0).top();
+        g.save(); // nothing of the plot spills over the lane titles when panned
+        g.beginPath();
+        g.rect(layout.plotLeft() - 14, 0, w - layout.plotLeft() + 14, h);
+        g.clip();
+        // collapsed idle gaps: a hatched column with its length on the axis
+        for (TimelineLayout.Break b : layout.breaks()) {
+            double x0 = Math.max(b.x0(), layout.plotLeft() - 8);
+            double x1 = Math.min(b.x1(), w);
+            if (x1 <= x0) {
+                continue;
             }
-            prev = m;
+            g.setFill(d ? Color.web("#21262d") : Color.web("#eef1f4"));
+            g.fillRect(x0, plotTop, x1 - x0, layout.height() - plotTop);
+            g.save();
+            g.beginPath();
+            g.rect(x0, plotTop, x1 - x0, layout.height() - plotTop);
+            g.clip();
+            g.setStroke(grid);
+            g.setLineWidth(1);
+            for (double hx = x0 - layout.height(); hx < x1; hx += 7) {
+                g.strokeLine(hx, layout.height(), hx + layout.height() - plotTop, plotTop);
+            }
+            g.restore();
+            g.setStroke(muted);
+            g.setLineWidth(1.2);
+            zigzag(g, b.x0(), plotTop, layout.height());
+            zigzag(g, b.x1(), plotTop, layout.height());
+            boolean hot = hoveredOther instanceof TimelineLayout.Break hb && hb.startMs() == b.startMs();
+            g.setFont(Font.font(null, FontWeight.SEMI_BOLD, 10.5));
+            double tw = b.labelWidth();
+            double cx = Math.max(layout.plotLeft() + tw / 2, Math.min(w - tw / 2 - 2, (b.x0() + b.x1()) / 2));
+            g.setFill(hot ? Color.web(d ? "#388bfd" : "#0969da") : (d ? Color.web("#30363d") : Color.web("#57606a")));
+            g.fillRoundRect(cx - tw / 2, 5, tw, plotTop - 10, 9, 9);
+            g.setFill(Color.WHITE);
+            g.setTextAlign(TextAlignment.CENTER);
+            g.setTextBaseline(VPos.CENTER);
+            g.fillText(b.label(), cx, plotTop / 2);
+        }
+
+        // flow line connecting events in observed order (only while every visible event has its own marker and there are few enough to follow)
+        if (layout.clusters().isEmpty() && layout.markers().size() <= 60) {
+            g.setStroke(d ? Color.web("#8d96a0", 0.35) : Color.web("#59636e", 0.28));
+            g.setLineWidth(1.2);
+            TimelineLayout.Marker prev = null;
+            for (TimelineLayout.Marker m : layout.markers()) {
+                if (prev != null) {
+                    g.strokeLine(prev.x(), prev.y(), m.x(), m.y());
+                }
+                prev = m;
+            }
+        }
+
+        // count badges
+        g.setFont(Font.font(null, FontWeight.BOLD, 10.5));
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.CENTER);
+        for (TimelineLayout.Cluster c : layout.clusters()) {
+            double x0 = c.left();
+            double bw = c.right() - c.left();
+            double hh = c.halfHeight();
+            boolean hot = hoveredOther instanceof TimelineLayout.Cluster hc && hc.equals(c);
+            Color base = MarkerPainter.color(null);
+            g.setFill(hot ? base.deriveColor(0, 1, 1, 0.4) : base.deriveColor(0, 1, 1, d ? 0.32 : 0.22));
+            g.fillRoundRect(x0, c.y() - hh, bw, 2 * hh, 2 * hh, 2 * hh);
+            if (c.primaryKind() != null) { // only badges holding an anomaly get an outline (cheaper to render)
+                g.setLineWidth(2);
+                g.setStroke(MarkerPainter.color(c.primaryKind()));
+                g.strokeRoundRect(x0 + 1, c.y() - hh + 1, bw - 2, 2 * hh - 2, 2 * hh, 2 * hh);
+            }
+            g.setFill(text);
+            g.fillText(c.text(), (c.left() + c.right()) / 2, c.y());
+            if (c.primaryKind() != null) { // the most severe anomaly inside, on the badge's corner
+                MarkerPainter.paint(g, c.primaryKind(), c.right() - 2, c.y() - hh, 5, ink);
+            }
         }
 
         drawGhosts(g, d);
 
         TimelineEntry selected = vm.selectedProperty().get();
         for (TimelineLayout.Marker m : layout.markers()) {
+            if (m.x() < -20 || m.x() > w + 20) {
+                continue;
+            }
             if (selected != null && selected.event().seq() == m.seq()) {
                 g.setFill(Color.web(d ? "#58a6ff" : "#0969da", 0.22));
                 g.fillOval(m.x() - m.radius() - 6, m.y() - m.radius() - 6, 2 * m.radius() + 12, 2 * m.radius() + 12);
@@ -252,25 +462,30 @@ public final class TimelineCanvas extends Region {
                 g.fillText("+" + (m.kinds().size() - 1), m.x() + m.radius() + 2, m.y() - m.radius());
             }
         }
-        // labels under markers where they fit
+        // labels: placed by the core layout so that none overlap
         g.setFont(Font.font(10.5));
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.TOP);
-        java.util.Map<Integer, Double> laneLabelEnd = new java.util.HashMap<>();
-        for (TimelineLayout.Marker m : layout.markers()) {
-            if (m.label().isEmpty()) {
-                continue;
-            }
-            String label = ellipsize(m.label(), 22);
-            double width = label.length() * 6.0;
-            double end = laneLabelEnd.getOrDefault(m.lane(), Double.NEGATIVE_INFINITY);
-            double cx = Math.min(m.x(), w - 4 - width / 2);
-            if (cx - width / 2 > end + 6) {
-                g.setFill(m.primaryKind() == null ? muted : MarkerPainter.color(m.primaryKind()));
-                g.fillText(label, cx, m.y() + m.radius() + 3);
-                laneLabelEnd.put(m.lane(), cx + width / 2);
-            }
+        for (TimelineLayout.Label label : layout.labels()) {
+            g.setFill(label.kind() == null ? muted : MarkerPainter.color(label.kind()));
+            g.fillText(label.text(), label.x(), label.y());
         }
+        g.restore();
+        lastPaintNanos = System.nanoTime() - started;
+        lastPaintCpuNanos = THREADS.getCurrentThreadCpuTime() - startedCpu;
+    }
+
+    private static void zigzag(GraphicsContext g, double x, double top, double bottom) {
+        double y = top;
+        boolean out = false;
+        g.beginPath();
+        g.moveTo(x, y);
+        while (y < bottom) {
+            y = Math.min(bottom, y + 5);
+            out = !out;
+            g.lineTo(x + (out ? 2.5 : -2.5), y);
+        }
+        g.stroke();
     }
 
     /** The colour of an expected step's hollow marker: STOPPED red, MISSING_STEP orange, IN_FLIGHT grey. */

@@ -3,6 +3,14 @@ package io.eventlens.app.ui.timeline;
 import atlantafx.base.theme.Styles;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.analysis.TimelineEntry;
+import io.eventlens.core.layout.LaneGrouping;
+import io.eventlens.core.layout.TimelineLayout;
+import javafx.collections.FXCollections;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.util.StringConverter;
+import java.util.List;
 import javafx.beans.property.BooleanProperty;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -33,7 +41,12 @@ import java.nio.file.Path;
 /**
  * The timeline view: the verdict banner (kind and message, coloured by severity) above the
  * {@link TimelineCanvas}, and a legend of the anomaly kinds drawn (colour, shape and name). The header
- * holds the correlation ID and a Copy / Export menu (text or JSON to the clipboard, JSON to a file).
+ * holds the correlation ID and a Copy / Export menu (text or JSON to the clipboard, JSON to a file). A
+ * tool bar (previous/next anomaly, zoom out/in, fit, "Collapse gaps" once one was expanded, lane
+ * grouping, what the window shows) and the
+ * {@link TimelineOverview} strip sit above the drawing (docs/reference/timeline-layout.md). The header's
+ * Replay… button (Ctrl+Shift+R) replays the shown flow; a legend entry explains the hollow "ghost" markers
+ * of expected steps the flow did not have (docs/decisions/0017-expected-flows.md).
  */
 public final class TimelineView extends VBox {
 
@@ -45,16 +58,19 @@ public final class TimelineView extends VBox {
 
     private final TimelineViewModel vm;
     private final TimelineCanvas canvas;
+    private final TimelineOverview overview;
     private final Label verdictKind = new Label();
     private final Label verdictText = new Label();
     private final Label heading = new Label("Timeline");
     private final FlowPane legend = new FlowPane(14, 6);
     private final Subscription subscriptions;
+    private boolean followPending;
 
     /** A timeline view of {@code vm}; {@code dark} picks the canvas palette. */
     public TimelineView(TimelineViewModel vm, BooleanProperty dark) {
         this.vm = vm;
         this.canvas = new TimelineCanvas(vm, dark);
+        this.overview = new TimelineOverview(vm, dark);
         getStyleClass().add("timeline-view");
         setSpacing(0);
 
@@ -113,17 +129,125 @@ public final class TimelineView extends VBox {
         legend.setPadding(new Insets(6, 12, 8, 12));
         legend.setAlignment(Pos.CENTER_LEFT);
 
-        getChildren().addAll(header, banner, scroll, legend);
+        getChildren().addAll(header, banner, toolBar(), overview, scroll, legend);
 
-        subscriptions = vm.verdictKindProperty().subscribe(k -> styleVerdict(banner, k));
+        // the tabs around this view take the focus on a mouse press; the drawing's keys need it back
+        overview.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_RELEASED, e -> canvas.requestFocus());
+        canvas.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_RELEASED, e -> canvas.requestFocus());
+
+        subscriptions = vm.verdictKindProperty().subscribe(k -> styleVerdict(banner, k))
+                .and(vm.windowLayoutProperty().subscribe(l -> followSelection(scroll)))
+                .and(scroll.viewportBoundsProperty().subscribe(b -> followSelection(scroll)))
+                .and(canvas.heightProperty().subscribe(h -> followSelection(scroll)))
+                .and(vm.selectedProperty().subscribe(sel -> {
+                    followPending = sel != null;
+                    followSelection(scroll);
+                }));
         vm.legendKinds().addListener((ListChangeListener<AnomalyKind>) c -> rebuildLegend());
         vm.timelineProperty().addListener((obs, was, now) -> rebuildLegend());
         rebuildLegend();
     }
 
+    /**
+     * Scrolls the drawing up or down so that the selected event's marker (with 30 px around it) is in view:
+     * with the tool bar and the overview above it, a flow of many lanes is taller than the view. Done once
+     * per selection change (once the marker is laid out and the drawing is taller than the view), so that
+     * scrolling by hand afterwards sticks.
+     */
+    private void followSelection(ScrollPane scroll) {
+        TimelineEntry sel = vm.selectedProperty().get();
+        TimelineLayout l = vm.windowLayoutProperty().get();
+        if (!followPending || sel == null || l == null) {
+            return;
+        }
+        TimelineLayout.Marker m = l.markerForSeq(sel.event().seq());
+        double viewH = scroll.getViewportBounds().getHeight();
+        double contentH = Math.max(l.height(), 60);
+        if (m == null || viewH <= 0 || contentH <= viewH || canvas.getHeight() < contentH - 0.5) {
+            return; // not laid out, not shown, all in view or not resized yet: try again when that changes
+        }
+        followPending = false;
+        double top = scroll.getVvalue() * (contentH - viewH);
+        double newTop;
+        if (m.y() - 30 < top) {
+            newTop = m.y() - 30;
+        } else if (m.y() + 30 > top + viewH) {
+            newTop = m.y() + 30 - viewH;
+        } else {
+            return;
+        }
+        scroll.setVvalue(Math.max(0, Math.min(1, newTop / (contentH - viewH))));
+    }
+
     /** Runs {@code action} when the user asks to replay the flow on show (the Replay… button). */
     public void setOnReplay(Runnable action) {
         replayButton.setOnAction(e -> action.run());
+    }
+
+    private HBox toolBar() {
+        Button prev = toolButton("timelinePrevAnomaly", "◀ Anomaly", "Previous anomaly (P or [)", () -> vm.selectAnomaly(false));
+        Button next = toolButton("timelineNextAnomaly", "Anomaly ▶", "Next anomaly (N or ])", () -> vm.selectAnomaly(true));
+        Button out = toolButton("timelineZoomOut", "−", "Zoom out (− or Ctrl+wheel)", () -> vm.zoom(0.5, 0.5));
+        Button in = toolButton("timelineZoomIn", "+", "Zoom in (+ or Ctrl+wheel); drag or Left/Right to pan", () -> vm.zoom(2, 0.5));
+        Button fit = toolButton("timelineFit", "Fit", "Show the whole flow (0)", vm::fit);
+        Button collapse = toolButton("timelineCollapseGaps", "Collapse gaps", "Collapse the idle gaps you expanded again",
+                vm::collapseGaps);
+        collapse.visibleProperty().bind(vm.gapsExpandedProperty());
+        collapse.managedProperty().bind(collapse.visibleProperty());
+        ChoiceBox<LaneGrouping> lanes = new ChoiceBox<>(FXCollections.observableArrayList(LaneGrouping.values()));
+        lanes.setId("timelineLaneGrouping");
+        lanes.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(LaneGrouping g) {
+                return g == null ? "" : g.label();
+            }
+
+            @Override
+            public LaneGrouping fromString(String s) {
+                return null;
+            }
+        });
+        lanes.valueProperty().bindBidirectional(vm.laneGroupingProperty());
+        lanes.setTooltip(new Tooltip("One lane per channel, per channel and partition, or per record key"));
+        Label lanesLabel = new Label("Lanes");
+        lanesLabel.getStyleClass().add(Styles.TEXT_MUTED);
+        Label window = new Label();
+        window.setId("timelineWindowText");
+        window.getStyleClass().add(Styles.TEXT_MUTED);
+        window.textProperty().bind(vm.windowTextProperty());
+        window.setMinWidth(0);
+        for (javafx.scene.Node n : List.of(prev, next, out, in, fit, lanes)) {
+            n.disableProperty().bind(vm.canExportProperty().not());
+        }
+        HBox bar = new HBox(6, prev, next, gap(), out, in, fit, collapse, gap(), lanesLabel, lanes, gap(), window);
+        bar.setId("timelineToolBar");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(0, 12, 6, 12));
+        return bar;
+    }
+
+    private static Region gap() {
+        Region r = new Region();
+        r.setMinWidth(8);
+        return r;
+    }
+
+    private Button toolButton(String id, String text, String tip, Runnable action) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.getStyleClass().add(Styles.SMALL);
+        b.setFocusTraversable(false);
+        b.setTooltip(new Tooltip(tip));
+        b.setOnAction(e -> {
+            action.run();
+            canvas.requestFocus();
+        });
+        return b;
+    }
+
+    /** The overview strip. */
+    public TimelineOverview overview() {
+        return overview;
     }
 
     private MenuButton copyMenu() {
@@ -262,5 +386,6 @@ public final class TimelineView extends VBox {
     public void dispose() {
         subscriptions.unsubscribe();
         canvas.dispose();
+        overview.dispose();
     }
 }

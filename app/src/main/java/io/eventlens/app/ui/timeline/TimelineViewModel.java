@@ -9,8 +9,12 @@ import io.eventlens.core.analysis.TimelineJson;
 import io.eventlens.core.analysis.TimelineText;
 import io.eventlens.core.analysis.VerdictKind;
 import io.eventlens.core.layout.AnomalySeverity;
+import io.eventlens.core.layout.LaneGrouping;
+import io.eventlens.core.layout.PreparedTimeline;
+import io.eventlens.core.layout.TimeWarp;
 import io.eventlens.core.layout.TimelineLayout;
 import io.eventlens.core.layout.TimelineLayouter;
+import io.eventlens.core.layout.Viewport;
 import io.eventlens.core.store.CaptureStore;
 import io.eventlens.core.store.Lookup;
 import javafx.beans.binding.Bindings;
@@ -29,7 +33,11 @@ import javafx.collections.ObservableList;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +56,12 @@ import java.util.function.Supplier;
  * <p>A lookup is bounded ({@link CaptureStore#DEFAULT_LOOKUP_LIMIT} events unless
  * {@link #setLookupLimit} says otherwise): a correlation ID with more events is shown with its first
  * events in store order, and {@link #limitNoticeProperty()} says "Showing the first N of M events".
+ *
+ * <p>Zoom, pan, lane grouping and expanded idle gaps (docs/reference/timeline-layout.md) are view
+ * operations queued on the FX thread; the core {@link TimelineLayouter} lays out the visible window in
+ * the background ({@link TaskExecutor}), one layout at a time, the latest operations winning
+ * (docs/decisions/0016-timeline-at-scale.md). {@link #windowLayoutProperty()} holds the last layout; the
+ * canvas only paints it.
  */
 public final class TimelineViewModel {
 
@@ -76,6 +90,36 @@ public final class TimelineViewModel {
     private final BooleanBinding canExport = Bindings.isNotNull(timeline);
     private TaskExecutor.Handle pending;
 
+    // the zoomable window (FX thread only); see the class comment
+    private final ReadOnlyObjectWrapper<TimelineLayout> windowLayout =
+            new ReadOnlyObjectWrapper<>(this, "windowLayout", TimelineLayout.empty(0, 0));
+    private final ObjectProperty<LaneGrouping> laneGrouping = new SimpleObjectProperty<>(this, "laneGrouping", LaneGrouping.CHANNEL);
+    private final ReadOnlyStringWrapper windowText = new ReadOnlyStringWrapper(this, "windowText", "");
+    private final List<ViewOp> pendingOps = new ArrayList<>();
+    private final Set<Long> expandedGaps = new HashSet<>();
+    private final ReadOnlyBooleanWrapper gapsExpanded = new ReadOnlyBooleanWrapper(this, "gapsExpanded");
+    private Viewport committed;
+    private double committedSpan;
+    private double viewWidth = 800;
+    private boolean layoutInFlight;
+    private boolean layoutDirty;
+    private int[] anomalous = new int[0];
+    private final Map<TimelineEntry, Integer> indexOf = new IdentityHashMap<>();
+    private boolean suppressReveal;
+    /** Prepared lanes of the shown timeline, written by the layout work; read on the FX thread. */
+    private volatile PreparedTimeline prepared;
+    private volatile TimeWarp warp;
+
+    /** One zoom or pan step, applied in the layout work to the window and the flow's warped axis. */
+    @FunctionalInterface
+    private interface ViewOp {
+        Viewport apply(Viewport v, TimeWarp warp, PreparedTimeline p);
+    }
+
+    /** What one layout work produced. */
+    private record WindowResult(Timeline timeline, TimelineLayout layout, Viewport viewport) {
+    }
+
     /**
      * A timeline view model.
      *
@@ -96,6 +140,12 @@ public final class TimelineViewModel {
         this.anomalySink = anomalySink;
         this.errorSink = errorSink;
         this.statusSink = statusSink;
+        selected.addListener((obs, was, now) -> {
+            if (now != null && !suppressReveal) {
+                reveal(now);
+            }
+        });
+        laneGrouping.addListener((obs, was, now) -> scheduleLayout());
     }
 
     /** Applies the capture's expected flows to each analyzed timeline (identity until a model is learned). */
@@ -213,10 +263,28 @@ public final class TimelineViewModel {
         if (!result.correlationId().equals(correlationId.get())) {
             limitNotice.set("");
         }
+        boolean picked = preferredSeq > 0; // an event picked elsewhere (Dead letters view): the window goes to it
         long selectedSeq = preferredSeq > 0 ? preferredSeq
                 : keepSelection && selected.get() != null ? selected.get().event().seq() : -1;
         preferredSeq = -1;
+        boolean sameTimeline = timeline.get() != null && timeline.get().correlationId().equals(result.correlationId());
+        if (!sameTimeline) {
+            committed = null;
+            pendingOps.clear();
+            expandedGaps.clear();
+            gapsExpanded.set(false);
+        }
         timeline.set(result);
+        indexOf.clear();
+        List<Integer> anomalousList = new ArrayList<>();
+        for (int i = 0; i < result.entries().size(); i++) {
+            indexOf.put(result.entries().get(i), i);
+            if (!result.entries().get(i).anomalies().isEmpty()) {
+                anomalousList.add(i);
+            }
+        }
+        anomalous = anomalousList.stream().mapToInt(Integer::intValue).toArray();
+        scheduleLayout();
         correlationId.set(result.correlationId());
         verdictKind.set(result.verdict().kind());
         verdictText.set(result.verdict().message());
@@ -237,7 +305,12 @@ public final class TimelineViewModel {
         if (keep == null && !result.entries().isEmpty()) {
             keep = firstMostSevere(result);
         }
-        selected.set(keep);
+        suppressReveal = !picked; // a new timeline opens fitted; a live reload keeps the window as it is
+        try {
+            selected.set(keep);
+        } finally {
+            suppressReveal = false;
+        }
     }
 
     private static TimelineEntry firstMostSevere(Timeline result) {
@@ -269,6 +342,14 @@ public final class TimelineViewModel {
         entries.clear();
         legendKinds.clear();
         selected.set(null);
+        committed = null;
+        pendingOps.clear();
+        expandedGaps.clear();
+        gapsExpanded.set(false);
+        anomalous = new int[0];
+        indexOf.clear();
+        windowLayout.set(TimelineLayout.empty(viewWidth, 0));
+        windowText.set("");
     }
 
     /**
@@ -376,7 +457,7 @@ public final class TimelineViewModel {
         if (entries.isEmpty()) {
             return;
         }
-        int at = selected.get() == null ? -1 : entries.indexOf(selected.get());
+        int at = indexOfSelected();
         int next = at < 0 ? 0 : Math.max(0, Math.min(entries.size() - 1, at + delta));
         selected.set(entries.get(next));
     }
@@ -434,6 +515,215 @@ public final class TimelineViewModel {
     /** The folder the last export went to, or {@code null} (the export dialog starts there; remembered). */
     public ObjectProperty<Path> exportDirProperty() {
         return exportDir;
+    }
+
+    // ---- zoom, pan, gaps, lanes (docs/reference/timeline-layout.md) ----
+
+    /** The last laid-out window of the shown timeline (empty before the first layout); the canvas paints it. */
+    public ReadOnlyObjectProperty<TimelineLayout> windowLayoutProperty() {
+        return windowLayout.getReadOnlyProperty();
+    }
+
+    /** How events are split into lanes (default: by channel); a change lays the timeline out again. */
+    public ObjectProperty<LaneGrouping> laneGroupingProperty() {
+        return laneGrouping;
+    }
+
+    /** What the window shows, e.g. {@code "1.2 s of 3.4 min shown · 2 idle gaps collapsed"}; empty without a timeline. */
+    public ReadOnlyStringProperty windowTextProperty() {
+        return windowText.getReadOnlyProperty();
+    }
+
+    /** Sets the drawing's width in px (the canvas's width) and lays out again when it changed. */
+    public void setViewWidth(double width) {
+        if (width > 0 && Math.abs(width - viewWidth) >= 0.5) {
+            viewWidth = width;
+            scheduleLayout();
+        }
+    }
+
+    /**
+     * Zooms in ({@code factor} &gt; 1) or out (&lt; 1) keeping the time at {@code anchor} of the plot
+     * width (0 = left edge, 1 = right edge) in place (Ctrl+wheel at the pointer, +/− at the centre).
+     */
+    public void zoom(double factor, double anchor) {
+        if (factor > 0 && Double.isFinite(factor)) {
+            queue((v, w, p) -> v.zoom(factor, anchor, w.virtualSpan()));
+        }
+    }
+
+    /** Shows the whole flow ("fit"). */
+    public void fit() {
+        queue((v, w, p) -> Viewport.fit(w.virtualSpan()));
+    }
+
+    /** Moves the window by {@code fraction} of its width (drag, arrow keys); negative towards the start. */
+    public void pan(double fraction) {
+        if (Double.isFinite(fraction)) {
+            queue((v, w, p) -> v.pan(fraction, w.virtualSpan()));
+        }
+    }
+
+    /** Centres the window on the point at {@code fraction} (0..1) of the whole flow (a click on the overview). */
+    public void centerOnFraction(double fraction) {
+        queue((v, w, p) -> v.centerOn(Math.max(0, Math.min(1, fraction)) * w.virtualSpan(), w.virtualSpan()));
+    }
+
+    /** Zooms to the stretch {@code from}..{@code to} of the warped axis with a little room each side (a badge's click). */
+    public void zoomTo(double from, double to) {
+        queue((v, w, p) -> Viewport.around(from, to, 0.15, w.virtualSpan()));
+    }
+
+    /**
+     * Expands the collapsed idle gap that starts at observed time {@code startMs} (a click on its break)
+     * and shows it with the events either side.
+     */
+    public void expandGap(long startMs) {
+        expandedGaps.add(startMs);
+        gapsExpanded.set(true);
+        queue((v, w, p) -> w.gaps().stream().filter(g -> g.startMs() == startMs).findFirst()
+                .map(g -> Viewport.around(g.virtualStart(), g.virtualEnd(), 0.1, w.virtualSpan())).orElse(v));
+    }
+
+    /** True while the user has expanded at least one idle gap (the "Collapse gaps" button shows). */
+    public ReadOnlyBooleanProperty gapsExpandedProperty() {
+        return gapsExpanded.getReadOnlyProperty();
+    }
+
+    /** Collapses every expanded idle gap again. */
+    public void collapseGaps() {
+        expandedGaps.clear();
+        gapsExpanded.set(false);
+        queue((v, w, p) -> v.clampTo(w.virtualSpan()));
+    }
+
+    /**
+     * Selects the next ({@code forward}) or previous anomalous event in observed order (N / P); the
+     * details pane follows the selection and the window scrolls to it. Does nothing at the last (first) one.
+     *
+     * @return true when the selection moved
+     */
+    public boolean selectAnomaly(boolean forward) {
+        int from = indexOfSelected();
+        int next = PreparedTimeline.nextIn(anomalous, from, forward);
+        if (next < 0) {
+            statusSink.accept(forward ? "No anomaly after this event." : "No anomaly before this event.");
+            return false;
+        }
+        selected.set(entries.get(next));
+        return true;
+    }
+
+    private int indexOfSelected() {
+        TimelineEntry s = selected.get();
+        Integer i = s == null ? null : indexOf.get(s);
+        return i == null ? (s == null ? -1 : entries.indexOf(s)) : i;
+    }
+
+    /**
+     * Scrolls the window to an entry when it is outside (or at the very edge), then zooms in around it,
+     * twice as close at a time, until it has a marker of its own rather than a place in a count badge.
+     */
+    private void reveal(TimelineEntry entry) {
+        if (!indexOf.containsKey(entry)) {
+            return;
+        }
+        long seq = entry.event().seq();
+        long t = entry.event().observedAt().toEpochMilli();
+        double width = viewWidth;
+        queue((v, w, p) -> {
+            double total = w.virtualSpan();
+            double at = w.toVirtual(t);
+            Viewport out = v;
+            if (at < out.start() + out.span() * 0.05 || at > out.end() - out.span() * 0.05) {
+                out = out.centerOn(at, total);
+            }
+            for (int k = 0; k < 24 && out.span() > Viewport.MIN_SPAN_MS; k++) {
+                if (layouter.layout(p, w, width, out.start(), out.end()).markerForSeq(seq) != null) {
+                    break;
+                }
+                out = out.zoom(2, (at - out.start()) / out.span(), total);
+            }
+            return out;
+        });
+    }
+
+    private void queue(ViewOp op) {
+        pendingOps.add(op);
+        scheduleLayout();
+    }
+
+    /**
+     * Lays out the window in the background: one layout work at a time; steps queued meanwhile go into
+     * the next one (docs/decisions/0003-desktop-ui-threading-and-paging.md: no layout on the FX thread).
+     */
+    private void scheduleLayout() {
+        Timeline t = timeline.get();
+        if (t == null) {
+            return;
+        }
+        if (layoutInFlight) {
+            layoutDirty = true;
+            return;
+        }
+        layoutInFlight = true;
+        layoutDirty = false;
+        List<ViewOp> ops = List.copyOf(pendingOps);
+        pendingOps.clear();
+        Viewport base = committed;
+        double baseSpan = committedSpan;
+        LaneGrouping grouping = laneGrouping.get();
+        Set<Long> expanded = Set.copyOf(expandedGaps);
+        double width = viewWidth;
+        executor.submit("Laying out the timeline",
+                ctx -> {
+                    PreparedTimeline p = prepared;
+                    if (p == null || p.timeline() != t || p.grouping() != grouping) {
+                        p = layouter.prepare(t, grouping);
+                        prepared = p;
+                    }
+                    TimeWarp w = p.warp(TimeWarp.DEFAULT_FACTOR, expanded);
+                    warp = w;
+                    // a fitted window stays fitted when the flow grows (live capture)
+                    Viewport v = base == null || base.isFit(baseSpan) ? Viewport.fit(w.virtualSpan())
+                            : base.clampTo(w.virtualSpan());
+                    for (ViewOp op : ops) {
+                        v = op.apply(v, w, p);
+                    }
+                    return new WindowResult(t, layouter.layout(p, w, width, v.start(), v.end()), v);
+                },
+                result -> {
+                    layoutInFlight = false;
+                    if (result.timeline() == timeline.get()) {
+                        committed = result.viewport();
+                        committedSpan = result.layout().virtualSpan();
+                        windowLayout.set(result.layout());
+                        windowText.set(describeWindow(result.layout(), warp));
+                    }
+                    if (layoutDirty || !pendingOps.isEmpty()) {
+                        scheduleLayout();
+                    }
+                },
+                error -> {
+                    layoutInFlight = false;
+                    pendingOps.clear();
+                    errorSink.accept(error);
+                });
+    }
+
+    /** {@code "1.2 s of 3.4 min shown"} plus the collapsed gaps, or {@code "whole flow · 3.4 min"}. */
+    static String describeWindow(TimelineLayout l, TimeWarp w) {
+        if (l.lanes().isEmpty() || w == null) {
+            return "";
+        }
+        long collapsed = w.gaps().stream().filter(TimeWarp.Gap::collapsed).count();
+        String gaps = collapsed == 0 ? "" : " · " + collapsed + (collapsed == 1 ? " idle gap" : " idle gaps") + " collapsed";
+        long whole = l.endMs() - l.startMs();
+        if (l.viewStart() <= 0 && l.viewEnd() >= l.virtualSpan()) {
+            return "whole flow · " + TimeWarp.formatDuration(whole) + gaps;
+        }
+        long shown = w.toReal(l.viewEnd()) - w.toReal(l.viewStart());
+        return TimeWarp.formatDuration(Math.max(1, shown)) + " of " + TimeWarp.formatDuration(whole) + " shown" + gaps;
     }
 
     /** The selected entry, or {@code null}. */
