@@ -1,5 +1,6 @@
 package io.eventlens.app.ui.capture;
 
+import io.eventlens.app.ui.Forms;
 import io.eventlens.app.ui.services.CaptureRequest;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -19,7 +20,6 @@ import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
-import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.HBox;
@@ -105,14 +105,7 @@ public final class ConnectDialog extends Dialog<CaptureRequest> {
         info.textProperty().bind(vm.infoProperty());
 
         list.setMinWidth(Region.USE_PREF_SIZE);
-        GridPane form = new GridPane();
-        form.setHgap(12);
-        form.setVgap(10);
-        ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(Region.USE_PREF_SIZE);
-        ColumnConstraints fields = new ColumnConstraints();
-        fields.setHgrow(Priority.ALWAYS);
-        form.getColumnConstraints().addAll(labels, fields);
+        GridPane form = Forms.labelledGrid(10);
         Label topicsLabel = new Label("Topics");
         GridPane.setValignment(topicsLabel, VPos.TOP);
         form.addRow(0, new Label("Bootstrap servers"), serverRow);
@@ -176,14 +169,7 @@ public final class ConnectDialog extends Dialog<CaptureRequest> {
         modes.setMaxWidth(Double.MAX_VALUE);
         modes.setPrefWidth(640);
 
-        GridPane form = new GridPane();
-        form.setHgap(12);
-        form.setVgap(8);
-        ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(Region.USE_PREF_SIZE);
-        ColumnConstraints fields = new ColumnConstraints();
-        fields.setHgrow(Priority.ALWAYS);
-        form.getColumnConstraints().addAll(labels, fields);
+        GridPane form = Forms.labelledGrid(8);
         form.addRow(0, new Label("URI"), uri);
         form.addRow(1, new Label("User"), user);
         form.addRow(2, new Label("Password"), password);
@@ -229,14 +215,7 @@ public final class ConnectDialog extends Dialog<CaptureRequest> {
         note.setMinHeight(Region.USE_PREF_SIZE);
         note.setPrefWidth(640);
 
-        GridPane form = new GridPane();
-        form.setHgap(12);
-        form.setVgap(8);
-        ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(Region.USE_PREF_SIZE);
-        ColumnConstraints fields = new ColumnConstraints();
-        fields.setHgrow(Priority.ALWAYS);
-        form.getColumnConstraints().addAll(labels, fields);
+        GridPane form = Forms.labelledGrid(8);
         form.addRow(0, new Label("Base URL"), url);
         form.addRow(1, new Label("Path"), path);
         form.addRow(2, top(new Label("Correlation IDs")), ids);

@@ -1,5 +1,6 @@
 package io.eventlens.app.ui.replay;
 
+import io.eventlens.app.ui.Forms;
 import atlantafx.base.theme.Styles;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
@@ -17,7 +18,6 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -92,14 +92,7 @@ public final class ReplayDialog extends Dialog<Void> {
         }
         HBox checks = new HBox(16, fresh, keepIds, redrive);
 
-        GridPane form = new GridPane();
-        form.setHgap(12);
-        form.setVgap(8);
-        ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(Region.USE_PREF_SIZE);
-        ColumnConstraints fields = new ColumnConstraints();
-        fields.setHgrow(Priority.ALWAYS);
-        form.getColumnConstraints().addAll(labels, fields);
+        GridPane form = Forms.labelledGrid(8);
         form.addRow(0, new Label("Target"), targetRow);
         form.addRow(1, new Label("Environment"), env);
         form.addRow(2, new Label("Channel map"), map);
