@@ -58,6 +58,9 @@ public final class TimelineView extends VBox {
 
     private final TimelineViewModel vm;
     private final TimelineCanvas canvas;
+    /** Flows with fewer events than this show no overview strip (it would add nothing to the lanes). */
+    static final int OVERVIEW_MIN_EVENTS = 40;
+
     private final TimelineOverview overview;
     private final Label verdictKind = new Label();
     private final Label verdictText = new Label();
@@ -130,6 +133,9 @@ public final class TimelineView extends VBox {
         legend.setAlignment(Pos.CENTER_LEFT);
 
         getChildren().addAll(header, banner, toolBar(), overview, scroll, legend);
+        // a short flow is read whole at a glance: the overview strip only takes room from its lanes
+        overview.visibleProperty().bind(javafx.beans.binding.Bindings.size(vm.entries()).greaterThanOrEqualTo(OVERVIEW_MIN_EVENTS));
+        overview.managedProperty().bind(overview.visibleProperty());
 
         // the tabs around this view take the focus on a mouse press; the drawing's keys need it back
         overview.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_RELEASED, e -> canvas.requestFocus());
