@@ -1,6 +1,6 @@
 package io.eventlens.app.ui.capture;
 
-import io.eventlens.app.ui.Forms;
+import io.eventlens.app.ui.controls.Forms;
 import io.eventlens.app.ui.services.CaptureRequest;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;

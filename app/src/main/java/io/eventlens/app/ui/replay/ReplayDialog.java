@@ -1,6 +1,6 @@
 package io.eventlens.app.ui.replay;
 
-import io.eventlens.app.ui.Forms;
+import io.eventlens.app.ui.controls.Forms;
 import atlantafx.base.theme.Styles;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;

@@ -1,11 +1,11 @@
-package io.eventlens.app.ui;
+package io.eventlens.app.ui.controls;
 
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 
-/** Layout helpers the app's dialogs share, so their forms line up the same way. */
+/** Layout helpers the app's dialogs share, so their forms line up the same way (a leaf package: views of any package may use it). */
 public final class Forms {
 
     private Forms() {
