@@ -371,8 +371,15 @@ public final class MainViewModel {
             }
             ctx.message("Triaging " + artifacts.failedTests().size() + " failed tests");
             ctx.progress(-1, -1);
-            TriageReport report = new Triage(created,
-                    AnalysisSettings.defaults(), Triage.DEFAULT_ID_PATTERN)
+            Triage triage = new Triage(created, AnalysisSettings.defaults(), Triage.DEFAULT_ID_PATTERN);
+            if (created.eventCount() <= io.eventlens.app.ui.flowmap.FlowMapViewModel.AUTO_LEARN_LIMIT) {
+                // as `report` does: expected flows learned from the run's own events, so a test whose
+                // flow stopped gets STOPPED or MISSING_STEP (docs/decisions/0017-expected-flows.md)
+                ctx.message("Learning the run's expected flows");
+                triage.withJudge(new io.eventlens.core.flowmodel.FlowJudge(io.eventlens.core.flowmodel.FlowModelLearner
+                        .learn(created, io.eventlens.core.flowmodel.FlowModelSettings.defaults(), null, null))::apply);
+            }
+            TriageReport report = triage
                     .triage(List.of(source.toString()), artifacts.failedTests(), artifacts.testCount(),
                             artifacts.problemCount(), artifacts.problems());
             return new CiRunResult(created, report, artifacts.problemCount());
