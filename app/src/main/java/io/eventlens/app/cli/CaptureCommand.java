@@ -400,15 +400,7 @@ public final class CaptureCommand implements Callable<Integer> {
             b.spyQueue(eq < 0 ? q : q.substring(0, eq), bindings);
         }
         queues.forEach(b::browseQueue);
-        java.util.Properties props = new java.util.Properties();
-        if (amqpConfig != null) {
-            try (java.io.Reader r = Files.newBufferedReader(amqpConfig, java.nio.charset.StandardCharsets.UTF_8)) {
-                props.load(r);
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                throw new InputException("--amqp-config " + amqpConfig + ": cannot read RabbitMQ connection properties: "
-                        + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
-            }
-        }
+        java.util.Properties props = CommonOptions.amqpProperties(amqpConfig);
         String user = props.getProperty("username", System.getenv("EVENTLENS_AMQP_USERNAME"));
         String password = props.getProperty("password", System.getenv("EVENTLENS_AMQP_PASSWORD"));
         AmqpCaptureConfig built;

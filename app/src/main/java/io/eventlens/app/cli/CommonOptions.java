@@ -279,4 +279,24 @@ public final class CommonOptions {
             }
         }
     }
+
+    /**
+     * The RabbitMQ connection properties of {@code --amqp-config FILE} ({@code username},
+     * {@code password}, {@code virtual-host}, {@code tls}, {@code management-url}; a Java properties
+     * file), or none when {@code file} is null.
+     *
+     * @throws InputException naming the file when it cannot be read
+     */
+    static java.util.Properties amqpProperties(Path file) {
+        java.util.Properties props = new java.util.Properties();
+        if (file != null) {
+            try (java.io.Reader r = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                props.load(r);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new InputException("--amqp-config " + file + ": cannot read RabbitMQ connection properties: "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            }
+        }
+        return props;
+    }
 }

@@ -442,15 +442,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private AmqpCaptureConfig.Builder amqpBuilder() {
-        java.util.Properties props = new java.util.Properties();
-        if (amqpConfig != null) {
-            try (java.io.Reader r = Files.newBufferedReader(amqpConfig, java.nio.charset.StandardCharsets.UTF_8)) {
-                props.load(r);
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                throw new InputException("--amqp-config " + amqpConfig + ": cannot read RabbitMQ connection properties: "
-                        + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
-            }
-        }
+        java.util.Properties props = CommonOptions.amqpProperties(amqpConfig);
         // the URI is parsed by build(); explicit credentials win over it
         String user = props.getProperty("username", System.getenv("EVENTLENS_AMQP_USERNAME"));
         String password = props.getProperty("password", System.getenv("EVENTLENS_AMQP_PASSWORD"));

@@ -332,13 +332,13 @@ public final class MainViewModel {
                     settings.flush();
                     status.set(String.format(java.util.Locale.ROOT, "Opened the CI run %s: %,d events, %d failed of %d tests%s.",
                             source, result.report().events(), result.report().failed().size(), result.report().testCount(),
-                            result.problems() > 0 ? ", " + result.problems() + " damaged records skipped" : ""));
+                            result.report().problemCount() > 0 ? ", " + result.report().problemCount() + " damaged records skipped" : ""));
                 },
                 this::reportError);
     }
 
     /** A CI run imported into its capture store, and its triage. */
-    record CiRunResult(CaptureStore store, TriageReport report, long problems) {
+    record CiRunResult(CaptureStore store, TriageReport report) {
     }
 
     private CiRunResult importCiRun(Path source, Path file, TaskContext ctx) throws IOException {
@@ -382,7 +382,7 @@ public final class MainViewModel {
             TriageReport report = triage
                     .triage(List.of(source.toString()), artifacts.failedTests(), artifacts.testCount(),
                             artifacts.problemCount(), artifacts.problems());
-            return new CiRunResult(created, report, artifacts.problemCount());
+            return new CiRunResult(created, report);
         } catch (IOException | RuntimeException e) {
             created.close();
             throw e;

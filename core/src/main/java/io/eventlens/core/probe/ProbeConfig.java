@@ -118,7 +118,7 @@ public record ProbeConfig(URI baseUrl, String pathTemplate, Map<String, String> 
     private static String fill(String template, String correlationId, String type) {
         int q = template.indexOf('?');
         String path = q < 0 ? template : template.substring(0, q);
-        path = path.replace("{correlationId}", encodePath(correlationId)).replace("{type}", encodePath(type));
+        path = path.replace("{correlationId}", encodeQuery(correlationId)).replace("{type}", encodeQuery(type));
         if (q < 0) {
             return path;
         }
@@ -136,11 +136,8 @@ public record ProbeConfig(URI baseUrl, String pathTemplate, Map<String, String> 
         return params.isEmpty() ? path : path + "?" + String.join("&", params);
     }
 
+    /** Percent-encodes a value for a path segment or a query parameter (a space as {@code %20}, a slash as {@code %2F}). */
     private static String encodeQuery(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String encodePath(String s) {
-        return encodeQuery(s);
     }
 }

@@ -1,15 +1,14 @@
 package io.eventlens.app.ui.cirun;
 
+import io.eventlens.app.ui.controls.TwoLineCell;
 import io.eventlens.app.ui.timeline.TimelineView;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -108,15 +107,14 @@ public final class CiRunView extends VBox {
         };
     }
 
-    private final class TestCell extends ListCell<CiTestRow> {
+    private final class TestCell extends TwoLineCell<CiTestRow> {
         private final Label badge = new Label();
         private final Label name = new Label();
         private final Label id = new Label();
         private final Label message = new Label();
-        private final Tooltip tip = new Tooltip();
-        private final VBox box;
 
         TestCell() {
+            super(620, vm::open);
             badge.getStyleClass().add("flow-badge");
             badge.setMinWidth(Region.USE_PREF_SIZE);   // the stylesheet's .flow-badge sets the width
             badge.setAlignment(Pos.CENTER);
@@ -135,26 +133,11 @@ public final class CiRunView extends VBox {
             message.setTextOverrun(OverrunStyle.ELLIPSIS);
             message.setMinWidth(0);
             message.setMaxWidth(Double.MAX_VALUE);
-            box = new VBox(3, line1, message);
-            box.setMinWidth(0);
-            tip.setWrapText(true);
-            tip.setMaxWidth(620);
-            setOnMouseClicked(e -> {
-                if (!isEmpty() && getItem() != null && e.getButton() == MouseButton.PRIMARY) {
-                    vm.open(getItem());
-                }
-            });
-            setPrefWidth(0);
+            lines(line1, message);
         }
 
         @Override
-        protected void updateItem(CiTestRow row, boolean empty) {
-            super.updateItem(row, empty);
-            if (empty || row == null) {
-                setGraphic(null);
-                setTooltip(null);
-                return;
-            }
+        protected String show(CiTestRow row) {
             badge.setText(badgeText(row));
             badge.getStyleClass().removeAll("verdict-danger", "verdict-warning", "verdict-success", "verdict-neutral");
             badge.getStyleClass().add(TimelineView.severityClass(row.headline()));
@@ -176,9 +159,7 @@ public final class CiRunView extends VBox {
             if (!row.hint().isEmpty() && !row.hint().equals(row.verdict())) {
                 t.append("\n").append(row.hint());
             }
-            tip.setText(t.toString());
-            setTooltip(tip);
-            setGraphic(box);
+            return t.toString();
         }
     }
 }

@@ -28,7 +28,6 @@ public final class CiRunViewModel {
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
     private final ReadOnlyStringWrapper source = new ReadOnlyStringWrapper(this, "source", "");
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
-    private TriageReport report;
 
     /** @param openTimeline opens a correlation ID's timeline */
     public CiRunViewModel(Consumer<String> openTimeline) {
@@ -37,7 +36,7 @@ public final class CiRunViewModel {
 
     /** Shows the triage of a CI run. */
     public void show(TriageReport r) {
-        report = Objects.requireNonNull(r, "report");
+        Objects.requireNonNull(r, "report");
         List<CiTestRow> out = new ArrayList<>(r.failed().size());
         for (TestTriage t : r.failed()) {
             out.add(CiTestRow.of(t));
@@ -75,7 +74,6 @@ public final class CiRunViewModel {
 
     /** Forgets the CI run (another capture was opened). */
     public void clear() {
-        report = null;
         rows.clear();
         summary.set("");
         source.set("");
@@ -102,8 +100,4 @@ public final class CiRunViewModel {
         return loaded.getReadOnlyProperty();
     }
 
-    /** The report shown, or null. */
-    public TriageReport report() {
-        return report;
-    }
 }

@@ -1,6 +1,7 @@
 package io.eventlens.app.ui.contracts;
 
 import atlantafx.base.theme.Styles;
+import io.eventlens.app.ui.controls.TwoLineCell;
 import io.eventlens.core.contracts.ContractReport;
 import java.io.File;
 import java.util.Locale;
@@ -9,13 +10,11 @@ import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -186,15 +185,14 @@ public final class ContractsView extends VBox {
         return l;
     }
 
-    private static final class GroupCell extends ListCell<ContractsViewModel.GroupRow> {
+    private static final class GroupCell extends TwoLineCell<ContractsViewModel.GroupRow> {
         private final Label count = new Label();
         private final Label name = line("dead-letter-exception");
         private final Label checked = line(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         private final Label violation = line("dead-letter-reason");
-        private final Tooltip tip = new Tooltip();
-        private final VBox box;
 
         GroupCell() {
+            super(560, null);
             count.getStyleClass().add("dead-letter-count");
             count.setMinWidth(Region.USE_PREF_SIZE);
             count.setAlignment(Pos.CENTER);
@@ -202,21 +200,11 @@ public final class ContractsView extends VBox {
             HBox.setHgrow(name, Priority.ALWAYS);
             HBox line1 = new HBox(8, count, name, checked);
             line1.setAlignment(Pos.CENTER_LEFT);
-            box = new VBox(3, line1, violation);
-            box.setMinWidth(0);
-            tip.setWrapText(true);
-            tip.setMaxWidth(560);
-            setPrefWidth(0);
+            lines(line1, violation);
         }
 
         @Override
-        protected void updateItem(ContractsViewModel.GroupRow row, boolean empty) {
-            super.updateItem(row, empty);
-            if (empty || row == null) {
-                setGraphic(null);
-                setTooltip(null);
-                return;
-            }
+        protected String show(ContractsViewModel.GroupRow row) {
             ContractReport.Group g = row.group();
             count.setText(String.format(Locale.ROOT, "%,d", g.failed()));
             count.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("passed"), g.failed() == 0);
@@ -229,44 +217,26 @@ public final class ContractsView extends VBox {
                 t.append(String.format(Locale.ROOT, "%n%,6d × %s: %s (%s)", v.count(), v.pointer().isEmpty() ? "/" : v.pointer(),
                         v.message(), v.rule()));
             }
-            tip.setText(t.toString());
-            setTooltip(tip);
-            setGraphic(box);
+            return t.toString();
         }
     }
 
-    private final class FailureCell extends ListCell<ContractReport.Failure> {
+    private final class FailureCell extends TwoLineCell<ContractReport.Failure> {
         private final Label id = line("mono", "dead-letter-id");
         private final Label seq = line(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         private final Label detail = line("dead-letter-reason");
-        private final Tooltip tip = new Tooltip();
-        private final VBox box;
 
         FailureCell() {
+            super(560, vm::open);
             seq.setMinWidth(Region.USE_PREF_SIZE);
             HBox.setHgrow(id, Priority.ALWAYS);
             HBox line1 = new HBox(8, id, seq);
             line1.setAlignment(Pos.CENTER_LEFT);
-            box = new VBox(3, line1, detail);
-            box.setMinWidth(0);
-            tip.setWrapText(true);
-            tip.setMaxWidth(560);
-            setOnMouseClicked(e -> {
-                if (!isEmpty() && getItem() != null && e.getButton() == MouseButton.PRIMARY) {
-                    vm.open(getItem());
-                }
-            });
-            setPrefWidth(0);
+            lines(line1, detail);
         }
 
         @Override
-        protected void updateItem(ContractReport.Failure f, boolean empty) {
-            super.updateItem(f, empty);
-            if (empty || f == null) {
-                setGraphic(null);
-                setTooltip(null);
-                return;
-            }
+        protected String show(ContractReport.Failure f) {
             id.setText(f.correlationId() == null ? "(no correlation ID)" : f.correlationId());
             seq.setText("#" + f.seq() + " · " + f.channel());
             detail.setText(f.check().summary());
@@ -274,9 +244,7 @@ public final class ContractsView extends VBox {
                     + (f.check().schema() == null ? "" : " (" + f.check().schema() + ")") + "\nmatched by " + f.check().matchedBy());
             f.check().violations().forEach(v -> t.append("\n").append(v.describe())
                     .append(v.found() == null ? "" : " · found " + v.found()));
-            tip.setText(t.toString());
-            setTooltip(tip);
-            setGraphic(box);
+            return t.toString();
         }
     }
 }

@@ -1,17 +1,16 @@
 package io.eventlens.app.ui.deadletters;
 
 import atlantafx.base.theme.Styles;
+import io.eventlens.app.ui.controls.TwoLineCell;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -159,15 +158,14 @@ public final class DeadLettersView extends VBox {
         return l;
     }
 
-    private static final class GroupCell extends ListCell<DeadLetterGroupRow> {
+    private static final class GroupCell extends TwoLineCell<DeadLetterGroupRow> {
         private final Label count = new Label();
         private final Label exception = line("dead-letter-exception");
         private final Label from = line(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         private final Label reason = line("dead-letter-reason");
-        private final Tooltip tip = new Tooltip();
-        private final VBox box;
 
         GroupCell() {
+            super(560, null);
             count.getStyleClass().add("dead-letter-count");
             count.setMinWidth(Region.USE_PREF_SIZE);
             count.setAlignment(Pos.CENTER);
@@ -175,73 +173,43 @@ public final class DeadLettersView extends VBox {
             HBox.setHgrow(exception, Priority.ALWAYS);
             HBox line1 = new HBox(8, count, exception, from);
             line1.setAlignment(Pos.CENTER_LEFT);
-            box = new VBox(3, line1, reason);
-            box.setMinWidth(0);
-            tip.setWrapText(true);
-            tip.setMaxWidth(560);
-            setPrefWidth(0);
+            lines(line1, reason);
         }
 
         @Override
-        protected void updateItem(DeadLetterGroupRow row, boolean empty) {
-            super.updateItem(row, empty);
-            if (empty || row == null) {
-                setGraphic(null);
-                setTooltip(null);
-                return;
-            }
+        protected String show(DeadLetterGroupRow row) {
             count.setText(String.format(Locale.ROOT, "%,d", row.count()));
             exception.setText(row.exceptionClass());
             from.setText("from " + row.originalChannel());
             reason.setText(shownReason(row.reason()));
-            tip.setText(String.format(Locale.ROOT, "%,d dead-lettered on %s%n%s%n%s%nfrom %s", row.count(),
+            return String.format(Locale.ROOT, "%,d dead-lettered on %s%n%s%n%s%nfrom %s", row.count(),
                     row.channels(), row.exceptionFqcn().isEmpty() ? "no exception class" : row.exceptionFqcn(),
-                    row.reason(), row.originalChannel()));
-            setTooltip(tip);
-            setGraphic(box);
+                    row.reason(), row.originalChannel());
         }
     }
 
-    private final class EventCell extends ListCell<DeadLetterEventRow> {
+    private final class EventCell extends TwoLineCell<DeadLetterEventRow> {
         private final Label id = line("mono", "dead-letter-id");
         private final Label attempts = line(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         private final Label detail = line("dead-letter-reason");
-        private final Tooltip tip = new Tooltip();
-        private final VBox box;
 
         EventCell() {
+            super(560, vm::open);
             attempts.setMinWidth(Region.USE_PREF_SIZE);
             HBox.setHgrow(id, Priority.ALWAYS);
             HBox line1 = new HBox(8, id, attempts);
             line1.setAlignment(Pos.CENTER_LEFT);
-            box = new VBox(3, line1, detail);
-            box.setMinWidth(0);
-            tip.setWrapText(true);
-            tip.setMaxWidth(560);
-            setOnMouseClicked(e -> {
-                if (!isEmpty() && getItem() != null && e.getButton() == MouseButton.PRIMARY) {
-                    vm.open(getItem());
-                }
-            });
-            setPrefWidth(0);
+            lines(line1, detail);
         }
 
         @Override
-        protected void updateItem(DeadLetterEventRow row, boolean empty) {
-            super.updateItem(row, empty);
-            if (empty || row == null) {
-                setGraphic(null);
-                setTooltip(null);
-                return;
-            }
+        protected String show(DeadLetterEventRow row) {
             id.setText(row.correlationId().isEmpty() ? "(no correlation ID) #" + row.seq() : row.correlationId());
             attempts.setText(row.attempts().equals(DeadLetterGroupRow.NONE) ? "#" + row.seq()
                     : row.attempts() + (row.attempts().equals("1") ? " attempt" : " attempts"));
             detail.setText(row.observed() + " · " + row.channel() + " · " + shownReason(row.exceptionText()));
-            tip.setText(row.correlationId() + "\n" + row.observed() + " on " + row.channel() + " (seq " + row.seq()
-                    + ")\nfrom " + row.original() + "\n" + row.exceptionText());
-            setTooltip(tip);
-            setGraphic(box);
+            return row.correlationId() + "\n" + row.observed() + " on " + row.channel() + " (seq " + row.seq()
+                    + ")\nfrom " + row.original() + "\n" + row.exceptionText();
         }
     }
 }

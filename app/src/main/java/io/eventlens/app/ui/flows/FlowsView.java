@@ -1,5 +1,6 @@
 package io.eventlens.app.ui.flows;
 
+import io.eventlens.app.ui.controls.TwoLineCell;
 import io.eventlens.app.ui.timeline.TimelineView;
 import io.eventlens.core.flows.FlowCategory;
 import javafx.collections.ListChangeListener;
@@ -8,12 +9,10 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.MouseButton;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -200,15 +199,14 @@ public final class FlowsView extends VBox {
         list.setItems(null);
     }
 
-    private final class FlowCell extends ListCell<FlowRow> {
+    private final class FlowCell extends TwoLineCell<FlowRow> {
         private final Label badge = new Label();
         private final Label id = new Label();
         private final Label count = new Label();
         private final Label message = new Label();
-        private final Tooltip tip = new Tooltip();
-        private final VBox box;
 
         FlowCell() {
+            super(560, vm::open);
             badge.getStyleClass().add("flow-badge");
             badge.setMinWidth(Region.USE_PREF_SIZE);
             badge.setAlignment(Pos.CENTER);
@@ -225,26 +223,11 @@ public final class FlowsView extends VBox {
             message.setTextOverrun(OverrunStyle.ELLIPSIS);
             message.setMinWidth(0);
             message.setMaxWidth(Double.MAX_VALUE);
-            box = new VBox(3, line1, message);
-            box.setMinWidth(0);
-            tip.setWrapText(true);
-            tip.setMaxWidth(560);
-            setOnMouseClicked(e -> {
-                if (!isEmpty() && getItem() != null && e.getButton() == MouseButton.PRIMARY) {
-                    vm.open(getItem());
-                }
-            });
-            setPrefWidth(0);
+            lines(line1, message);
         }
 
         @Override
-        protected void updateItem(FlowRow row, boolean empty) {
-            super.updateItem(row, empty);
-            if (empty || row == null) {
-                setGraphic(null);
-                setTooltip(null);
-                return;
-            }
+        protected String show(FlowRow row) {
             badge.setText(badgeText(row.category()));
             badge.getStyleClass().removeAll("verdict-danger", "verdict-warning", "verdict-success", "verdict-neutral", "notes");
             badge.getStyleClass().add(TimelineView.severityClass(row.verdict()));
@@ -254,9 +237,7 @@ public final class FlowsView extends VBox {
             id.setText(row.correlationId());
             count.setText(row.eventCount() == 1 ? "1 event" : row.eventCount() + " events");
             message.setText(row.message());
-            tip.setText(row.correlationId() + "\n" + row.category().verdict().name() + ": " + row.message());
-            setTooltip(tip);
-            setGraphic(box);
+            return row.correlationId() + "\n" + row.category().verdict().name() + ": " + row.message();
         }
     }
 }
