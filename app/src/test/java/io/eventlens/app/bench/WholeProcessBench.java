@@ -52,7 +52,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>System properties: {@code bench.records} (N), {@code bench.runs} (R), {@code bench.jar} (path
  * of eventlens.jar; default {@code target/eventlens.jar}); for trying settings,
  * {@code bench.captureJvm} (extra JVM options of the capture process, space-separated) and
- * {@code bench.captureOnly=true} (time only the capture); {@code bench.app=false} skips the desktop app,
+ * {@code bench.captureOnly=true} (time only the capture); {@code bench.compareJar} (a second jar whose capture
+ * runs in the same rotation, for before/after ratios in one run), {@code bench.timeline=false} (stop after the
+ * capture figures); {@code bench.serve=true} (only host the broker with the records until stopped, for
+ * profiling a capture by hand); {@code bench.app=false} skips the desktop app,
  * {@code bench.import=false} skips the artifact import ({@link #importBench}),
  * {@code bench.appOnly=true} runs one capture (for the file) and then only the desktop app,
  * {@code bench.appJvm} (extra JVM options of the desktop app's processes), {@code bench.appLogs=DIR}
@@ -94,6 +97,14 @@ public final class WholeProcessBench {
             produce(bootstrap, TOPIC, records);
             produce(bootstrap, TINY_TOPIC, 5);
             System.out.printf(Locale.ROOT, "produced in %.1f s%n%n", (System.nanoTime() - t) / 1e9);
+            if (Boolean.getBoolean("bench.serve")) {
+                // only the broker with the records, until this process is stopped: for profiling one
+                // capture by hand (java -XX:StartFlightRecording=... -jar eventlens.jar capture ...)
+                System.out.printf(Locale.ROOT, "serving: --kafka %s --topic %s (%,d records); stop this process to end%n",
+                        bootstrap, TOPIC, records);
+                System.out.flush();
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
 
             Map<String, List<Run>> byTool = new LinkedHashMap<>();
             boolean appOnly = Boolean.getBoolean("bench.appOnly");
@@ -109,6 +120,10 @@ public final class WholeProcessBench {
                 System.out.println("kcat is not installed: its column is skipped (apt-get install kcat)");
             }
             byTool.put("eventlens capture", new ArrayList<>());
+            String compareJar = System.getProperty("bench.compareJar", "").trim();
+            if (!compareJar.isEmpty()) {
+                byTool.put("compare capture", new ArrayList<>());
+            }
             List<String> tools = new ArrayList<>(byTool.keySet());
             Path bigCapture = null;
             for (int round = 1; round <= (appOnly ? 1 : runs); round++) {
@@ -119,6 +134,17 @@ public final class WholeProcessBench {
                                 PlainPollLoop.class.getName(), bootstrap, TOPIC, String.valueOf(records)), null);
                         case "kcat -J" -> timed(dir, List.of(kcat, "-C", "-b", bootstrap, "-t", TOPIC, "-o", "beginning",
                                 "-e", "-q", "-J"), dir.resolve("kcat.json"));
+                        case "compare capture" -> {
+                            Path out = dir.resolve("compare-" + round + ".mv.db");
+                            Path gc = dir.resolve("gc-compare-" + round + ".log");
+                            List<String> cmd = new ArrayList<>(List.of(java, "-Xlog:gc:file=" + gc, "-jar",
+                                    Path.of(compareJar).toAbsolutePath().toString(), "capture",
+                                    "--kafka", bootstrap, "--topic", TOPIC, "--from", "earliest",
+                                    "--max-events", String.valueOf(records), "--out", out.toString()));
+                            Run c = timed(dir, cmd, null).withGcMs(gcPauseMs(gc));
+                            Files.deleteIfExists(out);
+                            yield c;
+                        }
                         default -> {
                             Path out = dir.resolve("capture-" + round + ".mv.db");
                             Path gc = dir.resolve("gc-" + round + ".log");
@@ -170,6 +196,17 @@ public final class WholeProcessBench {
             double gcShare = byTool.get("eventlens capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
                     .sorted().toArray()[runs / 2];
             System.out.printf(Locale.ROOT, "capture GC pauses: %.1f%% of wall time (median)%n", gcShare * 100);
+            if (!compareJar.isEmpty()) {
+                Run other = median(byTool.get("compare capture"));
+                double otherGc = byTool.get("compare capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
+                        .sorted().toArray()[runs / 2];
+                System.out.printf(Locale.ROOT, "compare capture (%s) / plain poll loop: %.2fx wall, %.2fx CPU, GC pauses"
+                        + " %.1f%%; capture / compare capture: %.2fx wall%n", compareJar, other.wallS / plain.wallS,
+                        other.cpuS / plain.cpuS, otherGc * 100, capture.wallS / other.wallS);
+            }
+            if ("false".equals(System.getProperty("bench.timeline"))) {
+                return;
+            }
 
             Path tiny = tinyCapture(dir, java, jar, bootstrap);
             List<Run> help = new ArrayList<>();

@@ -1305,6 +1305,9 @@ public final class H2CaptureStore implements CaptureStore {
         });
     }
 
+    /** The next {@code flow_summary_block.block_no} to write; 0 until read; guarded by {@code writeLock}. */
+    private long nextSummaryBlockNo;
+
     @Override
     public void writeFlowSummaries(Collection<FlowRecord> flows, long summarizedThroughSeq) {
         if (readOnly) {
@@ -1314,24 +1317,18 @@ public final class H2CaptureStore implements CaptureStore {
             ensureOpen();
             try {
                 if (!flows.isEmpty()) {
-                    try (PreparedStatement merge = writer.prepareStatement("MERGE INTO flow_summary (correlation_id,"
-                            + " category, category_rank, verdict_message, event_count, first_observed_ms, last_observed_ms,"
-                            + " channel_count, channels, anomaly_counts) KEY (correlation_id)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                        for (FlowRecord f : flows) {
-                            merge.setString(1, f.correlationId());
-                            merge.setString(2, f.category());
-                            merge.setInt(3, f.rank());
-                            merge.setString(4, f.verdictMessage());
-                            merge.setLong(5, f.eventCount());
-                            merge.setLong(6, f.firstObservedMs());
-                            merge.setLong(7, f.lastObservedMs());
-                            merge.setInt(8, f.channelCount());
-                            merge.setString(9, FlowColumns.encodeChannels(f.channels()));
-                            merge.setString(10, FlowColumns.encodeCounts(f.anomalyCounts()));
-                            merge.addBatch();
+                    // one block per flush (schema V7, docs/decisions/0020-flow-summary-blocks.md)
+                    if (nextSummaryBlockNo == 0) {
+                        try (Statement st = writer.createStatement();
+                             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(block_no), 0) FROM flow_summary_block")) {
+                            nextSummaryBlockNo = (rs.next() ? rs.getLong(1) : 0) + 1;
                         }
-                        merge.executeBatch();
+                    }
+                    try (PreparedStatement ins = writer.prepareStatement(
+                            "INSERT INTO flow_summary_block (block_no, summaries) VALUES (?, ?)")) {
+                        ins.setLong(1, nextSummaryBlockNo);
+                        ins.setBytes(2, FlowSummaryBlock.encode(flows));
+                        ins.executeUpdate();
                     }
                 }
                 try (PreparedStatement upd = writer.prepareStatement(
@@ -1340,7 +1337,11 @@ public final class H2CaptureStore implements CaptureStore {
                     upd.executeUpdate();
                 }
                 writer.commit();
+                if (!flows.isEmpty()) {
+                    nextSummaryBlockNo++;
+                }
             } catch (SQLException | RuntimeException e) {
+                nextSummaryBlockNo = 0;   // read again: the insert may or may not have been the one that failed
                 throw rolledBack(e, "writing " + flows.size() + " flow summaries failed; none of them was stored");
             }
         }
@@ -1362,38 +1363,75 @@ public final class H2CaptureStore implements CaptureStore {
     private static final String FLOW_COLUMNS = "SELECT correlation_id, category, category_rank, verdict_message,"
             + " event_count, first_observed_ms, last_observed_ms, channel_count, channels, anomaly_counts FROM flow_summary";
 
+    /** The flow summaries as read so far (docs/decisions/0020-flow-summary-blocks.md); null until first asked. */
+    private FlowSummaryIndex flowIndex;
+    private final Object flowIndexLock = new Object();
+    private boolean damagedSummaryLogged;
+
+    /**
+     * The flow summaries with every block stored now: on first use the rows of a store from before
+     * V7 and every block, later only the blocks written since (blocks are only ever added).
+     */
+    private FlowSummaryIndex flowIndex(Connection c) throws SQLException {
+        synchronized (flowIndexLock) {
+            FlowSummaryIndex index = flowIndex;
+            if (index == null) {
+                index = new FlowSummaryIndex();
+                loadLegacyFlowRows(c, index);
+                flowIndex = index;
+            }
+            if (!hasTable(c, "FLOW_SUMMARY_BLOCK")) {
+                return index;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT block_no, summaries FROM flow_summary_block"
+                    + " WHERE block_no > ? ORDER BY block_no")) {
+                ps.setLong(1, index.readThroughBlockNo());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long no = rs.getLong(1);
+                        try {
+                            byte[] data = rs.getBytes(2);
+                            index.add(no, FlowSummaryBlock.decode(data));
+                        } catch (SQLException | RuntimeException e) {
+                            index.skip(no);
+                            if (!damagedSummaryLogged) {
+                                damagedSummaryLogged = true;
+                                LOG.warn("{}: flow summary block {} is damaged and left out: {}", file, no, e.getMessage());
+                            }
+                        }
+                    }
+                }
+            }
+            return index;
+        }
+    }
+
+    /** The one-row-per-flow summaries of schema V4 to V6 (kept in a migrated store, never written again). */
+    private void loadLegacyFlowRows(Connection c, FlowSummaryIndex index) throws SQLException {
+        if (!hasTable(c, "FLOW_SUMMARY")) {
+            return;
+        }
+        List<FlowRecord> chunk = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(FLOW_COLUMNS)) {
+            while (rs.next()) {
+                chunk.add(flowRecord(rs));
+                if (chunk.size() == 16_384) {
+                    index.add(0, FlowSummaryBlock.decode(FlowSummaryBlock.encode(chunk)));
+                    chunk.clear();
+                }
+            }
+        }
+        if (!chunk.isEmpty()) {
+            index.add(0, FlowSummaryBlock.decode(FlowSummaryBlock.encode(chunk)));
+        }
+    }
+
     @Override
     public List<FlowRecord> flowSummaries(FlowRecord after, int belowRank, int limit) {
         if (limit < 1 || limit > 10_000) {
             throw new IllegalArgumentException("limit: must be 1 to 10000, was " + limit);
         }
-        return read("reading flow summaries", c -> {
-            if (!hasFlowTables(c)) {
-                return List.of();
-            }
-            String sql = FLOW_COLUMNS + " WHERE category_rank < ?" + (after == null ? "" : " AND (category_rank > ?"
-                    + " OR (category_rank = ? AND (last_observed_ms < ? OR (last_observed_ms = ? AND correlation_id > ?))))")
-                    + " ORDER BY category_rank, last_observed_ms DESC, correlation_id LIMIT ?";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                ps.setInt(i++, belowRank);
-                if (after != null) {
-                    ps.setInt(i++, after.rank());
-                    ps.setInt(i++, after.rank());
-                    ps.setLong(i++, after.lastObservedMs());
-                    ps.setLong(i++, after.lastObservedMs());
-                    ps.setString(i++, after.correlationId());
-                }
-                ps.setInt(i, limit);
-                List<FlowRecord> out = new ArrayList<>(Math.min(limit, 1024));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(flowRecord(rs));
-                    }
-                }
-                return out;
-            }
-        });
+        return read("reading flow summaries", c -> hasFlowTables(c) ? flowIndex(c).page(after, belowRank, limit) : List.of());
     }
 
     private static FlowRecord flowRecord(ResultSet rs) throws SQLException {
@@ -1404,19 +1442,7 @@ public final class H2CaptureStore implements CaptureStore {
 
     @Override
     public Map<String, Long> flowCountsByCategory() {
-        return read("counting flow summaries", c -> {
-            Map<String, Long> out = new LinkedHashMap<>();
-            if (!hasFlowTables(c)) {
-                return out;
-            }
-            try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT category, COUNT(*) FROM flow_summary GROUP BY category")) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            return out;
-        });
+        return read("counting flow summaries", c -> hasFlowTables(c) ? flowIndex(c).counts() : new LinkedHashMap<>());
     }
 
     @Override
@@ -1424,17 +1450,8 @@ public final class H2CaptureStore implements CaptureStore {
         if (correlationId == null) {
             return null;
         }
-        return read("reading the flow summary of " + correlationId, c -> {
-            if (!hasFlowTables(c)) {
-                return null;
-            }
-            try (PreparedStatement ps = c.prepareStatement(FLOW_COLUMNS + " WHERE correlation_id = ?")) {
-                ps.setString(1, correlationId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? flowRecord(rs) : null;
-                }
-            }
-        });
+        return read("reading the flow summary of " + correlationId,
+                c -> hasFlowTables(c) ? flowIndex(c).get(correlationId) : null);
     }
 
     @Override
@@ -1442,26 +1459,7 @@ public final class H2CaptureStore implements CaptureStore {
         if (limit < 1 || limit > 100_000) {
             throw new IllegalArgumentException("limit: must be 1 to 100000, was " + limit);
         }
-        return read("listing summarized flows", c -> {
-            if (!hasFlowTables(c)) {
-                return List.of();
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT correlation_id FROM flow_summary"
-                    + (after == null ? "" : " WHERE correlation_id > ?") + " ORDER BY correlation_id LIMIT ?")) {
-                int i = 1;
-                if (after != null) {
-                    ps.setString(i++, after);
-                }
-                ps.setInt(i, limit);
-                List<String> out = new ArrayList<>(Math.min(limit, 4096));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-                return out;
-            }
-        });
+        return read("listing summarized flows", c -> hasFlowTables(c) ? flowIndex(c).ids(after, limit) : List.of());
     }
 
     // ------------------------------------------------------------------ copy and close

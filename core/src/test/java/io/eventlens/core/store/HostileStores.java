@@ -74,6 +74,17 @@ public final class HostileStores {
      * its index complete, one flow summary stored.
      */
     public static Path genuine(Path file) {
+        return genuine(file, true);
+    }
+
+    /**
+     * As {@link #genuine(Path)}; with {@code legacySummaryRow}, also a {@code flow_summary} row as schema
+     * V4 to V6 wrote them (V7 writes summary blocks), written by plain H2 after the store closed, so
+     * that every table has a row. Without it the file is written by one store session only (the
+     * truncated case relies on that: half of a file of several sessions can hold a whole earlier one).
+     */
+    static Path genuine(Path file, boolean legacySummaryRow) {
+        Path stored;
         try (CaptureStore s = CaptureStore.open(file)) {
             s.append(TestEvents.events("orders", 0, 20), List.of(new StreamPosition("cluster", "orders/0", Long.toString(20L))));
             s.writeFlowSummaries(List.of(new FlowRecord("c-0", "HEALTHY", 7, "healthy: 5 events", 5, 0, 4, 1,
@@ -83,8 +94,20 @@ public final class HostileStores {
             s.replayLog().start(new ReplayLog.Run("r-0", 0, "c-0", "fresh-0", "kafka", "Kafka at localhost:9092", "test",
                     null, "{}", "COMPLETED", 1L), List.of(new ReplayLog.Send(0, 0, 1, "orders", "orders-replay", null, 0, 0,
                     "e-0", null, List.of(), null, ReplayLog.Outcome.SENT, 1, 1L, 0, 0L, "p0@0", null)));
-            return s.file();
+            stored = s.file();
         }
+        if (legacySummaryRow) {
+            String base = stored.toString().replaceFirst("\\.mv\\.db$", "");
+            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + base, "sa", "");
+                 Statement st = c.createStatement()) {
+                st.execute("INSERT INTO flow_summary (correlation_id, category, category_rank, verdict_message, event_count,"
+                        + " first_observed_ms, last_observed_ms, channel_count, channels, anomaly_counts)"
+                        + " VALUES ('c-1', 'HEALTHY', 7, 'healthy: 5 events', 5, 0, 4, 1, '6:orders', '')");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return stored;
     }
 
     private static List<String> storeTables() {
@@ -209,7 +232,7 @@ public final class HostileStores {
             out.add(new Hostile("url-settings", urlFile, urlDir.resolve("run.mv.db"), "", "contains ';'"));
 
             Path truncDir = Files.createDirectories(dir.resolve("truncated"));
-            Path whole = genuine(truncDir.resolve("whole.mv.db"));
+            Path whole = genuine(truncDir.resolve("whole.mv.db"), false);
             byte[] bytes = Files.readAllBytes(whole);
             Files.delete(whole);
             Path truncated = truncDir.resolve("truncated.mv.db");
