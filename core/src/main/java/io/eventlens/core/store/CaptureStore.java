@@ -223,7 +223,9 @@ public interface CaptureStore extends AutoCloseable {
     /**
      * Stores the summaries of these flows (replacing each flow's earlier summary) and moves the
      * summaries' watermark, in one transaction: after a crash either both are stored or neither
-     * (docs/decisions/0009-flow-summaries.md).
+     * (docs/decisions/0009-flow-summaries.md). Since schema V7 the summaries of one call are one
+     * {@code flow_summary_block} row (docs/decisions/0020-flow-summary-blocks.md); the reads below
+     * give the latest summary of each flow.
      *
      * @param flows                the changed flows' summaries; may be empty (only the watermark moves)
      * @param summarizedThroughSeq every event with a store sequence up to this is reflected in the
@@ -243,7 +245,10 @@ public interface CaptureStore extends AutoCloseable {
 
     /**
      * A page of stored flow summaries, worst first: by {@link FlowRecord#rank()}, then the latest
-     * observed first, then by correlation ID ({@link FlowRecord#isBefore}).
+     * observed first, then by correlation ID ({@link FlowRecord#isBefore}). The first read of the
+     * flow summaries holds the latest summary of every flow in memory (about 100 bytes per flow) and
+     * later reads add the blocks written since; a page is one pass over them
+     * (docs/decisions/0020-flow-summary-blocks.md).
      *
      * @param after     the last record of the previous page, or null for the first page
      * @param belowRank only records whose rank is lower than this

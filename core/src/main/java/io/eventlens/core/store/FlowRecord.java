@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * The stored summary of one flow (all events of one correlation ID), as the capture store keeps it
- * in {@code flow_summary} (schema V4, docs/decisions/0009-flow-summaries.md). The store does not
+ * in {@code flow_summary} (schema V4 to V6, docs/decisions/0009-flow-summaries.md) and in
+ * {@code flow_summary_block} (schema V7, docs/decisions/0020-flow-summary-blocks.md). The store does not
  * interpret the category or anomaly kind names: it orders by {@link #rank()} (lower first) and
  * counts by {@link #category()}; {@code io.eventlens.core.flows.FlowSummary} gives them their
  * meaning.

@@ -41,6 +41,11 @@ final class FlowSummaryBlock {
 
     /** The stored bytes of these summaries (LZ4-compressed when that is smaller). */
     static byte[] encode(java.util.Collection<FlowRecord> flows) {
+        return encode(flows, true);
+    }
+
+    /** As {@link #encode(java.util.Collection)}; without {@code compress}, always {@value #FORMAT_PLAIN} (tests). */
+    static byte[] encode(java.util.Collection<FlowRecord> flows, boolean compress) {
         Map<String, Integer> dict = new HashMap<>();
         List<String> words = new ArrayList<>();
         Out body = new Out(64 + flows.size() * 40);
@@ -81,7 +86,7 @@ final class FlowSummaryBlock {
         }
         packed[p++] = (byte) v;
         int n = compressor.compress(plain.buf, 0, plain.pos, packed, p, packed.length - p);
-        if (p + n < plain.pos + 1) {
+        if (compress && p + n < plain.pos + 1) {
             return Arrays.copyOf(packed, p + n);
         }
         byte[] out = new byte[plain.pos + 1];
