@@ -1366,6 +1366,8 @@ public final class H2CaptureStore implements CaptureStore {
     /** The flow summaries as read so far (docs/decisions/0020-flow-summary-blocks.md); null until first asked. */
     private FlowSummaryIndex flowIndex;
     private final Object flowIndexLock = new Object();
+    /** Whether the file has {@code flow_summary_block} (schema V7); null until asked; guarded by {@code flowIndexLock}. */
+    private Boolean flowBlocks;
     private boolean damagedSummaryLogged;
 
     /**
@@ -1380,7 +1382,10 @@ public final class H2CaptureStore implements CaptureStore {
                 loadLegacyFlowRows(c, index);
                 flowIndex = index;
             }
-            if (!hasTable(c, "FLOW_SUMMARY_BLOCK")) {
+            if (flowBlocks == null) {
+                flowBlocks = hasTable(c, "FLOW_SUMMARY_BLOCK");
+            }
+            if (!flowBlocks) {
                 return index;
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT block_no, summaries FROM flow_summary_block"
