@@ -58,10 +58,10 @@ class StoreSchemaGoldenTest {
     }
 
     /**
-     * Versions reserved by a branch that is not merged yet (the store index's V3, issue 6): their
-     * migration and {@code .defs} arrive with that branch. Empty once it is merged.
+     * Versions reserved by a branch that is not merged yet: their migration and {@code .defs} arrive
+     * with that branch. V7 belongs to another branch of issue 13's round (V8 is the consumer groups'). Empty once merged.
      */
-    private static final List<Integer> RESERVED_UNMERGED = List.of();
+    private static final List<Integer> RESERVED_UNMERGED = List.of(7);
 
     @Test
     void migrationVersionsAreNumberedFromOneWithoutGapsButTheReservedOnes() {
