@@ -43,14 +43,26 @@ public final class ConsumptionIndex {
     private final Map<String, PartitionEnd> ends = new HashMap<>();
     private final Map<String, GroupPoll> lastPoll = new HashMap<>();
     private final long endMs;
+    private final long stallAfterMs;
 
     /** The commits of one group on one partition, by time, and the highest offset committed up to each. */
     private record Track(long[] atMs, long[] maxOffset, ConsumerCommit[] commits) {
     }
 
-    /** Builds the index of a capture's consumer progress. */
+    /** Builds the index of a capture's consumer progress, stalls after {@link Consumption.NotConsumedBy#STALL_AFTER_MS}. */
     public ConsumptionIndex(ConsumerProgress progress) {
+        this(progress, Consumption.NotConsumedBy.STALL_AFTER_MS);
+    }
+
+    /**
+     * Builds the index of a capture's consumer progress.
+     *
+     * @param stallAfterMs how long an event a group never committed past must have waited at the
+     *                     capture's end to count as stalled (when the group had members and was not rebalancing), ms
+     */
+    public ConsumptionIndex(ConsumerProgress progress, long stallAfterMs) {
         this.progress = progress;
+        this.stallAfterMs = stallAfterMs;
         Map<String, List<ConsumerCommit>> byPartition = new HashMap<>();
         for (ConsumerCommit c : progress.commits()) {
             groupsOfTopic.computeIfAbsent(c.topic(), t -> new TreeSet<>()).add(c.group());
@@ -131,7 +143,7 @@ public final class ConsumptionIndex {
                 int members = poll == null ? -1 : poll.members();
                 long waited = endMs == 0 ? 0 : Math.max(0, endMs - observedMs);
                 boolean stalled = members == 0 || GroupPoll.isRebalancing(state)
-                        || waited >= Consumption.NotConsumedBy.STALL_AFTER_MS;
+                        || waited >= stallAfterMs;
                 notConsumed.add(new Consumption.NotConsumedBy(group, lag, committed, state, Math.max(0, members), waited,
                         stalled));
             }
