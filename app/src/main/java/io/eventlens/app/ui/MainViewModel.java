@@ -149,6 +149,11 @@ public final class MainViewModel {
                 contracts.load(folder);   // the demo's saga comes with its contracts
             }
         });
+        details.setKnownConsumption(seq -> {
+            TimelineEntry entry = timeline.entryOf(seq);
+            Timeline shown = timeline.timelineProperty().get();
+            return entry == null || shown == null ? null : shown.consumptionOf(entry);
+        });
         details.setKnownContracts(seq -> {
             TimelineEntry entry = timeline.entryOf(seq);
             return entry == null ? null : entry.contract();
