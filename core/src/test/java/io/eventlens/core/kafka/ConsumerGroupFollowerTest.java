@@ -51,6 +51,14 @@ class ConsumerGroupFollowerTest {
     @TempDir
     Path dir;
 
+    /** Threads of their own: the common pool has one thread on a 2-CPU machine, too few for a pipeline and members. */
+    private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newCachedThreadPool();
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopThreads() {
+        THREADS.shutdownNow();
+    }
+
     private static void produce(String topic, int count) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
             for (int i = 0; i < count; i++) {
@@ -105,7 +113,7 @@ class ConsumerGroupFollowerTest {
             ConsumerGroupFollower follower = new ConsumerGroupFollower(capture(topic), follow, store::appendConsumerProgress);
             CapturePipeline pipeline = new CapturePipeline(new CompositeSource(List.of(new KafkaSource(capture(topic)),
                     follower)), store, EventExtractor.withDefaults(), capture(topic).limits());
-            CompletableFuture<?> run = CompletableFuture.runAsync(() -> pipeline.run(io.eventlens.core.capture.CaptureListener.NONE));
+            CompletableFuture<?> run = CompletableFuture.runAsync(() -> pipeline.run(io.eventlens.core.capture.CaptureListener.NONE), THREADS);
             await().atMost(InProcessKafka.WAIT).until(() -> store.eventCount() == 6 && follower.polls() > 2);
 
             try (KafkaConsumer<byte[], byte[]> inventory = consumer("inventory")) {
@@ -125,7 +133,7 @@ class ConsumerGroupFollowerTest {
                     shipping.poll(Duration.ofMillis(100));
                 }
                 shipping.close();
-            });
+            }, THREADS);
             await().atMost(InProcessKafka.WAIT).until(() -> {
                 ConsumerProgress p = store.consumerProgress();
                 List<GroupPoll> billingPolls = p.pollsOf("billing");
@@ -213,6 +221,55 @@ class ConsumerGroupFollowerTest {
                 assertThat(e.committedOffset()).isEqualTo(3);
                 assertThat(e.logEndOffset()).isEqualTo(3);
             });
+        }
+    }
+
+    @Test
+    void aRebalanceAndASecondMemberAreRecordedAsStateChanges() throws Exception {
+        String topic = "cg-rebalance";
+        KAFKA.createTopic(topic, 2);
+        produce(topic, 2);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (CaptureStore store = CaptureStore.open(dir.resolve("rebalance.mv.db"))) {
+            ConsumerGroupFollower follower = new ConsumerGroupFollower(capture(topic),
+                    new ConsumerFollowConfig(List.of("rb"), Duration.ofMillis(100), true), store::appendConsumerProgress);
+            follower.open(id -> List.of());
+            List<CompletableFuture<?>> members = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                members.add(CompletableFuture.runAsync(() -> {
+                    try (KafkaConsumer<byte[], byte[]> c = consumer("rb")) {
+                        c.subscribe(List.of(topic));
+                        while (!stop.get()) {
+                            if (!c.poll(Duration.ofMillis(100)).isEmpty()) {
+                                c.commitSync();
+                            }
+                        }
+                    }
+                }, THREADS));
+                int want = i + 1;
+                await("rb has " + want + " stable members; polls so far: " + store.consumerProgress().pollsOf("rb"))
+                        .atMost(InProcessKafka.WAIT).until(() -> {
+                    follower.poll();
+                    List<GroupPoll> polls = store.consumerProgress().pollsOf("rb");
+                    return !polls.isEmpty() && polls.get(polls.size() - 1).members() == want
+                            && polls.get(polls.size() - 1).state().equals("Stable");
+                });
+            }
+            stop.set(true);
+            CompletableFuture.allOf(members.toArray(CompletableFuture[]::new)).get();
+            await().atMost(InProcessKafka.WAIT).until(() -> {
+                follower.poll();
+                List<GroupPoll> polls = store.consumerProgress().pollsOf("rb");
+                return polls.get(polls.size() - 1).members() == 0;
+            });
+            follower.close();
+            List<GroupPoll> changes = store.consumerProgress().stateChangesOf("rb");
+            assertThat(changes).extracting(GroupPoll::members).containsSubsequence(1, 2, 0);
+            assertThat(changes.get(changes.size() - 1).state()).isIn("Empty", "Dead");
+            assertThat(store.consumerProgress().ends()).filteredOn(e -> e.group().equals("rb"))
+                    .extracting(e -> e.lag()).containsOnly(0L);
+        } finally {
+            stop.set(true);
         }
     }
 }
