@@ -179,6 +179,9 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress lines on stderr.")
     boolean quiet;
 
+    /** Which consumer groups to follow beside a Kafka capture; null when none (no --kafka, or --no-consumer-groups). */
+    private ConsumerFollowConfig follow;
+
     /** Events in the store when a capture failed to connect (-1 until known). */
     private long eventsInStore = -1;
 
@@ -214,6 +217,13 @@ public final class CaptureCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("eventlens capture: polling until Ctrl-C (or give --duration or --max-events)");
         }
         KafkaCaptureConfig config = kafka.bootstrapServers() == null ? null : config();
+        if (config != null && !noConsumerGroups) {
+            try {
+                follow = new ConsumerFollowConfig(consumerGroups, consumerPollInterval, true);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--consumer-group/--consumer-poll-interval: " + e.getMessage());
+            }
+        }
         AmqpCaptureConfig amqp = amqpUri == null ? null : amqpConfig();
         List<ProbeConfig> probeConfigs = probeConfigs();
         Path file = out.file();
@@ -291,13 +301,7 @@ public final class CaptureCommand implements Callable<Integer> {
             ConsumerGroupFollower follower = null;
             if (config != null) {
                 sources.add(new KafkaSource(config));
-                if (!noConsumerGroups) {
-                    ConsumerFollowConfig follow;
-                    try {
-                        follow = new ConsumerFollowConfig(consumerGroups, consumerPollInterval, true);
-                    } catch (IllegalArgumentException e) {
-                        throw new ParameterException(spec.commandLine(), "--consumer-group/--consumer-poll-interval: " + e.getMessage());
-                    }
+                if (follow != null) {
                     follower = new ConsumerGroupFollower(config, follow, store::appendConsumerProgress);
                     sources.add(follower);
                 }

@@ -82,7 +82,8 @@ public final class ConsumerGroupFollower implements CaptureSource {
     private final String endpoint;
     private Admin admin;
     private KafkaConsumer<byte[], byte[]> commitLog;
-    private boolean commitLogTried;
+    /** When to try opening the commit log (again), epoch ms; Long.MAX_VALUE = never (not permitted, or turned off). */
+    private long commitLogRetryAtMs;
     private volatile String sourceId;
 
     private final Set<String> followed = new LinkedHashSet<>();
@@ -355,8 +356,7 @@ public final class ConsumerGroupFollower implements CaptureSource {
         if (!follow.readCommitLog()) {
             return List.of();
         }
-        if (!commitLogTried) {
-            commitLogTried = true;
+        if (commitLog == null && System.currentTimeMillis() >= commitLogRetryAtMs) {
             openCommitLog();
         }
         if (commitLog == null) {
@@ -426,8 +426,14 @@ public final class ConsumerGroupFollower implements CaptureSource {
             LOG.info("reading commit times from {} at {}", OFFSETS_TOPIC, capture.bootstrapServers());
         } catch (RuntimeException e) {
             c.close(Duration.ZERO);
-            LOG.info("cannot read {} at {} ({}): commit times are between polls", OFFSETS_TOPIC, capture.bootstrapServers(),
-                    rootMessage(e));
+            boolean refused = e instanceof org.apache.kafka.common.errors.AuthorizationException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException;
+            // a cluster where no group committed yet has no __consumer_offsets: look again in 5 s
+            commitLogRetryAtMs = refused ? Long.MAX_VALUE : System.currentTimeMillis() + 5_000;
+            if (warned.add("commit log open")) {
+                LOG.info("cannot read {} at {} ({}): commit times are between polls{}", OFFSETS_TOPIC,
+                        capture.bootstrapServers(), rootMessage(e), refused ? "" : " until it can be read");
+            }
         }
     }
 
