@@ -12,6 +12,8 @@ import io.eventlens.core.capture.CapturePipeline;
 import io.eventlens.core.capture.CaptureStats;
 import io.eventlens.core.capture.SourceException;
 import io.eventlens.core.extract.EventExtractor;
+import io.eventlens.core.consumers.ConsumerFollowConfig;
+import io.eventlens.core.kafka.ConsumerGroupFollower;
 import io.eventlens.core.kafka.KafkaCaptureConfig;
 import io.eventlens.core.kafka.KafkaSource;
 import io.eventlens.core.kafka.StartPosition;
@@ -161,8 +163,24 @@ public final class CaptureCommand implements Callable<Integer> {
             description = "Connect and answer timeout of one probe poll. Default: 5s.")
     Duration probeTimeout;
 
+    @Option(names = "--consumer-group", paramLabel = "NAME",
+            description = "Follow this consumer group's committed offsets while capturing (repeatable), without joining it."
+                    + " Default: every group with committed offsets on a captured topic.")
+    List<String> consumerGroups = new ArrayList<>();
+
+    @Option(names = "--consumer-poll-interval", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "How often the followed consumer groups' offsets, states and lag are read. Default: 500ms.")
+    Duration consumerPollInterval;
+
+    @Option(names = "--no-consumer-groups", description = "Do not follow consumer groups (no Admin polls, no read of"
+            + " __consumer_offsets).")
+    boolean noConsumerGroups;
+
     @Option(names = "--quiet", description = "No progress lines on stderr.")
     boolean quiet;
+
+    /** Which consumer groups to follow beside a Kafka capture; null when none (no --kafka, or --no-consumer-groups). */
+    private ConsumerFollowConfig follow;
 
     /** Events in the store when a capture failed to connect (-1 until known). */
     private long eventsInStore = -1;
@@ -184,6 +202,13 @@ public final class CaptureCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--correlation-id, --probe-path, --probe-type, --probe-header,"
                     + " --poll-interval and --probe-timeout need --probe BASE_URL");
         }
+        if (kafka.bootstrapServers() == null && (!consumerGroups.isEmpty() || consumerPollInterval != null)) {
+            throw new ParameterException(spec.commandLine(), "--consumer-group and --consumer-poll-interval need --kafka BOOTSTRAP_SERVERS");
+        }
+        if (noConsumerGroups && (!consumerGroups.isEmpty() || consumerPollInterval != null)) {
+            throw new ParameterException(spec.commandLine(), "--no-consumer-groups cannot be combined with --consumer-group"
+                    + " or --consumer-poll-interval");
+        }
         if (!probes.isEmpty() && correlationIds.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--probe needs the correlation IDs to follow: --correlation-id ID (repeatable)");
         }
@@ -192,6 +217,13 @@ public final class CaptureCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("eventlens capture: polling until Ctrl-C (or give --duration or --max-events)");
         }
         KafkaCaptureConfig config = kafka.bootstrapServers() == null ? null : config();
+        if (config != null && !noConsumerGroups) {
+            try {
+                follow = new ConsumerFollowConfig(consumerGroups, consumerPollInterval, true);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--consumer-group/--consumer-poll-interval: " + e.getMessage());
+            }
+        }
         AmqpCaptureConfig amqp = amqpUri == null ? null : amqpConfig();
         List<ProbeConfig> probeConfigs = probeConfigs();
         Path file = out.file();
@@ -266,8 +298,13 @@ public final class CaptureCommand implements Callable<Integer> {
              CaptureStore store = CaptureStore.open(file)) {
             long before = store.eventCount();
             List<CaptureSource> sources = new ArrayList<>();
+            ConsumerGroupFollower follower = null;
             if (config != null) {
                 sources.add(new KafkaSource(config));
+                if (follow != null) {
+                    follower = new ConsumerGroupFollower(config, follow, store::appendConsumerProgress);
+                    sources.add(follower);
+                }
             }
             AmqpSource amqpSource = amqp == null ? null : new AmqpSource(amqp);
             if (amqpSource != null) {
@@ -316,6 +353,11 @@ public final class CaptureCommand implements Callable<Integer> {
                                 + " retention before they were read (a new tap's --tap-max-bytes and --tap-max-age); the broker"
                                 + " blocked the connection for %d ms%n", amqp.endpoint(), amqpSource.truncated(),
                         amqpSource.blockedMs());
+            }
+            if (follower != null && !follower.followedGroups().isEmpty()) {
+                err.printf(Locale.ROOT, "eventlens capture: consumer groups %s: %d commits recorded (%d with exact times from"
+                                + " __consumer_offsets), %d polls%n", String.join(", ", follower.followedGroups()),
+                        follower.commitsRecorded(), follower.exactCommits(), follower.polls());
             }
             for (ProbeSource ps : probeSources) {
                 err.printf(Locale.ROOT, "eventlens capture: %s: %d polls, %d failed or malformed, %d new events%s%s%n",

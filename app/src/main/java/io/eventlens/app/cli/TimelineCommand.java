@@ -13,6 +13,7 @@ import io.eventlens.core.analysis.TimelineJson;
 import io.eventlens.core.analysis.TimelineText;
 import io.eventlens.core.flowmodel.FlowFile;
 import io.eventlens.core.flowmodel.FlowFileException;
+import io.eventlens.core.consumers.ConsumptionIndex;
 import io.eventlens.core.flowmodel.FlowJudge;
 import io.eventlens.core.flowmodel.FlowModel;
 import io.eventlens.core.flowmodel.FlowModelLearner;
@@ -179,6 +180,8 @@ public final class TimelineCommand implements Callable<Integer> {
                 judgement = judge.judge(FlowPath.of(id, timeline.entries().stream().map(TimelineEntry::event).toList()));
                 timeline = judge.apply(timeline);
             }
+            // who consumed each event, and a flow a consumer group never read past (docs/decisions/0021-consumer-groups.md)
+            timeline = new ConsumptionIndex(store.consumerProgress()).judge(timeline);
             if (events.isEmpty()) {
                 PrintWriter err = spec.commandLine().getErr();
                 List<String> similar = store.correlationIds("", 5);

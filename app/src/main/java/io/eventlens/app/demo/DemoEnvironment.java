@@ -26,10 +26,12 @@ public final class DemoEnvironment implements AutoCloseable {
 
     private final EmbeddedKafkaBroker broker;
     private final SagaSimulator saga;
+    private final DemoConsumers consumers;
 
-    private DemoEnvironment(EmbeddedKafkaBroker broker, SagaSimulator saga) {
+    private DemoEnvironment(EmbeddedKafkaBroker broker, SagaSimulator saga, DemoConsumers consumers) {
         this.broker = broker;
         this.saga = saga;
+        this.consumers = consumers;
     }
 
     /** Why the demo cannot start when {@link #brokerInstalled()} is false. */
@@ -74,8 +76,9 @@ public final class DemoEnvironment implements AutoCloseable {
         try {
             broker.createTopics(TOPICS, PARTITIONS);
             SagaSimulator saga = SagaSimulator.start(broker.bootstrapServers(), settings);
+            DemoConsumers consumers = DemoConsumers.start(broker.bootstrapServers());
             LOG.info("Demo saga running on {} (topics {})", broker.bootstrapServers(), TOPICS);
-            return new DemoEnvironment(broker, saga);
+            return new DemoEnvironment(broker, saga, consumers);
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -111,6 +114,7 @@ public final class DemoEnvironment implements AutoCloseable {
     @Override
     public void close() {
         try {
+            consumers.close();
             saga.close();
         } finally {
             broker.close();

@@ -70,6 +70,8 @@ public final class MainView extends BorderPane {
     private final TabPane lowerTabs;
     private final Tab timelineTab;
     private final Tab flowMapTab;
+    private final io.eventlens.app.ui.consumers.ConsumersView consumersView;
+    private final Tab consumersTab;
     private final TimelineView timelineView;
     private final DetailsView detailsView;
     private final Timeline pulse;
@@ -121,7 +123,12 @@ public final class MainView extends BorderPane {
         flowMapTab = new Tab("Flow map", flowMapView);
         flowMapTab.setId("flowMapTab");
         flowMapTab.setTooltip(new Tooltip("The learned steps of a flow family with hop latencies, the shown flow highlighted (Ctrl+M)"));
-        lowerTabs = new TabPane(timelineTab, flowMapTab);
+        consumersView = new io.eventlens.app.ui.consumers.ConsumersView(vm.consumers());
+        consumersTab = new Tab("Consumers", consumersView);
+        consumersTab.setId("consumersTab");
+        consumersTab.setTooltip(new Tooltip("The consumer groups followed while capturing: lag over time, members,"
+                + " state changes (Ctrl+G)"));
+        lowerTabs = new TabPane(timelineTab, flowMapTab, consumersTab);
         lowerTabs.setId("lowerTabs");
         lowerTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         lowerTabs.getStyleClass().add(Styles.DENSE);
@@ -294,6 +301,7 @@ public final class MainView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openReplay);
         acc.put(new KeyCodeCombination(KeyCode.M, KeyCombination.SHORTCUT_DOWN), this::toggleFlowMap);
         acc.put(new KeyCodeCombination(KeyCode.J, KeyCombination.SHORTCUT_DOWN), this::showContracts);
+        acc.put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), this::showConsumers);
     }
 
     /**
@@ -361,6 +369,12 @@ public final class MainView extends BorderPane {
     public void showDeadLetters() {
         sideTabs.getSelectionModel().select(deadLettersTab);
         deadLettersView.groupList().requestFocus();
+    }
+
+    /** Shows the Consumers view below the table and focuses its groups (Ctrl+G). */
+    public void showConsumers() {
+        lowerTabs.getSelectionModel().select(consumersTab);
+        consumersView.groupList().requestFocus();
     }
 
     /** Shows the Contracts view beside the table and focuses its groups (Ctrl+J). */
@@ -568,6 +582,7 @@ public final class MainView extends BorderPane {
         deadLettersView.dispose();
         ciRunView.dispose();
         contractsView.dispose();
+        consumersView.dispose();
         timelineView.dispose();
         flowMapView.dispose();
     }

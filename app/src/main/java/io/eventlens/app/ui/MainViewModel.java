@@ -105,6 +105,7 @@ public final class MainViewModel {
     private final DeadLettersViewModel deadLetters;
     private final CiRunViewModel ciRun;
     private final io.eventlens.app.ui.contracts.ContractsViewModel contracts;
+    private final io.eventlens.app.ui.consumers.ConsumersViewModel consumers;
     private final io.eventlens.app.ui.flowmap.FlowMapViewModel flowMap;
     /** Correlation IDs awaiting analysis, each once, oldest first (bounded by {@link #PENDING_LIMIT}). */
     private final LinkedHashSet<String> pendingAnalysis = new LinkedHashSet<>();
@@ -142,10 +143,16 @@ public final class MainViewModel {
         this.ciRun = new CiRunViewModel(this::openTimeline);
         this.contracts = new io.eventlens.app.ui.contracts.ContractsViewModel(store::get, executor, errors,
                 this::useContracts, this::openTimeline, this::goToEvent);
+        this.consumers = new io.eventlens.app.ui.consumers.ConsumersViewModel(store::get, executor, errors, this::openTimeline);
         capture.demoContractsProperty().addListener((obs, was, folder) -> {
             if (folder != null && contracts.contracts() == null) {
                 contracts.load(folder);   // the demo's saga comes with its contracts
             }
+        });
+        details.setKnownConsumption(seq -> {
+            TimelineEntry entry = timeline.entryOf(seq);
+            Timeline shown = timeline.timelineProperty().get();
+            return entry == null || shown == null ? null : shown.consumptionOf(entry);
         });
         details.setKnownContracts(seq -> {
             TimelineEntry entry = timeline.entryOf(seq);
@@ -485,6 +492,7 @@ public final class MainViewModel {
         deadLetters.show(opened);
         ciRun.clear();
         contracts.show(opened);
+        consumers.show(opened);
         flowMap.show(opened);
         table.reload();
         if (old != null && old != opened) {
@@ -543,6 +551,7 @@ public final class MainViewModel {
         flows.pulse(news);
         deadLetters.pulse(news);
         contracts.pulse(news);
+        consumers.pulse(news);
         if (!news && pendingAnalysis.isEmpty()) {
             return;
         }
@@ -761,6 +770,11 @@ public final class MainViewModel {
     /** The Flows panel's view model. */
     public FlowsViewModel flows() {
         return flows;
+    }
+
+    /** The Consumers view's view model. */
+    public io.eventlens.app.ui.consumers.ConsumersViewModel consumers() {
+        return consumers;
     }
 
     /** The Contracts view's view model. */

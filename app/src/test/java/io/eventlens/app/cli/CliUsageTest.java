@@ -60,6 +60,25 @@ class CliUsageTest {
     }
 
     @Test
+    void consumerGroupOptionsNeedKafkaAValidIntervalAndNotNoConsumerGroups() {
+        CliRun noKafka = CliRun.of("capture", "--probe", "http://127.0.0.1:1", "--correlation-id", "c-1",
+                "--consumer-group", "inventory", "--out", dir.resolve("a").toString());
+        assertThat(noKafka.exitCode()).as(noKafka.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noKafka.err()).contains("--consumer-group and --consumer-poll-interval need --kafka");
+
+        CliRun both = CliRun.of("capture", "--kafka", "127.0.0.1:1", "--topic", "orders", "--no-consumer-groups",
+                "--consumer-group", "inventory", "--out", dir.resolve("b").toString());
+        assertThat(both.exitCode()).as(both.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("--no-consumer-groups cannot be combined");
+
+        CliRun tooFast = CliRun.of("capture", "--kafka", "127.0.0.1:1", "--topic", "orders",
+                "--consumer-poll-interval", "10ms", "--out", dir.resolve("c").toString());
+        assertThat(tooFast.exitCode()).as(tooFast.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooFast.err()).contains("must be 100ms to 1h, was 10 ms");
+        assertThat(dir.resolve("c.mv.db")).doesNotExist();
+    }
+
+    @Test
     void captureWithABadFromIsAUsageError() {
         CliRun run = CliRun.of("capture", "--kafka", "127.0.0.1:1", "--topic", "orders",
                 "--from", "yesterday", "--out", dir.resolve("x").toString());

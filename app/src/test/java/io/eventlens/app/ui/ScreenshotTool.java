@@ -3,6 +3,7 @@ package io.eventlens.app.ui;
 import io.eventlens.app.DesktopServices;
 import io.eventlens.app.ui.capture.ConnectDialog;
 import io.eventlens.core.flows.FlowCategory;
+import io.eventlens.app.ui.consumers.ConsumersViewModel;
 import io.eventlens.app.ui.flows.FlowRow;
 import io.eventlens.app.ui.services.AppSettings;
 import io.eventlens.app.ui.task.FxTaskExecutor;
@@ -37,13 +38,15 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|contracts|cirun=FOLDER|replay|timeline10k]}
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|contracts|consumers|cirun=FOLDER|replay|timeline10k]}
  * ({@code -Dscreenshot.size=WxH} for another scene size),
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
  * of the correlation-ID completion popup, and {@code deadletters} waits for both of the demo's
  * dead-letter reasons and shows the Dead letters view instead of the Flows panel, and {@code contracts}
- * waits until the demo's contracts flag the poison order and shows the Contracts view, and {@code replay}
+ * waits until the demo's contracts flag the poison order and shows the Contracts view, {@code consumers}
+ * waits until the demo's audit-service recovered from its stall and shows its lag chart in the Consumers view
+ * with the events that waited at the peak, and {@code replay}
  * writes {@code OUT-replay.png} of the replay dialog after a preview and a replay into the demo broker. {@code timeline10k}
  * shows no demo: it opens a capture file holding a 10,000-event flow ({@link UiTestData#longFlow}) and
  * its timeline and shoots it fitted ({@code -Dscreenshot.timeline=fit}, the default), zoomed
@@ -170,6 +173,25 @@ public final class ScreenshotTool {
                 selectInTable(w);
                 return vm.timeline().correlationIdProperty().get();
             });
+            if (extra.equals("consumers")) {   // the demo's stalled audit-service: its lag chart and the events waiting at the peak
+                await("the Consumers view shows audit-service after its stall and the second member").atMost(PATIENCE.multipliedBy(3))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> onFx(() -> vm.consumers().groups().stream().anyMatch(g -> g.group().equals("audit-service")
+                                && g.changes().stream().anyMatch(c -> c.members() == 2) && g.lagAtEnd() == 0)));
+                long peak = onFx(() -> {
+                    var audit = vm.consumers().groups().stream().filter(g -> g.group().equals("audit-service")).findFirst().orElseThrow();
+                    vm.consumers().selectedGroupProperty().set(audit);
+                    w.view().showConsumers();
+                    return audit.lag().stream().max(java.util.Comparator.comparingLong(ConsumersViewModel.LagPoint::lag))
+                            .orElseThrow().atMs();
+                });
+                onFx(() -> {
+                    vm.consumers().pickPoint(peak);
+                    return null;
+                });
+                await("the events waiting at the peak").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> onFx(() -> !vm.consumers().waiting().isEmpty()));
+            }
             if (extra.startsWith("tab")) {
                 int tab = Integer.parseInt(extra.substring(3));
                 onFx(() -> {

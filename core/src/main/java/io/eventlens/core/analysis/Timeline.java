@@ -17,14 +17,32 @@ import java.util.Objects;
  * @param expectedSteps steps the flow's expected flow wanted and the flow did not have (skipped,
  *                      overdue or still awaited), in the order found; empty when no expected flow
  *                      applies (docs/reference/anomalies-and-verdicts.md, "Expected flows")
+ * @param consumption   who consumed each Kafka event, by the store sequence of the entry's first
+ *                      observation; empty when no consumer groups were followed (docs/decisions/0021-consumer-groups.md)
  */
 public record Timeline(String correlationId, List<TimelineEntry> entries, Verdict verdict,
-                       List<ExpectedStep> expectedSteps) {
+                       List<ExpectedStep> expectedSteps, Map<Long, Consumption> consumption) {
     public Timeline {
         Objects.requireNonNull(correlationId, "correlationId");
         entries = List.copyOf(entries);
         Objects.requireNonNull(verdict, "verdict");
         expectedSteps = expectedSteps == null ? List.of() : List.copyOf(expectedSteps);
+        consumption = consumption == null ? Map.of() : Map.copyOf(consumption);
+    }
+
+    /** A timeline without consumer-group progress. */
+    public Timeline(String correlationId, List<TimelineEntry> entries, Verdict verdict, List<ExpectedStep> expectedSteps) {
+        this(correlationId, entries, verdict, expectedSteps, Map.of());
+    }
+
+    /** Who consumed the entry's event, or null when no followed group reads its topic (or it is no Kafka event). */
+    public Consumption consumptionOf(TimelineEntry entry) {
+        return consumption.get(entry.event().seq());
+    }
+
+    /** This timeline with consumer-group progress and the verdict it leads to. */
+    public Timeline withConsumption(Map<Long, Consumption> byEntrySeq, Verdict newVerdict) {
+        return new Timeline(correlationId, entries, newVerdict, expectedSteps, byEntrySeq);
     }
 
     /** A timeline judged without an expected flow. */

@@ -43,7 +43,11 @@ import java.util.Map;
  *     "anomalies": [ {"kind": "LAG", "message": "orders → payments took 4.2 s, SLO 2 s",
  *                     "rule": "lag.previous-step", "evidence": {"gapMs": 4200, ...}, "relatedSeq": 6} ],
  *     "deadLetter": null,               // on a dead-lettered event: see below
- *     "deadLetteredAs": []              // store sequences of the dead-letter copies linked to this event
+ *     "deadLetteredAs": [],             // store sequences of the dead-letter copies linked to this event
+ *     "consumedBy": [ {"group": "inventory-service", "committedAt": "2026-11-22T04:00:00.350Z",
+ *                      "delayMs": 230, "timePrecision": "exact"} ],   // or between-polls, before-capture
+ *     "notConsumedBy": [ {"group": "billing", "lagAtEndRecords": 3, "stateAtEnd": "Empty",
+ *                         "membersAtEnd": 0, "stalled": true} ]
  *   } ],
  *   "expectedSteps": [ {                // steps the flow's expected flow wanted and it did not have
  *     "kind": "STOPPED",                // MISSING_STEP, STOPPED or IN_FLIGHT
@@ -72,7 +76,9 @@ import java.util.Map;
  * (the event's contract check: {@code name}, {@code schema}, {@code matchedBy}, {@code passed},
  * {@code violationCount}, {@code violations[]} of {@code pointer}, {@code rule}, {@code expected},
  * {@code found}, {@code message}; null when no contract applied), then {@code expectedSteps}
- * (docs/reference/anomalies-and-verdicts.md, "Expected flows"). Members are only ever added within a version; a removal or a change of meaning
+ * (docs/reference/anomalies-and-verdicts.md, "Expected flows"), then {@code consumedBy} and {@code notConsumedBy}
+ * (the followed consumer groups that committed past the event, and those that never did by the capture's end;
+ * docs/decisions/0021-consumer-groups.md; empty arrays without followed groups). Members are only ever added within a version; a removal or a change of meaning
  * raises it.
  */
 public final class TimelineJson {
@@ -141,6 +147,7 @@ public final class TimelineJson {
             ObjectNode n = event(timeline.entries().get(i));
             ArrayNode as = n.putArray("deadLetteredAs");
             copiesOf.getOrDefault(i, List.of()).forEach(as::add);
+            consumption(n, timeline.consumptionOf(timeline.entries().get(i)));
             events.add(n);
         }
         ArrayNode expected = root.putArray("expectedSteps");
@@ -157,6 +164,37 @@ public final class TimelineJson {
             xn.set("evidence", MAPPER.valueToTree(x.evidence()));
         }
         return root;
+    }
+
+    /**
+     * The {@code consumedBy} and {@code notConsumedBy} members of an event (docs/decisions/0021-consumer-groups.md):
+     * empty arrays when no followed consumer group reads its topic.
+     */
+    private static void consumption(ObjectNode n, Consumption c) {
+        ArrayNode by = n.putArray("consumedBy");
+        ArrayNode notBy = n.putArray("notConsumedBy");
+        if (c == null) {
+            return;
+        }
+        for (Consumption.ConsumedBy b : c.consumedBy()) {
+            ObjectNode o = by.addObject();
+            o.put("group", b.group());
+            o.put("committedAt", b.committedAt().toString());
+            o.put("delayMs", b.delayMs());
+            o.put("timePrecision", b.timePrecision());
+        }
+        for (Consumption.NotConsumedBy x : c.notConsumedBy()) {
+            ObjectNode o = notBy.addObject();
+            o.put("group", x.group());
+            if (x.lagAtEndRecords() < 0) {
+                o.putNull("lagAtEndRecords");
+            } else {
+                o.put("lagAtEndRecords", x.lagAtEndRecords());
+            }
+            o.put("stateAtEnd", x.stateAtEnd());
+            o.put("membersAtEnd", x.membersAtEnd());
+            o.put("stalled", x.stalled());
+        }
     }
 
     /** The entry's DEAD_LETTERED anomaly, or null. */

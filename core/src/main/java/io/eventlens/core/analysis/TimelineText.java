@@ -27,7 +27,8 @@ import java.util.Set;
  *                   ! LAG orders → payments took 4.2 s, SLO 2 s
  * </pre>
  * Steps the flow's expected flow wanted and it did not have follow under "Expected steps not seen:",
- * one line each: the expected time's offset, {@code o}, the kind, the step and the evidence.
+ * one line each (after each event, when consumer groups were followed: {@code > group committed past it 230 ms later}
+ * and {@code x group never committed past it (lag 3 records at capture end)}): the expected time's offset, {@code o}, the kind, the step and the evidence.
  */
 public final class TimelineText {
 
@@ -90,6 +91,15 @@ public final class TimelineText {
             }
             for (Anomaly a : entry.anomalies()) {
                 sb.append(" ".repeat(18)).append("! ").append(a.kind()).append(' ').append(a.message()).append('\n');
+            }
+            Consumption c = t.consumptionOf(entry);
+            if (c != null) {
+                for (Consumption.ConsumedBy b : c.consumedBy()) {
+                    sb.append(" ".repeat(18)).append("> ").append(b.describe()).append('\n');
+                }
+                for (Consumption.NotConsumedBy n : c.notConsumedBy()) {
+                    sb.append(" ".repeat(18)).append("x ").append(n.describe()).append('\n');
+                }
             }
         }
         if (!t.expectedSteps().isEmpty()) {

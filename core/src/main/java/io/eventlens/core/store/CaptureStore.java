@@ -273,6 +273,36 @@ public interface CaptureStore extends AutoCloseable {
      */
     List<SourcePoll> polls(String source, int limit);
 
+    /**
+     * Records one poll of the consumer-group follower (docs/decisions/0021-consumer-groups.md,
+     * schema version 8) in one transaction: new commits, group polls, and each group's position
+     * on each partition (replacing the earlier row of the same group and partition).
+     *
+     * @throws CaptureStoreException when the write fails (nothing of this call is then stored), or
+     *                               the store is {@linkplain #isReadOnly() read-only}
+     * @throws UnsupportedOperationException for stores that keep no consumer progress
+     */
+    default void appendConsumerProgress(List<io.eventlens.core.consumers.ConsumerCommit> commits,
+                                        List<io.eventlens.core.consumers.GroupPoll> polls,
+                                        List<io.eventlens.core.consumers.PartitionEnd> ends) {
+        throw new UnsupportedOperationException("this capture store keeps no consumer-group progress");
+    }
+
+    /**
+     * Everything recorded about the followed consumer groups, at most {@value #MAX_CONSUMER_ROWS}
+     * rows of each table (the earliest ones); empty for a store of a schema version before 8. Rows
+     * that a damaged or crafted file holds and that are not valid (a negative offset, an unknown
+     * time precision) are left out and logged once.
+     *
+     * @throws CaptureStoreException when the store cannot be read; the message names the file
+     */
+    default io.eventlens.core.consumers.ConsumerProgress consumerProgress() {
+        return io.eventlens.core.consumers.ConsumerProgress.NONE;
+    }
+
+    /** The most rows of each consumer-progress table {@link #consumerProgress()} reads: {@value}. */
+    int MAX_CONSUMER_ROWS = 1_000_000;
+
     /** The number of stored flow summaries per category name; empty when none are stored. */
     java.util.Map<String, Long> flowCountsByCategory();
 

@@ -1,5 +1,10 @@
 package io.eventlens.core.store;
 
+import io.eventlens.core.consumers.ConsumerCommit;
+import io.eventlens.core.consumers.ConsumerProgress;
+import io.eventlens.core.consumers.GroupPoll;
+import io.eventlens.core.consumers.PartitionEnd;
+import io.eventlens.core.consumers.TimePrecision;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Header;
 import java.io.IOException;
@@ -1276,6 +1281,126 @@ public final class H2CaptureStore implements CaptureStore {
                 throw rolledBack(e, "recording " + polls.size() + " polls failed; none of them was stored");
             }
         }
+    }
+
+    @Override
+    public void appendConsumerProgress(List<ConsumerCommit> commits, List<GroupPoll> polls, List<PartitionEnd> ends) {
+        if (readOnly) {
+            throw CaptureStoreException.of(file, "capture store is open read-only: recording consumer groups is not allowed", null);
+        }
+        if (commits.isEmpty() && polls.isEmpty() && ends.isEmpty()) {
+            return;
+        }
+        synchronized (writeLock) {
+            ensureOpen();
+            try {
+                try (PreparedStatement ins = writer.prepareStatement("INSERT INTO consumer_commit (group_id, topic,"
+                        + " partition_no, committed_offset, committed_at_ms, committed_after_ms, time_precision)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    for (ConsumerCommit c : commits) {
+                        ins.setString(1, c.group());
+                        ins.setString(2, c.topic());
+                        ins.setInt(3, c.partition());
+                        ins.setLong(4, c.committedOffset());
+                        ins.setLong(5, c.committedAtMs());
+                        ins.setLong(6, c.committedAfterMs());
+                        ins.setString(7, c.precision().label());
+                        ins.addBatch();
+                    }
+                    ins.executeBatch();
+                }
+                try (PreparedStatement ins = writer.prepareStatement("INSERT INTO consumer_group_poll (group_id,"
+                        + " polled_at_ms, state, members, member_info, lag_records, error) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    for (GroupPoll p : polls) {
+                        ins.setString(1, p.group());
+                        ins.setLong(2, p.polledAtMs());
+                        ins.setString(3, p.state().length() > 32 ? p.state().substring(0, 32) : p.state());
+                        ins.setInt(4, p.members());
+                        ins.setString(5, p.memberInfo());
+                        ins.setLong(6, p.lagRecords());
+                        ins.setString(7, p.error());
+                        ins.addBatch();
+                    }
+                    ins.executeBatch();
+                }
+                try (PreparedStatement merge = writer.prepareStatement("MERGE INTO consumer_partition_end (group_id, topic,"
+                        + " partition_no, committed_offset, log_end_offset, polled_at_ms) KEY (group_id, topic, partition_no)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                    for (PartitionEnd e : ends) {
+                        merge.setString(1, e.group());
+                        merge.setString(2, e.topic());
+                        merge.setInt(3, e.partition());
+                        merge.setLong(4, e.committedOffset());
+                        merge.setLong(5, e.logEndOffset());
+                        merge.setLong(6, e.polledAtMs());
+                        merge.addBatch();
+                    }
+                    merge.executeBatch();
+                }
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                throw rolledBack(e, "recording consumer-group progress (" + commits.size() + " commits, " + polls.size()
+                        + " group polls) failed; none of it was stored");
+            }
+        }
+    }
+
+    @Override
+    public ConsumerProgress consumerProgress() {
+        return read("reading the consumer groups", c -> {
+            if (!hasTable(c, "CONSUMER_COMMIT")) {
+                return ConsumerProgress.NONE;
+            }
+            List<String> skipped = new ArrayList<>();
+            List<ConsumerCommit> commits = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT group_id, topic, partition_no, committed_offset,"
+                    + " committed_at_ms, committed_after_ms, time_precision FROM consumer_commit"
+                    + " ORDER BY committed_at_ms, _ROWID_ LIMIT " + MAX_CONSUMER_ROWS)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            commits.add(new ConsumerCommit(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                                    rs.getLong(5), rs.getLong(6), TimePrecision.ofLabel(rs.getString(7))));
+                        } catch (IllegalArgumentException | NullPointerException e) {
+                            skipped.add("consumer_commit: " + e.getMessage());
+                        }
+                    }
+                }
+            }
+            List<GroupPoll> polls = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT group_id, polled_at_ms, state, members, member_info,"
+                    + " lag_records, error FROM consumer_group_poll ORDER BY polled_at_ms, _ROWID_ LIMIT " + MAX_CONSUMER_ROWS)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            polls.add(new GroupPoll(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
+                                    rs.getString(5), rs.getLong(6), rs.getString(7)));
+                        } catch (IllegalArgumentException | NullPointerException e) {
+                            skipped.add("consumer_group_poll: " + e.getMessage());
+                        }
+                    }
+                }
+            }
+            List<PartitionEnd> ends = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT group_id, topic, partition_no, committed_offset,"
+                    + " log_end_offset, polled_at_ms FROM consumer_partition_end ORDER BY group_id, topic, partition_no"
+                    + " LIMIT " + MAX_CONSUMER_ROWS)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            ends.add(new PartitionEnd(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                                    rs.getLong(5), rs.getLong(6)));
+                        } catch (IllegalArgumentException | NullPointerException e) {
+                            skipped.add("consumer_partition_end: " + e.getMessage());
+                        }
+                    }
+                }
+            }
+            if (!skipped.isEmpty()) {
+                LOG.warn("{}: left out {} invalid consumer-group rows (first: {})", file, skipped.size(), skipped.get(0));
+            }
+            return new ConsumerProgress(commits, polls, ends);
+        });
     }
 
     @Override

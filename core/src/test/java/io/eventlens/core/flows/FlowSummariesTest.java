@@ -105,6 +105,10 @@ class FlowSummariesTest {
         // as a store of schema version 2 (before flow summaries) holds them
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("old"), "sa", "");
              Statement st = c.createStatement()) {
+            st.execute("DROP TABLE consumer_commit");   // schema version 8 (consumer groups) came later
+            st.execute("DROP TABLE consumer_group_poll");
+            st.execute("DROP TABLE consumer_partition_end");
+            st.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '8'");
             st.execute("DROP TABLE flow_summary_block");   // schema version 7 (summary blocks) came later
             st.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '7'");
             st.execute("DROP TABLE source_poll");

@@ -94,6 +94,13 @@ public final class HostileStores {
             s.replayLog().start(new ReplayLog.Run("r-0", 0, "c-0", "fresh-0", "kafka", "Kafka at localhost:9092", "test",
                     null, "{}", "COMPLETED", 1L), List.of(new ReplayLog.Send(0, 0, 1, "orders", "orders-replay", null, 0, 0,
                     "e-0", null, List.of(), null, ReplayLog.Outcome.SENT, 1, 1L, 0, 0L, "p0@0", null)));
+            // one poll of the consumer-group follower (schema V8)
+            s.appendConsumerProgress(
+                    List.of(new io.eventlens.core.consumers.ConsumerCommit("inventory-service", "orders", 0, 5, 1_000, 500,
+                            io.eventlens.core.consumers.TimePrecision.BETWEEN_POLLS)),
+                    List.of(new io.eventlens.core.consumers.GroupPoll("inventory-service", 1_000, "Stable", 1,
+                            "c-1@127.0.0.1 [orders-0]", 15, null)),
+                    List.of(new io.eventlens.core.consumers.PartitionEnd("inventory-service", "orders", 0, 5, 20, 1_000)));
             stored = s.file();
         }
         if (legacySummaryRow) {

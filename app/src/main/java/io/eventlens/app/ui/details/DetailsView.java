@@ -39,6 +39,7 @@ public final class DetailsView extends VBox {
     private final DetailsViewModel vm;
     private final VBox anomalyBox = new VBox(6);
     private final VBox contractBox = new VBox(6);
+    private final VBox consumptionBox = new VBox(4);
     private final TextArea payload = new TextArea();
     private final Tab payloadTab;
     private final TabPane tabs;
@@ -94,7 +95,10 @@ public final class DetailsView extends VBox {
         contractBox.visibleProperty().bind(vm.contractProperty().isNotNull());
         contractBox.managedProperty().bind(contractBox.visibleProperty());
 
-        VBox overview = new VBox(10, deadLetterBox, contractBox,
+        consumptionBox.setId("consumptionDetails");
+        consumptionBox.visibleProperty().bind(vm.consumptionProperty().isNotNull());
+        consumptionBox.managedProperty().bind(consumptionBox.visibleProperty());
+        VBox overview = new VBox(10, deadLetterBox, contractBox, consumptionBox,
                 subheading("Anomalies"), anomalyBox,
                 subheading("Derived fields"), derivedGrid,
                 subheading("Source"), sourceGrid,
@@ -155,6 +159,32 @@ public final class DetailsView extends VBox {
         vm.source().addListener((ListChangeListener<DetailsViewModel.Field>) c -> fill(sourceGrid, vm.source(), true));
         vm.deadLetterProperty().subscribe(this::showDeadLetter);
         vm.contractProperty().subscribe(this::showContract);
+        vm.consumptionProperty().subscribe(this::showConsumption);
+    }
+
+    /**
+     * The Consumer groups section: each followed group that committed past the event and how long
+     * after it was observed, then each that never did by the capture's end with its lag then
+     * (docs/decisions/0021-consumer-groups.md).
+     */
+    private void showConsumption(io.eventlens.core.analysis.Consumption c) {
+        consumptionBox.getChildren().clear();
+        if (c == null) {
+            return;
+        }
+        consumptionBox.getChildren().add(subheading("Consumer groups"));
+        for (io.eventlens.core.analysis.Consumption.ConsumedBy b : c.consumedBy()) {
+            Label l = new Label("✓ " + b.describe());
+            l.setWrapText(true);
+            l.getStyleClass().add("consumed-by");
+            consumptionBox.getChildren().add(l);
+        }
+        for (io.eventlens.core.analysis.Consumption.NotConsumedBy n : c.notConsumedBy()) {
+            Label l = new Label("✗ " + n.describe());
+            l.setWrapText(true);
+            l.getStyleClass().addAll("not-consumed-by", n.stalled() ? Styles.DANGER : Styles.WARNING);
+            consumptionBox.getChildren().add(l);
+        }
     }
 
     /**

@@ -99,6 +99,9 @@ public final class DetailsViewModel {
     private final ObservableList<Anomaly> anomaliesView = FXCollections.unmodifiableObservableList(anomalies);
     private long shownSeq = -1;
     private Function<Long, io.eventlens.core.analysis.ContractCheck> knownContracts = seq -> null;
+    private Function<Long, io.eventlens.core.analysis.Consumption> knownConsumption = seq -> null;
+    private final javafx.beans.property.ReadOnlyObjectWrapper<io.eventlens.core.analysis.Consumption> consumption =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "consumption");
     private final javafx.beans.property.ReadOnlyObjectWrapper<io.eventlens.core.analysis.ContractCheck> contract =
             new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "contract");
 
@@ -146,6 +149,19 @@ public final class DetailsViewModel {
      */
     public void setKnownContracts(Function<Long, io.eventlens.core.analysis.ContractCheck> known) {
         this.knownContracts = java.util.Objects.requireNonNull(known, "known");
+    }
+
+    /**
+     * Where the details pane gets who consumed an event from (the shown timeline;
+     * docs/decisions/0021-consumer-groups.md); returns null when unknown or no followed group reads its topic.
+     */
+    public void setKnownConsumption(Function<Long, io.eventlens.core.analysis.Consumption> known) {
+        this.knownConsumption = java.util.Objects.requireNonNull(known, "known");
+    }
+
+    /** Who consumed the shown event, or null. */
+    public ReadOnlyObjectProperty<io.eventlens.core.analysis.Consumption> consumptionProperty() {
+        return consumption.getReadOnlyProperty();
     }
 
     /** The shown event's check against its contract, or null (docs/reference/contracts.md). */
@@ -361,6 +377,7 @@ public final class DetailsViewModel {
         anomalies.setAll(eventAnomalies == null ? List.of() : eventAnomalies);
         deadLetter.set(deadLetterOf(e, eventAnomalies));
         contract.set(knownContracts.apply(e.seq()));
+        consumption.set(knownConsumption.apply(e.seq()));
         hasEvent.set(true);
     }
 

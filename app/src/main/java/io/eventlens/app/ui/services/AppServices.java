@@ -120,6 +120,9 @@ public record AppServices(
             List<io.eventlens.core.capture.CaptureSource> sources = new java.util.ArrayList<>();
             if (request.kafka() != null) {
                 sources.add(new KafkaSource(request.kafka()));
+                // follows the consumer groups of the captured topics (docs/decisions/0021-consumer-groups.md)
+                sources.add(new io.eventlens.core.kafka.ConsumerGroupFollower(request.kafka(),
+                        io.eventlens.core.consumers.ConsumerFollowConfig.defaults(), store::appendConsumerProgress));
             }
             if (request.amqp() != null) {
                 sources.add(new io.eventlens.core.amqp.AmqpSource(request.amqp()));

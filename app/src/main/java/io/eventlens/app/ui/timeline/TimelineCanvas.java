@@ -234,7 +234,14 @@ public final class TimelineCanvas extends Region {
             tooltip.hide();
             canvas.setCursor(javafx.scene.Cursor.DEFAULT);
         } else {
-            tooltip.setText(marker.tooltip());
+            io.eventlens.core.analysis.Timeline shown = vm.timelineProperty().get();
+            io.eventlens.core.analysis.Consumption c = shown == null ? null : shown.consumption().get(marker.seq());
+            StringBuilder tip = new StringBuilder(marker.tooltip());
+            if (c != null) {
+                c.consumedBy().forEach(b -> tip.append("\n✓ ").append(b.describe()));
+                c.notConsumedBy().forEach(n -> tip.append("\n✗ ").append(n.describe()));
+            }
+            tooltip.setText(tip.toString());
             canvas.setCursor(javafx.scene.Cursor.HAND);
             showTooltip(screenX, screenY);
         }
@@ -438,6 +445,7 @@ public final class TimelineCanvas extends Region {
         drawGhosts(g, d);
 
         TimelineEntry selected = vm.selectedProperty().get();
+        io.eventlens.core.analysis.Timeline shownTimeline = vm.timelineProperty().get();
         for (TimelineLayout.Marker m : layout.markers()) {
             if (m.x() < -20 || m.x() > w + 20) {
                 continue;
@@ -454,6 +462,18 @@ public final class TimelineCanvas extends Region {
                 g.strokeOval(m.x() - m.radius() - 4, m.y() - m.radius() - 4, 2 * m.radius() + 8, 2 * m.radius() + 8);
             }
             MarkerPainter.paint(g, m.primaryKind(), m.x(), m.y(), m.radius(), ink);
+            io.eventlens.core.analysis.Consumption consumed = shownTimeline == null ? null : shownTimeline.consumption().get(m.seq());
+            if (consumed != null && consumed.notConsumedBy().stream().anyMatch(io.eventlens.core.analysis.Consumption.NotConsumedBy::stalled)) {
+                // a consumer group of the next step never committed past this event (docs/decisions/0021-consumer-groups.md)
+                double bx = m.x() + m.radius() * 0.7;
+                double by = m.y() + m.radius() * 0.7;
+                g.setFill(Color.web(d ? "#f85149" : "#cf222e"));
+                g.fillRect(bx - 1, by - 1, 9, 9);
+                g.setStroke(Color.WHITE);
+                g.setLineWidth(1.5);
+                g.strokeLine(bx + 1, by + 1, bx + 6, by + 6);
+                g.strokeLine(bx + 6, by + 1, bx + 1, by + 6);
+            }
             if (m.kinds().size() > 1) {
                 g.setFill(text);
                 g.setFont(Font.font(null, FontWeight.BOLD, 9));

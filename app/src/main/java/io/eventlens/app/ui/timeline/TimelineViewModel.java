@@ -207,7 +207,10 @@ public final class TimelineViewModel {
                 ctx -> {
                     ctx.message("Querying " + s.file().getFileName() + " for correlation ID " + cid);
                     Lookup found = s.findByCorrelationId(cid, limit);
-                    return new Loaded(judge.apply(services.analyzer().analyze(cid, found.events())), found);
+                    Timeline judged = judge.apply(services.analyzer().analyze(cid, found.events()));
+                    // who consumed each event (docs/decisions/0021-consumer-groups.md)
+                    judged = new io.eventlens.core.consumers.ConsumptionIndex(s.consumerProgress()).judge(judged);
+                    return new Loaded(judged, found);
                 },
                 result -> {
                     loading.set(false);
