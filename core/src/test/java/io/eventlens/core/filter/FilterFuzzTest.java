@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class FilterFuzzTest {
 
-    private static final int DEFAULT_CASES = 500;
+    private static final int DEFAULT_CASES = 300;
     private static final int CASES = Integer.getInteger("eventlens.fuzz.cases", DEFAULT_CASES);
     private static final long SEED = Long.getLong("eventlens.fuzz.seed", 0xCE1_F117L);
 
