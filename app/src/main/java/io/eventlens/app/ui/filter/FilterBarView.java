@@ -101,10 +101,19 @@ public final class FilterBarView extends VBox {
         Label error = new Label();
         error.setId("filterError");
         error.setStyle("-fx-text-fill: #c62828; -fx-font-family: 'monospace';");
-        error.textProperty().bind(Bindings.createStringBinding(() -> vm.errorProperty().get().isEmpty() ? ""
-                : vm.pointerProperty().get().isEmpty() ? vm.errorProperty().get()
-                : vm.pointerProperty().get() + "  " + vm.errorProperty().get(),
-                vm.errorProperty(), vm.pointerProperty()));
+        // the caret line of the pointer, under the field's text (same monospace font), then the message
+        error.textProperty().bind(Bindings.createStringBinding(() -> {
+            String message = vm.errorProperty().get();
+            String p = vm.pointerProperty().get();
+            if (message.isEmpty() || p.isEmpty() || vm.textProperty().get().contains("\n")) {
+                return message;
+            }
+            String caret = p.substring(p.indexOf('\n') + 1);
+            return caret + " " + message;
+        }, vm.errorProperty(), vm.pointerProperty()));
+        error.translateXProperty().bind(Bindings.createDoubleBinding(() -> vm.pointerProperty().get().isEmpty() ? 0
+                : field.getLayoutX() + field.getPadding().getLeft() + 1 - 0,
+                field.layoutXProperty(), vm.pointerProperty()));
         error.visibleProperty().bind(vm.errorProperty().isNotEmpty());
         error.managedProperty().bind(error.visibleProperty());
         error.setWrapText(false);
