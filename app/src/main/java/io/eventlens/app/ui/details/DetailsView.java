@@ -122,8 +122,9 @@ public final class DetailsView extends VBox {
             javafx.scene.control.TableRow<DetailsViewModel.Field> row = new javafx.scene.control.TableRow<>();
             row.setOnContextMenuRequested(e -> {
                 DetailsViewModel.Field f = row.getItem();
-                row.setContextMenu(f == null || onFilter == null ? null
-                        : filterMenu(io.eventlens.core.filter.FilterExpressions.header(f.name(), f.value())));
+                String value = f == null ? null : vm.headerText(row.getIndex());
+                row.setContextMenu(value == null || onFilter == null ? null
+                        : filterMenu(io.eventlens.core.filter.FilterExpressions.header(f.name(), value)));
             });
             return row;
         });
