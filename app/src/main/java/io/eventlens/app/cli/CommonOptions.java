@@ -14,6 +14,8 @@ import java.util.Set;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import io.eventlens.core.filter.EventFilter;
+import io.eventlens.core.filter.FilterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
@@ -202,6 +204,44 @@ public final class CommonOptions {
     }
 
     /** {@code --fail-on KIND,...}: anomaly or verdict kinds that make the command exit 1. */
+    /**
+     * {@code --filter EXPR}: a CEL expression over each event; only the events it is true for are
+     * used (docs/reference/filters.md, docs/decisions/0022-cel-filters.md).
+     */
+    public static final class Filter {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        @Option(names = "--filter", paramLabel = "EXPR",
+                description = "Keep only the events this CEL expression is true for, e.g."
+                        + " 'type == \"PaymentAuthorized\" && payload.amountCents > 10000' (docs/reference/filters.md).")
+        String expression;
+
+        /**
+         * The compiled filter; {@link EventFilter#ALL} without {@code --filter}.
+         *
+         * @throws BadFilter (exit 2) when the expression does not compile: the message names line and
+         *                   column and shows the expression with a caret under the error
+         */
+        public EventFilter compile() {
+            try {
+                return EventFilter.compile(expression);
+            } catch (FilterException e) {
+                String pointer = e.pointer();
+                throw new BadFilter(spec.commandLine(), "--filter: " + e.reason()
+                        + (e.line() > 0 ? " (line " + e.line() + ", column " + e.column() + ")" : "")
+                        + (pointer.isEmpty() ? "" : "\n  " + pointer.replace("\n", "\n  ")));
+            }
+        }
+    }
+
+    /** A {@code --filter} expression that does not compile: a usage error (exit 2) shown without the usage text. */
+    public static final class BadFilter extends ParameterException {
+        BadFilter(picocli.CommandLine commandLine, String message) {
+            super(commandLine, message);
+        }
+    }
+
     public static final class FailOn {
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;

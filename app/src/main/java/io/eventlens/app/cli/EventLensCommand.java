@@ -53,6 +53,17 @@ public final class EventLensCommand implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.INTERNAL);
         cl.setExecutionExceptionHandler(EventLensCommand::handleExecutionException);
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> {
+            if (ex instanceof CommonOptions.BadFilter) {
+                // the expression and its caret are the help here; the usage text would bury them
+                PrintWriter err = ex.getCommandLine().getErr();
+                err.println("eventlens " + ex.getCommandLine().getCommandName() + ": " + ex.getMessage());
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+            return usage.handleParseException(ex, args);
+        });
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.INTERNAL);
         return cl;

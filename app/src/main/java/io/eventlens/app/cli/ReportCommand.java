@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
  * report; they do not change the exit code. Expected flows are learned from the run's events (up to
  * {@value TimelineCommand#LEARN_AUTO_LIMIT} events; docs/reference/anomalies-and-verdicts.md,
  * "Expected flows"), so a flow that stopped is STOPPED and {@code --fail-on STOPPED} can fire.
+ * {@code --filter EXPR} (docs/reference/filters.md) keeps in each timeline only the events the CEL
+ * expression keeps; the verdicts still judge whole flows.
  */
 @Command(name = "report", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Triage a CI run: for each failed test of its JUnit reports, its correlation IDs and verdicts."},
@@ -66,6 +68,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions.ContractsIn contracts;
+
+    @Mixin
+    CommonOptions.Filter filter;
 
     @Option(names = "--fail-on", split = ",", paramLabel = "KIND",
             description = "Exit 1 (and mark the JUnit test case failed) when a failed test's verdict is one of these:"
@@ -97,6 +102,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (format == OutputFormat.TEXT) {
             throw new ParameterException(spec.commandLine(), "--format: report supports [md, json, junit], not text");
         }
+        io.eventlens.core.filter.EventFilter eventFilter = filter.compile();
         Set<String> failKinds = failKinds();
         Pattern pattern = pattern();
         AnalysisSettings settings = AnalysisSettings.defaults();
@@ -138,11 +144,16 @@ public final class ReportCommand implements Callable<Integer> {
                 }
                 List<String> names = sources.stream().map(Path::toString).toList();
                 Triage triage = new Triage(store, settings, pattern, checked);
+                java.util.function.UnaryOperator<io.eventlens.core.analysis.Timeline> judge =
+                        java.util.function.UnaryOperator.identity();
                 if (store.eventCount() <= TimelineCommand.LEARN_AUTO_LIMIT) {
                     // expected flows learned from the run's own events: STOPPED and MISSING_STEP can fire
-                    triage.withJudge(new io.eventlens.core.flowmodel.FlowJudge(io.eventlens.core.flowmodel.FlowModelLearner
-                            .learn(store, io.eventlens.core.flowmodel.FlowModelSettings.defaults(), null, null))::apply);
+                    judge = new io.eventlens.core.flowmodel.FlowJudge(io.eventlens.core.flowmodel.FlowModelLearner
+                            .learn(store, io.eventlens.core.flowmodel.FlowModelSettings.defaults(), null, null))::apply;
                 }
+                java.util.function.UnaryOperator<io.eventlens.core.analysis.Timeline> judged = judge;
+                // --filter: each timeline shows the events it keeps; verdicts judge the whole flow
+                triage.withJudge(t -> io.eventlens.core.filter.TimelineFilter.apply(judged.apply(t), eventFilter));
                 report = triage.triage(names, imported.failedTests(), imported.testCount(),
                         imported.problemCount(), imported.problems());
             }

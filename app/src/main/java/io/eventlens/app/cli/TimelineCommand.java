@@ -62,6 +62,11 @@ import picocli.CommandLine.Spec;
  * are used). The JSON gets {@code "expectedFlow": {"family", "source", "note", "flowsLearnedFrom"}}
  * last; the text a last "Expected flow:" line. {@code --fail-on} matches the kinds of the expected
  * steps too (a dead-lettered flow that also stopped matches STOPPED).
+ *
+ * <p>{@code --filter EXPR} (docs/reference/filters.md) shows only the entries whose event the CEL
+ * expression keeps, with the flow's own anomalies and verdict as variables; the verdict and
+ * {@code --fail-on} still judge the whole flow. The JSON gets {@code "filter": {"expression",
+ * "keptEvents", "analysedEvents"}}; a bad expression is exit 2 with the expression and a caret.
  */
 @Command(name = "timeline", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Print one correlation ID's timeline with anomalies and the verdict."},
@@ -69,7 +74,8 @@ import picocli.CommandLine.Spec;
                 "  eventlens timeline --capture run.mv.db --correlation-id c-42 --format json",
                 "  eventlens timeline --capture run --correlation-id c-42 --fail-on DEAD_LETTERED,CONFLICTING_DUPLICATE",
                 "  eventlens timeline --capture run --correlation-id c-42 --contracts contracts/ --fail-on CONTRACT_VIOLATION",
-                "  eventlens timeline --capture run --correlation-id c-42 --flows checkout.flows.yaml --fail-on STOPPED,MISSING_STEP"})
+                "  eventlens timeline --capture run --correlation-id c-42 --flows checkout.flows.yaml --fail-on STOPPED,MISSING_STEP",
+                "  eventlens timeline --capture run --correlation-id c-42 --filter '\"LAG\" in anomalies || channel == \"payments\"'"})
 public final class TimelineCommand implements Callable<Integer> {
 
     /** Writes the JSON as {@link TimelineJson#write} does (pretty-printed). */
@@ -92,6 +98,9 @@ public final class TimelineCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions.ContractsIn contracts;
+
+    @Mixin
+    CommonOptions.Filter filter;
 
     @Option(names = "--lag-slo", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "Latency SLO between consecutive steps; a slower hop is LAG. Default: 2s.")
@@ -138,6 +147,7 @@ public final class TimelineCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--max-events: must be 1 or more, was " + maxEvents);
         }
+        io.eventlens.core.filter.EventFilter eventFilter = filter.compile();
         Path file = capture.existingFile();
         io.eventlens.core.contracts.Contracts checked = contracts.load(spec.commandLine().getErr(), "eventlens timeline");
         String id = correlation.correlationId();
@@ -198,9 +208,14 @@ public final class TimelineCommand implements Callable<Integer> {
                     + " '%s' in %s (--max-events %d)%n", lookup.events().size(), lookup.totalCount(), id, file, maxEvents);
             err.flush();
         }
+        // --fail-on looks at the whole flow; --filter cuts what is shown (docs/decisions/0022-cel-filters.md)
+        Timeline shown = io.eventlens.core.filter.TimelineFilter.apply(timeline, eventFilter);
         PrintWriter out = spec.commandLine().getOut();
-        String text = fmt == OutputFormat.JSON ? json(timeline, damaged.size(), lookup, judgement, model)
-                : TimelineText.render(timeline) + expectedFlowLine(judgement, model);
+        String text = fmt == OutputFormat.JSON ? json(shown, damaged.size(), lookup, judgement, model, eventFilter,
+                timeline.entries().size())
+                : TimelineText.render(shown) + expectedFlowLine(judgement, model)
+                        + (eventFilter.keepsAll() ? "" : "\nFilter: " + eventFilter.expression() + " (kept "
+                                + shown.entries().size() + " of " + timeline.entries().size() + " events)\n");
         out.print(text);
         if (!text.endsWith("\n")) {
             out.println();
@@ -237,11 +252,17 @@ public final class TimelineCommand implements Callable<Integer> {
      * and {@code "truncated": b} as its last members.
      */
     private static String json(Timeline timeline, int damagedBlocks, Lookup lookup, FlowJudge.Judgement judgement,
-                               FlowModel model) {
+                               FlowModel model, io.eventlens.core.filter.EventFilter eventFilter, int analysedEvents) {
         ObjectNode root = TimelineJson.toTree(timeline);
         root.put("damagedBlocks", damagedBlocks);
         root.put("storedEvents", lookup.totalCount());
         root.put("truncated", lookup.truncated());
+        if (!eventFilter.keepsAll()) {
+            ObjectNode f = root.putObject("filter");
+            f.put("expression", eventFilter.expression());
+            f.put("keptEvents", timeline.entries().size());
+            f.put("analysedEvents", analysedEvents);
+        }
         if (judgement != null) {
             ObjectNode x = root.putObject("expectedFlow");
             x.put("family", judgement.family());

@@ -57,6 +57,7 @@ public final class MainView extends BorderPane {
     private final MainViewModel vm;
     private final FxTaskExecutor executor;
     private final EventTableView tableView;
+    private io.eventlens.app.ui.filter.FilterBarView filterBar;
     private final FlowsView flowsView;
     private final DeadLettersView deadLettersView;
     private final TabPane sideTabs;
@@ -145,7 +146,25 @@ public final class MainView extends BorderPane {
         center.setDividerPositions(0.42);
 
         setTop(toolbar());
-        setCenter(center);
+        filterBar = new io.eventlens.app.ui.filter.FilterBarView(vm.filter(), vm.table()::cancelFilter,
+                vm.table().filteringProperty());
+        tableView.setOnFilter((term, exclude) -> {
+            if (exclude) {
+                vm.filter().exclude(term);
+            } else {
+                vm.filter().filterOn(term);
+            }
+        });
+        detailsView.setOnFilter((term, exclude) -> {
+            if (exclude) {
+                vm.filter().exclude(term);
+            } else {
+                vm.filter().filterOn(term);
+            }
+        });
+        javafx.scene.layout.VBox centerBox = new javafx.scene.layout.VBox(filterBar, center);
+        javafx.scene.layout.VBox.setVgrow(center, javafx.scene.layout.Priority.ALWAYS);
+        setCenter(centerBox);
         setBottom(statusBar());
 
         pulse = new Timeline(new KeyFrame(Duration.millis(250), e -> vm.pulse()));
@@ -290,6 +309,7 @@ public final class MainView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::openFile);
         acc.put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::saveAs);
         acc.put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), tableView::focusSearch);
+        acc.put(FOCUS_FILTER, () -> filterBar.focus());
         acc.put(new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN), this::connect);
         acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), this::toggleCapture);
         acc.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
@@ -539,6 +559,15 @@ public final class MainView extends BorderPane {
     }
 
     /** The event table view. */
+    /** The one filter box's shortcut: Ctrl+Shift+F (Cmd+Shift+F on macOS). */
+    public static final KeyCodeCombination FOCUS_FILTER =
+            new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN);
+
+    /** The one filter box. */
+    public io.eventlens.app.ui.filter.FilterBarView filterBar() {
+        return filterBar;
+    }
+
     public EventTableView tableView() {
         return tableView;
     }
@@ -578,6 +607,7 @@ public final class MainView extends BorderPane {
         pulse.stop();
         subscriptions.unsubscribe();
         tableView.dispose();
+        filterBar.dispose();
         flowsView.dispose();
         deadLettersView.dispose();
         ciRunView.dispose();

@@ -98,6 +98,7 @@ public final class MainViewModel {
     private final BooleanProperty darkTheme = new SimpleBooleanProperty(this, "darkTheme");
 
     private final EventTableViewModel table;
+    private final io.eventlens.app.ui.filter.FilterBarViewModel filter;
     private final TimelineViewModel timeline;
     private final DetailsViewModel details;
     private final CaptureViewModel capture;
@@ -158,6 +159,11 @@ public final class MainViewModel {
             TimelineEntry entry = timeline.entryOf(seq);
             return entry == null ? null : entry.contract();
         });
+        this.filter = new io.eventlens.app.ui.filter.FilterBarViewModel(settings.filterHistory(), e -> {
+            settings.addFilter(e);
+            settings.flush();
+        });
+        wireFilter();
         this.flowMap = new io.eventlens.app.ui.flowmap.FlowMapViewModel(executor, errors, this::expectedFlowsLearned,
                 status::set);
         flowMap.shownFlowProperty().bind(timeline.timelineProperty());
@@ -740,6 +746,40 @@ public final class MainViewModel {
     /** True for the dark theme (remembered). */
     public BooleanProperty darkThemeProperty() {
         return darkTheme;
+    }
+
+    /**
+     * The one filter box over the event table, the Flows panel and the timeline
+     * (docs/decisions/0022-cel-filters.md): an applied filter cuts the table to the kept events (read
+     * off the FX thread with progress and cancel; {@code anomalies} and {@code verdict} from an
+     * analysis of each event's flow), the Flows panel to their flows and the timeline to its kept
+     * entries; values of the rows read are learned for completion.
+     */
+    private void wireFilter() {
+        table.setFilterContext(s -> new io.eventlens.core.filter.AnalyzingContext(
+                id -> services.analyzer().analyze(id, s.findByCorrelationId(id))));
+        table.setRowsSeen(page -> {
+            filter.learn("channel", page.stream().map(io.eventlens.app.ui.events.EventRow::channel).toList());
+            filter.learn("type", page.stream().map(io.eventlens.app.ui.events.EventRow::type).toList());
+            filter.learn("correlationId", page.stream().map(io.eventlens.app.ui.events.EventRow::correlationId)
+                    .limit(50).toList());
+        });
+        filter.appliedProperty().addListener((obs, was, f) -> {
+            table.applyFilter(f);
+            timeline.setFilter(f);
+            flows.restrictTo(f.keepsAll() ? null : table.keptCorrelationIds());
+        });
+        table.filterVersionProperty().addListener((obs, was, v) -> {
+            if (!table.filter().keepsAll()) {
+                flows.restrictTo(table.keptCorrelationIds());
+            }
+        });
+        filter.progressTextProperty().bind(table.filterStatusProperty());
+    }
+
+    /** The one filter box. */
+    public io.eventlens.app.ui.filter.FilterBarViewModel filter() {
+        return filter;
     }
 
     /** The remembered settings. */

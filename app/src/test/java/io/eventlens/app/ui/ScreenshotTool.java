@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|contracts|consumers|cirun=FOLDER|replay|timeline10k]}
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|contracts|consumers|cirun=FOLDER|replay|timeline10k|filter]}
  * ({@code -Dscreenshot.size=WxH} for another scene size),
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
@@ -51,7 +51,9 @@ import static org.awaitility.Awaitility.await;
  * shows no demo: it opens a capture file holding a 10,000-event flow ({@link UiTestData#longFlow}) and
  * its timeline and shoots it fitted ({@code -Dscreenshot.timeline=fit}, the default), zoomed
  * ({@code =zoom}, {@code -Dscreenshot.zoom=6 -Dscreenshot.anchor=0.5}) or with its N-th anomaly selected
- * ({@code =anomalyN}: the window follows; docs/timeline-10k.png is {@code anomaly2}).
+ * ({@code =anomalyN}: the window follows; docs/timeline-10k.png is {@code anomaly2}). {@code filter} applies
+ * a filter in the one filter box over the demo and shoots it, then writes {@code OUT-error.png} with an
+ * expression that does not compile (the caret and the message).
  */
 public final class ScreenshotTool {
 
@@ -169,6 +171,16 @@ public final class ScreenshotTool {
                     return null;
                 });
             }
+            if (extra.equals("filter")) {   // the one filter box applied over table, Flows panel and timeline
+                onFx(() -> {
+                    vm.filter().textProperty().set("verdict in [\"DEAD_LETTERED\", \"LAG\"] && channel != \"\"");
+                    vm.filter().apply();
+                    return null;
+                });
+                await("the filter has read the capture").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> onFx(() -> !vm.table().filteringProperty().get()
+                                && vm.table().filterStatusProperty().get().contains(" of ")));
+            }
             String shown = onFx(() -> {
                 selectInTable(w);
                 return vm.timeline().correlationIdProperty().get();
@@ -203,6 +215,19 @@ public final class ScreenshotTool {
             Image image = onFx(() -> w.scene().snapshot(null));
             write(image, out);
             System.out.println("wrote " + out + " showing " + shown);
+            if (extra.equals("filter")) {   // and an expression that does not compile: caret and message
+                Path errorOut = Path.of(out.toString().replace(".png", "-error.png"));
+                onFx(() -> {
+                    vm.filter().textProperty().set("type == \"OrderPlaced\" && payload.total >> 3");
+                    w.view().filterBar().field().fireEvent(new javafx.event.ActionEvent());
+                    return null;
+                });
+                await("the error shows").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> onFx(() -> !vm.filter().errorProperty().get().isEmpty()));
+                awaitRenderedPulses(w.scene(), 4);
+                write(onFx(() -> w.scene().snapshot(null)), errorOut);
+                System.out.println("wrote " + errorOut + ": " + onFx(() -> vm.filter().errorProperty().get()));
+            }
             if (extra.equals("complete")) { // the correlation-ID completion popup, in the chosen theme
                 Path popupOut = Path.of(out.toString().replace(".png", "-completion.png"));
                 String prefix = shown.substring(0, Math.min(shown.length(), 10));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventlens.core.filter.EventFilter;
+import io.eventlens.core.filter.FilterContext;
+import io.eventlens.core.filter.FilteredScan;
 import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.Channel;
 import io.eventlens.core.model.ChannelKind;
@@ -72,6 +75,55 @@ public final class CaptureExport {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             return write(store, g, progress);
         }
+    }
+
+    /**
+     * Writes the events of {@code store} that {@code filter} keeps, as {@link #write(CaptureStore,
+     * OutputStream, LongConsumer)} does (docs/decisions/0022-cel-filters.md); the filter sees no
+     * analysis ({@code anomalies} empty, {@code verdict} ""). Reads through the store in steps
+     * ({@link FilteredScan}, bounded memory).
+     *
+     * @param progress told the number of events written after each step
+     * @return events written
+     * @throws IOException when writing fails
+     */
+    public static long write(CaptureStore store, OutputStream out, EventFilter filter, LongConsumer progress)
+            throws IOException {
+        if (filter.keepsAll()) {
+            return write(store, out, progress);
+        }
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            return writeFiltered(store, g, filter, progress);
+        }
+    }
+
+    /** {@link #write(CaptureStore, OutputStream, EventFilter, LongConsumer)} to a writer; flushed, not closed. */
+    public static long write(CaptureStore store, java.io.Writer out, EventFilter filter, LongConsumer progress)
+            throws IOException {
+        if (filter.keepsAll()) {
+            return write(store, out, progress);
+        }
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            return writeFiltered(store, g, filter, progress);
+        }
+    }
+
+    private static long writeFiltered(CaptureStore store, JsonGenerator g, EventFilter filter, LongConsumer progress)
+            throws IOException {
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.setRootValueSeparator(null);
+        FilteredScan scan = new FilteredScan(store, filter, FilterContext.NONE);
+        long n = 0;
+        while (!scan.done()) {
+            for (CapturedEvent e : scan.next(10_000, 50_000).events()) {
+                line(g, e);
+                g.writeRaw('\n');
+                n++;
+            }
+            g.flush();
+            progress.accept(n);
+        }
+        return n;
     }
 
     private static long write(CaptureStore store, JsonGenerator g, LongConsumer progress) throws IOException {

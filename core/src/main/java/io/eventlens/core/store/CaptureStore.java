@@ -136,6 +136,20 @@ public interface CaptureStore extends AutoCloseable {
         return new ScanPage(out, next);
     }
 
+    /**
+     * {@link #scan(long, int, EventSelector)} that may skip whole blocks whose observed times all lie
+     * outside {@code [minObservedMs, maxObservedMs]} without reading them (the block index keeps each
+     * block's earliest and latest observed time, docs/decisions/0001-capture-store.md). Events of the
+     * blocks it reads are returned whatever their time: the caller still tests each one. Used by
+     * filters that bound {@code observedAt} (docs/decisions/0022-cel-filters.md, "Pushdown").
+     *
+     * @param minObservedMs earliest observed time wanted, epoch ms ({@link Long#MIN_VALUE} for none)
+     * @param maxObservedMs latest observed time wanted, epoch ms ({@link Long#MAX_VALUE} for none)
+     */
+    default ScanPage scan(long fromSeq, int maxEvents, EventSelector selector, long minObservedMs, long maxObservedMs) {
+        return scan(fromSeq, maxEvents, selector);
+    }
+
     /** One event by store sequence, or {@code null} (also when its block is damaged). */
     CapturedEvent event(long seq);
 

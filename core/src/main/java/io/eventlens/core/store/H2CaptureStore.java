@@ -558,6 +558,11 @@ public final class H2CaptureStore implements CaptureStore {
 
     @Override
     public ScanPage scan(long fromSeq, int maxEvents, EventSelector selector) {
+        return scan(fromSeq, maxEvents, selector, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    @Override
+    public ScanPage scan(long fromSeq, int maxEvents, EventSelector selector, long minObservedMs, long maxObservedMs) {
         if (maxEvents < 1 || maxEvents > 100_000) {
             throw new IllegalArgumentException("maxEvents: must be 1 to 100000, was " + maxEvents);
         }
@@ -574,10 +579,13 @@ public final class H2CaptureStore implements CaptureStore {
             boolean exhausted = false;
             // a block holding `from` starts at most BLOCK_EVENTS - 1 before it; the bound keeps the primary key usable
             try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
-                    + " WHERE first_seq >= ? AND first_seq + event_count > ? AND first_seq <= ? ORDER BY first_seq")) {
+                    + " WHERE first_seq >= ? AND first_seq + event_count > ? AND first_seq <= ?"
+                    + " AND max_observed_ms >= ? AND min_observed_ms <= ? ORDER BY first_seq")) {
                 ps.setLong(1, from - BLOCK_EVENTS + 1);
                 ps.setLong(2, from);
                 ps.setLong(3, lastAtStart);
+                ps.setLong(4, minObservedMs);
+                ps.setLong(5, maxObservedMs);
                 ps.setFetchSize(1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (next - from < maxEvents) {

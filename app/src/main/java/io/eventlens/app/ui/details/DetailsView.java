@@ -19,6 +19,7 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
@@ -121,6 +122,16 @@ public final class DetailsView extends VBox {
         headers.getColumns().add(hName);
         headers.getColumns().add(hValue);
         headers.getStyleClass().add("dense");
+        headers.setRowFactory(tv -> {
+            javafx.scene.control.TableRow<DetailsViewModel.Field> row = new javafx.scene.control.TableRow<>();
+            row.setOnContextMenuRequested(e -> {
+                DetailsViewModel.Field f = row.getItem();
+                String value = f == null ? null : vm.headerText(row.getIndex());
+                row.setContextMenu(value == null || onFilter == null ? null
+                        : filterMenu(io.eventlens.core.filter.FilterExpressions.header(f.name(), value)));
+            });
+            return row;
+        });
 
         payload.setId("payloadText");
         payload.setEditable(false);
@@ -133,11 +144,33 @@ public final class DetailsView extends VBox {
         payloadBox.setPadding(new Insets(8, 12, 12, 12));
         VBox.setVgrow(payload, Priority.ALWAYS);
 
+        javafx.scene.control.TreeView<PayloadNode> fields = new javafx.scene.control.TreeView<>();
+        fields.setId("payloadTree");
+        fields.setShowRoot(false);
+        fields.setCellFactory(tv -> {
+            javafx.scene.control.TreeCell<PayloadNode> cell = new javafx.scene.control.TreeCell<>() {
+                @Override
+                protected void updateItem(PayloadNode item, boolean empty) {
+                    super.updateItem(item, empty);
+                    setText(empty || item == null ? null : item.label());
+                }
+            };
+            cell.setOnContextMenuRequested(e -> {
+                PayloadNode n = cell.getItem();
+                cell.setContextMenu(n == null || !n.scalar() || onFilter == null ? null
+                        : filterMenu(io.eventlens.core.filter.FilterExpressions.payloadField(n.path(), n.value())));
+            });
+            return cell;
+        });
+        vm.payloadTextProperty().subscribe(text -> fields.setRoot(PayloadNode.tree(text)));
+        Tab fieldsTab = new Tab("Fields", fields);
+        fieldsTab.setTooltip(new Tooltip("The JSON payload as a tree: right-click a value to filter on it"));
+
         Tab overviewTab = new Tab("Overview", overviewScroll);
         Tab headersTab = new Tab("Headers", headers);
         headersTab.textProperty().bind(Bindings.size(vm.headers()).asString("Headers (%d)"));
         payloadTab = new Tab("Payload", payloadBox);
-        tabs = new TabPane(overviewTab, headersTab, payloadTab);
+        tabs = new TabPane(overviewTab, headersTab, payloadTab, fieldsTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("detailsTabs");
         VBox.setVgrow(tabs, Priority.ALWAYS);
@@ -240,6 +273,28 @@ public final class DetailsView extends VBox {
         stackTrace.setText(d.stackTrace());
         stackTracePane.setVisible(!d.stackTrace().isEmpty());
         stackTracePane.setExpanded(false);
+    }
+
+    private java.util.function.BiConsumer<String, Boolean> onFilter;
+
+    /**
+     * Receives "Filter on this" ({@code false}) and "Exclude this" ({@code true}) of a header or a
+     * payload field's context menu, with the CEL term that selects exactly that value.
+     */
+    public void setOnFilter(java.util.function.BiConsumer<String, Boolean> action) {
+        this.onFilter = action;
+    }
+
+    private javafx.scene.control.ContextMenu filterMenu(String term) {
+        String shown = term.length() > 70 ? term.substring(0, 67) + "…" : term;
+        javafx.scene.control.MenuItem on = new javafx.scene.control.MenuItem("Filter on this: " + shown);
+        on.setId("filterOnThis");
+        on.setMnemonicParsing(false);
+        on.setOnAction(a -> onFilter.accept(term, false));
+        javafx.scene.control.MenuItem off = new javafx.scene.control.MenuItem("Exclude this");
+        off.setId("excludeThis");
+        off.setOnAction(a -> onFilter.accept(term, true));
+        return new javafx.scene.control.ContextMenu(on, off);
     }
 
     /** Selects the member a violation's pointer names in the Payload tab (its parent when it is missing). */

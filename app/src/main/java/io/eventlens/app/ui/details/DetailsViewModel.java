@@ -92,6 +92,7 @@ public final class DetailsViewModel {
     private final ObservableList<Field> source = FXCollections.observableArrayList();
     private final ObservableList<Field> sourceView = FXCollections.unmodifiableObservableList(source);
     private final ObservableList<Field> headers = FXCollections.observableArrayList();
+    private final List<String> headerTexts = new ArrayList<>();
     private final ObservableList<Field> headersView = FXCollections.unmodifiableObservableList(headers);
     private final ObservableList<Field> observations = FXCollections.observableArrayList();
     private final ObservableList<Field> observationsView = FXCollections.unmodifiableObservableList(observations);
@@ -368,7 +369,10 @@ public final class DetailsViewModel {
 
         keyText.set(e.key() == null ? "(no key)" : PayloadFormatter.shortText(e.key(), 200));
         List<Field> hs = new ArrayList<>();
+        headerTexts.clear();
         for (Header h : e.headers()) {
+            // the filter variable's value (docs/reference/filters.md): UTF-8 text, "" for a null value
+            headerTexts.add(h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
             hs.add(new Field(h.name(), h.value() == null ? "(null)" : PayloadFormatter.shortText(h.value(), 300), ""));
         }
         headers.setAll(hs);
@@ -408,6 +412,7 @@ public final class DetailsViewModel {
         derived.clear();
         source.clear();
         headers.clear();
+        headerTexts.clear();
         observations.clear();
         anomalies.clear();
         contract.set(null);
@@ -456,6 +461,14 @@ public final class DetailsViewModel {
     /** Headers in delivered order. */
     public ObservableList<Field> headers() {
         return headersView;
+    }
+
+    /**
+     * The whole value of header {@code index} as the filter's {@code headers} variable holds it
+     * (UTF-8 text, "" for a null value), for "Filter on this"; {@code null} when out of range.
+     */
+    public String headerText(int index) {
+        return index >= 0 && index < headerTexts.size() ? headerTexts.get(index) : null;
     }
 
     /**

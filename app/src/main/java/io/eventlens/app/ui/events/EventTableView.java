@@ -118,12 +118,15 @@ public final class EventTableView extends VBox {
         table.getColumns().add(anomalyColumn());
         table.getColumns().add(column("Seq", 70, r -> r.seq(), "num"));
         table.getColumns().add(column("Observed (UTC)", 140, r -> TIME.format(r.observedAt()), null));
-        table.getColumns().add(column("Channel", 130, EventRow::channel, null));
+        table.getColumns().add(filterable(column("Channel", 130, EventRow::channel, null), "channel", EventRow::channel));
         table.getColumns().add(column("P / offset", 95, EventRow::position, "num"));
-        table.getColumns().add(column("Key", 120, EventRow::key, "mono"));
-        table.getColumns().add(column("Type", 160, EventRow::type, null));
-        table.getColumns().add(column("Event ID", 170, EventRow::eventId, "mono"));
-        table.getColumns().add(column("Correlation ID", 170, EventRow::correlationId, "mono"));
+        table.getColumns().add(filterable(column("Key", 120, EventRow::key, "mono"), "key",
+                r -> r.key().endsWith("…") || r.key().contains("\uFFFD") ? null : r.key()));
+        table.getColumns().add(filterable(column("Type", 160, EventRow::type, null), "type", EventRow::type));
+        table.getColumns().add(filterable(column("Event ID", 170, EventRow::eventId, "mono"), "eventId",
+                r -> r.eventId().startsWith("#") ? r.eventId().substring(1) : r.eventId()));
+        table.getColumns().add(filterable(column("Correlation ID", 170, EventRow::correlationId, "mono"),
+                "correlationId", EventRow::correlationId));
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         javafx.scene.control.MenuItem replay = new javafx.scene.control.MenuItem("Replay selected events…");
@@ -160,6 +163,65 @@ public final class EventTableView extends VBox {
                 .and(vm.anomaliesVersionProperty().subscribe(v -> refreshThrottle.schedule()))
                 .and(vm.pagesVersionProperty().subscribe(v -> table.refresh()))
                 .and(vm.rowToSelectProperty().subscribe(row -> reveal(row.intValue())));
+    }
+
+    private java.util.function.BiConsumer<String, Boolean> onFilter;
+
+    /**
+     * Receives "Filter on this" ({@code false}) and "Exclude this" ({@code true}) of a cell's context
+     * menu, with the CEL term that selects exactly the cell's value.
+     */
+    public void setOnFilter(java.util.function.BiConsumer<String, Boolean> action) {
+        this.onFilter = action;
+    }
+
+    /**
+     * Gives the column's cells a context menu: "Filter on field == value", "Exclude ..." (the value
+     * escaped as a CEL string, {@link io.eventlens.core.filter.FilterExpressions}) and the table's
+     * replay item. {@code exact} gives the value to filter on, {@code null} when the cell does not
+     * show it whole (a shortened key).
+     */
+    private TableColumn<EventRow, String> filterable(TableColumn<EventRow, String> c, String field,
+                                                     java.util.function.Function<EventRow, String> exact) {
+        c.setCellFactory(col -> {
+            TableCell<EventRow, String> cell = new TableCell<>() {
+                @Override
+                protected void updateItem(String item, boolean empty) {
+                    super.updateItem(item, empty);
+                    setText(empty ? null : item);
+                }
+            };
+            cell.setOnContextMenuRequested(e -> {
+                EventRow row = cell.getTableRow() == null ? null : cell.getTableRow().getItem();
+                String value = row == null ? null : exact.apply(row);
+                javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu();
+                if (value != null && !value.isEmpty() && onFilter != null) {
+                    String term = io.eventlens.core.filter.FilterExpressions.equalTo(field, value);
+                    javafx.scene.control.MenuItem on = new javafx.scene.control.MenuItem("Filter on " + shortTerm(term));
+                    on.setId("filterOnThis");
+                    on.setMnemonicParsing(false);
+                    on.setOnAction(a -> onFilter.accept(term, false));
+                    javafx.scene.control.MenuItem off = new javafx.scene.control.MenuItem("Exclude " + shortTerm(term));
+                    off.setId("excludeThis");
+                    off.setMnemonicParsing(false);
+                    off.setOnAction(a -> onFilter.accept(term, true));
+                    menu.getItems().addAll(on, off, new javafx.scene.control.SeparatorMenuItem());
+                }
+                menu.getItems().addAll(table.getContextMenu().getItems().stream()
+                        .filter(i -> "replaySelected".equals(i.getId())).map(i -> {
+                            javafx.scene.control.MenuItem copy = new javafx.scene.control.MenuItem(i.getText());
+                            copy.setOnAction(i.getOnAction());
+                            return copy;
+                        }).toList());
+                cell.setContextMenu(menu);
+            });
+            return cell;
+        });
+        return c;
+    }
+
+    private static String shortTerm(String term) {
+        return term.length() > 60 ? term.substring(0, 57) + "…" : term;
     }
 
     private interface Getter<T> {

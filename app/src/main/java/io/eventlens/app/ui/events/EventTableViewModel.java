@@ -1,5 +1,12 @@
 package io.eventlens.app.ui.events;
 
+import io.eventlens.core.filter.EventFilter;
+import io.eventlens.core.filter.FilterContext;
+import io.eventlens.core.filter.FilteredScan;
+import io.eventlens.core.model.CapturedEvent;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.layout.AnomalySeverity;
 import io.eventlens.core.store.CaptureStore;
@@ -37,6 +44,20 @@ public final class EventTableViewModel {
     public static final int COMPLETIONS = 20;
 
     private final Supplier<CaptureStore> store;
+    private final TaskExecutor executor;
+    private final ReadOnlyStringWrapper filterStatus = new ReadOnlyStringWrapper(this, "filterStatus", "");
+    private final javafx.beans.property.ReadOnlyBooleanWrapper filtering =
+            new javafx.beans.property.ReadOnlyBooleanWrapper(this, "filtering");
+    private final ReadOnlyIntegerWrapper filterVersion = new ReadOnlyIntegerWrapper(this, "filterVersion");
+    private EventFilter filter = EventFilter.ALL;
+    private java.util.function.Function<CaptureStore, FilterContext> filterContext = s -> FilterContext.NONE;
+    /** Store sequences of the events the filter kept so far, in store order; {@code null} when unfiltered. */
+    private long[] kept;
+    private Consumer<List<EventRow>> rowsSeen = page -> { };
+    private int keptCount;
+    private final Set<String> keptCorrelationIds = new LinkedHashSet<>();
+    private long filterGeneration;
+    private TaskExecutor.Handle filterTask;
     private final Consumer<String> timelineOpener;
     private final Consumer<Long> eventSelector;
     private final PagedEventList rows;
@@ -67,17 +88,22 @@ public final class EventTableViewModel {
         this.store = store;
         this.timelineOpener = timelineOpener;
         this.eventSelector = eventSelector;
+        this.executor = executor;
         this.rows = new PagedEventList((from, limit, done) -> {
             CaptureStore s = store.get();
             if (s == null) {
                 done.accept(List.of());
                 return;
             }
+            long[] seqs = kept == null ? null
+                    : java.util.Arrays.copyOfRange(kept, (int) Math.min(keptCount, from - 1),
+                            (int) Math.min(keptCount, from - 1 + limit));
             executor.submit("Reading events " + from + "–" + (from + limit - 1),
-                    ctx -> s.page(from, limit).stream().map(EventRow::of).toList(),
+                    ctx -> seqs == null ? s.page(from, limit).stream().map(EventRow::of).toList() : filteredRows(s, seqs),
                     page -> {
                         if (store.get() == s) {
                             done.accept(page);
+                            rowsSeen.accept(page);
                             Set<String> ids = new LinkedHashSet<>();
                             page.forEach(r -> {
                                 if (!r.correlationId().isEmpty()) {
@@ -99,6 +125,148 @@ public final class EventTableViewModel {
                 revealNone();
             }
         });
+    }
+
+    /**
+     * Sets where the {@code anomalies} and {@code verdict} of a filter come from (an analysis of each
+     * event's flow); {@link FilterContext#NONE} by default.
+     */
+    public void setFilterContext(java.util.function.Function<CaptureStore, FilterContext> context) {
+        this.filterContext = context == null ? s -> FilterContext.NONE : context;
+    }
+
+    /**
+     * Shows only the events {@code newFilter} keeps (docs/decisions/0022-cel-filters.md): reads the
+     * store off the FX thread in steps ({@link FilteredScan}: the first page as soon as it is found,
+     * then the rest with progress), cancelling a filtering still running. {@link EventFilter#ALL}
+     * shows every event again. A capture that grows while filtered gets its new events only when
+     * the filter is applied again.
+     */
+    public void applyFilter(EventFilter newFilter) {
+        filter = newFilter == null ? EventFilter.ALL : newFilter;
+        filterGeneration++;
+        if (filterTask != null) {
+            filterTask.cancel();
+            filterTask = null;
+        }
+        keptCorrelationIds.clear();
+        revealNone();
+        CaptureStore s = store.get();
+        if (filter.keepsAll()) {
+            kept = null;
+            keptCount = 0;
+            filtering.set(false);
+            filterStatus.set("");
+            rows.setPositional(false);
+            long count = s == null ? 0 : s.eventCount();
+            eventCount.set(count);
+            rows.reset(count);
+            filterVersion.set(filterVersion.get() + 1);
+            return;
+        }
+        kept = new long[1024];
+        keptCount = 0;
+        rows.setPositional(true);
+        rows.reset(0);
+        filterVersion.set(filterVersion.get() + 1);
+        if (s == null) {
+            filterStatus.set("");
+            return;
+        }
+        filtering.set(true);
+        filterStatus.set("Filtering…");
+        FilteredScan scan = new FilteredScan(s, filter, filterContext.apply(s));
+        step(s, scan, filterGeneration, PagedEventList.PAGE_SIZE);
+    }
+
+    private void step(CaptureStore s, FilteredScan scan, long generation, int wanted) {
+        filterTask = executor.submit("Filtering events", ctx -> {
+            FilteredScan.Step st = scan.next(wanted, 100_000);
+            ctx.progress(Math.round(scan.progress() * 1000), 1000);
+            return st;
+        }, st -> {
+            if (generation != filterGeneration || store.get() != s) {
+                return;
+            }
+            for (CapturedEvent e : st.events()) {
+                if (keptCount == kept.length) {
+                    kept = java.util.Arrays.copyOf(kept, kept.length * 2);
+                }
+                kept[keptCount++] = e.seq();
+                String cid = e.derived().correlationIdValue();
+                if (cid != null && !cid.isEmpty()) {
+                    keptCorrelationIds.add(cid);
+                }
+            }
+            rows.setSize(keptCount);
+            eventCount.set(keptCount);
+            filterVersion.set(filterVersion.get() + 1);
+            if (st.done()) {
+                filtering.set(false);
+                filterTask = null;
+                filterStatus.set(String.format(java.util.Locale.ROOT, "%,d of %,d events", keptCount, s.eventCount()));
+            } else {
+                filterStatus.set(String.format(java.util.Locale.ROOT, "%,d events · filtering… %d%%", keptCount,
+                        Math.round(scan.progress() * 100)));
+                step(s, scan, generation, Integer.MAX_VALUE);
+            }
+        }, error -> {
+            if (generation == filterGeneration) {
+                filtering.set(false);
+                filterStatus.set("Filtering failed: " + error.getMessage());
+            }
+        }, () -> {
+            if (generation == filterGeneration) {
+                filtering.set(false);
+                filterStatus.set(String.format(java.util.Locale.ROOT, "%,d events (filtering cancelled)", keptCount));
+            }
+        });
+    }
+
+    private static List<EventRow> filteredRows(CaptureStore s, long[] seqs) {
+        List<EventRow> out = new java.util.ArrayList<>(seqs.length);
+        for (long seq : seqs) {
+            CapturedEvent e = s.event(seq);
+            out.add(e == null ? new EventRow(seq, java.time.Instant.EPOCH, "", "", "", "", "", "") : EventRow.of(e));
+        }
+        return out;
+    }
+
+    /** Receives each page of rows read (on the FX thread), e.g. to learn values for the filter's completion. */
+    public void setRowsSeen(Consumer<List<EventRow>> seen) {
+        this.rowsSeen = seen == null ? page -> { } : seen;
+    }
+
+    /** Cancels the filtering still running (the rows found so far stay). */
+    public void cancelFilter() {
+        if (filterTask != null) {
+            filterTask.cancel();
+        }
+    }
+
+    /** The filter applied to the table. */
+    public EventFilter filter() {
+        return filter;
+    }
+
+    /** "1,204 of 1,000,000 events", "filtering… 42%", or "" when no filter is applied. */
+    public ReadOnlyStringProperty filterStatusProperty() {
+        return filterStatus.getReadOnlyProperty();
+    }
+
+    /** True while a filter is reading the store. */
+    public javafx.beans.property.ReadOnlyBooleanProperty filteringProperty() {
+        return filtering.getReadOnlyProperty();
+    }
+
+    /** Changes whenever the filtered rows change (new kept events, another filter). */
+    public ReadOnlyIntegerProperty filterVersionProperty() {
+        return filterVersion.getReadOnlyProperty();
+    }
+
+    /** The correlation IDs of the events the filter kept so far; empty when unfiltered. */
+    public Set<String> keptCorrelationIds() {
+        return java.util.Collections.unmodifiableSet(keptCorrelationIds);
     }
 
     /** The rows, paged from the store. */
@@ -154,6 +322,9 @@ public final class EventTableViewModel {
      * A row asked for by {@link #revealSeq} before the table counted it becomes the row to select.
      */
     public void refresh() {
+        if (kept != null) {
+            return;   // a filtered table grows as its filter finds events, not with the capture
+        }
         CaptureStore s = store.get();
         long count = s == null ? 0 : s.eventCount();
         eventCount.set(count);
@@ -167,6 +338,12 @@ public final class EventTableViewModel {
 
     /** Forgets every row and anomaly (another store was opened) and reloads. */
     public void reload() {
+        if (!filter.keepsAll()) {
+            knownAnomalies.clear();
+            anomaliesVersion.set(anomaliesVersion.get() + 1);
+            applyFilter(filter);
+            return;
+        }
         revealNone();
         knownAnomalies.clear();
         anomaliesVersion.set(anomaliesVersion.get() + 1);
@@ -216,6 +393,12 @@ public final class EventTableViewModel {
             return;
         }
         int row = (int) (seq - 1);
+        if (kept != null) {
+            int at = java.util.Arrays.binarySearch(kept, 0, keptCount, seq);
+            rowToSelect.set(at >= 0 ? at : -1);
+            pendingRow = -1;
+            return;
+        }
         if (row < rows.size()) {
             pendingRow = -1;
             rowToSelect.set(row);

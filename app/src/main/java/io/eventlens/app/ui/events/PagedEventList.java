@@ -49,6 +49,8 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
     private long tickets;
     private int size;
     private long pageLoads;
+    /** Rows are the i-th rows of their page, not the rows of store sequence i + 1 (a filtered table). */
+    private boolean positional;
 
     /**
      * A list reading rows through {@code pageLoader} (store sequences are 1-based, row index {@code i}
@@ -77,7 +79,8 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
                 return pending(index + 1L);
             }
         }
-        EventRow row = rowWithSeq(rows, (int) (index - page * PAGE_SIZE), index + 1L);
+        int at = (int) (index - page * PAGE_SIZE);
+        EventRow row = positional ? (at < rows.size() ? rows.get(at) : null) : rowWithSeq(rows, at, index + 1L);
         // absent: the store has fewer rows than announced (a concurrent reset), or the event is in a
         // damaged block that the store skips (CaptureStore.damagedBlocks): an empty row
         return row == null ? pending(index + 1L) : row;
@@ -103,6 +106,15 @@ public final class PagedEventList extends ObservableListBase<EventRow> {
     /** The empty row shown for an event whose page has not arrived (or whose block is damaged). */
     private static EventRow pending(long seq) {
         return new EventRow(seq, Instant.EPOCH, "", "", "", "", "", "");
+    }
+
+    /**
+     * Whether row {@code i} is the {@code i}-th row the loader returns (a filtered table: the loader
+     * maps row indexes to the kept events) rather than the event of store sequence {@code i + 1}.
+     * Takes effect with the next {@link #reset}.
+     */
+    public void setPositional(boolean byPosition) {
+        this.positional = byPosition;
     }
 
     /** True when the row at {@code index} is from a page that arrived (for tests and diagnostics). */

@@ -313,8 +313,28 @@ public final class FlowsViewModel {
         autoOpen();
     }
 
-    /** The summaries' rows with the expected flows' rows in their place, worst first. */
+    /**
+     * Shows only the flows with these correlation IDs (the flows of the events the one filter box
+     * keeps, docs/decisions/0022-cel-filters.md); {@code null} shows every flow again.
+     */
+    public void restrictTo(java.util.Set<String> correlationIds) {
+        restriction = correlationIds == null ? null : java.util.Set.copyOf(correlationIds);
+        if (lastPage != null) {
+            apply(lastPage);
+        }
+    }
+
+    private java.util.Set<String> restriction;
+
+    /** The summaries' rows with the expected flows' rows in their place, worst first; only the filter's flows. */
     private List<FlowRow> merged(List<FlowRow> page) {
+        if (restriction != null) {
+            return mergedAll(page).stream().filter(r -> restriction.contains(r.correlationId())).toList();
+        }
+        return mergedAll(page);
+    }
+
+    private List<FlowRow> mergedAll(List<FlowRow> page) {
         if (expectedRows.isEmpty()) {
             return page;
         }

@@ -68,7 +68,7 @@ public final class AppSettings {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record FileModel(Integer version, String theme, WindowBounds window, List<Connection> connections,
                      List<String> recentCaptures, String exportFolder, String extractionRules,
-                     Map<String, String> slos) {
+                     Map<String, String> slos, List<String> filterHistory) {
     }
 
     private final Path file;
@@ -78,6 +78,7 @@ public final class AppSettings {
     private WindowBounds window;
     private final List<Connection> connections = new ArrayList<>();
     private final List<String> recent = new ArrayList<>();
+    private final List<String> filters = new ArrayList<>();
     private String exportFolder;
     private String extractionRules;
     private final Map<String, String> slos = new LinkedHashMap<>();
@@ -286,6 +287,29 @@ public final class AppSettings {
         putConnection(new Connection(KAFKA, LAST, c.endpoint(), topics, c.username(), c.secret()));
     }
 
+    /** How many filter expressions the filter box remembers. */
+    public static final int MAX_FILTERS = 30;
+    /** The longest filter expression remembered, in characters (the filter's own limit). */
+    public static final int MAX_FILTER_LENGTH = 4_096;
+
+    /** The filter box's history: expressions applied, most recent first (docs/decisions/0022-cel-filters.md). */
+    public List<String> filterHistory() {
+        return List.copyOf(filters);
+    }
+
+    /** Puts {@code expression} first in the filter history (blank or over-long ones are not kept). */
+    public void addFilter(String expression) {
+        if (expression == null || expression.isBlank() || expression.length() > MAX_FILTER_LENGTH) {
+            return;
+        }
+        String e = expression.strip();
+        filters.remove(e);
+        filters.add(0, e);
+        while (filters.size() > MAX_FILTERS) {
+            filters.remove(filters.size() - 1);
+        }
+    }
+
     /** Recent capture files, most recent first. */
     public List<Path> recentFiles() {
         return recent.stream().map(Path::of).toList();
@@ -356,7 +380,8 @@ public final class AppSettings {
             return;
         }
         FileModel model = new FileModel(VERSION, dark ? "dark" : "light", window, List.copyOf(connections),
-                List.copyOf(recent), exportFolder, extractionRules, slos.isEmpty() ? null : Map.copyOf(slos));
+                List.copyOf(recent), exportFolder, extractionRules, slos.isEmpty() ? null : Map.copyOf(slos),
+                filters.isEmpty() ? null : List.copyOf(filters));
         Path tmp = null;
         try {
             Files.createDirectories(file.getParent());
@@ -436,6 +461,10 @@ public final class AppSettings {
             m.recentCaptures().stream().filter(Objects::nonNull).filter(s -> !s.isBlank()).limit(MAX_RECENT)
                     .forEach(recent::add);
         }
+        if (m.filterHistory() != null) {
+            m.filterHistory().stream().filter(Objects::nonNull).filter(f -> !f.isBlank())
+                    .filter(f -> f.length() <= MAX_FILTER_LENGTH).distinct().limit(MAX_FILTERS).forEach(filters::add);
+        }
         exportFolder = blankToNull(m.exportFolder());
         extractionRules = blankToNull(m.extractionRules());
         if (m.slos() != null) {
@@ -452,6 +481,7 @@ public final class AppSettings {
         window = null;
         connections.clear();
         recent.clear();
+        filters.clear();
         exportFolder = null;
         extractionRules = null;
         slos.clear();

@@ -261,8 +261,30 @@ public final class TimelineViewModel {
         }
     }
 
-    /** Shows an analyzed timeline (also used when a live re-analysis produced it). */
-    public void show(Timeline result, boolean keepSelection) {
+    /**
+     * Shows only the entries whose event {@code newFilter} keeps (the one filter box,
+     * docs/decisions/0022-cel-filters.md); the verdict stays the whole flow's. Re-shows the timeline
+     * shown, if any.
+     */
+    public void setFilter(io.eventlens.core.filter.EventFilter newFilter) {
+        filter = newFilter == null ? io.eventlens.core.filter.EventFilter.ALL : newFilter;
+        if (unfiltered != null) {
+            show(unfiltered, true);
+        }
+    }
+
+    /** The analysed timeline before the filter, or {@code null}. */
+    public Timeline unfilteredTimeline() {
+        return unfiltered;
+    }
+
+    private io.eventlens.core.filter.EventFilter filter = io.eventlens.core.filter.EventFilter.ALL;
+    private Timeline unfiltered;
+
+    /** Shows an analyzed timeline (also used when a live re-analysis produced it), cut to the filter's entries. */
+    public void show(Timeline analysed, boolean keepSelection) {
+        unfiltered = analysed;
+        Timeline result = io.eventlens.core.filter.TimelineFilter.apply(analysed, filter);
         if (!result.correlationId().equals(correlationId.get())) {
             limitNotice.set("");
         }
