@@ -348,11 +348,15 @@ public final class CaptureCommand implements Callable<Integer> {
                 eventsInStore = store.eventCount();
                 throw e;
             }
-            if (amqpSource != null && (amqpSource.truncated() > 0 || amqpSource.blockedMs() > 0)) {
+            if (amqpSource != null && amqpSource.truncated() > 0) {
                 err.printf(Locale.ROOT, "eventlens capture: warning: %s: up to %d messages were dropped by the tap's"
-                                + " retention before they were read (a new tap's --tap-max-bytes and --tap-max-age); the broker"
-                                + " blocked the connection for %d ms%n", amqp.endpoint(), amqpSource.truncated(),
-                        amqpSource.blockedMs());
+                                + " retention before they were read (a new tap's --tap-max-bytes and --tap-max-age)%n",
+                        amqp.endpoint(), amqpSource.truncated());
+            }
+            if (amqpSource != null && amqpSource.blockedTimes() > 0) {
+                err.printf(Locale.ROOT, "eventlens capture: warning: %s: the broker blocked publishers %d time(s) for %d ms"
+                                + " in total (%s): the system could not publish meanwhile%n", amqp.endpoint(),
+                        amqpSource.blockedTimes(), amqpSource.blockedMs(), amqpSource.blockedReason());
             }
             if (follower != null && !follower.followedGroups().isEmpty()) {
                 err.printf(Locale.ROOT, "eventlens capture: consumer groups %s: %d commits recorded (%d with exact times from"
@@ -574,6 +578,7 @@ public final class CaptureCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final boolean quiet;
         private AmqpSource amqp;
+        private final AmqpSource blockable;
         private long lastPrintNanos = System.nanoTime();
         private long lastEvents = -1;
 
@@ -581,6 +586,7 @@ public final class CaptureCommand implements Callable<Integer> {
             this.err = err;
             this.quiet = quiet;
             this.amqp = amqp;
+            this.blockable = amqp;
         }
 
         @Override
@@ -598,7 +604,7 @@ public final class CaptureCommand implements Callable<Integer> {
             long now = System.nanoTime();
             long since = now - lastPrintNanos;
             boolean moved = stats.events() != lastEvents;
-            boolean outage = stats.sourceUnreachable();
+            boolean outage = stats.sourceUnreachable() || (blockable != null && blockable.blocked());
             if (since < BUSY_NANOS || (!moved && !outage && since < IDLE_NANOS)
                     || (outage && since < OUTAGE_NANOS)) {
                 return;
@@ -607,8 +613,10 @@ public final class CaptureCommand implements Callable<Integer> {
             lastEvents = stats.events();
             err.printf(Locale.ROOT, "  %,d events, %,.0f events/s, %.0f s%s%n",
                     stats.events(), stats.eventsPerSecond(), stats.elapsedMs() / 1000.0,
-                    outage ? String.format(Locale.ROOT, " (no broker reachable for %.0f s, retrying; Ctrl-C stops)",
-                            stats.sourceUnreachableMs() / 1000.0) : "");
+                    stats.sourceUnreachable() ? String.format(Locale.ROOT, " (no broker reachable for %.0f s, retrying;"
+                            + " Ctrl-C stops)", stats.sourceUnreachableMs() / 1000.0)
+                    : outage ? String.format(Locale.ROOT, " (the broker blocks publishers: %s, for %.0f s so far)",
+                            blockable.blockedReason(), blockable.blockedMs() / 1000.0) : "");
             err.flush();
         }
     }

@@ -20,6 +20,7 @@ import io.eventlens.core.store.StreamPosition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,16 +32,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * The AMQP tap benchmark behind {@code ./dev bench} (skipped when RabbitMQ is not on
  * 127.0.0.1:5672, or with {@code -Dbench.amqp=false}). Not a test: it measures and prints.
  *
- * <p>It declares a topic exchange with two queues bound {@code #}: EventLens's tap (a stream queue,
- * declared by opening an {@link AmqpSource}) and a plain classic queue. It publishes N
- * (default 200,000) messages of ~200 bytes with three properties and a header, so both queues
- * hold the same N, then times, R times (default 3) each: the whole capture pipeline reading a tap
- * into a fresh H2 capture store (extraction, store, flow summaries), the same without flow
- * summaries (the tap and the store alone), and a plain amqp-client consumer (prefetch 2,000, an acknowledgement per 1,000 messages) reading the
- * classic queue and doing nothing with them. Prints the medians and the ratio capture / plain
- * (issue 7 asks for ≥ 0.9).
+ * <p>Each round declares a topic exchange's four queues, all bound {@code #} (the same bindings):
+ * two EventLens taps (stream queues, declared by opening an {@link AmqpSource}), a plain classic
+ * queue and a plain stream queue. It publishes N (default 200,000) messages of ~200 bytes with
+ * three properties and a header, so each queue holds the same N, then times, in an order that
+ * rotates from round to round (the machine's load drifts):
+ *
+ * <ul>
+ * <li><b>capture</b>: the whole capture pipeline reading a tap into a fresh H2 capture store
+ *     (extraction, store, flow summaries);</li>
+ * <li><b>tap</b>: the same without flow summaries (the tap, extraction and the store);</li>
+ * <li><b>plain classic</b>: a plain amqp-client consumer (prefetch 2,000, one {@code multiple}
+ *     acknowledgement per 1,000 messages) reading the classic queue and doing nothing with them
+ *     (the yardstick issue 7 names: a plain consumer on a queue with the same bindings);</li>
+ * <li><b>plain stream</b>: the same consumer reading the stream queue from its first offset: the
+ *     broker does for it what it does for the tap, so the difference is EventLens's own work.</li>
+ * </ul>
+ *
+ * <p>Prints each round's rates and the JVM's CPU seconds per phase (the broker runs on the same
+ * machine: a client that burns CPU slows the broker), then the medians and the ratios to each
+ * yardstick and to the faster of the two (issue 7 asks for capture ≥ 0.9× a plain consumer).
+ * Options: {@code -Dbench.amqpRecords=N}, {@code -Dbench.amqpRuns=R},
+ * {@code -Dbench.amqpPhases=capture,tap,classic,stream} (a subset, for profiling).
  */
 public final class AmqpTapBench {
+
+    private static final String CAPTURE = "capture";
+    private static final String TAP = "tap";
+    private static final String CLASSIC = "classic";
+    private static final String STREAM = "stream";
 
     private AmqpTapBench() {
     }
@@ -51,6 +71,7 @@ public final class AmqpTapBench {
         }
         int n = Integer.getInteger("bench.amqpRecords", 200_000);
         int runs = Math.max(1, Integer.getInteger("bench.amqpRuns", 3));
+        List<String> phases = List.of(System.getProperty("bench.amqpPhases", "capture,tap,classic,stream").split(","));
         ConnectionFactory f = new ConnectionFactory();
         f.setHost("127.0.0.1");
         Connection c;
@@ -65,47 +86,90 @@ public final class AmqpTapBench {
             Channel admin = c.createChannel();
             try {
                 admin.exchangeDeclare(exchange, "topic", false, false, Map.of()); // not auto-delete: rounds unbind everything
-                double[] capture = new double[runs];
-                double[] tapOnly = new double[runs];
-                double[] plain = new double[runs];
-                System.out.printf(Locale.ROOT, "AMQP tap benchmark: %,d messages x ~200 B, %d rounds%n", n, runs);
-                for (int r = 0; r < runs; r++) {
-                    String yardstick = admin.queueDeclare("", false, true, true, Map.of()).getQueue();
-                    admin.queueBind(yardstick, exchange, "#");
+                Map<String, double[]> rates = new LinkedHashMap<>();
+                Map<String, double[]> cpu = new LinkedHashMap<>();
+                for (String p : phases) {
+                    rates.put(p, new double[runs]);
+                    cpu.put(p, new double[runs]);
+                }
+                System.out.printf(Locale.ROOT, "AMQP tap benchmark: %,d messages x ~200 B, %d rounds, phases %s%n", n, runs, phases);
+                int warmup = Math.max(0, Integer.getInteger("bench.amqpWarmup", 1));
+                for (int r = -warmup; r < runs; r++) {
+                    int records = r < 0 ? Math.max(1, n / 4) : n;   // a warm-up round: JIT, H2, the broker's caches
+                    String classic = admin.queueDeclare("", false, true, true, Map.of()).getQueue();
+                    admin.queueBind(classic, exchange, "#");
+                    String stream = "eventlens-bench-stream-" + Long.toHexString(System.nanoTime());
+                    admin.queueDeclare(stream, true, false, false, Map.of("x-queue-type", "stream"));
+                    admin.queueBind(stream, exchange, "#");
                     AmqpCaptureConfig config = AmqpCaptureConfig.builder().uri("amqp://127.0.0.1").exchange(exchange, List.of())
-                            .maxEvents(n).build();
+                            .maxEvents(records).build();
                     AmqpSource withSummaries = new AmqpSource(config);
                     AmqpSource withoutSummaries = new AmqpSource(config);
+                    StringBuilder line = new StringBuilder();
                     try {
                         withSummaries.open(id -> List.of());
                         withoutSummaries.open(id -> List.of());
-                        publish(c, exchange, n);
-                        capture[r] = capture(withSummaries, n, true);
-                        tapOnly[r] = capture(withoutSummaries, n, false);
+                        publish(c, exchange, records);
+                        for (int i = 0; i < phases.size(); i++) {
+                            String p = phases.get((i + Math.max(0, r)) % phases.size());
+                            long cpu0 = processCpuNanos();
+                            double rate = switch (p) {
+                                case CAPTURE -> capture(withSummaries, records, true);
+                                case TAP -> capture(withoutSummaries, records, false);
+                                case CLASSIC -> consume(c, classic, records, Map.of());
+                                case STREAM -> consume(c, stream, records, Map.of("x-stream-offset", "first"));
+                                default -> throw new IllegalArgumentException("bench.amqpPhases: unknown phase " + p);
+                            };
+                            double seconds = (processCpuNanos() - cpu0) / 1e9;
+                            if (r >= 0) {
+                                rates.get(p)[r] = rate;
+                                cpu.get(p)[r] = seconds;
+                            }
+                            line.append(String.format(Locale.ROOT, " %s %,.0f msg/s (cpu %.1f s);", p, rate, seconds));
+                        }
                     } finally {
                         withSummaries.close(); // deletes the tap queues (also when a pipeline never ran)
                         withoutSummaries.close();
+                        admin.queueDelete(classic);
+                        admin.queueDelete(stream);
                     }
-                    plain[r] = consume(c, yardstick, n);
-                    admin.queueDelete(yardstick);
-                    System.out.printf(Locale.ROOT, "  round %d: capture %,.0f msg/s (%.2f), without flow summaries %,.0f msg/s"
-                            + " (%.2f), plain consumer %,.0f msg/s%n", r + 1, capture[r], capture[r] / plain[r], tapOnly[r],
-                            tapOnly[r] / plain[r], plain[r]);
+                    System.out.printf(Locale.ROOT, "  %s:%s%n", r < 0 ? "warm-up (not counted)" : "round " + (r + 1), line);
                 }
-                java.util.Arrays.sort(capture);
-                java.util.Arrays.sort(tapOnly);
-                java.util.Arrays.sort(plain);
-                double mc = capture[runs / 2];
-                double mt = tapOnly[runs / 2];
-                double mp = plain[runs / 2];
-                System.out.printf(Locale.ROOT, "AMQP tap (medians): capture %,.0f msg/s, capture without flow summaries %,.0f msg/s,"
-                        + " plain amqp-client consumer %,.0f msg/s; capture/plain = %.2f, without summaries/plain = %.2f%n",
-                        mc, mt, mp, mc / mp, mt / mp);
+                Map<String, Double> median = new LinkedHashMap<>();
+                rates.forEach((p, v) -> median.put(p, median(v)));
+                StringBuilder out = new StringBuilder("AMQP tap (medians):");
+                median.forEach((p, v) -> out.append(String.format(Locale.ROOT, " %s %,.0f msg/s (cpu %.1f s);", p, v,
+                        median(cpu.get(p)))));
+                System.out.println(out);
+                double best = Math.max(median.getOrDefault(CLASSIC, 0.0), median.getOrDefault(STREAM, 0.0));
+                for (String mine : List.of(CAPTURE, TAP)) {
+                    if (!median.containsKey(mine) || best == 0) {
+                        continue;
+                    }
+                    double m = median.get(mine);
+                    System.out.printf(Locale.ROOT, "  %s / plain classic = %s, / plain stream = %s, / the faster plain = %.2f%n",
+                            mine, ratio(m, median.get(CLASSIC)), ratio(m, median.get(STREAM)), m / best);
+                }
             } finally {
                 Channel cleanup = c.createChannel();
                 cleanup.exchangeDelete(exchange);
             }
         }
+    }
+
+    private static String ratio(double a, Double b) {
+        return b == null || b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** One capture of the n messages waiting in the source's tap, into a fresh store; messages per second. */
@@ -145,13 +209,13 @@ public final class AmqpTapBench {
     }
 
     /** A plain consumer's rate over n messages, in messages per second. */
-    private static double consume(Connection c, String queue, int n) throws Exception {
+    private static double consume(Connection c, String queue, int n, Map<String, Object> arguments) throws Exception {
         try (Channel ch = c.createChannel()) {
             ch.basicQos(2_000);
             CountDownLatch done = new CountDownLatch(1);
             AtomicLong count = new AtomicLong();
             long t = System.nanoTime();
-            ch.basicConsume(queue, false, new DefaultConsumer(ch) {
+            ch.basicConsume(queue, false, arguments, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
                         throws java.io.IOException {

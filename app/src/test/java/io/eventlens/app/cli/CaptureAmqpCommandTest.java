@@ -72,6 +72,80 @@ class CaptureAmqpCommandTest {
     }
 
     @Test
+    void aResumedTapWhoseRetentionDroppedMessagesBeforeTheyWereReadSaysHowMany() throws Exception {
+        String exchange = rabbit.exchange("cli-busy", "fanout");
+        Path out = dir.resolve("resumed.mv.db");
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread publisher = Thread.ofPlatform().start(() -> {   // until the first capture has stored one
+            while (running.get()) {
+                try {
+                    rabbit.publish(exchange, "", new AMQP.BasicProperties.Builder().messageId("first").build(), "first");
+                    Thread.sleep(200);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        CliRun first;
+        try {
+            first = CliRun.of("capture", "--amqp", "amqp://127.0.0.1", "--exchange", exchange, "--keep-tap",
+                    "--tap-max-bytes", "100000", "--max-events", "1", "--out", out.toString());
+        } finally {
+            running.set(false);
+            publisher.join();
+        }
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("stream queue (eventlens\\.tap\\.\\S+)").matcher(first.err());
+        assertThat(m.find()).as(first.err()).isTrue();
+        String tap = m.group(1);
+        try {
+            List<AMQP.BasicProperties> props = new java.util.ArrayList<>();
+            List<String> bodies = new java.util.ArrayList<>();
+            for (int i = 0; i < 6_000; i++) {
+                props.add(new AMQP.BasicProperties.Builder().messageId("b" + i).build());
+                bodies.add("x".repeat(200) + i);
+            }
+            rabbit.publishAll(exchange, "", props, bodies);
+            boolean retained;
+            try {   // retention runs when the stream rolls a segment; the broker decides when
+                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> firstOffset(tap) > 100);
+                retained = true;
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                retained = false;
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(retained, "the broker's retention did not run within 30 s");
+            CliRun second = CliRun.of("capture", "--amqp", "amqp://127.0.0.1", "--exchange", exchange, "--duration", "8s",
+                    "--out", out.toString());
+            assertThat(second.exitCode()).as(second.toString()).isZero();
+            java.util.regex.Matcher lost = java.util.regex.Pattern.compile("warning: RabbitMQ at amqp://127\\.0\\.0\\.1:5672"
+                    + " vhost /: up to (\\d+) messages were dropped by the tap's retention before they were read").matcher(second.err());
+            assertThat(lost.find()).as(second.err()).isTrue();
+            assertThat(Long.parseLong(lost.group(1))).as("dropped by the 100,000-byte retention").isBetween(100L, 6_020L);
+            assertThat(second.err()).contains("resuming at offset");
+        } finally {
+            rabbit.on(ch -> ch.queueDelete(tap));
+        }
+    }
+
+    /** The first offset a stream delivers now, or -1 when none comes within 10 s. */
+    private long firstOffset(String stream) throws Exception {
+        return rabbit.on(ch -> {
+            java.util.concurrent.BlockingQueue<Long> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            ch.basicQos(1);
+            String tag = ch.basicConsume(stream, false, Map.of("x-stream-offset", "first"), new com.rabbitmq.client.DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(String t, com.rabbitmq.client.Envelope env, AMQP.BasicProperties p, byte[] body) {
+                    got.add(((Number) p.getHeaders().get("x-stream-offset")).longValue());
+                }
+            });
+            Long first = got.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            ch.basicCancel(tag);
+            return first == null ? -1L : first;
+        });
+    }
+
+    @Test
     void aMissingExchangeOrAnUnreachableBrokerExitsWith3NamingTheEndpointWithin10Seconds() {
         String missing = LocalRabbit.unique("cli-missing");
         CliRun run = CliRun.of("capture", "--amqp", "amqp://127.0.0.1", "--exchange", missing, "--out",

@@ -11,7 +11,6 @@ import io.eventlens.core.model.Header;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -48,35 +47,76 @@ public final class AmqpHeaders {
 
     /** The headers of a message with these properties (null for none), properties first. */
     public static List<Header> of(AMQP.BasicProperties p) {
+        return of(p, null);
+    }
+
+    /**
+     * The headers of a message with these properties (null for none), properties first, leaving out
+     * the table entry named {@code omit} (null: none), such as the {@code x-stream-offset} a stream
+     * adds to each delivery. One exactly sized array per message: this runs once per captured
+     * message on the pipeline's worker threads.
+     */
+    static List<Header> of(AMQP.BasicProperties p, String omit) {
         if (p == null) {
             return List.of();
         }
-        List<Header> out = new ArrayList<>();
-        add(out, "content_type", p.getContentType());
-        add(out, "content_encoding", p.getContentEncoding());
-        add(out, "delivery_mode", p.getDeliveryMode());
-        add(out, "priority", p.getPriority());
-        add(out, "correlation_id", p.getCorrelationId());
-        add(out, "reply_to", p.getReplyTo());
-        add(out, "expiration", p.getExpiration());
-        add(out, "message_id", p.getMessageId());
-        add(out, "timestamp", p.getTimestamp());
-        add(out, "type", p.getType());
-        add(out, "user_id", p.getUserId());
-        add(out, "app_id", p.getAppId());
         Map<String, Object> table = p.getHeaders();
+        int n = count(p.getContentType()) + count(p.getContentEncoding()) + count(p.getDeliveryMode())
+                + count(p.getPriority()) + count(p.getCorrelationId()) + count(p.getReplyTo()) + count(p.getExpiration())
+                + count(p.getMessageId()) + count(p.getTimestamp()) + count(p.getType()) + count(p.getUserId())
+                + count(p.getAppId());
+        boolean omitted = omit != null && table != null && table.containsKey(omit);
+        if (table != null) {
+            n += table.size() - (omitted ? 1 : 0);
+        }
+        Header[] out = new Header[n];
+        int i = 0;
+        i = add(out, i, CONTENT_TYPE, p.getContentType());
+        i = add(out, i, CONTENT_ENCODING, p.getContentEncoding());
+        i = add(out, i, DELIVERY_MODE, p.getDeliveryMode());
+        i = add(out, i, PRIORITY, p.getPriority());
+        i = add(out, i, CORRELATION_ID, p.getCorrelationId());
+        i = add(out, i, REPLY_TO, p.getReplyTo());
+        i = add(out, i, EXPIRATION, p.getExpiration());
+        i = add(out, i, MESSAGE_ID, p.getMessageId());
+        i = add(out, i, TIMESTAMP, p.getTimestamp());
+        i = add(out, i, TYPE, p.getType());
+        i = add(out, i, USER_ID, p.getUserId());
+        i = add(out, i, APP_ID, p.getAppId());
         if (table != null) {
             for (Map.Entry<String, Object> e : table.entrySet()) {
-                out.add(new Header(e.getKey(), encode(e.getValue())));
+                if (!omitted || !e.getKey().equals(omit)) {
+                    out[i++] = new Header(e.getKey(), encode(e.getValue()));
+                }
             }
         }
-        return List.copyOf(out);
+        return List.of(out);
     }
 
-    private static void add(List<Header> out, String property, Object value) {
-        if (value != null) {
-            out.add(new Header(PROPERTY_PREFIX + property, encode(value)));
+    // the property header names, built once (not per message)
+    private static final String CONTENT_TYPE = PROPERTY_PREFIX + "content_type";
+    private static final String CONTENT_ENCODING = PROPERTY_PREFIX + "content_encoding";
+    private static final String DELIVERY_MODE = PROPERTY_PREFIX + "delivery_mode";
+    private static final String PRIORITY = PROPERTY_PREFIX + "priority";
+    private static final String CORRELATION_ID = PROPERTY_PREFIX + "correlation_id";
+    private static final String REPLY_TO = PROPERTY_PREFIX + "reply_to";
+    private static final String EXPIRATION = PROPERTY_PREFIX + "expiration";
+    private static final String MESSAGE_ID = PROPERTY_PREFIX + "message_id";
+    private static final String TIMESTAMP = PROPERTY_PREFIX + "timestamp";
+    private static final String TYPE = PROPERTY_PREFIX + "type";
+    private static final String USER_ID = PROPERTY_PREFIX + "user_id";
+    private static final String APP_ID = PROPERTY_PREFIX + "app_id";
+
+    private static int count(Object value) {
+        return value == null ? 0 : 1;
+    }
+
+    private static int add(Header[] out, int i, String name, Object value) {
+        if (value == null) {
+            return i;
         }
+        out[i] = new Header(name, encode(value));
+        return i + 1;
     }
 
     /** The bytes of one header value by the contract above; {@code null} for a void value. */

@@ -19,6 +19,7 @@ import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.model.ChannelKind;
 import io.eventlens.core.model.DerivedFields;
 import io.eventlens.core.model.Header;
+import io.eventlens.core.model.StoredPosition;
 import io.eventlens.core.store.StreamPosition;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
@@ -77,17 +78,27 @@ public final class AmqpSource implements CaptureSource {
     static final int PREFETCH = 4_000;
     /** Records per batch at most. */
     static final int BATCH_MAX = 2_000;
+    /** How long a tap's batch waits for more deliveries after its first one: 5 ms. */
+    static final long LINGER_NANOS = 5_000_000L;
     /** The firehose exchange. */
     public static final String FIREHOSE_EXCHANGE = "amq.rabbitmq.trace";
     private static final String DEFAULT_EXCHANGE_CHANNEL = "amq.default";
     private static final String STREAM_PREFIX = "tap/";
+    /** Routing key prefix of the alarm watch's one publish (to the default exchange, routed nowhere). */
+    static final String ALARM_WATCH_PREFIX = "eventlens.alarm-watch.";
+    /** How often the alarm watch publishes while not blocked, in ms. */
+    static final long ALARM_WATCH_INTERVAL_MS = 1_000;
+    /** The header a stream queue adds to each delivery: the message's offset. */
+    private static final String STREAM_OFFSET_HEADER = "x-stream-offset";
     private static final Duration BROWSE_IDLE = Duration.ofSeconds(2);
 
     private final AmqpCaptureConfig config;
     private final String endpoint;
     /** The client-provided connection name, as the broker's connection list shows it. */
     private final String connectionName = "eventlens-capture-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 24);
-    private final Map<String, io.eventlens.core.model.Channel> channels = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Channels by exchange name and by queue name: looked up per message, so keyed by the plain name. */
+    private final Map<String, io.eventlens.core.model.Channel> exchangeChannels = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, io.eventlens.core.model.Channel> queueChannels = new java.util.concurrent.ConcurrentHashMap<>();
     private final BlockingQueue<Delivered> inbox = new LinkedBlockingQueue<>();
     private final List<Tap> taps = new ArrayList<>();
     private final List<Browse> browses = new ArrayList<>();
@@ -95,6 +106,11 @@ public final class AmqpSource implements CaptureSource {
     private final AtomicLong blockedMs = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Instant blockedSince;
+    private volatile String blockedReason;
+    private final java.util.concurrent.atomic.AtomicInteger blockedTimes = new java.util.concurrent.atomic.AtomicInteger();
+    /** The alarm watch: a connection of its own that published once, so the broker tells it when it blocks publishers. */
+    private volatile Connection alarmWatch;
+    private final String alarmWatchKey = ALARM_WATCH_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private volatile Connection connection;
     private volatile String sourceId;
     private volatile Instant lostSince;
@@ -198,10 +214,33 @@ public final class AmqpSource implements CaptureSource {
         return truncated.get();
     }
 
-    /** Milliseconds the broker blocked the connection (resource alarm), so far. */
+    /**
+     * Milliseconds the broker blocked publishing connections (a resource alarm: memory or disk), so
+     * far, including a block still going on. While it blocks, the system's publishers cannot
+     * publish, so the capture sees nothing from them: this says why. RabbitMQ tells only
+     * connections that have published ({@code connection.blocked}, seen with 3.10), so the source
+     * watches through a connection of its own that published one message nobody receives (the
+     * default exchange, routing key {@code eventlens.alarm-watch.<random>}, no such queue); the
+     * capture's consuming connection is never blocked.
+     */
     public long blockedMs() {
         Instant since = blockedSince;
         return blockedMs.get() + (since == null ? 0 : Duration.between(since, Instant.now()).toMillis());
+    }
+
+    /** How many times the broker blocked publishing connections during the capture, so far. */
+    public int blockedTimes() {
+        return blockedTimes.get();
+    }
+
+    /** True while the broker blocks publishing connections. */
+    public boolean blocked() {
+        return blockedSince != null;
+    }
+
+    /** The broker's reason for the last block ({@code "low on memory"}, {@code "low on disk"}), or null when none. */
+    public String blockedReason() {
+        return blockedReason;
     }
 
     /**
@@ -276,6 +315,7 @@ public final class AmqpSource implements CaptureSource {
             for (String q : config.browseQueues()) {
                 browses.add(decideBrowse(q));
             }
+            watchAlarms();
             Map<String, StreamPosition> resumable = new HashMap<>();
             for (StreamPosition p : stored.of(sourceId)) {
                 if (p.stream().startsWith(STREAM_PREFIX)) {
@@ -285,26 +325,7 @@ public final class AmqpSource implements CaptureSource {
             for (Tap t : taps) {
                 declareTap(t, resumable);
             }
-            c.addBlockedListener(new BlockedListener() {
-                @Override
-                public void handleBlocked(String reason) {
-                    blockedSince = Instant.now();
-                    LOG.warn("{} blocked the capture's connection: {} (a resource alarm; the tap queues keep what is published)",
-                            endpoint, reason);
-                }
-
-                @Override
-                public void handleUnblocked() {
-                    Instant since = blockedSince;
-                    blockedSince = null;
-                    if (since != null) {
-                        long ms = Duration.between(since, Instant.now()).toMillis();
-                        blockedMs.addAndGet(ms);
-                        LOG.warn("{} unblocked the capture's connection after {} ms ({} ms blocked in total)", endpoint, ms,
-                                blockedMs.get());
-                    }
-                }
-            });
+            c.addBlockedListener(blockedListener);
             c.addShutdownListener(cause -> {
                 if (!closing && !cause.isInitiatedByApplication()) {
                     lostSince = Instant.now();
@@ -316,6 +337,89 @@ public final class AmqpSource implements CaptureSource {
         } catch (IOException e) {
             throw new AmqpConnectException(endpoint + ": " + message(e), e);
         }
+    }
+
+    /** Counts the time the broker blocks publishing connections, with its reason; logs both ends. */
+    private final BlockedListener blockedListener = new BlockedListener() {
+        @Override
+        public void handleBlocked(String reason) {
+            synchronized (this) {
+                if (blockedSince != null) {
+                    return;   // told on both connections
+                }
+                blockedSince = Instant.now();
+                blockedReason = reason;
+                blockedTimes.incrementAndGet();
+            }
+            LOG.warn("{} blocks publishing connections: {} (a resource alarm: the system's publishers cannot publish"
+                    + " until it clears; the tap queues keep what was published)", endpoint, reason);
+        }
+
+        @Override
+        public void handleUnblocked() {
+            long ms;
+            synchronized (this) {
+                Instant since = blockedSince;
+                if (since == null) {
+                    return;
+                }
+                ms = Duration.between(since, Instant.now()).toMillis();
+                blockedMs.addAndGet(ms);
+                blockedSince = null;
+            }
+            LOG.warn("{} unblocked publishing connections after {} ms ({} ms blocked in total)", endpoint, ms, blockedMs.get());
+        }
+    };
+
+    /**
+     * Opens the alarm watch (see {@link #blockedMs()}): a connection of its own that publishes one
+     * byte to no queue every {@link #ALARM_WATCH_INTERVAL_MS} ms while the broker does not block
+     * it (the default exchange drops it: not mandatory, no queue of that name). RabbitMQ 3.10
+     * blocks a connection, and tells it, when it publishes during a resource alarm; a connection
+     * that only consumes is never told. Without the watch (a refused publish, no connection) the
+     * capture goes on, logging that blocks are not reported.
+     */
+    private void watchAlarms() {
+        Connection w = null;
+        try {
+            w = AmqpConnections.open(config, connectionName + "-alarm-watch");
+            w.addBlockedListener(blockedListener);
+            Channel ch = w.createChannel();
+            byte[] dot = {'.'};
+            ch.basicPublish("", alarmWatchKey, false, null, dot);
+            alarmWatch = w;
+            Thread t = new Thread(() -> {
+                while (!closing && ch.isOpen()) {
+                    try {
+                        Thread.sleep(ALARM_WATCH_INTERVAL_MS);
+                        if (!closing && blockedSince == null) {
+                            ch.basicPublish("", alarmWatchKey, false, null, dot);
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException | RuntimeException e) {
+                        LOG.info("{}: the resource alarm watch stopped ({}); blocked publishers are no longer reported",
+                                endpoint, message(e));
+                        return;
+                    }
+                }
+            }, "eventlens-amqp-alarm-watch");
+            t.setDaemon(true);
+            t.start();
+        } catch (RuntimeException | IOException e) {
+            LOG.info("{}: cannot watch the broker's resource alarms ({}); blocked publishers are not reported", endpoint,
+                    message(e));
+            if (w != null) {
+                w.abort(1_000);
+            }
+        }
+    }
+
+    /** True for a firehose trace of the alarm watch's own publish, which is no event of the system. */
+    private boolean ownPublish(Delivered d) {
+        Map<String, Object> h = d.properties == null ? null : d.properties.getHeaders();
+        return h != null && h.get("routing_keys") instanceof List<?> keys && !keys.isEmpty()
+                && text(keys.get(0)).startsWith(ALARM_WATCH_PREFIX);
     }
 
     private Connection connect() {
@@ -557,7 +661,7 @@ public final class AmqpSource implements CaptureSource {
                     continue;
                 }
                 batch.add(first);
-                inbox.drainTo(batch, BATCH_MAX - 1);
+                fill(batch);
                 if (!deliverTaps(batch, context)) {
                     return;
                 }
@@ -567,6 +671,29 @@ public final class AmqpSource implements CaptureSource {
             throw new AmqpConnectException(endpoint + ": " + message(e), e);
         } finally {
             cancelConsumers();
+        }
+    }
+
+    /**
+     * Fills {@code batch} (one delivery in it) up to {@link #BATCH_MAX} with what arrives within
+     * {@link #LINGER_NANOS} of its first delivery. A busy tap then hands the pipeline batches of
+     * hundreds to thousands instead of the few dozen that arrived since the last one: fewer batches
+     * to convert, commit and acknowledge (each batch is one acknowledgement frame per channel).
+     */
+    private void fill(List<Delivered> batch) throws InterruptedException {
+        inbox.drainTo(batch, BATCH_MAX - batch.size());
+        long end = System.nanoTime() + LINGER_NANOS;
+        while (batch.size() < BATCH_MAX) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Delivered next = inbox.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            inbox.drainTo(batch, BATCH_MAX - batch.size());
         }
     }
 
@@ -580,6 +707,8 @@ public final class AmqpSource implements CaptureSource {
             long expected = t == null ? 0 : t.lastDelivered >= 0 ? t.lastDelivered + 1 : Math.max(0, t.next);
             if (d.offset != null && t != null && t.stream && d.offset < expected) {
                 seen.add(d);
+            } else if (t != null && t.mode == Mode.FIREHOSE && ownPublish(d)) {
+                continue;   // acknowledged with the next acknowledgement of its channel (multiple)
             } else {
                 batch.add(d);
             }
@@ -624,22 +753,30 @@ public final class AmqpSource implements CaptureSource {
      * channel's deliveries in order.
      */
     private void creditStreams(List<Delivered> records, int taken) {
-        Map<Channel, Long> last = new HashMap<>();
+        Channel single = null;
+        long singleTag = -1;
+        Map<Channel, Long> last = null;
         for (int i = 0; i < taken; i++) {
             Delivered d = records.get(i);
             if (d.tap != null && d.tap.stream && d.channel != null) {
-                last.merge(d.channel, d.envelope.getDeliveryTag(), Math::max);
+                long tag = d.envelope.getDeliveryTag();
+                if (single == null || single == d.channel) {    // the common case: one tap, no map
+                    single = d.channel;
+                    singleTag = Math.max(singleTag, tag);
+                } else {
+                    if (last == null) {
+                        last = new HashMap<>(4);
+                    }
+                    last.merge(d.channel, tag, Math::max);
+                }
             }
         }
-        last.forEach((ch, tag) -> {
-            try {
-                if (ch.isOpen()) {
-                    ch.basicAck(tag, true);
-                }
-            } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
-                LOG.debug("crediting a stream consumer of {} failed", endpoint, e);
-            }
-        });
+        if (single != null) {
+            ack(single, singleTag, "crediting a stream consumer of {} failed");
+        }
+        if (last != null) {
+            last.forEach((ch, tag) -> ack(ch, tag, "crediting a stream consumer of {} failed"));
+        }
     }
 
     private List<StreamPosition> positionsAfter(List<Delivered> records, int n) {
@@ -655,20 +792,36 @@ public final class AmqpSource implements CaptureSource {
         return out;
     }
 
+    /**
+     * Acknowledges the committed deliveries of classic taps: one {@code multiple} acknowledgement
+     * per channel, of the highest delivery tag among the first {@code n} records. That covers no
+     * delivery still in flight: the run thread delivers each channel's deliveries in tag order,
+     * and the pipeline commits batches in the order they were delivered (one run thread), so every
+     * lower tag of the channel is in this batch or in one committed before.
+     */
     private void acknowledge(List<Delivered> records, int n) {
+        Map<Channel, Long> last = null;
         for (int i = 0; i < n; i++) {
             Delivered d = records.get(i);
-            if (d.tap != null && d.tap.stream) {
-                continue; // credited when taken (creditStreams)
-            }
-            if (d.channel != null && d.channel.isOpen()) {
-                try {
-                    d.channel.basicAck(d.envelope.getDeliveryTag(), false);
-                } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
-                    LOG.debug("acknowledging a delivery of {} failed; the broker may deliver it again", endpoint, e);
-                    return;
+            if (d.tap != null && !d.tap.stream && d.channel != null) { // streams: credited when taken (creditStreams)
+                if (last == null) {
+                    last = new HashMap<>(4);
                 }
+                last.merge(d.channel, d.envelope.getDeliveryTag(), Math::max);
             }
+        }
+        if (last != null) {
+            last.forEach((ch, tag) -> ack(ch, tag, "acknowledging deliveries of {} failed; the broker may deliver them again"));
+        }
+    }
+
+    private void ack(Channel ch, long tag, String failure) {
+        try {
+            if (ch.isOpen()) {
+                ch.basicAck(tag, true);
+            }
+        } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
+            LOG.debug(failure, endpoint, e);
         }
     }
 
@@ -848,6 +1001,11 @@ public final class AmqpSource implements CaptureSource {
 
     // ------------------------------------------------------------------ events
 
+    /**
+     * One delivery as a captured event; runs on the pipeline's worker threads. The position is
+     * built here as a {@link StoredPosition} (what the store encodes), so the store's one writer
+     * thread does not build it per event.
+     */
     private CapturedEvent toEvent(Delivered d, Instant capturedAt, FieldDeriver derive) {
         Envelope env = d.envelope;
         AMQP.BasicProperties props = d.properties;
@@ -855,11 +1013,6 @@ public final class AmqpSource implements CaptureSource {
         String routingKey = env.getRoutingKey();
         boolean redelivered = env.isRedeliver();
         Map<String, Object> table = props == null ? null : props.getHeaders();
-        if (table != null && table.containsKey("x-stream-offset")) {
-            table = new LinkedHashMap<>(table);
-            table.remove("x-stream-offset");
-            props = props.builder().headers(table).build();
-        }
         Mode mode = d.tap == null ? Mode.BROWSE : d.tap.mode;
         if (mode == Mode.FIREHOSE && table != null) {
             exchange = text(table.get("exchange_name"));
@@ -871,27 +1024,36 @@ public final class AmqpSource implements CaptureSource {
         }
         io.eventlens.core.model.Channel channel = switch (mode) {
             case TAP, FIREHOSE -> exchangeChannel(exchange);
-            case SPY -> channels.computeIfAbsent("q:" + d.tap.target, k -> new io.eventlens.core.model.Channel(ChannelKind.AMQP_QUEUE, d.tap.target));
-            case BROWSE -> channels.computeIfAbsent("q:" + d.browsedQueue, k -> new io.eventlens.core.model.Channel(ChannelKind.AMQP_QUEUE, d.browsedQueue));
+            case SPY -> queueChannel(d.tap.target);
+            case BROWSE -> queueChannel(d.browsedQueue);
         };
         Instant deadLetterTime = mode == Mode.BROWSE ? AmqpHeaders.deadLetterTime(table) : null;
         Instant observedAt = deadLetterTime != null ? deadLetterTime : capturedAt;
-        List<Header> headers = AmqpHeaders.of(props);
+        // the offset a stream adds to each delivery is the position's, not one of the message's headers
+        List<Header> headers = AmqpHeaders.of(props, STREAM_OFFSET_HEADER);
         String queue = mode == Mode.BROWSE ? d.browsedQueue : d.tap.queue;
         String ordering = switch (mode) {
             case SPY -> d.tap.target;
             case BROWSE -> d.browsedQueue;
             default -> null;
         };
-        AmqpPosition position = new AmqpPosition(mode.label(), queue, exchange, routingKey, env.getDeliveryTag(),
-                redelivered, d.offset, ordering, deadLetterTime != null);
+        StoredPosition position = StoredPosition.of(new AmqpPosition(mode.label(), queue, exchange, routingKey,
+                env.getDeliveryTag(), redelivered, d.offset, ordering, deadLetterTime != null));
         DerivedFields derived = derive.derive(channel, null, headers, d.body);
         return new CapturedEvent(0, channel, position, observedAt, capturedAt, null, headers, d.body, derived);
     }
 
     private io.eventlens.core.model.Channel exchangeChannel(String exchange) {
         String name = exchange == null || exchange.isEmpty() ? DEFAULT_EXCHANGE_CHANNEL : exchange;
-        return channels.computeIfAbsent("x:" + name, k -> new io.eventlens.core.model.Channel(ChannelKind.AMQP_EXCHANGE, name));
+        io.eventlens.core.model.Channel c = exchangeChannels.get(name);
+        return c != null ? c : exchangeChannels.computeIfAbsent(name,
+                k -> new io.eventlens.core.model.Channel(ChannelKind.AMQP_EXCHANGE, name));
+    }
+
+    private io.eventlens.core.model.Channel queueChannel(String queue) {
+        io.eventlens.core.model.Channel c = queueChannels.get(queue);
+        return c != null ? c : queueChannels.computeIfAbsent(queue,
+                k -> new io.eventlens.core.model.Channel(ChannelKind.AMQP_QUEUE, queue));
     }
 
     private static String text(Object v) {
@@ -950,6 +1112,11 @@ public final class AmqpSource implements CaptureSource {
     @Override
     public void close() {
         closing = true;
+        Connection w = alarmWatch;
+        alarmWatch = null;
+        if (w != null) {
+            w.abort(1_000);   // not close: the broker reads nothing from a connection it blocks
+        }
         Connection c = connection;
         if (c == null) {
             return;
@@ -975,9 +1142,12 @@ public final class AmqpSource implements CaptureSource {
                 }
             }
         }
-        if (truncated.get() > 0 || blockedMs() > 0) {
-            LOG.warn("{}: {} messages lost to tap retention before they were read; connection blocked {} ms", endpoint,
-                    truncated.get(), blockedMs());
+        if (truncated.get() > 0) {
+            LOG.warn("{}: up to {} messages lost to tap retention before they were read", endpoint, truncated.get());
+        }
+        if (blockedTimes() > 0) {
+            LOG.warn("{}: the broker blocked publishers {} times for {} ms in total (last: {})", endpoint, blockedTimes(),
+                    blockedMs(), blockedReason);
         }
         closeQuietly(c);
     }

@@ -47,8 +47,15 @@ public record StoredPosition(String sourceKind, String orderingStream, String me
         attributes = Collections.unmodifiableMap(copy);
     }
 
-    /** The stored answers of {@code position}. */
+    /**
+     * The stored answers of {@code position}; {@code position} itself when it is a stored position
+     * already (immutable), so a source can build it on the pipeline's worker threads instead of the
+     * store's one writer thread (docs/decisions/0011-amqp-source.md).
+     */
     public static StoredPosition of(SourcePosition position) {
+        if (position instanceof StoredPosition stored) {
+            return stored;
+        }
         return new StoredPosition(position.sourceKind(), position.orderingStream(), position.messageCoordinates(),
                 position.describe(), position.attributes(), position.observedTimeMeaning());
     }

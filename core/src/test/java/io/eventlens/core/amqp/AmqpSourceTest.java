@@ -408,6 +408,51 @@ class AmqpSourceTest {
     }
 
     @Test
+    void aResourceAlarmThatBlocksPublishersIsReportedWithItsDurationAndReason() throws Exception {
+        String watermark = rabbitmqctlOutput("eval", "vm_memory_monitor:get_vm_memory_high_watermark().");
+        Assumptions.assumeTrue(watermark != null && !watermark.isBlank(), "rabbitmqctl is needed to raise a memory alarm");
+        String exchange = rabbit.exchange("alarmed", "fanout");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("blocked.mv.db"))) {
+            Running capture = start(broker().exchange(exchange, List.of()).build(), store);
+            assertThat(capture.source().blocked()).isFalse();
+            assertThat(capture.source().blockedMs()).isZero();
+            // a real memory alarm, kept as short as the broker allows: every publisher of the broker
+            // is blocked meanwhile; restored in finally, and by a shutdown hook if the JVM dies first
+            Thread guard = new Thread(() -> restoreWatermark(watermark));
+            Runtime.getRuntime().addShutdownHook(guard);
+            try {
+                assertThat(rabbitmqctl("set_vm_memory_high_watermark", "0.0000001")).isTrue();
+                await().atMost(Duration.ofSeconds(20)).until(() -> capture.source().blocked());
+                assertThat(capture.source().blockedReason()).contains("memory");
+            } finally {
+                restoreWatermark(watermark);
+                Runtime.getRuntime().removeShutdownHook(guard);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> !capture.source().blocked());
+            long blockedMs = capture.source().blockedMs();
+            assertThat(blockedMs).as("from the alarm to its end, in ms").isPositive();
+            assertThat(capture.source().blockedTimes()).isEqualTo(1);
+            rabbit.publish(exchange, "", props("c", "after-alarm"), "after-alarm");
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.eventCount() == 1);
+            capture.stop();
+            assertThat(bodies(store.page(1, 10))).as("the alarm watch's own publish is no event").containsExactly("after-alarm");
+            assertThat(capture.source().blockedMs()).as("no longer counting").isEqualTo(blockedMs);
+        }
+    }
+
+    /** Sets the memory high watermark back to what {@code rabbitmqctl eval} gave ({@code 0.4} or {@code {absolute,N}}). */
+    private static void restoreWatermark(String watermark) {
+        String w = watermark.trim();
+        boolean ok = w.startsWith("{absolute,")
+                ? rabbitmqctl("set_vm_memory_high_watermark", "absolute", w.replaceAll("[^0-9]", ""))
+                : rabbitmqctl("set_vm_memory_high_watermark", w);
+        if (!ok) {
+            throw new IllegalStateException("could not restore RabbitMQ's memory high watermark to " + w
+                    + ": run rabbitmqctl set_vm_memory_high_watermark " + w);
+        }
+    }
+
+    @Test
     void aForcedBrowseOfAQuorumQueueKeepsItsCountAndOrder() throws Exception {
         Assumptions.assumeTrue(managementApi(), "the queue type comes from the management API");
         String quorum = rabbit.queue("quorum-browse", Map.of("x-queue-type", "quorum"));
@@ -532,6 +577,22 @@ class AmqpSourceTest {
             ch.basicCancel(tag);
             return first == null ? -1L : first;
         });
+    }
+
+    /** What {@code rabbitmqctl -q ARGS} printed, or null when it failed or is missing. */
+    private static String rabbitmqctlOutput(String... args) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8).trim() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private static boolean rabbitmqctl(String... args) {
