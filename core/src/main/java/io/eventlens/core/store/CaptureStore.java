@@ -260,7 +260,7 @@ public interface CaptureStore extends AutoCloseable {
     /**
      * A page of stored flow summaries, worst first: by {@link FlowRecord#rank()}, then the latest
      * observed first, then by correlation ID ({@link FlowRecord#isBefore}). The first read of the
-     * flow summaries holds the latest summary of every flow in memory (about 100 bytes per flow) and
+     * flow summaries holds the latest summary of every flow in memory (about 200 bytes per flow) and
      * later reads add the blocks written since; a page is one pass over them
      * (docs/decisions/0020-flow-summary-blocks.md).
      *

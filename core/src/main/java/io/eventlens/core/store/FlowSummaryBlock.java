@@ -146,6 +146,48 @@ final class FlowSummaryBlock {
             }
         }
 
+        /** Receives what a reader orders and counts by, per summary ({@link #forEachKey}). */
+        interface KeyVisitor {
+            void key(String correlationId, String category, int rank, long lastObservedMs, int offset);
+        }
+
+        /**
+         * Every summary's correlation ID, category, rank and last observed ms with its offset, in stored
+         * order, checking the whole block as {@link #forEach} does but without making the records.
+         *
+         * @throws IllegalArgumentException when the bytes are damaged (the visitor may have seen some)
+         */
+        void forEachKey(KeyVisitor visitor) {
+            In in = new In(plain, firstOffset);
+            for (int i = 0; i < count; i++) {
+                int at = in.pos;
+                String id = in.string();
+                String category = in.word(dict);
+                int rank = in.count("rank", 0);
+                in.word(dict);
+                in.varlong();
+                long first = in.zigzag();
+                long last = first + in.zigzag();
+                in.count("channel count", 0);
+                int kept = in.count("channel names", 1);
+                if (kept > FlowRecord.MAX_CHANNELS) {
+                    throw new IllegalArgumentException(kept + " channel names, more than " + FlowRecord.MAX_CHANNELS);
+                }
+                for (int c = 0; c < kept; c++) {
+                    in.word(dict);
+                }
+                int kinds = in.count("anomaly kinds", 2);
+                for (int k = 0; k < kinds; k++) {
+                    in.word(dict);
+                    in.count("anomaly count", 0);
+                }
+                visitor.key(id, category, rank, last, at);
+            }
+            if (in.pos != plain.length) {
+                throw new IllegalArgumentException((plain.length - in.pos) + " bytes after the last summary");
+            }
+        }
+
         /** Heap bytes this holds (estimate). */
         long weight() {
             return plain.length + 16L * dict.length + 64;

@@ -16,7 +16,8 @@ import java.util.PriorityQueue;
  * that the table's index and {@code GROUP BY} gave before.
  *
  * <p>Memory per flow: its correlation ID, one hash map entry and 24 bytes of arrays; per block its
- * plain bytes (about 20–30 bytes per summary written). A summary is decoded again from its block's bytes
+ * plain bytes and dictionary (about 54 MB in all for the 250,000 flows of a 1M-event capture). A
+ * block is added by reading only what orders and counts; a summary is decoded from its block's bytes
  * when asked for. Thread-safe (every method synchronized).
  */
 final class FlowSummaryIndex {
@@ -47,18 +48,11 @@ final class FlowSummaryIndex {
      * @throws IllegalArgumentException when the block's bytes are damaged (nothing of it is added)
      */
     synchronized void add(long blockNo, FlowSummaryBlock.Decoded decoded) {
-        // decode the whole block first: a damaged block adds nothing
-        List<FlowRecord> records = new ArrayList<>(decoded.count);
-        int[] at = new int[decoded.count];
-        decoded.forEach((r, o) -> {
-            at[records.size()] = o;
-            records.add(r);
-        });
+        // check the whole block first: a damaged block adds nothing
+        decoded.forEachKey((id, c, r, last, at) -> { });
         int b = blocks.size();
         blocks.add(decoded);
-        for (int i = 0; i < records.size(); i++) {
-            put(records.get(i), b, at[i]);
-        }
+        decoded.forEachKey((id, c, r, last, at) -> put(id, c, r, last, b, at));
         readThroughBlockNo = Math.max(readThroughBlockNo, blockNo);
     }
 
@@ -67,9 +61,9 @@ final class FlowSummaryIndex {
         readThroughBlockNo = Math.max(readThroughBlockNo, blockNo);
     }
 
-    private void put(FlowRecord r, int b, int at) {
-        Integer slot = slots.get(r.correlationId());
-        int c = categoryId(r.category());
+    private void put(String correlationId, String categoryName, int r, long last, int b, int at) {
+        Integer slot = slots.get(correlationId);
+        int c = categoryId(categoryName);
         int i;
         if (slot == null) {
             if (size == ids.length) {
@@ -82,15 +76,15 @@ final class FlowSummaryIndex {
                 offset = Arrays.copyOf(offset, n);
             }
             i = size++;
-            ids[i] = r.correlationId();
-            slots.put(ids[i], i);
+            ids[i] = correlationId;
+            slots.put(correlationId, i);
         } else {
             i = slot;
             categoryCounts[category[i]]--;
         }
-        rank[i] = r.rank();
+        rank[i] = r;
         category[i] = c;
-        lastMs[i] = r.lastObservedMs();
+        lastMs[i] = last;
         block[i] = b;
         offset[i] = at;
         categoryCounts[c]++;
