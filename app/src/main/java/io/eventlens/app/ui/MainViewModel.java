@@ -609,11 +609,13 @@ public final class MainViewModel {
                     Map<Long, List<AnomalyKind>> bySeq = new LinkedHashMap<>();
                     Map<String, Timeline> timelines = new LinkedHashMap<>();
                     // who consumed each event (docs/decisions/0021-consumer-groups.md), as TimelineViewModel.open judges
-                    io.eventlens.core.consumers.ConsumptionIndex consumption =
-                            new io.eventlens.core.consumers.ConsumptionIndex(s.consumerProgress());
+                    io.eventlens.core.consumers.ConsumptionIndex consumption = null;   // read once, after the first cancel check
                     for (String id : ids) {
                         if (ctx.isCancelled()) {
                             break;
+                        }
+                        if (consumption == null) {
+                            consumption = new io.eventlens.core.consumers.ConsumptionIndex(s.consumerProgress());
                         }
                         Timeline t = consumption.judge(judge.apply(services.analyzer().analyze(id, s.findByCorrelationId(id))));
                         timelines.put(id, t);
