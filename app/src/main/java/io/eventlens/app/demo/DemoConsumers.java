@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * {@code notifications}. Each commits after every poll.
  *
  * <p>The injected fault: {@code audit-service} <b>stalls</b> — from {@value #STALL_FROM_S} s to
- * {@value #STALL_UNTIL_S} s after the start it stays a member of its group but reads nothing (its
- * partitions are paused), so its lag climbs and the flows of that time wait for it; then a second
- * audit-service member joins (a rebalance) and the group catches up.
+ * {@value #STALL_UNTIL_S} s after the start, and again in the same window of every following
+ * minute, its first member stays a member of its group but reads nothing (its partitions are
+ * paused), so its lag climbs and the flows of that time wait for it; at {@value #STALL_UNTIL_S} s a
+ * second audit-service member joins (a rebalance) and takes some of the partitions.
  *
  * <p>One platform thread per member; {@link #close()} wakes them and waits for them.
  */
@@ -87,11 +88,11 @@ public final class DemoConsumers implements AutoCloseable {
             boolean paused = false;
             while (!closed.get()) {
                 long s = elapsedS();
-                boolean stall = stalls && s >= STALL_FROM_S && s < STALL_UNTIL_S;
+                boolean stall = stalls && s % 60 >= STALL_FROM_S && s % 60 < STALL_UNTIL_S;
                 if (stall && !paused) {
                     c.pause(c.assignment());
                     paused = true;
-                    LOG.info("demo: {} stalls (stays a member, reads nothing) until {} s", topic, STALL_UNTIL_S);
+                    LOG.info("demo: audit-service stalls on {} for {} s (stays a member, reads nothing)", topic, STALL_UNTIL_S - STALL_FROM_S);
                 } else if (!stall && paused) {
                     c.resume(c.paused());
                     paused = false;

@@ -614,11 +614,16 @@ public final class MainViewModel {
                 ctx -> {
                     Map<Long, List<AnomalyKind>> bySeq = new LinkedHashMap<>();
                     Map<String, Timeline> timelines = new LinkedHashMap<>();
+                    // who consumed each event (docs/decisions/0021-consumer-groups.md), as TimelineViewModel.open judges
+                    io.eventlens.core.consumers.ConsumptionIndex consumption = null;   // read once, after the first cancel check
                     for (String id : ids) {
                         if (ctx.isCancelled()) {
                             break;
                         }
-                        Timeline t = judge.apply(services.analyzer().analyze(id, s.findByCorrelationId(id)));
+                        if (consumption == null) {
+                            consumption = new io.eventlens.core.consumers.ConsumptionIndex(s.consumerProgress());
+                        }
+                        Timeline t = consumption.judge(judge.apply(services.analyzer().analyze(id, s.findByCorrelationId(id))));
                         timelines.put(id, t);
                         for (TimelineEntry e : t.entries()) {
                             bySeq.put(e.event().seq(), AnomalySeverity.kindsOf(e.anomalies()));

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * too, waits for a few rendered pulses and writes a PNG of the window. It never sleeps: every wait is
  * for a condition (Awaitility) or for rendered pulses (a latch).
  *
- * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|contracts|consumers|cirun=FOLDER|replay|timeline10k|filter]}
+ * <p>Usage, with a display (Xvfb) set: {@code ScreenshotTool [OUT.png] [light|dark] [tabN|connect|complete|deadletters|contracts|consumers|stalled|cirun=FOLDER|replay|timeline10k|filter]}
  * ({@code -Dscreenshot.size=WxH} for another scene size),
  * where {@code tabN} selects the details pane's tab N and {@code connect} also writes
  * {@code OUT-connect.png} of the Connect dialog, and {@code complete} writes {@code OUT-completion.png}
@@ -46,7 +46,8 @@ import static org.awaitility.Awaitility.await;
  * dead-letter reasons and shows the Dead letters view instead of the Flows panel, and {@code contracts}
  * waits until the demo's contracts flag the poison order and shows the Contracts view, {@code consumers}
  * waits until the demo's audit-service recovered from its stall and shows its lag chart in the Consumers view
- * with the events that waited at the peak, and {@code replay}
+ * with the events that waited at the peak, {@code stalled} opens, during that stall, a flow audit-service
+ * never read (its STOPPED verdict, the timeline's mark and the details pane's Consumer groups section), and {@code replay}
  * writes {@code OUT-replay.png} of the replay dialog after a preview and a replay into the demo broker. {@code timeline10k}
  * shows no demo: it opens a capture file holding a 10,000-event flow ({@link UiTestData#longFlow}) and
  * its timeline and shoots it fitted ({@code -Dscreenshot.timeline=fit}, the default), zoomed
@@ -180,6 +181,34 @@ public final class ScreenshotTool {
                 await("the filter has read the capture").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
                         .until(() -> onFx(() -> !vm.table().filteringProperty().get()
                                 && vm.table().filterStatusProperty().get().contains(" of ")));
+            }
+            if (extra.equals("stalled")) {   // during audit-service's stall: a flow it never read, its verdict, mark and details
+                await("an event has waited 6 s or more for the stalled audit-service").atMost(PATIENCE.multipliedBy(2))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> onFx(() -> {
+                            var audit = vm.consumers().groups().stream().filter(g -> g.group().equals("audit-service")).findFirst();
+                            if (audit.isEmpty()) {
+                                return false;
+                            }
+                            if (vm.consumers().selectedGroupProperty().get() == null
+                                    || !vm.consumers().selectedGroupProperty().get().group().equals("audit-service")) {
+                                vm.consumers().selectedGroupProperty().set(audit.get());
+                            }
+                            boolean old = !vm.consumers().waiting().isEmpty() && vm.consumers().waiting().get(0).observedAt()
+                                    .isBefore(java.time.Instant.now().minusSeconds(6));
+                            if (!old) {
+                                vm.consumers().pickPoint(System.currentTimeMillis());
+                            }
+                            return old;
+                        }));
+                onFx(() -> {
+                    vm.consumers().open(vm.consumers().waiting().get(0));
+                    return null;
+                });
+                await("the stalled flow's timeline says STOPPED").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> onFx(() -> !vm.timeline().loadingProperty().get()
+                                && vm.timeline().verdictKindProperty().get() == VerdictKind.STOPPED
+                                && vm.timeline().selectedProperty().get() != null));
             }
             String shown = onFx(() -> {
                 selectInTable(w);
