@@ -573,6 +573,7 @@ public final class H2CaptureStore implements CaptureStore {
             return new ScanPage(List.of(), from);
         }
         long lastAtStart = lastSeq.get();
+        boolean timeBounded = minObservedMs != Long.MIN_VALUE || maxObservedMs != Long.MAX_VALUE;
         return read("scanning events from seq " + from, c -> {
             List<CapturedEvent> out = new ArrayList<>();
             long next = from;
@@ -580,12 +581,14 @@ public final class H2CaptureStore implements CaptureStore {
             // a block holding `from` starts at most BLOCK_EVENTS - 1 before it; the bound keeps the primary key usable
             try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, event_count, data FROM event_block"
                     + " WHERE first_seq >= ? AND first_seq + event_count > ? AND first_seq <= ?"
-                    + " AND max_observed_ms >= ? AND min_observed_ms <= ? ORDER BY first_seq")) {
+                    + (timeBounded ? " AND max_observed_ms >= ? AND min_observed_ms <= ?" : "") + " ORDER BY first_seq")) {
                 ps.setLong(1, from - BLOCK_EVENTS + 1);
                 ps.setLong(2, from);
                 ps.setLong(3, lastAtStart);
-                ps.setLong(4, minObservedMs);
-                ps.setLong(5, maxObservedMs);
+                if (timeBounded) {
+                    ps.setLong(4, minObservedMs);
+                    ps.setLong(5, maxObservedMs);
+                }
                 ps.setFetchSize(1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (next - from < maxEvents) {
