@@ -63,4 +63,22 @@ class AmqpHeadersTest {
         assertThat(AmqpHeaders.deadLetterTime(Map.of("x-death", "garbage"))).isNull();
         assertThat(AmqpHeaders.deadLetterTime(null)).isNull();
     }
+
+    @Test
+    void theStreamOffsetIsLeftOutAndEverythingElseKeepsItsOrder() {
+        Map<String, Object> table = new LinkedHashMap<>();
+        table.put("a", LongStringHelper.asLongString("1"));
+        table.put("x-stream-offset", 42L);
+        table.put("b", 2);
+        AMQP.BasicProperties p = new AMQP.BasicProperties.Builder().messageId("m").headers(table).build();
+        List<String> all = new java.util.ArrayList<>(List.of("amqp.message_id"));
+        all.addAll(p.getHeaders().keySet());   // in the table's order, as delivered
+        List<String> withoutOffset = all.stream().filter(n -> !n.equals("x-stream-offset")).toList();
+        assertThat(AmqpHeaders.of(p, "x-stream-offset")).extracting(Header::name).containsExactlyElementsOf(withoutOffset);
+        assertThat(withoutOffset).containsExactlyInAnyOrder("amqp.message_id", "a", "b");
+        assertThat(AmqpHeaders.of(p, "absent")).extracting(Header::name).containsExactlyElementsOf(all);
+        assertThat(AmqpHeaders.of(p, null)).isEqualTo(AmqpHeaders.of(p));
+        assertThat(AmqpHeaders.of(new AMQP.BasicProperties.Builder().build(), "x-stream-offset")).isEmpty();
+        assertThat(AmqpHeaders.of(null, "x-stream-offset")).isEmpty();
+    }
 }
