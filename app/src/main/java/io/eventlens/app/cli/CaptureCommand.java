@@ -348,15 +348,11 @@ public final class CaptureCommand implements Callable<Integer> {
                 eventsInStore = store.eventCount();
                 throw e;
             }
-            if (amqpSource != null && amqpSource.truncated() > 0) {
-                err.printf(Locale.ROOT, "eventlens capture: warning: %s: up to %d messages were dropped by the tap's"
-                                + " retention before they were read (a new tap's --tap-max-bytes and --tap-max-age)%n",
-                        amqp.endpoint(), amqpSource.truncated());
-            }
-            if (amqpSource != null && amqpSource.blockedTimes() > 0) {
-                err.printf(Locale.ROOT, "eventlens capture: warning: %s: the broker blocked publishers %d time(s) for %d ms"
-                                + " in total (%s): the system could not publish meanwhile%n", amqp.endpoint(),
-                        amqpSource.blockedTimes(), amqpSource.blockedMs(), amqpSource.blockedReason());
+            if (amqpSource != null) {   // retention losses and blocked publishers, with the numbers (decision 0011)
+                for (String warning : amqpSource.warnings()) {
+                    err.println("eventlens capture: warning: " + warning
+                            + (warning.contains("tap's retention") ? " (a new tap's --tap-max-bytes and --tap-max-age)" : ""));
+                }
             }
             if (follower != null && !follower.followedGroups().isEmpty()) {
                 err.printf(Locale.ROOT, "eventlens capture: consumer groups %s: %d commits recorded (%d with exact times from"

@@ -3,6 +3,7 @@ package io.eventlens.app.cli;
 import io.eventlens.app.cli.CommonOptions.OutputFormat;
 import io.eventlens.core.analysis.AnalysisSettings;
 import io.eventlens.core.artifact.ArtifactSource;
+import io.eventlens.core.consumers.ConsumptionIndex;
 import io.eventlens.core.store.CaptureStore;
 import io.eventlens.core.triage.TestTriage;
 import io.eventlens.core.triage.Triage;
@@ -152,8 +153,12 @@ public final class ReportCommand implements Callable<Integer> {
                             .learn(store, io.eventlens.core.flowmodel.FlowModelSettings.defaults(), null, null))::apply;
                 }
                 java.util.function.UnaryOperator<io.eventlens.core.analysis.Timeline> judged = judge;
+                // the consumer groups a --capture followed (docs/decisions/0021-consumer-groups.md): a flow
+                // whose event a group never read is STOPPED here as in `timeline`
+                ConsumptionIndex consumption = new ConsumptionIndex(store.consumerProgress());
                 // --filter: each timeline shows the events it keeps; verdicts judge the whole flow
-                triage.withJudge(t -> io.eventlens.core.filter.TimelineFilter.apply(judged.apply(t), eventFilter));
+                triage.withJudge(t -> io.eventlens.core.filter.TimelineFilter.apply(
+                        consumption.judge(judged.apply(t)), eventFilter));
                 report = triage.triage(names, imported.failedTests(), imported.testCount(),
                         imported.problemCount(), imported.problems());
             }

@@ -295,7 +295,24 @@ public final class MainView extends BorderPane {
         taskBox.visibleProperty().bind(executor.busyProperty());
         taskBox.managedProperty().bind(taskBox.visibleProperty());
 
-        HBox bar = new HBox(12, status, taskBox);
+        // what a source says the capture may have missed (a tap's retention, a broker blocking publishers)
+        Label warning = new Label();
+        warning.setId("captureWarning");
+        warning.getStyleClass().add("danger");
+        warning.textProperty().bind(Bindings.createStringBinding(
+                () -> vm.capture().warningProperty().get().isEmpty() ? "" : "⚠ " + vm.capture().warningProperty().get(),
+                vm.capture().warningProperty()));
+        warning.setMinWidth(0);
+        warning.setMaxWidth(520);
+        javafx.scene.control.Tooltip warningTip = new javafx.scene.control.Tooltip();
+        warningTip.textProperty().bind(vm.capture().warningProperty());
+        warningTip.setWrapText(true);
+        warningTip.setMaxWidth(520);
+        warning.setTooltip(warningTip);
+        warning.visibleProperty().bind(vm.capture().warningProperty().isNotEmpty());
+        warning.managedProperty().bind(warning.visibleProperty());
+
+        HBox bar = new HBox(12, status, warning, taskBox);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 12, 4, 12));
         bar.getStyleClass().add("status-bar");

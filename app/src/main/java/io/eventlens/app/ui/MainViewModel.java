@@ -553,6 +553,7 @@ public final class MainViewModel {
      * timeline; the rows of other IDs are marked when their table page arrives.
      */
     public void pulse() {
+        capture.refreshWarnings();
         boolean news = capture.hasNews();
         flows.pulse(news);
         deadLetters.pulse(news);

@@ -174,4 +174,34 @@ class ReportCommandTest {
         }
         return zip;
     }
+
+    @Test
+    void reportOnACaptureThatFollowedConsumerGroupsSaysWhichGroupNeverReadTheFlow() throws IOException {
+        // a capture whose follower saw "audit" commit offset 3 of orders/0 and then lose its members:
+        // c-0 (offsets 0..4) has two events audit never read, c-1 (5..9) too, as the timeline command says
+        Path capture = dir.resolve("capture.mv.db");
+        long t0 = io.eventlens.core.testkit.TestEvents.T0.toEpochMilli();
+        try (io.eventlens.core.store.CaptureStore store = io.eventlens.core.store.CaptureStore.open(capture)) {
+            store.append(io.eventlens.core.testkit.TestEvents.events("orders", 0, 10), java.util.List.of());
+            store.appendConsumerProgress(
+                    java.util.List.of(new io.eventlens.core.consumers.ConsumerCommit("audit", "orders", 0, 3, t0 + 5, t0 + 5,
+                            io.eventlens.core.consumers.TimePrecision.EXACT)),
+                    java.util.List.of(new io.eventlens.core.consumers.GroupPoll("audit", t0 + 20, "Empty", 0, "", 7, null)),
+                    java.util.List.of(new io.eventlens.core.consumers.PartitionEnd("audit", "orders", 0, 3, 10, t0 + 20)));
+        }
+        Path reports = Files.createDirectories(dir.resolve("ci/reports"));
+        Files.writeString(reports.resolve("TEST-com.acme.AuditIT.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <testsuite name="com.acme.AuditIT" tests="1" failures="1" errors="0" time="1.0">
+                  <testcase name="auditsOrder" classname="com.acme.AuditIT" time="1.0">
+                    <failure message="audit entry missing" type="AssertionError">audit entry missing for correlationId=c-0</failure>
+                  </testcase>
+                </testsuite>
+                """);
+        CliRun run = CliRun.of("report", dir.resolve("ci").toString(), "--capture", capture.toString(),
+                "--id-pattern", "c-[0-9]+", "--format", "md", "--quiet");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).as(run.toString()).contains("| com.acme.AuditIT.auditsOrder | `STOPPED` |")
+                .contains("audit never committed past");
+    }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The view models without a window: a direct executor, a real capture store and the core analysis. */
 class ViewModelTest {
@@ -657,6 +659,59 @@ class ViewModelTest {
 
         vm.table().rows().get(0);   // the table shows its first rows: their page is read and analyzed
         assertThat(vm.table().anomalyOf(dltSeq)).isEqualTo(AnomalyKind.DEAD_LETTERED);
+    }
+
+    @Test
+    void aSourcesWarningsReachTheStatusBarWhileCapturingAndStayAfterTheEndUntilTheNextCapture() throws Exception {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        services = services.withCaptureFactory((config, store) -> new AppServices.CaptureRun() {
+            @Override
+            public CaptureStats run(CaptureListener l) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new CaptureStats(0, 10, 0, 0);
+            }
+
+            @Override
+            public void stop() {
+                release.countDown();
+            }
+
+            @Override
+            public List<String> warnings() {
+                return List.copyOf(warnings);
+            }
+        });
+        // the capture runs on a worker thread, as in the app; callbacks run on this thread (the FX thread's stand-in)
+        try (QueuedTaskExecutor executor = new QueuedTaskExecutor()) {
+            vm = new MainViewModel(services, executor, settings, dir.resolve("captures"));
+            vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
+            vm.pulse();
+            assertThat(vm.capture().capturingProperty().get()).isTrue();
+            assertThat(vm.capture().warningProperty().get()).isEmpty();
+
+            warnings.add("amqp://rabbit: the broker blocks publishers now (low on memory), for 3 s so far");
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                vm.pulse();   // no news from a blocked broker: the pulse reads the warnings anyway
+                assertThat(vm.capture().warningProperty().get()).isEqualTo(
+                        "amqp://rabbit: the broker blocks publishers now (low on memory), for 3 s so far");
+            });
+
+            warnings.set(0, "amqp://rabbit: the broker blocked publishers 1 time(s) for 4000 ms in total (low on memory)");
+            warnings.add("amqp://rabbit: up to 12 messages were dropped by the tap's retention before they were read");
+            vm.capture().stop();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                executor.runCallbacks();
+                return !vm.capture().capturingProperty().get();
+            });
+            assertThat(vm.capture().warningProperty().get()).as("the totals after the end, at once")
+                    .isEqualTo("amqp://rabbit: the broker blocked publishers 1 time(s) for 4000 ms in total (low on memory);"
+                            + " amqp://rabbit: up to 12 messages were dropped by the tap's retention before they were read");
+        }
     }
 
     @Test

@@ -238,6 +238,30 @@ public final class AmqpSource implements CaptureSource {
         return blockedSince != null;
     }
 
+    /**
+     * The retention losses and resource-alarm blocks so far, as sentences with the numbers
+     * (docs/decisions/0011-amqp-source.md): "up to N messages were dropped by the tap's retention
+     * before they were read", "the broker blocks publishers now (low on memory), for N s so far",
+     * "the broker blocked publishers N time(s) for M ms in total (low on memory)".
+     */
+    @Override
+    public java.util.List<String> warnings() {
+        java.util.List<String> out = new java.util.ArrayList<>(2);
+        long lost = truncated();
+        if (lost > 0) {
+            out.add(String.format(java.util.Locale.ROOT, "%s: up to %d messages were dropped by the tap's retention before"
+                    + " they were read", endpoint(), lost));
+        }
+        if (blocked()) {
+            out.add(String.format(java.util.Locale.ROOT, "%s: the broker blocks publishers now (%s), for %.0f s so far:"
+                    + " the system cannot publish meanwhile", endpoint(), blockedReason(), blockedMs() / 1000.0));
+        } else if (blockedTimes() > 0) {
+            out.add(String.format(java.util.Locale.ROOT, "%s: the broker blocked publishers %d time(s) for %d ms in total"
+                    + " (%s): the system could not publish meanwhile", endpoint(), blockedTimes(), blockedMs(), blockedReason()));
+        }
+        return out;
+    }
+
     /** The broker's reason for the last block ({@code "low on memory"}, {@code "low on disk"}), or null when none. */
     public String blockedReason() {
         return blockedReason;

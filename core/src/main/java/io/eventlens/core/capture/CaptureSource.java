@@ -88,6 +88,17 @@ public interface CaptureSource extends AutoCloseable {
     SourceHealth health();
 
     /**
+     * What the user must know about traffic this source may have missed or the system could not
+     * send, so far: one sentence each, with the numbers (for example the messages a tap's retention
+     * dropped before they were read, or how long the broker blocked publishers). Empty when there is
+     * nothing to say, which is the default. Thread-safe and cheap: the CLI and the desktop app call
+     * it a few times a second while the capture runs and once after it ended.
+     */
+    default java.util.List<String> warnings() {
+        return java.util.List.of();
+    }
+
+    /**
      * Describes one of this source's stored resume positions for people, for example
      * {@code "orders partition 2 at offset 10"}; only the source reads its tokens.
      */

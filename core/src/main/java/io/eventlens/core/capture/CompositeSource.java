@@ -176,6 +176,16 @@ public final class CompositeSource implements CaptureSource {
         return SourceHealth.connected(endpoint());
     }
 
+    /** The warnings of every part, in the parts' order. */
+    @Override
+    public List<String> warnings() {
+        List<String> all = new java.util.ArrayList<>();
+        for (CaptureSource p : parts) {
+            all.addAll(p.warnings());
+        }
+        return all;
+    }
+
     /** Described by the part whose source ID the position names. */
     @Override
     public String describe(StreamPosition position) {

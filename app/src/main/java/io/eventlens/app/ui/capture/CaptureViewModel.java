@@ -50,6 +50,10 @@ public final class CaptureViewModel {
     private final ReadOnlyLongWrapper capturedEvents = new ReadOnlyLongWrapper(this, "capturedEvents");
     private final ReadOnlyDoubleWrapper eventsPerSecond = new ReadOnlyDoubleWrapper(this, "eventsPerSecond");
     private final ReadOnlyStringWrapper source = new ReadOnlyStringWrapper(this, "source", "");
+    private final ReadOnlyStringWrapper warning = new ReadOnlyStringWrapper(this, "warning", "");
+    /** The capture whose warnings are shown: the running one, else the last one (until the next starts). */
+    private AppServices.CaptureRun warningsOf;
+    private long warningsReadNanos;
 
     private final AtomicReference<CaptureStats> latestStats = new AtomicReference<>();
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
@@ -115,6 +119,8 @@ public final class CaptureViewModel {
             java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
             runDone = done;
             run = r;
+            warningsOf = r;
+            warning.set("");
             latestStats.set(null);
             capturedEvents.set(0);
             eventsPerSecond.set(0);
@@ -150,6 +156,10 @@ public final class CaptureViewModel {
     }
 
     private void finished(AppServices.CaptureRun r, CaptureStats stats) {
+        if (warningsOf == r) {
+            warningsReadNanos = 0;
+            refreshWarnings();   // the last word: totals after the end
+        }
         if (run == r) {
             run = null;
             capturing.set(false);
@@ -338,6 +348,32 @@ public final class CaptureViewModel {
     /** Capture rate in events/s. */
     public ReadOnlyDoubleProperty eventsPerSecondProperty() {
         return eventsPerSecond.getReadOnlyProperty();
+    }
+
+    /**
+     * The running or last capture's warnings, joined by {@code "; "} (a tap's retention losses, the
+     * broker blocking publishers, with the numbers: {@link AppServices.CaptureRun#warnings()}), or "".
+     */
+    public ReadOnlyStringProperty warningProperty() {
+        return warning.getReadOnlyProperty();
+    }
+
+    /**
+     * Reads the capture's warnings again, at most four times a second (cheap otherwise); on the FX
+     * thread, from the main view model's pulse: a blocked broker sends no events, so this does not
+     * wait for news.
+     */
+    public void refreshWarnings() {
+        AppServices.CaptureRun r = warningsOf;
+        long now = System.nanoTime();
+        if (r == null || (warningsReadNanos != 0 && now - warningsReadNanos < 250_000_000L)) {
+            return;
+        }
+        warningsReadNanos = now;
+        String text = String.join("; ", r.warnings());
+        if (!text.equals(warning.get())) {
+            warning.set(text);
+        }
     }
 
     /** The endpoints captured from (bootstrap servers, the AMQP endpoint), or "". */

@@ -69,7 +69,10 @@ public final class EventTableView extends VBox {
         Label count = new Label();
         count.getStyleClass().add("muted");
         count.setMinWidth(Region.USE_PREF_SIZE);
-        count.textProperty().bind(vm.eventCountProperty().map(n -> String.format(Locale.ROOT, "%,d in capture", n.longValue())));
+        count.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> String.format(Locale.ROOT, vm.filterStatusProperty().get().isEmpty() ? "%,d in capture" : "%,d match the filter",
+                        vm.eventCountProperty().get()),
+                vm.eventCountProperty(), vm.filterStatusProperty()));
 
         search.setId("correlationSearch");
         search.setPromptText("Correlation ID — type to complete, Enter opens the timeline (Ctrl+F)");

@@ -80,6 +80,14 @@ public record AppServices(
 
         /** Asks the capture to stop; safe from any thread. */
         void stop();
+
+        /**
+         * The sources' warnings so far ({@link io.eventlens.core.capture.CaptureSource#warnings()}: a
+         * tap's retention losses, publishers blocked by the broker); safe from any thread. None by default.
+         */
+        default List<String> warnings() {
+            return List.of();
+        }
     }
 
     /** Creates captures. */
@@ -130,8 +138,8 @@ public record AppServices(
             if (request.probe() != null) {
                 sources.add(new io.eventlens.core.probe.ProbeSource(request.probe(), poll -> store.appendPolls(List.of(poll))));
             }
-            CapturePipeline capture = new CapturePipeline(io.eventlens.core.capture.CompositeSource.of(sources), store,
-                    extractor, request.limits());
+            io.eventlens.core.capture.CaptureSource source = io.eventlens.core.capture.CompositeSource.of(sources);
+            CapturePipeline capture = new CapturePipeline(source, store, extractor, request.limits());
             return new CaptureRun() {
                 @Override
                 public CaptureStats run(CaptureListener listener) {
@@ -141,6 +149,11 @@ public record AppServices(
                 @Override
                 public void stop() {
                     capture.stop();
+                }
+
+                @Override
+                public List<String> warnings() {
+                    return source.warnings();
                 }
             };
         }
