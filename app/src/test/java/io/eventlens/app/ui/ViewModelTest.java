@@ -690,8 +690,11 @@ class ViewModelTest {
         try (QueuedTaskExecutor executor = new QueuedTaskExecutor()) {
             vm = new MainViewModel(services, executor, settings, dir.resolve("captures"));
             vm.capture().start(KafkaCaptureConfig.builder("localhost:9").topic("orders").build());
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                executor.runCallbacks();   // the new capture file is created in the background
+                return vm.capture().capturingProperty().get();
+            });
             vm.pulse();
-            assertThat(vm.capture().capturingProperty().get()).isTrue();
             assertThat(vm.capture().warningProperty().get()).isEmpty();
 
             warnings.add("amqp://rabbit: the broker blocks publishers now (low on memory), for 3 s so far");
