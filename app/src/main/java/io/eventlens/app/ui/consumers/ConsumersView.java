@@ -1,5 +1,7 @@
 package io.eventlens.app.ui.consumers;
 
+import static io.eventlens.app.ui.controls.TwoLineCell.line;
+
 import atlantafx.base.theme.Styles;
 import io.eventlens.app.ui.controls.TwoLineCell;
 import io.eventlens.core.consumers.GroupPoll;
@@ -17,7 +19,6 @@ import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -224,15 +225,6 @@ public final class ConsumersView extends VBox {
         subscriptions.unsubscribe();
         groupList.setItems(null);
         waitingList.setItems(null);
-    }
-
-    private static Label line(String... styles) {
-        Label l = new Label();
-        l.getStyleClass().addAll(styles);
-        l.setTextOverrun(OverrunStyle.ELLIPSIS);
-        l.setMinWidth(0);
-        l.setMaxWidth(Double.MAX_VALUE);
-        return l;
     }
 
     private static final class GroupCell extends TwoLineCell<ConsumersViewModel.GroupRow> {

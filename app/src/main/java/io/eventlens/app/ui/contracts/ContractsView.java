@@ -1,5 +1,7 @@
 package io.eventlens.app.ui.contracts;
 
+import static io.eventlens.app.ui.controls.TwoLineCell.line;
+
 import atlantafx.base.theme.Styles;
 import io.eventlens.app.ui.controls.TwoLineCell;
 import io.eventlens.core.contracts.ContractReport;
@@ -174,15 +176,6 @@ public final class ContractsView extends VBox {
         subscriptions.unsubscribe();
         groupList.setItems(null);
         failureList.setItems(null);
-    }
-
-    private static Label line(String... styles) {
-        Label l = new Label();
-        l.getStyleClass().addAll(styles);
-        l.setTextOverrun(OverrunStyle.ELLIPSIS);
-        l.setMinWidth(0);
-        l.setMaxWidth(Double.MAX_VALUE);
-        return l;
     }
 
     private static final class GroupCell extends TwoLineCell<ContractsViewModel.GroupRow> {

@@ -2,7 +2,9 @@ package io.eventlens.app.ui.controls;
 
 import java.util.function.Consumer;
 import javafx.scene.Node;
+import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.VBox;
@@ -17,6 +19,17 @@ import javafx.scene.layout.VBox;
  * @param <T> the row type
  */
 public abstract class TwoLineCell<T> extends ListCell<T> {
+
+    /** One line of a cell: a label with {@code styles} that shrinks with an ellipsis instead of widening the list. */
+    public static Label line(String... styles) {
+        Label l = new Label();
+        l.getStyleClass().addAll(styles);
+        l.setTextOverrun(OverrunStyle.ELLIPSIS);
+        l.setMinWidth(0);
+        l.setMaxWidth(Double.MAX_VALUE);
+        return l;
+    }
+
 
     private final Tooltip tip = new Tooltip();
     private Node graphic;

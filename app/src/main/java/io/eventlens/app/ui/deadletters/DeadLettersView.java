@@ -1,5 +1,7 @@
 package io.eventlens.app.ui.deadletters;
 
+import static io.eventlens.app.ui.controls.TwoLineCell.line;
+
 import atlantafx.base.theme.Styles;
 import io.eventlens.app.ui.controls.TwoLineCell;
 import javafx.geometry.Insets;
@@ -7,7 +9,6 @@ import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -147,15 +148,6 @@ public final class DeadLettersView extends VBox {
         subscriptions.unsubscribe();
         groupList.setItems(null);
         eventList.setItems(null);
-    }
-
-    private static Label line(String... styles) {
-        Label l = new Label();
-        l.getStyleClass().addAll(styles);
-        l.setTextOverrun(OverrunStyle.ELLIPSIS);
-        l.setMinWidth(0);
-        l.setMaxWidth(Double.MAX_VALUE);
-        return l;
     }
 
     private static final class GroupCell extends TwoLineCell<DeadLetterGroupRow> {
