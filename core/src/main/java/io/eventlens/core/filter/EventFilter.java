@@ -90,35 +90,42 @@ public final class EventFilter {
     /** The largest RE2 program a {@code matches} pattern may compile to. */
     public static final int MAX_REGEX_PROGRAM = 1_000;
 
-    private static final CelOptions OPTIONS = CelOptions.current()
-            .maxExpressionCodePointSize(MAX_LENGTH)
-            .maxParseRecursionDepth(MAX_NESTING)
-            .maxParseExpressionNodeCount(MAX_NODES)
-            .comprehensionMaxIterations(MAX_ITERATIONS)
-            .maxRegexProgramSize(MAX_REGEX_PROGRAM)
-            .enableHeterogeneousNumericComparisons(true)
-            .enableTimestampEpoch(true)
-            .evaluateCanonicalTypesToNativeValues(true)
-            .build();
+    /**
+     * The CEL environment, built on first compile (holder idiom): building it loads and links most
+     * of cel-java, which commands and windows that never filter should not pay for at start-up
+     * ({@link #ALL} needs none of it).
+     */
+    private static final class Env {
+        static final CelOptions OPTIONS = CelOptions.current()
+                .maxExpressionCodePointSize(MAX_LENGTH)
+                .maxParseRecursionDepth(MAX_NESTING)
+                .maxParseExpressionNodeCount(MAX_NODES)
+                .comprehensionMaxIterations(MAX_ITERATIONS)
+                .maxRegexProgramSize(MAX_REGEX_PROGRAM)
+                .enableHeterogeneousNumericComparisons(true)
+                .enableTimestampEpoch(true)
+                .evaluateCanonicalTypesToNativeValues(true)
+                .build();
 
-    private static final Cel CEL = CelFactory.standardCelBuilder()
-            .setOptions(OPTIONS)
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("channel", SimpleType.STRING)
-            .addVar("partition", SimpleType.INT)
-            .addVar("offset", SimpleType.INT)
-            .addVar("key", SimpleType.STRING)
-            .addVar("headers", MapType.create(SimpleType.STRING, SimpleType.STRING))
-            .addVar("type", SimpleType.STRING)
-            .addVar("eventId", SimpleType.STRING)
-            .addVar("correlationId", SimpleType.STRING)
-            .addVar("eventTime", SimpleType.TIMESTAMP)
-            .addVar("observedAt", SimpleType.TIMESTAMP)
-            .addVar("payload", SimpleType.DYN)
-            .addVar("anomalies", ListType.create(SimpleType.STRING))
-            .addVar("verdict", SimpleType.STRING)
-            .setResultType(SimpleType.BOOL)
-            .build();
+        static final Cel CEL = CelFactory.standardCelBuilder()
+                .setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addVar("channel", SimpleType.STRING)
+                .addVar("partition", SimpleType.INT)
+                .addVar("offset", SimpleType.INT)
+                .addVar("key", SimpleType.STRING)
+                .addVar("headers", MapType.create(SimpleType.STRING, SimpleType.STRING))
+                .addVar("type", SimpleType.STRING)
+                .addVar("eventId", SimpleType.STRING)
+                .addVar("correlationId", SimpleType.STRING)
+                .addVar("eventTime", SimpleType.TIMESTAMP)
+                .addVar("observedAt", SimpleType.TIMESTAMP)
+                .addVar("payload", SimpleType.DYN)
+                .addVar("anomalies", ListType.create(SimpleType.STRING))
+                .addVar("verdict", SimpleType.STRING)
+                .setResultType(SimpleType.BOOL)
+                .build();
+    }
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
@@ -160,7 +167,7 @@ public final class EventFilter {
         }
         CelAbstractSyntaxTree ast;
         try {
-            ast = CEL.compile(expression).getAst();
+            ast = Env.CEL.compile(expression).getAst();
         } catch (CelValidationException e) {
             throw translate(expression, e);
         } catch (RuntimeException | StackOverflowError e) {
@@ -178,7 +185,7 @@ public final class EventFilter {
                     }
                 });
         try {
-            return new EventFilter(expression, CEL.createProgram(ast), Collections.unmodifiableSet(names),
+            return new EventFilter(expression, Env.CEL.createProgram(ast), Collections.unmodifiableSet(names),
                     IndexedConstraints.of(ast.getExpr()));
         } catch (dev.cel.common.CelException | RuntimeException e) {
             throw new FilterException(expression, "the expression cannot be run: " + firstLine(e.getMessage()), 0, 0);
