@@ -203,7 +203,6 @@ public final class CommonOptions {
         }
     }
 
-    /** {@code --fail-on KIND,...}: anomaly or verdict kinds that make the command exit 1. */
     /**
      * {@code --filter EXPR}: a CEL expression over each event; only the events it is true for are
      * used (docs/reference/filters.md, docs/decisions/0022-cel-filters.md).
@@ -242,6 +241,7 @@ public final class CommonOptions {
         }
     }
 
+    /** {@code --fail-on KIND,...}: anomaly or verdict kinds that make the command exit 1. */
     public static final class FailOn {
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;

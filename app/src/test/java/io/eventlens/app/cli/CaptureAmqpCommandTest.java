@@ -76,14 +76,14 @@ class CaptureAmqpCommandTest {
         String exchange = rabbit.exchange("cli-busy", "fanout");
         Path out = dir.resolve("resumed.mv.db");
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread publisher = Thread.ofPlatform().start(() -> {   // until the first capture has stored one
-            while (running.get()) {
-                try {
+        Thread publisher = Thread.ofPlatform().start(() -> {   // every 200 ms until the first capture has stored one
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
                     rabbit.publish(exchange, "", new AMQP.BasicProperties.Builder().messageId("first").build(), "first");
-                    Thread.sleep(200);
-                } catch (Exception e) {
-                    return;
-                }
+                    return !running.get();
+                });
+            } catch (RuntimeException e) {
+                // the capture's assertions below report it
             }
         });
         CliRun first;
