@@ -69,16 +69,16 @@ public final class Main {
         }
     }
 
-    /** The SLF4J provider of the long-running commands and the desktop app: Log4j 2 (log4j2.xml). */
+    /** The SLF4J provider of the desktop app and {@code demo}: Log4j 2 (log4j2.xml). */
     static final String LOG4J_PROVIDER = "org.apache.logging.slf4j.SLF4JServiceProvider";
-    /** The SLF4J provider of the short headless commands: SLF4J Simple (simplelogger.properties). */
+    /** The SLF4J provider of the other commands, {@code capture} included: SLF4J Simple (simplelogger.properties). */
     static final String SIMPLE_PROVIDER = "org.slf4j.simple.SimpleServiceProvider";
 
     /**
      * Picks the logging backend before the first logger exists, unless the user chose one with
-     * {@code -Dslf4j.provider}: Log4j 2 for the desktop app and the long commands ({@code capture},
-     * {@code demo}: the embedded broker logs through it), SLF4J Simple for the rest, whose start-up
-     * it shortens by about half a second of CPU (docs/decisions/0010-bounded-memory-launch.md).
+     * {@code -Dslf4j.provider}: Log4j 2 for the desktop app and {@code demo} (the embedded broker
+     * logs through it), SLF4J Simple for the commands, {@code capture} included, whose start-up it
+     * shortens by about half a second of CPU (docs/decisions/0010-bounded-memory-launch.md).
      * Both write to stderr; the desktop app also to a rolling file in the user's data folder
      * ({@code log4j2-desktop.xml}, {@link UserFolders#logs()}).
      */
@@ -100,8 +100,7 @@ public final class Main {
 
     static String provider(Launch launch) {
         return switch (launch) {
-            case Launch.Cli c when c.args().length > 0 && (c.args()[0].equals("capture") || c.args()[0].equals("demo"))
-                    -> LOG4J_PROVIDER;
+            case Launch.Cli c when c.args().length > 0 && c.args()[0].equals("demo") -> LOG4J_PROVIDER;
             case Launch.Cli c -> SIMPLE_PROVIDER;
             case Launch.Fail f -> SIMPLE_PROVIDER;
             case Launch.Desktop d -> LOG4J_PROVIDER;

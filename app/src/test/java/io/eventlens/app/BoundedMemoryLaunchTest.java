@@ -2,6 +2,7 @@ package io.eventlens.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +34,18 @@ class BoundedMemoryLaunchTest {
         assertThat(BoundedMemoryLaunch.heapGiven(List.of("-XX:MaxRAMPercentage=50"))).isTrue();
         assertThat(BoundedMemoryLaunch.heapGiven(List.of("-XX:MaxHeapSize=1g"))).isTrue();
         assertThat(BoundedMemoryLaunch.heapGiven(List.of("-Xms64m", "-Deventlens.uiProbe=x"))).isFalse();
+    }
+
+    @Test
+    void theChildSharesClassesThroughAnArchiveUnlessTheUserChoseOtherwise() {
+        Path archive = Path.of("/cache/eventlens/cds/eventlens-cli-25-abc.jsa");
+        assertThat(BoundedMemoryLaunch.classSharing(List.of("-Dfoo=1"), archive)).containsExactly(
+                "-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr",
+                "-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
+        for (String own : List.of("-XX:SharedArchiveFile=/opt/eventlens/lib/app/eventlens.jsa", "-Xshare:off",
+                "-XX:ArchiveClassesAtExit=x.jsa", "-Deventlens.classSharing=false")) {
+            assertThat(BoundedMemoryLaunch.classSharing(List.of("-Dfoo=1", own), archive)).as(own).isEmpty();
+        }
+        assertThat(BoundedMemoryLaunch.classSharing(List.of(), null)).as("no cache folder").isEmpty();
     }
 }

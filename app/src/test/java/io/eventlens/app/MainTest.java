@@ -50,7 +50,7 @@ class MainTest {
     void shortCommandsLogThroughSlf4jSimpleAndLongOnesAndTheDesktopThroughLog4j() {
         assertThat(Main.provider(Main.decide(new String[] {"timeline", "--capture", "x"}))).isEqualTo(Main.SIMPLE_PROVIDER);
         assertThat(Main.provider(Main.decide(new String[] {"--help"}))).isEqualTo(Main.SIMPLE_PROVIDER);
-        assertThat(Main.provider(Main.decide(new String[] {"capture", "--kafka", "h:1"}))).isEqualTo(Main.LOG4J_PROVIDER);
+        assertThat(Main.provider(Main.decide(new String[] {"capture", "--kafka", "h:1"}))).isEqualTo(Main.SIMPLE_PROVIDER);
         assertThat(Main.provider(Main.decide(new String[] {"demo"}))).isEqualTo(Main.LOG4J_PROVIDER);
         assertThat(Main.provider(Main.decide(new String[0]))).isEqualTo(Main.LOG4J_PROVIDER);
     }

@@ -100,13 +100,16 @@ class CaptureCommandTest {
         produceTo("cap-sig", 20);
         Path out = dir.resolve("sig.mv.db");
         Path err = dir.resolve("sig.err");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.eventlens.app.Main",
                 "capture", "--kafka", broker.bootstrapServers(), "--topic", "cap-sig", "--out", out.toString())
                 .redirectErrorStream(false)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(err.toFile())
-                .start();
+                .redirectError(err.toFile());
+        // the bounded child's class-sharing archive goes to the cache folder: a temporary one, not the user's
+        pb.environment().put("HOME", dir.resolve("home").toString());
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+        Process p = pb.start();
         try {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(Files.readString(err)).as("progress of the capture subprocess").contains("  20 events"));

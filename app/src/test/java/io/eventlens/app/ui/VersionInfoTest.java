@@ -36,4 +36,14 @@ class VersionInfoTest {
         assertThat(UserFolders.of("Mac OS X", Map.of(), Path.of("/Users/u")).config())
                 .isEqualTo(Path.of("/Users/u/Library/Application Support/EventLens"));
     }
+
+    @Test
+    void theCacheFolderFollowsXdgToo() {
+        assertThat(UserFolders.cache("Linux", Map.of("XDG_CACHE_HOME", "/x/cache"), Path.of("/h")))
+                .isEqualTo(Path.of("/x/cache/eventlens"));
+        assertThat(UserFolders.cache("Linux", Map.of("XDG_CACHE_HOME", "relative"), Path.of("/h")))
+                .isEqualTo(Path.of("/h/.cache/eventlens"));
+        assertThat(UserFolders.cache("Mac OS X", Map.of(), Path.of("/Users/u")))
+                .isEqualTo(Path.of("/Users/u/Library/Caches/EventLens"));
+    }
 }

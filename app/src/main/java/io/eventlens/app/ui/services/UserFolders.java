@@ -54,6 +54,28 @@ public record UserFolders(Path config, Path data) {
         return new UserFolders(config.resolve("eventlens"), data.resolve("eventlens"));
     }
 
+    /**
+     * The folder of files EventLens can rebuild at any time (the class-sharing archive of the bounded
+     * child JVM, docs/decisions/0010-bounded-memory-launch.md): {@code $XDG_CACHE_HOME/eventlens}
+     * (default {@code ~/.cache/eventlens}) on Linux, {@code ~/Library/Caches/EventLens} on macOS,
+     * {@code %LOCALAPPDATA%\EventLens\cache} on Windows.
+     */
+    public static Path cache(String osName, Map<String, String> env, Path home) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows")) {
+            return absolute(env.get("LOCALAPPDATA"), home.resolve("AppData").resolve("Local")).resolve("EventLens").resolve("cache");
+        }
+        if (os.startsWith("mac")) {
+            return home.resolve("Library").resolve("Caches").resolve("EventLens");
+        }
+        return absolute(env.get("XDG_CACHE_HOME"), home.resolve(".cache")).resolve("eventlens");
+    }
+
+    /** The cache folder ({@link #cache(String, Map, Path)}) of the user running this JVM. */
+    public static Path userCache() {
+        return cache(System.getProperty("os.name", ""), System.getenv(), home(System.getenv()));
+    }
+
     /** The settings file, {@code settings.json} in the config folder. */
     public Path settingsFile() {
         return config.resolve("settings.json");
