@@ -180,7 +180,7 @@ public final class FlowSummarizer {
         long through = fedThrough;
         for (Flow f : dirty) {
             if (all || f.due(now)) {
-                changed.add(FlowSummary.of(analyzer.analyze(f.id, f.events)));
+                changed.add(FlowSummary.summarize(analyzer, f.id, f.events));
                 analyses++;
                 f.analyzed(now);
             } else {
