@@ -115,12 +115,16 @@ public final class TimelineAnalyzer {
     static final int MAX_JSON_CANDIDATES = 1_000;
     /** Channel names whose role is remembered at most (then the memory starts afresh). */
     private static final int ROLE_CACHE_SIZE = 4_096;
+    /** Healthy verdicts remembered by {@link #healthyFlow} at most (then the memory starts afresh). */
+    private static final int VERDICT_CACHE_SIZE = 4_096;
 
     private final AnalysisSettings settings;
     /** Checks events against their contracts, or null when no contracts were given. */
     private final ContractChecker contracts;
     /** The role of each channel name seen, by its name: names are few, matching them is not free. */
     private final java.util.concurrent.ConcurrentHashMap<String, ChannelRole> roles = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Healthy verdicts by their shape (entries, channels, span in ms; {@link #healthyVerdict}): they recur. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Verdict> healthyVerdicts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** What a channel is by its name and the settings (docs/reference/anomalies-and-verdicts.md#dead-letter-channels). */
     private enum ChannelRole { CONFIGURED_DEAD_LETTER, NAMED_DEAD_LETTER, RETRY, PLAIN }
@@ -342,8 +346,30 @@ public final class TimelineAnalyzer {
         }
         Instant first = o[0].observedAt();
         Instant last = o[n - 1].observedAt();
-        Verdict verdict = healthy(shape(n, n, channelCount, Duration.between(first, last)));
+        Verdict verdict = healthyVerdict(n, channelCount, Duration.between(first, last));
         return new HealthyFlow(correlationId, verdict, n, first, last, Arrays.asList(channels).subList(0, channelCount));
+    }
+
+    /**
+     * The verdict of a healthy timeline without anomalies of {@code n} entries observed once on
+     * {@code channels} channels over {@code span}: the same for the same numbers and span in ms, so
+     * the ones seen are kept ({@value #VERDICT_CACHE_SIZE} at most, then the memory starts afresh).
+     */
+    private Verdict healthyVerdict(int n, int channels, Duration span) {
+        long ms = span.toMillis();
+        if (n >= 64 || channels >= 64 || ms < 0 || ms >= 1L << 40) {
+            return healthy(shape(n, n, channels, span));
+        }
+        Long key = ms << 12 | (long) n << 6 | channels;
+        Verdict v = healthyVerdicts.get(key);
+        if (v == null) {
+            v = healthy(shape(n, n, channels, span));
+            if (healthyVerdicts.size() >= VERDICT_CACHE_SIZE) {
+                healthyVerdicts.clear();
+            }
+            healthyVerdicts.put(key, v);
+        }
+        return v;
     }
 
     /** {@link #OBSERVED_ORDER} without the comparator's indirections. */

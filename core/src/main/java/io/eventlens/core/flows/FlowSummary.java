@@ -145,8 +145,13 @@ public record FlowSummary(String correlationId, FlowCategory category, String ve
 
     /** This summary as the store keeps it. */
     public FlowRecord toRecord() {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        anomalyCounts.forEach((k, n) -> counts.put(k.name(), n));
+        Map<String, Integer> counts = null;
+        if (!anomalyCounts.isEmpty()) {
+            counts = new LinkedHashMap<>();
+            for (Map.Entry<AnomalyKind, Integer> e : anomalyCounts.entrySet()) {
+                counts.put(e.getKey().name(), e.getValue());
+            }
+        }
         return new FlowRecord(correlationId, category.name(), category.storedRank(), verdictMessage, eventCount,
                 firstObserved.toEpochMilli(), lastObserved.toEpochMilli(), channelCount, channels, counts);
     }
