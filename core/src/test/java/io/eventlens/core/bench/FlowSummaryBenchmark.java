@@ -32,7 +32,9 @@ import java.util.Locale;
  * headers, a ~200-byte JSON payload with {@code sequence} 1..4 and {@code timestamp}) on one topic of
  * 3 partitions (a flow's events on one partition, by key), in store order as a Kafka poll of the three
  * partitions gives it, handed over in batches of {@code bench.batch} events (default 1,500). Their
- * derived fields are extracted once, before timing, by {@link EventExtractor#withDefaults()}.
+ * derived fields are extracted once, before timing, by {@link EventExtractor#withDefaults()}. With
+ * {@code -Dbench.lagging=true} every event declares the first one's time, so that most flows are LAG
+ * (the full analysis) as in the whole-process benchmark's option of that name.
  *
  * <p>Each of {@code bench.rounds} rounds (default 3; the first warms up) feeds
  * {@code bench.flows.records} events (default 1,000,000) to a fresh {@link FlowSummarizer} with the
@@ -49,6 +51,8 @@ public final class FlowSummaryBenchmark {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     private static final String[] TYPES = {"OrderPlaced", "PaymentCaptured", "StockReserved", "OrderConfirmed"};
     private static final int PARTITIONS = 3;
+    /** As the whole-process benchmark's {@code bench.lagging}: every event declares the run's start, most flows are LAG. */
+    private static final boolean LAGGING = Boolean.getBoolean("bench.lagging");
 
     private FlowSummaryBenchmark() {
     }
@@ -62,8 +66,8 @@ public final class FlowSummaryBenchmark {
         EventExtractor extractor = EventExtractor.withDefaults();
         Path dir = Files.createTempDirectory("eventlens-flow-summary-bench");
         System.out.printf(Locale.ROOT, "flow-summary benchmark: %,d events in flows of 4 on 3 partitions, batches of %,d,"
-                + " default memory bound (%,d bytes); CPU and allocation of the summarizing thread%n",
-                records, batchSize, FlowSummarizer.DEFAULT_MAX_BYTES);
+                + " default memory bound (%,d bytes)%s; CPU and allocation of the summarizing thread%n",
+                records, batchSize, FlowSummarizer.DEFAULT_MAX_BYTES, LAGGING ? ", lagging (most flows LAG)" : "");
         for (int round = 0; round < rounds; round++) {
             Path file = dir.resolve("round-" + round + ".mv.db");
             try (CaptureStore store = CaptureStore.open(file)) {
@@ -128,7 +132,7 @@ public final class FlowSummaryBenchmark {
         Instant at = T0.plusNanos(i * 3_000L);   // ~330k events/s
         StringBuilder sb = new StringBuilder("{\"eventId\":\"e-" + i + "\",\"correlationId\":\"" + corr
                 + "\",\"eventType\":\"" + type + "\",\"sequence\":" + (i % 4 + 1) + ",\"timestamp\":\""
-                + Instant.ofEpochMilli(at.toEpochMilli()) + "\",\"data\":{\"amountCents\":" + (i % 10_000) + ",\"note\":\"");
+                + (LAGGING ? T0 : Instant.ofEpochMilli(at.toEpochMilli())) + "\",\"data\":{\"amountCents\":" + (i % 10_000) + ",\"note\":\"");
         while (sb.length() < 196) {
             sb.append('x');
         }
