@@ -93,21 +93,22 @@ public final class DeadLetterChannels {
             if (c != 'k' && c != '_' && c != 'x') {
                 continue;   // no convention's header starts otherwise; spares the lower-casing
             }
-            n = n.toLowerCase(Locale.ROOT);
-            if (n.startsWith("kafka_dlt-")) {
+            // compared as its lower case (Locale.ROOT), without making it
+            if (lowerStartsWith(n, "kafka_dlt-")) {
                 return DeadLetterInfo.Convention.SPRING_DLT;
             }
-            if (n.startsWith("__connect.errors.")) {
+            if (lowerStartsWith(n, "__connect.errors.")) {
                 return DeadLetterInfo.Convention.KAFKA_CONNECT;
             }
-            if (n.equals("x-death") || n.startsWith("x-first-death-") || n.startsWith("x-last-death-")) {
+            if (lowerEquals(n, "x-death") || lowerStartsWith(n, "x-first-death-") || lowerStartsWith(n, "x-last-death-")) {
                 return DeadLetterInfo.Convention.RABBITMQ;
             }
-            if (n.equals("x-exception-message") || n.equals("x-exception-stacktrace") || n.equals("x-original-exchange")) {
+            if (lowerEquals(n, "x-exception-message") || lowerEquals(n, "x-exception-stacktrace")
+                    || lowerEquals(n, "x-original-exchange")) {
                 spring = true;
             }
-            original |= n.startsWith("kafka_original-");
-            exception |= n.startsWith("kafka_exception-");
+            original |= lowerStartsWith(n, "kafka_original-");
+            exception |= lowerStartsWith(n, "kafka_exception-");
         }
         if (original && exception) {
             return DeadLetterInfo.Convention.SPRING_RETRY_TOPIC;
@@ -127,12 +128,15 @@ public final class DeadLetterChannels {
             return null;
         }
         for (Header h : headers) {
-            String n = h.name().toLowerCase(Locale.ROOT);
-            Long v = switch (n) {
-                case "kafka_deliveryattempt", "retry_topic-attempts" -> HeaderValues.integer(h.value());
-                case "x-death" -> xDeathCount(h.value());
-                default -> null;
-            };
+            String n = h.name();
+            char c = n.isEmpty() ? ' ' : Character.toLowerCase(n.charAt(0));
+            if (c != 'k' && c != 'r' && c != 'x') {
+                continue;   // none of the names below starts otherwise
+            }
+            // compared as its lower case (Locale.ROOT), without making it
+            Long v = lowerEquals(n, "kafka_deliveryattempt") || lowerEquals(n, "retry_topic-attempts")
+                    ? HeaderValues.integer(h.value())
+                    : lowerEquals(n, "x-death") ? xDeathCount(h.value()) : null;
             if (v != null && v > 0 && v <= Integer.MAX_VALUE && (best == null || v > best)) {
                 best = v;
             }
@@ -308,6 +312,56 @@ public final class DeadLetterChannels {
         }
         Matcher m = EXCEPTION_CLASS.matcher(stacktrace);
         return m.lookingAt() ? m.group(1) : null;
+    }
+
+    /**
+     * {@code name.toLowerCase(Locale.ROOT).equals(lower)} for a lower-case ASCII {@code lower},
+     * without making the lower-case copy unless {@code name} has a non-ASCII char that decides.
+     */
+    static boolean lowerEquals(String name, String lower) {
+        return lowerMatch(name, lower, true);
+    }
+
+    /**
+     * {@code name.toLowerCase(Locale.ROOT).startsWith(lower)} for a lower-case ASCII {@code lower},
+     * without making the lower-case copy unless {@code name} has a non-ASCII char that decides.
+     */
+    static boolean lowerStartsWith(String name, String lower) {
+        return lowerMatch(name, lower, false);
+    }
+
+    private static boolean lowerMatch(String name, String lower, boolean whole) {
+        int n = Math.min(name.length(), lower.length());
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (c >= 0x80) {
+                // the lower case of a non-ASCII char may be ASCII ('\u212A' Kelvin sign) or longer
+                // ('\u0130'): as toLowerCase does it
+                String l = name.toLowerCase(Locale.ROOT);
+                return whole ? l.equals(lower) : l.startsWith(lower);
+            }
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != lower.charAt(i)) {
+                return false;   // the chars before were ASCII: the lower-case copy differs here too
+            }
+        }
+        if (name.length() == lower.length()) {
+            return true;
+        }
+        if (name.length() < lower.length()) {
+            return false;   // all ASCII and shorter
+        }
+        if (!whole) {
+            return true;
+        }
+        for (int i = n; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                return name.toLowerCase(Locale.ROOT).equals(lower);
+            }
+        }
+        return false;
     }
 
     private static Header first(List<Header> headers, String name) {

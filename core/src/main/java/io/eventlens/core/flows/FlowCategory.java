@@ -91,8 +91,16 @@ public enum FlowCategory {
             case OUT_OF_ORDER -> OUT_OF_ORDER;
             case LAG -> LAG;
             case NO_EVENTS -> NO_EVENTS;
-            case HEALTHY -> timeline.entries().stream().anyMatch(e -> !e.anomalies().isEmpty())
-                    ? HEALTHY_WITH_NOTES : HEALTHY;
+            case HEALTHY -> anyAnomaly(timeline) ? HEALTHY_WITH_NOTES : HEALTHY;
         };
+    }
+
+    private static boolean anyAnomaly(Timeline timeline) {
+        for (var e : timeline.entries()) {
+            if (!e.anomalies().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

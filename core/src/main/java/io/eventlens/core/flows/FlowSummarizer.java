@@ -180,7 +180,7 @@ public final class FlowSummarizer {
         long through = fedThrough;
         for (Flow f : dirty) {
             if (all || f.due(now)) {
-                changed.add(FlowSummary.of(analyzer.analyze(f.id, f.events)));
+                changed.add(FlowSummary.summarize(analyzer, f.id, f.events));
                 analyses++;
                 f.analyzed(now);
             } else {
@@ -196,9 +196,13 @@ public final class FlowSummarizer {
         sink.write(changed, summarizedThrough);
     }
 
-    /** Evicts clean flows, least recently updated first, down to three quarters of the bound (one flow stays). */
+    /**
+     * Evicts clean flows, least recently updated first, down to half the bound (one flow stays): a
+     * flush and a store write per half the bound of events, and the flows still growing, the most
+     * recently updated, stay.
+     */
     private void evict() {
-        long target = maxBytes / 4 * 3;
+        long target = maxBytes / 2;
         for (Iterator<Flow> it = active.values().iterator(); it.hasNext() && bytes > target && active.size() > 1; ) {
             Flow f = it.next();
             if (f.dirty) {

@@ -2,9 +2,12 @@ package io.eventlens.core.flows;
 
 import io.eventlens.core.analysis.Anomaly;
 import io.eventlens.core.analysis.AnomalyKind;
+import io.eventlens.core.analysis.HealthyFlow;
 import io.eventlens.core.analysis.Timeline;
+import io.eventlens.core.analysis.TimelineAnalyzer;
 import io.eventlens.core.analysis.TimelineEntry;
 import io.eventlens.core.analysis.VerdictKind;
+import io.eventlens.core.model.CapturedEvent;
 import io.eventlens.core.store.FlowRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +15,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,44 +59,78 @@ public record FlowSummary(String correlationId, FlowCategory category, String ve
         firstObserved = Instant.ofEpochMilli(firstObserved.toEpochMilli());
         lastObserved = Instant.ofEpochMilli(lastObserved.toEpochMilli());
         channels = channels == null ? List.of() : List.copyOf(channels.subList(0, Math.min(FlowRecord.MAX_CHANNELS, channels.size())));
-        EnumMap<AnomalyKind, Integer> counts = new EnumMap<>(AnomalyKind.class);
-        if (anomalyCounts != null) {
+        if (anomalyCounts == null || anomalyCounts.isEmpty()) {
+            anomalyCounts = NO_ANOMALIES;
+        } else {
+            EnumMap<AnomalyKind, Integer> counts = new EnumMap<>(AnomalyKind.class);
             anomalyCounts.forEach((k, n) -> {
                 if (n != null && n > 0) {
                     counts.put(k, n);
                 }
             });
+            anomalyCounts = counts.isEmpty() ? NO_ANOMALIES : Collections.unmodifiableMap(counts);
         }
-        anomalyCounts = Collections.unmodifiableMap(counts);
+    }
+
+    /** The counts of a flow without anomalies (shared: it cannot be changed). */
+    private static final Map<AnomalyKind, Integer> NO_ANOMALIES = Collections.unmodifiableMap(new EnumMap<>(AnomalyKind.class));
+
+    /**
+     * The summary of one flow's events as {@code of(analyzer.analyze(correlationId, events))} gives
+     * it, without building the timeline when the analyzer finds the flow plainly healthy
+     * ({@link TimelineAnalyzer#healthyFlow}), which most flows are.
+     *
+     * @param analyzer      the analysis whose verdict is summarized
+     * @param correlationId the flow's correlation ID
+     * @param events        its events in any order
+     * @throws NullPointerException when an argument or an event is null
+     */
+    public static FlowSummary summarize(TimelineAnalyzer analyzer, String correlationId, List<CapturedEvent> events) {
+        HealthyFlow healthy = analyzer.healthyFlow(correlationId, events);
+        return healthy != null ? of(healthy) : of(analyzer.analyze(correlationId, events));
+    }
+
+    /** The summary of a plainly healthy flow ({@link TimelineAnalyzer#healthyFlow}). */
+    public static FlowSummary of(HealthyFlow flow) {
+        return new FlowSummary(flow.correlationId(), FlowCategory.HEALTHY, flow.verdict().message(), flow.eventCount(),
+                flow.firstObserved(), flow.lastObserved(), flow.channels().size(), flow.channels(), null);
     }
 
     /** The summary of an analyzed timeline. */
     public static FlowSummary of(Timeline timeline) {
         Instant first = null;
         Instant last = null;
-        Set<String> channels = new LinkedHashSet<>();
-        EnumMap<AnomalyKind, Integer> counts = new EnumMap<>(AnomalyKind.class);
+        // distinct channel names in first-appearance order: a list while few, then a set beside it
+        List<String> channels = new ArrayList<>(4);
+        Set<String> many = null;
+        EnumMap<AnomalyKind, Integer> counts = null;
         for (TimelineEntry e : timeline.entries()) {
-            for (var o : e.observations()) {
+            for (CapturedEvent o : e.observations()) {
                 Instant t = o.observedAt();
                 first = first == null || t.isBefore(first) ? t : first;
                 last = last == null || t.isAfter(last) ? t : last;
-                channels.add(o.channel().name());
+                String name = o.channel().name();
+                if (many != null) {
+                    if (many.add(name)) {
+                        channels.add(name);
+                    }
+                } else if (!channels.contains(name)) {
+                    channels.add(name);
+                    if (channels.size() > 16) {
+                        many = new HashSet<>(channels);
+                    }
+                }
             }
             for (Anomaly a : e.anomalies()) {
+                if (counts == null) {
+                    counts = new EnumMap<>(AnomalyKind.class);
+                }
                 counts.merge(a.kind(), 1, Integer::sum);
             }
         }
-        List<String> names = new ArrayList<>(Math.min(channels.size(), FlowRecord.MAX_CHANNELS));
-        for (String c : channels) {
-            if (names.size() == FlowRecord.MAX_CHANNELS) {
-                break;
-            }
-            names.add(c);
-        }
         return new FlowSummary(timeline.correlationId(), FlowCategory.of(timeline), timeline.verdict().message(),
                 timeline.entries().size(), first == null ? Instant.EPOCH : first, last == null ? Instant.EPOCH : last,
-                channels.size(), names, counts);
+                channels.size(), channels, counts);
     }
 
     /** The verdict kind. */
@@ -108,8 +145,13 @@ public record FlowSummary(String correlationId, FlowCategory category, String ve
 
     /** This summary as the store keeps it. */
     public FlowRecord toRecord() {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        anomalyCounts.forEach((k, n) -> counts.put(k.name(), n));
+        Map<String, Integer> counts = null;
+        if (!anomalyCounts.isEmpty()) {
+            counts = new LinkedHashMap<>();
+            for (Map.Entry<AnomalyKind, Integer> e : anomalyCounts.entrySet()) {
+                counts.put(e.getKey().name(), e.getValue());
+            }
+        }
         return new FlowRecord(correlationId, category.name(), category.storedRank(), verdictMessage, eventCount,
                 firstObserved.toEpochMilli(), lastObserved.toEpochMilli(), channelCount, channels, counts);
     }

@@ -232,4 +232,34 @@ class DeadLetterChannelsTest {
                     a -> assertThat(a).isPositive());
         }
     }
+
+    @Test
+    void headerNamesCompareAsTheirLowerCaseWithoutMakingIt() {
+        // crafted names: the Kelvin sign lower-cases to 'k', the dotted capital I to two chars ("i" and U+0307)
+        List<String> names = new java.util.ArrayList<>(List.of("kafka_dlt-x", "KAFKA_DLT-X", "\u212Afka_dlt-", "\u212Aafka_dlt-x",
+                "x-death", "X-DEATH", "x-deat", "x-death!", "x-f\u0130rst-death-queue", "x-first-death-", "retry_topic-attempts",
+                "kafka_deliveryAttempt", "KAFKA_DELIVERYATTEMPT\u0130", "\u0130", "", "k", "kafka_original-", "\u00e9x-death"));
+        java.util.Random random = new java.util.Random(6);
+        String alphabet = "kafKA_dlt-xX\u212A\u0130\u0131\u00e9i";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int n = random.nextInt(12); n > 0; n--) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            names.add(sb.toString());
+        }
+        List<String> targets = List.of("kafka_dlt-", "x-death", "kafka_deliveryattempt", "k", "ka", "kafka_dlt-x", "xk");
+        for (String name : names) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            for (String t : targets) {
+                assertThat(DeadLetterChannels.lowerEquals(name, t)).as("%s equals %s", name, t).isEqualTo(lower.equals(t));
+                assertThat(DeadLetterChannels.lowerStartsWith(name, t)).as("%s starts with %s", name, t)
+                        .isEqualTo(lower.startsWith(t));
+            }
+        }
+        // what that decides: a Kelvin-sign Spring header marks a dead letter, as its lower case does
+        assertThat(DeadLetterChannels.hasDeadLetterHeaders(List.of(str("\u212Aafka_dlt-exception-message", "boom")))).isTrue();
+        assertThat(DeadLetterChannels.deliveryAttempts(List.of(int4("\u212AAFKA_DELIVERYATTEMPT", 3)))).isEqualTo(3);
+        assertThat(DeadLetterChannels.deliveryAttempts(List.of(int4("kafka_del\u0130veryattempt", 3)))).isNull();
+    }
 }
