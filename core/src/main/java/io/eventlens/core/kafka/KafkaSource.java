@@ -160,19 +160,9 @@ public final class KafkaSource implements CaptureSource {
                     continue;
                 }
                 lostSince = null;
-                Instant now = Instant.now();
-                List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
-                long bytes = 0;
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    list.add(r);
-                    bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
-                    for (org.apache.kafka.common.header.Header h : r.headers()) {
-                        bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
-                    }
-                }
-                int taken = context.deliver(new SourceBatch<>(list, this::toEvent, now, bytes,
-                        n -> positionsAfter(list, n), SourceBatch.Acknowledgement.NONE));
-                if (taken < list.size()) {
+                SourceBatch<ConsumerRecord<byte[], byte[]>> batch = batch(records, Instant.now());
+                int taken = context.deliver(batch);
+                if (taken < batch.size()) {
                     return; // the capture ends (max events, stop): the rest is never stored
                 }
             }
@@ -300,6 +290,26 @@ public final class KafkaSource implements CaptureSource {
     }
 
     // ------------------------------------------------------------------ delivery
+
+    /** One poll's records as one batch (package-private for the source benchmark). */
+    SourceBatch<ConsumerRecord<byte[], byte[]>> batch(ConsumerRecords<byte[], byte[]> records, Instant now) {
+        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
+        long bytes = 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            list.add(r);
+            bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+            for (org.apache.kafka.common.header.Header h : r.headers()) {
+                bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+            }
+        }
+        return new SourceBatch<>(list, this::toEvent, now, bytes,
+                n -> positionsAfter(list, n), SourceBatch.Acknowledgement.NONE);
+    }
+
+    /** Sets the source ID as {@link #open} would (for the source benchmark, which never opens a consumer). */
+    void sourceIdForBenchmark(String id) {
+        sourceId = id;
+    }
 
     /** The next offset of each partition among the first {@code n} records (grouped by partition, as a poll returns them). */
     private List<StreamPosition> positionsAfter(List<ConsumerRecord<byte[], byte[]>> records, int n) {
