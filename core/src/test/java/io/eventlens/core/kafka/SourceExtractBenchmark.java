@@ -44,7 +44,8 @@ import org.apache.kafka.common.record.TimestampType;
  * Single-threaded, so it depends little on the machine's load. Not a test: it asserts nothing.
  *
  * <p>Run with {@code mvn -Pbench -pl core verify -DskipTests} (with the other benchmarks) or alone with
- * {@code -Dexec.mainClass=io.eventlens.core.kafka.SourceExtractBenchmark}; {@code -Dbench.source.records=N}.
+ * {@code -Dexec.mainClass=io.eventlens.core.kafka.SourceExtractBenchmark}; {@code -Dbench.source.records=N};
+ * {@code -Dbench.derive=false} leaves extraction out (every event gets no derived fields).
  */
 public final class SourceExtractBenchmark {
 
@@ -65,7 +66,8 @@ public final class SourceExtractBenchmark {
         source.sourceIdForBenchmark("bench-cluster");
         EventExtractor extractor = EventExtractor.withDefaults();
         // as CapturePipeline's deriver: the extractor, never throwing
-        FieldDeriver deriver = (channel, key, headers, payload) -> {
+        boolean derive = !"false".equals(System.getProperty("bench.derive"));
+        FieldDeriver deriver = !derive ? (channel, key, headers, payload) -> DerivedFields.NONE : (channel, key, headers, payload) -> {
             try {
                 return extractor.extract(channel, key, headers, payload);
             } catch (RuntimeException e) {
