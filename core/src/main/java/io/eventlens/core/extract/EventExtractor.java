@@ -128,9 +128,16 @@ public final class EventExtractor {
     private final int slotCount;
     private final int specversionSlot;
     private final ThreadLocal<Scratch> scratch;
+    private final boolean fastJson;
 
     /** An extractor applying these rules. */
     public EventExtractor(ExtractionRules rules) {
+        this(rules, true);
+    }
+
+    /** An extractor applying these rules; with {@code fastJson} false, every payload is parsed by Jackson (for tests). */
+    EventExtractor(ExtractionRules rules, boolean fastJson) {
+        this.fastJson = fastJson;
         this.rules = Objects.requireNonNull(rules, "rules");
         Map<String, List<HeaderRule>> byName = new HashMap<>();
         boolean anyCloudEvents = false;
@@ -235,7 +242,7 @@ public final class EventExtractor {
         if (jsonWanted && looksLikeJsonObject(payload)) {
             FastJsonScanner.Slots slots = sc.slots;
             slots.clear();
-            boolean json = sc.scanner.scan(payload, trie.root(), slots);
+            boolean json = fastJson && sc.scanner.scan(payload, trie.root(), slots);
             if (!json) {
                 slots.clear();
                 Object[] found = parse(payload);
@@ -514,6 +521,32 @@ public final class EventExtractor {
             }
         }
         return false;
+    }
+
+    /**
+     * For tests: the values at the wanted pointers by slot, as the Jackson walk makes them
+     * ({@code String}, {@code Long} or a JSON number's text), found by the fast scanner
+     * ({@code fast}; {@code null} when it leaves the payload to Jackson) or by Jackson ({@code null}
+     * when the payload is not one complete JSON object).
+     */
+    Object[] jsonValues(byte[] payload, boolean fast) {
+        if (!fast) {
+            return parse(payload);
+        }
+        FastJsonScanner.Slots slots = new FastJsonScanner.Slots(slotCount);
+        if (!new FastJsonScanner().scan(payload, trie.root(), slots)) {
+            return null;
+        }
+        Object[] values = new Object[slotCount];
+        for (int i = 0; i < slotCount; i++) {
+            values[i] = switch (slots.kind[i]) {
+                case FastJsonScanner.NONE -> null;
+                case FastJsonScanner.LONG -> slots.number[i];
+                case FastJsonScanner.NUMBER_TEXT -> new JsonNumber(slots.text(i));
+                default -> slots.text(i);
+            };
+        }
+        return values;
     }
 
     /** The values at the wanted pointers, or {@code null} when the payload is not one complete JSON object. */

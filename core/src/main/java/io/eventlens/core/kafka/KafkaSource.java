@@ -297,7 +297,7 @@ public final class KafkaSource implements CaptureSource {
 
     // ------------------------------------------------------------------ delivery
 
-    /** One poll's records as one batch (package-private for the source benchmark). */
+    /** One poll's records as one batch (package-private for tests and the source benchmark). */
     SourceBatch<ConsumerRecord<byte[], byte[]>> batch(ConsumerRecords<byte[], byte[]> records, Instant now) {
         List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
         long bytes = 0;
@@ -312,13 +312,13 @@ public final class KafkaSource implements CaptureSource {
                 n -> positionsAfter(list, n), SourceBatch.Acknowledgement.NONE);
     }
 
-    /** Sets the source ID as {@link #open} would (for the source benchmark, which never opens a consumer). */
-    void sourceIdForBenchmark(String id) {
+    /** Sets the source ID as {@link #open} would (for tests and the source benchmark, which open no consumer). */
+    void useSourceId(String id) {
         sourceId = id;
     }
 
     /** The next offset of each partition among the first {@code n} records (grouped by partition, as a poll returns them). */
-    private List<StreamPosition> positionsAfter(List<ConsumerRecord<byte[], byte[]>> records, int n) {
+    List<StreamPosition> positionsAfter(List<ConsumerRecord<byte[], byte[]>> records, int n) {
         Map<TopicPartition, Long> next = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             ConsumerRecord<byte[], byte[]> r = records.get(i);

@@ -63,7 +63,7 @@ public final class SourceExtractBenchmark {
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         mx.setThreadAllocatedMemoryEnabled(true);
         KafkaSource source = new KafkaSource(KafkaCaptureConfig.builder("localhost:9092").topic(TOPIC).build());
-        source.sourceIdForBenchmark("bench-cluster");
+        source.useSourceId("bench-cluster");
         EventExtractor extractor = EventExtractor.withDefaults();
         // as CapturePipeline's deriver: the extractor, never throwing
         boolean derive = !"false".equals(System.getProperty("bench.derive"));
