@@ -31,18 +31,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * Finds the derived fields of a message by {@link ExtractionRules} (docs/reference/extraction-rules.md;
  * first match wins). Thread-safe and allocation-light: it sits on the capture hot path.
  *
- * <p>How it works: the rules are compiled once into a map from lower-cased header name to the
- * rules that read it, and a trie of the JSON Pointers. Headers are scanned once. The payload is
- * parsed at most once, with Jackson's streaming parser, and only when (a) some field still has a
- * JSON rule ranked above what the headers gave, and (b) the first non-blank byte is <code>{</code>.
- * The parser descends only into members on a wanted pointer's path and skips everything else
- * without building values. A payload that is not one complete JSON object (binary, truncated,
- * nested deeper than Jackson's limits) matches no JSON rule.
+ * <p>How it works: the rules are compiled once into a table from lower-cased header name to the
+ * rules that read it (looked up without lower-casing a copy of the name), and a trie of the JSON
+ * Pointers. Headers are scanned once. The payload is parsed at most once, and only when (a) some
+ * field still has a JSON rule ranked above what the headers gave, and (b) the first non-blank byte
+ * is <code>{</code>: by a scanner that makes no objects and only notes where the wanted values are
+ * (a strict subset of JSON; see {@code FastJsonScanner}), or, for a payload outside that subset,
+ * with Jackson's streaming parser, which descends only into members on a wanted pointer's path and
+ * skips everything else without building values. Jackson decides which payloads are JSON: a payload
+ * that is not one complete JSON object for it (binary, truncated, nested deeper than its limits)
+ * matches no JSON rule. Only the values that a rule takes become strings. Per-thread scratch state
+ * is reused from call to call, and repeated short correlation IDs and event types share one string.
  *
  * <p>Value conversions: IDs and types are strings or integral numbers (header bytes as UTF-8,
  * binary header values as {@code 0x}-hex); the event time is ISO-8601 text (with {@code Z} or an
@@ -67,7 +72,11 @@ public final class EventExtractor {
         }
     });
     private static final String STRUCTURED_CLOUDEVENTS = "application/cloudevents+json";
-    private static final int FIELDS = Field.values().length;
+    private static final Field[] FIELD_VALUES = Field.values();
+    private static final HeaderRule[] NO_RULES = new HeaderRule[0];
+    /** Header names whose rules each thread remembers at most. */
+    private static final int MAX_CACHED_NAMES = 1_024;
+    private static final int FIELDS = FIELD_VALUES.length;
 
     private enum Kind { PLAIN, TRACEPARENT, CONTENT_TYPE }
 
@@ -85,29 +94,52 @@ public final class EventExtractor {
         }
     }
 
-    /** A node of the JSON Pointer trie: children by member name (or array index), and a value slot. */
-    private static final class Node {
-        final Map<String, Node> children = new HashMap<>();
-        int slot = -1;
-    }
-
     /** A JSON number that is not a long: kept as its text (an ID may be one; a time or sequence not). */
     private record JsonNumber(String text) {
     }
 
+    /** What one thread reuses from call to call: the extract state, the JSON slots and scanner, a string cache. */
+    private static final class Scratch {
+        final Object[] values = new Object[FIELDS];
+        final String[] ruleTexts = new String[FIELDS];
+        final int[] best = new int[FIELDS];
+        final FastJsonScanner.Slots slots;
+        final FastJsonScanner scanner = new FastJsonScanner();
+        final TextCache texts = new TextCache();
+        /**
+         * The rules of header names seen on this thread, by the name as delivered: a source that
+         * shares its name strings makes this a lookup by a cached hash and an identity check.
+         */
+        final Map<String, HeaderRule[]> headerRules = new HashMap<>();
+
+        Scratch(int slotCount) {
+            slots = new FastJsonScanner.Slots(slotCount);
+        }
+    }
+
     private final ExtractionRules rules;
+    /** Rules by lower-cased header name (Locale.ROOT), all of them. */
     private final Map<String, HeaderRule[]> headerRules = new HashMap<>();
+    /** The same for names that are ASCII, looked up by a header name of any case without copying it. */
+    private final AsciiNameTable<HeaderRule[]> asciiHeaderRules;
     private final JsonRule[][] jsonRules = new JsonRule[FIELDS][];
     private final int[] firstJsonPriority = new int[FIELDS];
-    private final Node jsonRoot = new Node();
+    private final PointerTrie trie = new PointerTrie();
     private final int slotCount;
     private final int specversionSlot;
+    private final ThreadLocal<Scratch> scratch;
+    private final boolean fastJson;
 
     /** An extractor applying these rules. */
     public EventExtractor(ExtractionRules rules) {
+        this(rules, true);
+    }
+
+    /** An extractor applying these rules; with {@code fastJson} false, every payload is parsed by Jackson (for tests). */
+    EventExtractor(ExtractionRules rules, boolean fastJson) {
+        this.fastJson = fastJson;
         this.rules = Objects.requireNonNull(rules, "rules");
         Map<String, List<HeaderRule>> byName = new HashMap<>();
-        int[] slots = {0};
         boolean anyCloudEvents = false;
         for (Field f : Field.values()) {
             List<Source> sources = rules.sources(f);
@@ -123,10 +155,10 @@ public final class EventExtractor {
                                     "CloudEvents " + prefix + "traceparent trace-id"));
                         }
                         anyCloudEvents = true;
-                        json.add(new JsonRule(p, slotFor("/traceparent", slots), true, true,
+                        json.add(new JsonRule(p, trie.slotFor("/traceparent"), true, true,
                                 "CloudEvents json /traceparent trace-id"));
                     }
-                    case JsonSource j -> json.add(new JsonRule(p, slotFor(j.pointer(), slots), false, j.describe()));
+                    case JsonSource j -> json.add(new JsonRule(p, trie.slotFor(j.pointer()), false, j.describe()));
                     case CloudEventsSource c -> {
                         anyCloudEvents = true;
                         String a = c.attribute();
@@ -134,7 +166,7 @@ public final class EventExtractor {
                         addHeader(byName, "cloudevents_" + a, new HeaderRule(f, p, Kind.PLAIN, "CloudEvents cloudEvents_" + a));
                         addHeader(byName, "cloudevents:" + a, new HeaderRule(f, p, Kind.PLAIN, "CloudEvents cloudEvents:" + a));
                         addHeader(byName, "ce-" + a, new HeaderRule(f, p, Kind.PLAIN, "CloudEvents ce-" + a));
-                        json.add(new JsonRule(p, slotFor("/" + a, slots), true, "CloudEvents json /" + a));
+                        json.add(new JsonRule(p, trie.slotFor("/" + a), true, "CloudEvents json /" + a));
                     }
                 }
             }
@@ -143,12 +175,15 @@ public final class EventExtractor {
         }
         if (anyCloudEvents) {
             addHeader(byName, "content-type", new HeaderRule(null, -1, Kind.CONTENT_TYPE, "content-type"));
-            specversionSlot = slotFor("/specversion", slots);
+            specversionSlot = trie.slotFor("/specversion");
         } else {
             specversionSlot = -1;
         }
         byName.forEach((name, list) -> headerRules.put(name, list.toArray(new HeaderRule[0])));
-        slotCount = slots[0];
+        asciiHeaderRules = new AsciiNameTable<>(headerRules);
+        trie.freeze();
+        slotCount = trie.slots();
+        scratch = ThreadLocal.withInitial(() -> new Scratch(slotCount));
     }
 
     /** An extractor applying the default rules. */
@@ -165,17 +200,6 @@ public final class EventExtractor {
         byName.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(rule);
     }
 
-    private int slotFor(String pointer, int[] slots) {
-        Node node = jsonRoot;
-        for (JsonPointer ptr = JsonPointer.compile(pointer); !ptr.matches(); ptr = ptr.tail()) {
-            node = node.children.computeIfAbsent(ptr.getMatchingProperty(), k -> new Node());
-        }
-        if (node.slot < 0) {
-            node.slot = slots[0]++;
-        }
-        return node.slot;
-    }
-
     /**
      * Extracts the derived fields of one message.
      *
@@ -188,35 +212,25 @@ public final class EventExtractor {
      */
     public DerivedFields extract(Channel channel, byte[] key, List<Header> headers, byte[] payload) {
         Objects.requireNonNull(channel, "channel");
-        Object[] values = new Object[FIELDS];
-        String[] ruleTexts = new String[FIELDS];
-        int[] best = new int[FIELDS];
-        Arrays.fill(best, Integer.MAX_VALUE);
+        Scratch sc = scratch.get();
+        Object[] values = sc.values;
+        String[] ruleTexts = sc.ruleTexts;
+        int[] best = sc.best;
+        for (int f = 0; f < FIELDS; f++) {
+            values[f] = null;
+            ruleTexts[f] = null;
+            best[f] = Integer.MAX_VALUE;
+        }
         boolean structured = false;
 
         if (headers != null) {
-            for (Header h : headers) {
-                HeaderRule[] matches = headerRules.get(h.name().toLowerCase(Locale.ROOT));
-                if (matches == null) {
-                    continue;
+            if (headers instanceof RandomAccess) {
+                for (int i = 0, n = headers.size(); i < n; i++) {
+                    structured |= header(headers.get(i), sc);
                 }
-                for (HeaderRule r : matches) {
-                    if (r.kind() == Kind.CONTENT_TYPE) {
-                        structured |= isStructuredCloudEvents(h.value());
-                        continue;
-                    }
-                    int f = r.field().ordinal();
-                    if (r.priority() >= best[f]) {
-                        continue;
-                    }
-                    Object v = r.kind() == Kind.TRACEPARENT
-                            ? traceId(h.value())
-                            : fromHeader(r.field(), h.value());
-                    if (v != null) {
-                        values[f] = v;
-                        ruleTexts[f] = r.ruleText();
-                        best[f] = r.priority();
-                    }
+            } else {
+                for (Header h : headers) {
+                    structured |= header(h, sc);
                 }
             }
         }
@@ -226,11 +240,21 @@ public final class EventExtractor {
             jsonWanted |= firstJsonPriority[f] < best[f];
         }
         if (jsonWanted && looksLikeJsonObject(payload)) {
-            Object[] slots = parse(payload);
-            if (slots != null) {
-                boolean envelope = structured || (specversionSlot >= 0 && slots[specversionSlot] != null);
-                for (Field field : Field.values()) {
-                    int f = field.ordinal();
+            FastJsonScanner.Slots slots = sc.slots;
+            slots.clear();
+            boolean json = fastJson && sc.scanner.scan(payload, trie.root(), slots);
+            if (!json) {
+                slots.clear();
+                Object[] found = parse(payload);
+                json = found != null;
+                if (json) {
+                    slots.setObjects(found);
+                }
+            }
+            if (json) {
+                boolean envelope = structured || (specversionSlot >= 0 && slots.present(specversionSlot));
+                for (int f = 0; f < FIELDS; f++) {
+                    Field field = FIELD_VALUES[f];
                     for (JsonRule r : jsonRules[f]) {
                         if (r.priority() >= best[f]) {
                             break;
@@ -238,9 +262,7 @@ public final class EventExtractor {
                         if (r.cloudEvents() && !envelope) {
                             continue;
                         }
-                        Object v = r.traceparent()
-                                ? (slots[r.slot()] instanceof String tp ? traceId(tp.getBytes(StandardCharsets.UTF_8)) : null)
-                                : fromJson(field, slots[r.slot()]);
+                        Object v = r.traceparent() ? jsonTraceId(slots, r.slot()) : fromJson(field, slots, r.slot(), sc.texts);
                         if (v != null) {
                             values[f] = v;
                             ruleTexts[f] = r.ruleText();
@@ -250,21 +272,71 @@ public final class EventExtractor {
                     }
                 }
             }
+            slots.clear();
         }
 
-        Derived<String> eventId = derivedString(values, ruleTexts, Field.EVENT_ID);
-        if (eventId == null) {
-            eventId = new Derived<>(syntheticEventId(channel, key, payload), DerivedFields.SYNTHETIC_EVENT_ID_RULE);
-        }
+        int c = Field.CORRELATION_ID.ordinal();
+        int id = Field.EVENT_ID.ordinal();
+        int type = Field.EVENT_TYPE.ordinal();
         int t = Field.EVENT_TIME.ordinal();
         int s = Field.SEQUENCE.ordinal();
-        return new DerivedFields(
-                derivedString(values, ruleTexts, Field.CORRELATION_ID),
-                eventId,
-                derivedString(values, ruleTexts, Field.EVENT_TYPE),
-                values[t] == null ? null : new Derived<>((Instant) values[t], ruleTexts[t]),
-                values[s] == null ? null : new Derived<>((Long) values[s], ruleTexts[s]),
-                derivedString(values, ruleTexts, Field.CAUSATION_ID));
+        int cause = Field.CAUSATION_ID.ordinal();
+        String eventId = (String) values[id];
+        String eventIdRule = ruleTexts[id];
+        if (eventId == null) {
+            eventId = syntheticEventId(channel, key, payload);
+            eventIdRule = DerivedFields.SYNTHETIC_EVENT_ID_RULE;
+        }
+        return DerivedFields.of((String) values[c], ruleTexts[c], eventId, eventIdRule,
+                (String) values[type], ruleTexts[type], (Instant) values[t], ruleTexts[t],
+                (Long) values[s], ruleTexts[s], (String) values[cause], ruleTexts[cause]);
+    }
+
+    /** Applies the rules reading this header; true when it marks a structured CloudEvents payload. */
+    private boolean header(Header h, Scratch sc) {
+        HeaderRule[] matches = sc.headerRules.get(h.name());
+        if (matches == null) {
+            matches = headerRules(h.name());
+            if (matches == null) {
+                matches = NO_RULES;
+            }
+            if (sc.headerRules.size() < MAX_CACHED_NAMES) {
+                sc.headerRules.put(h.name(), matches);
+            }
+        }
+        if (matches.length == 0) {
+            return false;
+        }
+        boolean structured = false;
+        int[] best = sc.best;
+        for (HeaderRule r : matches) {
+            if (r.kind() == Kind.CONTENT_TYPE) {
+                structured |= isStructuredCloudEvents(h.value());
+                continue;
+            }
+            int f = r.field().ordinal();
+            if (r.priority() >= best[f]) {
+                continue;
+            }
+            Object v = r.kind() == Kind.TRACEPARENT
+                    ? traceId(h.value())
+                    : fromHeader(r.field(), h.value(), sc.texts);
+            if (v != null) {
+                sc.values[f] = v;
+                sc.ruleTexts[f] = r.ruleText();
+                best[f] = r.priority();
+            }
+        }
+        return structured;
+    }
+
+    /** The rules reading a header of this name, compared case-insensitively (as lower-cased by Locale.ROOT). */
+    private HeaderRule[] headerRules(String name) {
+        HeaderRule[] found = asciiHeaderRules.get(name);
+        if (found != null || AsciiNameTable.isAscii(name)) {
+            return found;
+        }
+        return headerRules.get(name.toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -335,11 +407,6 @@ public final class EventExtractor {
         return null;
     }
 
-    private static Derived<String> derivedString(Object[] values, String[] rules, Field field) {
-        int f = field.ordinal();
-        return values[f] == null ? null : new Derived<>((String) values[f], rules[f]);
-    }
-
     /**
      * The synthetic event ID of a message without one: lowercase hex SHA-256 (64 characters) of the
      * channel name, key and payload, each length-prefixed so that no two different triples collide
@@ -379,13 +446,14 @@ public final class EventExtractor {
                     || text.charAt(STRUCTURED_CLOUDEVENTS.length()) == ' ');
     }
 
-    private static Object fromHeader(Field field, byte[] value) {
+    private static Object fromHeader(Field field, byte[] value, TextCache texts) {
         if (value == null || value.length == 0) {
             return null;
         }
         return switch (field) {
             case SEQUENCE -> HeaderValues.integer(value);
             case EVENT_TIME -> parseTime(HeaderValues.text(value));
+            case CORRELATION_ID, EVENT_TYPE -> nonBlank(texts.text(value));
             default -> nonBlank(HeaderValues.text(value));
         };
     }
@@ -455,6 +523,32 @@ public final class EventExtractor {
         return false;
     }
 
+    /**
+     * For tests: the values at the wanted pointers by slot, as the Jackson walk makes them
+     * ({@code String}, {@code Long} or a JSON number's text), found by the fast scanner
+     * ({@code fast}; {@code null} when it leaves the payload to Jackson) or by Jackson ({@code null}
+     * when the payload is not one complete JSON object).
+     */
+    Object[] jsonValues(byte[] payload, boolean fast) {
+        if (!fast) {
+            return parse(payload);
+        }
+        FastJsonScanner.Slots slots = new FastJsonScanner.Slots(slotCount);
+        if (!new FastJsonScanner().scan(payload, trie.root(), slots)) {
+            return null;
+        }
+        Object[] values = new Object[slotCount];
+        for (int i = 0; i < slotCount; i++) {
+            values[i] = switch (slots.kind[i]) {
+                case FastJsonScanner.NONE -> null;
+                case FastJsonScanner.LONG -> slots.number[i];
+                case FastJsonScanner.NUMBER_TEXT -> new JsonNumber(slots.text(i));
+                default -> slots.text(i);
+            };
+        }
+        return values;
+    }
+
     /** The values at the wanted pointers, or {@code null} when the payload is not one complete JSON object. */
     private Object[] parse(byte[] payload) {
         try (JsonParser p = JSON.createParser(payload)) {
@@ -462,7 +556,7 @@ public final class EventExtractor {
                 return null;
             }
             Object[] slots = new Object[slotCount];
-            walkObject(p, jsonRoot, slots);
+            walkObject(p, trie.root(), slots);
             return slots;
         } catch (IOException | RuntimeException e) {
             // Not JSON, truncated, or beyond Jackson's stream limits: no JSON rule matches.
@@ -470,10 +564,10 @@ public final class EventExtractor {
         }
     }
 
-    private static void walkObject(JsonParser p, Node node, Object[] slots) throws IOException {
+    private static void walkObject(JsonParser p, PointerTrie.Node node, Object[] slots) throws IOException {
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            Node child = node.children.get(p.currentName());
+            PointerTrie.Node child = node.children.get(p.currentName());
             visit(p, p.nextToken(), child, slots);
         }
         if (t != JsonToken.END_OBJECT) {
@@ -481,7 +575,7 @@ public final class EventExtractor {
         }
     }
 
-    private static void walkArray(JsonParser p, Node node, Object[] slots) throws IOException {
+    private static void walkArray(JsonParser p, PointerTrie.Node node, Object[] slots) throws IOException {
         JsonToken t;
         int index = 0;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -492,7 +586,7 @@ public final class EventExtractor {
         }
     }
 
-    private static void visit(JsonParser p, JsonToken t, Node node, Object[] slots) throws IOException {
+    private static void visit(JsonParser p, JsonToken t, PointerTrie.Node node, Object[] slots) throws IOException {
         if (t == null) {
             throw new IOException("end of input inside a JSON object");
         }
@@ -513,9 +607,49 @@ public final class EventExtractor {
         }
     }
 
-    private static void setFirst(Object[] slots, Node node, Object value) {
+    private static void setFirst(Object[] slots, PointerTrie.Node node, Object value) {
         if (node.slot >= 0 && slots[node.slot] == null) {
             slots[node.slot] = value;
+        }
+    }
+
+    /** The trace-id of the W3C traceparent string in this slot, or {@code null}. */
+    private static String jsonTraceId(FastJsonScanner.Slots slots, int slot) {
+        return switch (slots.kind[slot]) {
+            case FastJsonScanner.STRING_ASCII, FastJsonScanner.STRING_UTF8, FastJsonScanner.STRING_ESCAPED ->
+                    traceId(slots.text(slot).getBytes(StandardCharsets.UTF_8));
+            case FastJsonScanner.OBJECT -> slots.object[slot] instanceof String tp ? traceId(tp.getBytes(StandardCharsets.UTF_8)) : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * The value of a field from the JSON value in this slot, as {@link #fromJson(Field, Object)}
+     * gives it for the value the Jackson walk makes, without making a string that is not taken.
+     */
+    private static Object fromJson(Field field, FastJsonScanner.Slots slots, int slot, TextCache texts) {
+        switch (slots.kind[slot]) {
+            case FastJsonScanner.NONE:
+                return null;
+            case FastJsonScanner.OBJECT:
+                return fromJson(field, slots.object[slot]);
+            case FastJsonScanner.LONG:
+                return fromJson(field, (Object) slots.number[slot]);
+            case FastJsonScanner.NUMBER_TEXT:
+                return fromJson(field, new JsonNumber(slots.text(slot)));
+            case FastJsonScanner.STRING_ASCII: {
+                byte[] b = slots.payload;
+                int from = slots.start[slot];
+                int to = slots.end[slot];
+                return switch (field) {
+                    case SEQUENCE -> HeaderValues.decimal(b, from, to);
+                    case EVENT_TIME -> parseTimeAscii(b, from, to);
+                    case CORRELATION_ID, EVENT_TYPE -> nonBlank(texts.text(b, from, to));
+                    default -> nonBlank(slots.text(slot));
+                };
+            }
+            default:
+                return fromJson(field, slots.text(slot));
         }
     }
 
@@ -630,6 +764,134 @@ public final class EventExtractor {
         } catch (DateTimeException e) {
             return null; // e.g. February 30th
         }
+    }
+
+    /**
+     * {@link #parseTime(String)} of the text of these ASCII bytes (JSON string bytes without escapes),
+     * without making the text for the usual shapes.
+     */
+    static Instant parseTimeAscii(byte[] b, int from, int to) {
+        if (from == to || b[from] <= ' ' || b[to - 1] <= ' ') {
+            return parseTime(new String(b, from, to - from, StandardCharsets.ISO_8859_1)); // blank or to be stripped
+        }
+        byte last = b[to - 1];
+        if (last >= '0' && last <= '9' && !containsT(b, from, to)) {
+            Long millis = HeaderValues.decimal(b, from, to);
+            return millis == null ? null : epochMillis(millis);
+        }
+        Instant fast = parseIsoFast(b, from, to);
+        return fast != null ? fast : parseTime(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+    }
+
+    private static boolean containsT(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == 'T' || b[i] == 't') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #parseIsoFast(String)} of the text of the ASCII bytes {@code b[from, to)}. */
+    static Instant parseIsoFast(byte[] b, int from, int to) {
+        int n = to - from;
+        if (n < 20 || b[from + 4] != '-' || b[from + 7] != '-' || (b[from + 10] != 'T' && b[from + 10] != 't')
+                || b[from + 13] != ':' || b[from + 16] != ':') {
+            return null;
+        }
+        int year = digits(b, from, from + 4);
+        int month = digits(b, from + 5, from + 7);
+        int day = digits(b, from + 8, from + 10);
+        int hour = digits(b, from + 11, from + 13);
+        int minute = digits(b, from + 14, from + 16);
+        int second = digits(b, from + 17, from + 19);
+        if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
+            return null;
+        }
+        int i = from + 19;
+        int nanos = 0;
+        if (b[i] == '.') {
+            int start = ++i;
+            while (i < to && i - start < 9 && b[i] >= '0' && b[i] <= '9') {
+                nanos = nanos * 10 + (b[i] - '0');
+                i++;
+            }
+            if (i == start) {
+                return null;
+            }
+            for (int k = i - start; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (i == to - 1 && (b[i] == 'Z' || b[i] == 'z')) {
+            offsetSeconds = 0;
+        } else if (i == to - 6 && (b[i] == '+' || b[i] == '-') && b[i + 3] == ':') {
+            int oh = digits(b, i + 1, i + 3);
+            int om = digits(b, i + 4, i + 6);
+            if ((oh | om) < 0 || oh > 18 || om > 59) {
+                return null;
+            }
+            offsetSeconds = (oh * 3600 + om * 60) * (b[i] == '-' ? -1 : 1);
+        } else {
+            return null;
+        }
+        long epochDay = epochDay(year, month, day);
+        if (epochDay == Long.MIN_VALUE) {
+            return null; // e.g. February 30th
+        }
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
+    }
+
+    /**
+     * {@code LocalDate.of(year, month, day).toEpochDay()} for a year of 0 to 9999, without making the
+     * date; {@link Long#MIN_VALUE} when {@code LocalDate.of} would throw (no such month or day).
+     */
+    static long epochDay(int year, int month, int day) {
+        if (month < 1 || month > 12 || day < 1 || day > 31) {
+            return Long.MIN_VALUE;
+        }
+        if (day > 28) {
+            boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+            int length = switch (month) {
+                case 2 -> leap ? 29 : 28;
+                case 4, 6, 9, 11 -> 30;
+                default -> 31;
+            };
+            if (day > length) {
+                return Long.MIN_VALUE;
+            }
+        }
+        // java.time.LocalDate#toEpochDay
+        long y = year;
+        long total = 365 * y;
+        if (y >= 0) {
+            total += (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+        } else {
+            total -= y / -4 - y / -100 + y / -400;
+        }
+        total += (367 * month - 362) / 12;
+        total += day - 1;
+        if (month > 2) {
+            total--;
+            boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+            if (!leap) {
+                total--;
+            }
+        }
+        return total - 719_528; // days 0000 to 1970
+    }
+
+    private static int digits(byte[] b, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
     }
 
     private static int digits(String s, int from, int to) {

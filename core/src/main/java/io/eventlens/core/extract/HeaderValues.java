@@ -79,8 +79,13 @@ public final class HeaderValues {
 
     /** Decimal ASCII digits with an optional sign and surrounding spaces, or {@code null}. */
     static Long decimal(byte[] value) {
-        int start = 0;
-        int end = value.length;
+        return decimal(value, 0, value.length);
+    }
+
+    /** {@link #decimal(byte[])} of the bytes {@code value[from, to)}. */
+    static Long decimal(byte[] value, int from, int to) {
+        int start = from;
+        int end = to;
         while (start < end && value[start] == ' ') {
             start++;
         }

@@ -65,11 +65,17 @@ public final class KafkaSource implements CaptureSource {
     /** Bytes per partition in one fetch response at most (a larger single record still comes). */
     static final int MAX_PARTITION_FETCH_BYTES = 2 * 1024 * 1024;
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** Distinct header names shared among events at most (beyond, each event keeps its own string). */
+    static final int MAX_HEADER_NAMES = 1_024;
+    /** What the previous record converted on this thread had (names of any source: shared strings are equal strings). */
+    private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
 
     private final KafkaCaptureConfig config;
     private final String endpoint;
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> streams = new HashMap<>();
+    /** Header names as first seen, so that the events in flight share one string per name. */
+    private final Map<String, String> headerNames = new ConcurrentHashMap<>();
     private KafkaConsumer<byte[], byte[]> consumer;
     private volatile String sourceId;
     /** When the consumer lost its last broker connection, or null while connected. */
@@ -160,19 +166,9 @@ public final class KafkaSource implements CaptureSource {
                     continue;
                 }
                 lostSince = null;
-                Instant now = Instant.now();
-                List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
-                long bytes = 0;
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    list.add(r);
-                    bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
-                    for (org.apache.kafka.common.header.Header h : r.headers()) {
-                        bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
-                    }
-                }
-                int taken = context.deliver(new SourceBatch<>(list, this::toEvent, now, bytes,
-                        n -> positionsAfter(list, n), SourceBatch.Acknowledgement.NONE));
-                if (taken < list.size()) {
+                SourceBatch<ConsumerRecord<byte[], byte[]>> batch = batch(records, Instant.now());
+                int taken = context.deliver(batch);
+                if (taken < batch.size()) {
                     return; // the capture ends (max events, stop): the rest is never stored
                 }
             }
@@ -301,16 +297,38 @@ public final class KafkaSource implements CaptureSource {
 
     // ------------------------------------------------------------------ delivery
 
+    /** One poll's records as one batch (package-private for tests and the source benchmark). */
+    SourceBatch<ConsumerRecord<byte[], byte[]>> batch(ConsumerRecords<byte[], byte[]> records, Instant now) {
+        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
+        long bytes = 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            list.add(r);
+            bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+            for (org.apache.kafka.common.header.Header h : r.headers()) {
+                bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+            }
+        }
+        return new SourceBatch<>(list, this::toEvent, now, bytes,
+                n -> positionsAfter(list, n), SourceBatch.Acknowledgement.NONE);
+    }
+
+    /** Sets the source ID as {@link #open} would (for tests and the source benchmark, which open no consumer). */
+    void useSourceId(String id) {
+        sourceId = id;
+    }
+
     /** The next offset of each partition among the first {@code n} records (grouped by partition, as a poll returns them). */
-    private List<StreamPosition> positionsAfter(List<ConsumerRecord<byte[], byte[]>> records, int n) {
+    List<StreamPosition> positionsAfter(List<ConsumerRecord<byte[], byte[]>> records, int n) {
         Map<TopicPartition, Long> next = new LinkedHashMap<>();
-        TopicPartition last = null;
         for (int i = 0; i < n; i++) {
             ConsumerRecord<byte[], byte[]> r = records.get(i);
-            if (last == null || last.partition() != r.partition() || !last.topic().equals(r.topic())) {
-                last = new TopicPartition(r.topic(), r.partition());
+            if (i + 1 < n) {
+                ConsumerRecord<byte[], byte[]> following = records.get(i + 1);
+                if (following.partition() == r.partition() && following.topic().equals(r.topic())) {
+                    continue; // not the last of its run: a later record of the partition gives its next offset
+                }
             }
-            next.put(last, r.offset() + 1);
+            next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
         }
         List<StreamPosition> out = new ArrayList<>(next.size());
         String id = sourceId;
@@ -318,8 +336,16 @@ public final class KafkaSource implements CaptureSource {
         return out;
     }
 
+    /**
+     * The captured event of one record. Allocation-light, as it runs once per record on the
+     * extraction threads: header names are shared among events (one string per distinct name,
+     * {@link #MAX_HEADER_NAMES} at most), and records of one millisecond share one observed time.
+     */
     private CapturedEvent toEvent(ConsumerRecord<byte[], byte[]> r, Instant capturedAt, FieldDeriver derive) {
-        Channel channel = channels.computeIfAbsent(r.topic(), Channel::kafkaTopic);
+        Channel channel = channels.get(r.topic());
+        if (channel == null) {
+            channel = channels.computeIfAbsent(r.topic(), Channel::kafkaTopic);
+        }
         TimestampType type = switch (r.timestampType()) {
             case CREATE_TIME -> TimestampType.CREATE_TIME;
             case LOG_APPEND_TIME -> TimestampType.LOG_APPEND_TIME;
@@ -327,21 +353,71 @@ public final class KafkaSource implements CaptureSource {
         };
         // A record without a timestamp (pre-0.10 format) has no observed time of its own; the
         // capture time stands in, marked by TimestampType.NONE.
-        Instant observedAt = r.timestamp() >= 0 && type != TimestampType.NONE ? Instant.ofEpochMilli(r.timestamp()) : capturedAt;
+        Recent recent = RECENT.get();
+        Instant observedAt = r.timestamp() >= 0 && type != TimestampType.NONE ? instant(r.timestamp(), recent) : capturedAt;
         org.apache.kafka.common.header.Header[] raw = r.headers().toArray();
-        List<Header> headers;
-        if (raw.length == 0) {
-            headers = List.of();
-        } else {
-            Header[] copy = new Header[raw.length];
-            for (int i = 0; i < raw.length; i++) {
-                copy[i] = new Header(raw[i].key(), raw[i].value());
+        String[] names = recent.names;
+        List<Header> headers = switch (raw.length) {
+            case 0 -> List.of();
+            case 1 -> List.of(header(raw[0], 0, names));
+            case 2 -> List.of(header(raw[0], 0, names), header(raw[1], 1, names));
+            case 3 -> List.of(header(raw[0], 0, names), header(raw[1], 1, names), header(raw[2], 2, names));
+            case 4 -> List.of(header(raw[0], 0, names), header(raw[1], 1, names), header(raw[2], 2, names),
+                    header(raw[3], 3, names));
+            default -> {
+                Header[] copy = new Header[raw.length];
+                for (int i = 0; i < raw.length; i++) {
+                    copy[i] = header(raw[i], i, names);
+                }
+                yield List.of(copy);
             }
-            headers = List.of(copy);
-        }
+        };
         DerivedFields derived = derive.derive(channel, r.key(), headers, r.value());
         return new CapturedEvent(0, channel, new SourcePosition.Kafka(r.partition(), r.offset(), type),
                 observedAt, capturedAt, r.key(), headers, r.value(), derived);
+    }
+
+    /**
+     * The header with its name shared: the name of the header at this index in the previous record
+     * of this thread when equal (headers usually come in the same order), else the first string
+     * seen with that name.
+     */
+    private Header header(org.apache.kafka.common.header.Header h, int index, String[] recentNames) {
+        String key = h.key();
+        if (index < recentNames.length) {
+            String recent = recentNames[index];
+            if (key.equals(recent)) {
+                return new Header(recent, h.value());
+            }
+        }
+        String name = headerNames.get(key);
+        if (name == null) {
+            name = key;
+            if (headerNames.size() < MAX_HEADER_NAMES) {
+                String raced = headerNames.putIfAbsent(key, key);
+                name = raced == null ? key : raced;
+            }
+        }
+        if (index < recentNames.length) {
+            recentNames[index] = name;
+        }
+        return new Header(name, h.value());
+    }
+
+    /** {@link Instant#ofEpochMilli}: the same instance as for the previous record of this thread in that millisecond. */
+    private static Instant instant(long epochMilli, Recent recent) {
+        Instant i = recent.observedAt;
+        if (i == null || i.toEpochMilli() != epochMilli) {
+            i = Instant.ofEpochMilli(epochMilli);
+            recent.observedAt = i;
+        }
+        return i;
+    }
+
+    /** What the previous record converted on a thread had: its observed time and header names. */
+    private static final class Recent {
+        Instant observedAt;
+        final String[] names = new String[8];
     }
 
     /** After an empty poll, at most once a second: no broker connection → lost since now (kept until a poll returns records or a connection is back). */
