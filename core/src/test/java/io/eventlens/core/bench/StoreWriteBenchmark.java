@@ -31,7 +31,8 @@ import java.util.Map;
  * {@link EventExtractor#withDefaults()}. They are built in batches of {@code bench.batch} (default
  * 4,096) outside the measured calls; each batch is appended with the next stream positions, as the
  * capture pipeline's writer does. A warm-up store of {@code bench.warmup} events (default 300,000)
- * runs first; then {@code bench.records} events (default 1,000,000) go into a fresh store.
+ * runs first; then, in each of {@code bench.rounds} rounds (default 3), {@code bench.records} events
+ * (default 1,000,000) go into a fresh store.
  *
  * <p>Prints the writer thread's CPU ns/event and allocated bytes/event inside {@code append}, and the
  * CPU of H2's other threads (its background writer) during the measured run. Not a test: it asserts
@@ -58,7 +59,10 @@ public final class StoreWriteBenchmark {
             if (warmup > 0) {
                 run(dir.resolve("warmup"), warmup, batch, false);
             }
-            run(dir.resolve("measured"), records, batch, true);
+            int rounds = Integer.getInteger("bench.rounds", 3);
+            for (int round = 1; round <= rounds; round++) {
+                run(dir.resolve("measured" + round), records, batch, true);
+            }
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
