@@ -226,13 +226,22 @@ final class EventBlockCodec {
      *                                  what the decoder accepts; the block is then unchanged
      */
     void add(CapturedEvent e) {
-        List<Header> headers = e.headers();
-        int headerCount = headers.size();
+        addChecked(e, check(e));
+    }
+
+    /**
+     * Checks that {@link #add} accepts {@code e}, without changing the block.
+     *
+     * @return the stored form of its position when that is not a Kafka position (block tag 2), else
+     *         {@code null}: what {@link #addChecked} takes
+     * @throws IllegalArgumentException as {@link #add}
+     */
+    static StoredPosition check(CapturedEvent e) {
+        int headerCount = e.headers().size();
         if (headerCount > MAX_HEADERS) {
             throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " has "
                     + headerCount + " headers, more than the " + MAX_HEADERS + " a capture store accepts");
         }
-        // checked before anything is written, so a refused event leaves the block unchanged
         StoredPosition generic = e.source() instanceof SourcePosition.Kafka ? null : StoredPosition.of(e.source());
         if (generic != null && generic.attributes().size() > MAX_ATTRIBUTES) {
             throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " has a position with "
@@ -243,6 +252,17 @@ final class EventBlockCodec {
             throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " may encode to " + most
                     + " bytes, more than the " + MAX_EVENT_BYTES + " a capture store accepts for one event");
         }
+        return generic;
+    }
+
+    /**
+     * Appends one event that {@link #check} accepted.
+     *
+     * @param generic what {@link #check} returned for {@code e}
+     */
+    void addChecked(CapturedEvent e, StoredPosition generic) {
+        List<Header> headers = e.headers();
+        int headerCount = headers.size();
         count++;
         payloadBytes += e.payloadSize();
         long observedMs = e.observedAt().toEpochMilli();
