@@ -483,7 +483,10 @@ public final class CapturePipeline {
         }
 
         private void commit(List<Pending> group, int size) {
-            List<CapturedEvent> merged = new ArrayList<>(size);
+            // one array for the group: appended as it is, then its events replaced by their stored
+            // copies (with the sequence the store gave them) for the flow summaries and the listener
+            CapturedEvent[] merged = new CapturedEvent[size];
+            int n = 0;
             Map<StreamKey, StreamPosition> positions = new LinkedHashMap<>();
             long groupBytes = 0;
             for (Pending p : group) {
@@ -491,14 +494,15 @@ public final class CapturePipeline {
                     throw new IllegalStateException("converting records of " + source.endpoint() + " failed: "
                             + p.failure, p.failure);
                 }
-                merged.addAll(Arrays.asList(p.events));
+                System.arraycopy(p.events, 0, merged, n, p.events.length);
+                n += p.events.length;
                 for (StreamPosition sp : p.batch.positions().after(p.taken)) {
                     positions.put(new StreamKey(sp.source(), sp.stream()), sp);
                 }
                 groupBytes += p.bytes;
             }
-            long firstSeq = store.append(merged, positions.values());
-            events += merged.size();
+            long firstSeq = store.append(Arrays.asList(merged), positions.values());
+            events += n;
             for (CapturedEvent e : merged) {
                 bytes += e.payloadSize();
             }
@@ -512,16 +516,15 @@ public final class CapturePipeline {
             }
             synchronized (lock) {
                 inFlightBytes -= groupBytes;
-                inFlightEvents -= merged.size();
+                inFlightEvents -= n;
                 lock.notifyAll();
             }
             FlowSummaryWriter flows = summaries;
             if (listener != CaptureListener.NONE || flows != null) {
-                List<CapturedEvent> committed = new ArrayList<>(merged.size());
-                for (int i = 0; i < merged.size(); i++) {
-                    committed.add(merged.get(i).withSeq(firstSeq + i));
+                for (int i = 0; i < n; i++) {
+                    merged[i] = merged[i].withSeq(firstSeq + i);
                 }
-                List<CapturedEvent> shared = java.util.Collections.unmodifiableList(committed);
+                List<CapturedEvent> shared = java.util.Collections.unmodifiableList(Arrays.asList(merged));
                 if (flows != null) {
                     flows.committed(shared);
                 }

@@ -111,16 +111,40 @@ final class EventBlockCodec {
 
     private byte[] buf = new byte[64 * 1024];
     private int pos;
-    private final Map<String, Integer> dictionary = new HashMap<>();
+    private final Dictionary dictionary = new Dictionary();
+    /**
+     * The last string each call site of {@link #putStringRef} wrote and its id ({@code SLOT_*}): an
+     * event stream repeats the same channel, header names and rules event after event, often as the
+     * same instance, so one comparison usually finds the id without hashing.
+     */
+    private final String[] guessed = new String[GUESS_SLOTS];
+    private final int[] guessedId = new int[GUESS_SLOTS];
     private int count;
     private long payloadBytes;
     private long minObservedMs = Long.MAX_VALUE;
     private long maxObservedMs = Long.MIN_VALUE;
+    private byte[] packed = new byte[0];
+    /** Whether {@link #compress} kept the block plain ({@link #stored} is then {@code buf}). */
+    private boolean storedPlain;
+
+    private static final int SLOT_CHANNEL = 0;
+    private static final int SLOT_SOURCE_KIND = 1;
+    private static final int SLOT_ORDERING_STREAM = 2;
+    private static final int SLOT_TIME_MEANING = 3;
+    /** Rules of the derived fields, in {@link DerivedFields} order (6 slots). */
+    private static final int SLOT_RULE = 4;
+    /** Names of the first {@value #HEADER_SLOTS} headers of an event. */
+    private static final int SLOT_HEADER = SLOT_RULE + 6;
+    private static final int HEADER_SLOTS = 16;
+    private static final int GUESS_SLOTS = SLOT_HEADER + HEADER_SLOTS;
+    /** A call site without a slot: the dictionary alone. */
+    private static final int NO_SLOT = -1;
 
     /** Starts a new block. */
     void reset() {
         pos = 0;
         dictionary.clear();
+        Arrays.fill(guessed, null);
         count = 0;
         payloadBytes = 0;
         minObservedMs = Long.MAX_VALUE;
@@ -154,17 +178,27 @@ final class EventBlockCodec {
         return Arrays.copyOf(buf, pos);
     }
 
-    private byte[] packed = new byte[0];
-
     /**
      * The encoded block compressed with LZ4 ({@link #FORMAT_LZ4}), or uncompressed when that does
-     * not make it smaller.
+     * not make it smaller: a copy of the first {@link #compress} bytes of {@link #stored}.
      */
     byte[] toCompressedBytes() {
+        int n = compress();
+        return Arrays.copyOf(stored(), n);
+    }
+
+    /**
+     * Compresses the block with LZ4 ({@link #FORMAT_LZ4}) into a buffer this codec reuses, or keeps
+     * it uncompressed when that does not make it smaller.
+     *
+     * @return how many bytes of {@link #stored} are the stored block; valid until the next
+     *         {@link #add}, {@link #reset} or {@code compress}
+     */
+    int compress() {
         net.jpountz.lz4.LZ4Compressor compressor = LZ4.fastCompressor();
         int max = compressor.maxCompressedLength(pos) + 6;
         if (packed.length < max) {
-            packed = new byte[max];
+            packed = new byte[Math.max(max, packed.length + (packed.length >> 1))];
         }
         packed[0] = (byte) FORMAT_LZ4;
         int p = 1;
@@ -175,7 +209,13 @@ final class EventBlockCodec {
         }
         packed[p++] = (byte) v;
         int n = compressor.compress(buf, 0, pos, packed, p, max - p);
-        return p + n < pos ? Arrays.copyOf(packed, p + n) : toBytes();
+        storedPlain = p + n >= pos;
+        return storedPlain ? pos : p + n;
+    }
+
+    /** The buffer holding the stored block after {@link #compress} (its first {@code compress()} bytes). */
+    byte[] stored() {
+        return storedPlain ? buf : packed;
     }
 
     /**
@@ -186,11 +226,22 @@ final class EventBlockCodec {
      *                                  what the decoder accepts; the block is then unchanged
      */
     void add(CapturedEvent e) {
-        if (e.headers().size() > MAX_HEADERS) {
+        addChecked(e, check(e));
+    }
+
+    /**
+     * Checks that {@link #add} accepts {@code e}, without changing the block.
+     *
+     * @return the stored form of its position when that is not a Kafka position (block tag 2), else
+     *         {@code null}: what {@link #addChecked} takes
+     * @throws IllegalArgumentException as {@link #add}
+     */
+    static StoredPosition check(CapturedEvent e) {
+        int headerCount = e.headers().size();
+        if (headerCount > MAX_HEADERS) {
             throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " has "
-                    + e.headers().size() + " headers, more than the " + MAX_HEADERS + " a capture store accepts");
+                    + headerCount + " headers, more than the " + MAX_HEADERS + " a capture store accepts");
         }
-        // checked before anything is written, so a refused event leaves the block unchanged
         StoredPosition generic = e.source() instanceof SourcePosition.Kafka ? null : StoredPosition.of(e.source());
         if (generic != null && generic.attributes().size() > MAX_ATTRIBUTES) {
             throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " has a position with "
@@ -201,6 +252,17 @@ final class EventBlockCodec {
             throw new IllegalArgumentException("event at " + e.channel() + " " + e.source() + " may encode to " + most
                     + " bytes, more than the " + MAX_EVENT_BYTES + " a capture store accepts for one event");
         }
+        return generic;
+    }
+
+    /**
+     * Appends one event that {@link #check} accepted.
+     *
+     * @param generic what {@link #check} returned for {@code e}
+     */
+    void addChecked(CapturedEvent e, StoredPosition generic) {
+        List<Header> headers = e.headers();
+        int headerCount = headers.size();
         count++;
         payloadBytes += e.payloadSize();
         long observedMs = e.observedAt().toEpochMilli();
@@ -208,7 +270,7 @@ final class EventBlockCodec {
         maxObservedMs = Math.max(maxObservedMs, observedMs);
 
         put(e.channel().kind().ordinal());
-        putStringRef(e.channel().name());
+        putStringRef(e.channel().name(), SLOT_CHANNEL);
         switch (e.source()) {
             case SourcePosition.Kafka k -> {
                 put(1);
@@ -221,9 +283,10 @@ final class EventBlockCodec {
         putInstant(e.observedAt());
         putInstant(e.capturedAt());
         putBytes(e.key());
-        putVarLong(e.headers().size());
-        for (Header h : e.headers()) {
-            putStringRef(h.name());
+        putVarInt(headerCount);
+        for (int i = 0; i < headerCount; i++) {
+            Header h = headers.get(i);
+            putStringRef(h.name(), i < HEADER_SLOTS ? SLOT_HEADER + i : NO_SLOT);
             putBytes(h.value());
         }
         putBytes(e.payload());
@@ -236,34 +299,39 @@ final class EventBlockCodec {
                 | (d.sequence() != null ? 16 : 0)
                 | (d.causationId() != null ? 32 : 0);
         put(flags);
-        putDerivedString(d.correlationId());
-        putDerivedString(d.eventId());
-        putDerivedString(d.eventType());
+        putDerivedString(d.correlationId(), SLOT_RULE);
+        putDerivedString(d.eventId(), SLOT_RULE + 1);
+        putDerivedString(d.eventType(), SLOT_RULE + 2);
         if (d.eventTime() != null) {
             putInstant(d.eventTime().value());
-            putStringRef(d.eventTime().rule());
+            putStringRef(d.eventTime().rule(), SLOT_RULE + 3);
         }
         if (d.sequence() != null) {
             putVarLong(zigZag(d.sequence().value()));
-            putStringRef(d.sequence().rule());
+            putStringRef(d.sequence().rule(), SLOT_RULE + 4);
         }
-        putDerivedString(d.causationId());
+        putDerivedString(d.causationId(), SLOT_RULE + 5);
     }
 
-    /** An upper bound of the bytes {@link #add} writes for {@code e} (UTF-8 takes at most 3 bytes per char). */
+    /**
+     * An upper bound of the bytes {@link #add} writes for {@code e} (UTF-8 takes at most 3 bytes per
+     * char): 64, plus per string 20 and 3 per char, plus per byte string 10 and its length, plus 20
+     * per derived field.
+     */
     private static long maxEncodedBytes(CapturedEvent e) {
         long n = 64 + utf8Max(e.channel().name()) + bytesMax(e.key()) + bytesMax(e.payload());
-        for (Header h : e.headers()) {
+        List<Header> headers = e.headers();
+        for (int i = 0, size = headers.size(); i < size; i++) {
+            Header h = headers.get(i);
             n += utf8Max(h.name()) + bytesMax(h.value());
         }
         DerivedFields d = e.derived();
-        for (Derived<?> f : new Derived<?>[] {d.correlationId(), d.eventId(), d.eventType(), d.eventTime(), d.sequence(),
-                d.causationId()}) {
-            if (f != null) {
-                n += 20 + utf8Max(f.rule()) + (f.value() instanceof String s ? utf8Max(s) : 0);
-            }
-        }
-        return n;
+        return n + derivedMax(d.correlationId()) + derivedMax(d.eventId()) + derivedMax(d.eventType())
+                + derivedMax(d.eventTime()) + derivedMax(d.sequence()) + derivedMax(d.causationId());
+    }
+
+    private static long derivedMax(Derived<?> f) {
+        return f == null ? 0 : 20 + utf8Max(f.rule()) + (f.value() instanceof String s ? utf8Max(s) : 0);
     }
 
     /** An upper bound of the bytes a tag-2 position takes. */
@@ -288,19 +356,28 @@ final class EventBlockCodec {
     /** Tag 2: the answers of a position of any kind, read back as a {@link StoredPosition}. */
     private void putGenericPosition(StoredPosition stored) {
         put(2);
-        putStringRef(stored.sourceKind());
-        putNullableStringRef(stored.orderingStream());
-        putBytes(stored.messageCoordinates() == null ? null : stored.messageCoordinates().getBytes(StandardCharsets.UTF_8));
-        putBytes(stored.describe().getBytes(StandardCharsets.UTF_8));
-        putStringRef(stored.observedTimeMeaning());
-        putVarLong(stored.attributes().size());
+        putStringRef(stored.sourceKind(), SLOT_SOURCE_KIND);
+        if (stored.orderingStream() == null) {
+            put(0);
+        } else {
+            put(1);
+            putStringRef(stored.orderingStream(), SLOT_ORDERING_STREAM);
+        }
+        if (stored.messageCoordinates() == null) {
+            putVarInt(0);
+        } else {
+            putUtf8(stored.messageCoordinates());
+        }
+        putUtf8(stored.describe());
+        putStringRef(stored.observedTimeMeaning(), SLOT_TIME_MEANING);
+        putVarInt(stored.attributes().size());
         for (Map.Entry<String, Object> a : stored.attributes().entrySet()) {
-            putStringRef(a.getKey());
+            putStringRef(a.getKey(), NO_SLOT);
             switch (a.getValue()) {
                 case null -> put(0);
                 case String v -> {
                     put(1);
-                    putBytes(v.getBytes(StandardCharsets.UTF_8));
+                    putUtf8(v);
                 }
                 case Integer v -> {
                     put(2);
@@ -316,19 +393,10 @@ final class EventBlockCodec {
         }
     }
 
-    private void putNullableStringRef(String s) {
-        if (s == null) {
-            put(0);
-        } else {
-            put(1);
-            putStringRef(s);
-        }
-    }
-
     // ---- writing
 
     private void ensure(int n) {
-        if (pos + n > buf.length) {
+        if (n > buf.length - pos) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
         }
     }
@@ -340,11 +408,27 @@ final class EventBlockCodec {
 
     private void putVarLong(long v) {
         ensure(10);
+        byte[] b = buf;
+        int p = pos;
         while ((v & ~0x7FL) != 0) {
-            buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+            b[p++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
-        buf[pos++] = (byte) v;
+        b[p++] = (byte) v;
+        pos = p;
+    }
+
+    /** {@link #putVarLong} of a value known to be 0 or more. */
+    private void putVarInt(int v) {
+        ensure(5);
+        byte[] b = buf;
+        int p = pos;
+        while ((v & ~0x7F) != 0) {
+            b[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[p++] = (byte) v;
+        pos = p;
     }
 
     private static long zigZag(long v) {
@@ -353,35 +437,143 @@ final class EventBlockCodec {
 
     private void putInstant(Instant t) {
         putVarLong(zigZag(t.getEpochSecond()));
-        putVarLong(t.getNano());
+        putVarInt(t.getNano());
     }
 
     private void putBytes(byte[] b) {
         if (b == null) {
-            putVarLong(0);
+            put(0);
             return;
         }
-        putVarLong(b.length + 1L);
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, pos, b.length);
-        pos += b.length;
+        int n = b.length;
+        ensure(5 + n);
+        putVarInt(n + 1);
+        System.arraycopy(b, 0, buf, pos, n);
+        pos += n;
     }
 
-    private void putStringRef(String s) {
-        Integer id = dictionary.get(s);
-        if (id != null) {
-            putVarLong(id);
-            return;
+    /**
+     * A UTF-8 string (a byte string of {@code s}'s UTF-8 bytes, as {@code s.getBytes(UTF_8)} makes
+     * them): written straight into the block while {@code s} is ASCII, else through {@code getBytes}.
+     */
+    private void putUtf8(String s) {
+        int n = s.length();
+        ensure(5 + n);
+        int start = pos;
+        putVarInt(n + 1);
+        byte[] b = buf;
+        int p = pos;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                pos = start;
+                putBytes(s.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            b[p++] = (byte) c;
         }
-        dictionary.put(s, dictionary.size() + 1);
-        putVarLong(0);
-        putBytes(s.getBytes(StandardCharsets.UTF_8));
+        pos = p;
     }
 
-    private void putDerivedString(Derived<String> d) {
+    /** A string ref (class comment); {@code slot} is the call site's {@code SLOT_*}, or {@link #NO_SLOT}. */
+    private void putStringRef(String s, int slot) {
+        if (slot >= 0) {
+            String g = guessed[slot];
+            if (g == s || (g != null && g.equals(s))) {
+                putVarInt(guessedId[slot]);
+                return;
+            }
+        }
+        int id = dictionary.idOf(s);
+        if (id == 0) {
+            id = dictionary.add(s);
+            put(0);
+            putUtf8(s);
+        } else {
+            putVarInt(id);
+        }
+        if (slot >= 0) {
+            guessed[slot] = s;
+            guessedId[slot] = id;
+        }
+    }
+
+    private void putDerivedString(Derived<String> d, int ruleSlot) {
         if (d != null) {
-            putBytes(d.value().getBytes(StandardCharsets.UTF_8));
-            putStringRef(d.rule());
+            putUtf8(d.value());
+            putStringRef(d.rule(), ruleSlot);
+        }
+    }
+
+    /**
+     * The strings of one block's dictionary and their ids (1, 2, ...): an open-addressing table
+     * (linear probing, Fibonacci hashing of {@link String#hashCode}) that a new block clears
+     * without allocating.
+     */
+    private static final class Dictionary {
+        private static final int INITIAL = 64;
+        /** A table grown past this by one block is dropped at the next clear rather than kept. */
+        private static final int KEEP = 4096;
+        private String[] keys = new String[INITIAL];
+        private int[] ids = new int[INITIAL];
+        private int shift = 32 - Integer.numberOfTrailingZeros(INITIAL);
+        private int size;
+
+        /** The id of {@code s}, 0 when it has none yet. */
+        int idOf(String s) {
+            String[] k = keys;
+            int mask = k.length - 1;
+            for (int i = (s.hashCode() * 0x9E3779B9) >>> shift; ; i = (i + 1) & mask) {
+                String key = k[i];
+                if (key == null) {
+                    return 0;
+                }
+                if (key == s || key.equals(s)) {
+                    return ids[i];
+                }
+            }
+        }
+
+        /** Gives {@code s} (which has no id yet) the next id and returns it. */
+        int add(String s) {
+            if (2 * (size + 1) > keys.length) {
+                String[] oldKeys = keys;
+                int[] oldIds = ids;
+                keys = new String[oldKeys.length * 2];
+                ids = new int[oldKeys.length * 2];
+                shift--;
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] != null) {
+                        insert(oldKeys[i], oldIds[i]);
+                    }
+                }
+            }
+            insert(s, ++size);
+            return size;
+        }
+
+        private void insert(String s, int id) {
+            int mask = keys.length - 1;
+            int i = (s.hashCode() * 0x9E3779B9) >>> shift;
+            while (keys[i] != null) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = s;
+            ids[i] = id;
+        }
+
+        void clear() {
+            if (size == 0) {
+                return;
+            }
+            if (keys.length > KEEP) {
+                keys = new String[INITIAL];
+                ids = new int[INITIAL];
+                shift = 32 - Integer.numberOfTrailingZeros(INITIAL);
+            } else {
+                Arrays.fill(keys, null);
+            }
+            size = 0;
         }
     }
 

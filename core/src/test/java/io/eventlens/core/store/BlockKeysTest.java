@@ -194,4 +194,44 @@ class BlockKeysTest {
         builder.reset();
         assertThat(readAll(builder.build().correlationIds())).isEmpty();
     }
+    /**
+     * A reused builder (issue 6: it keeps its arrays from block to block) stores exactly what a
+     * fresh one given the same IDs would, the stored forms being those of the distinct IDs sorted:
+     * blocks of repeated, consecutive, equal-but-not-identical and many distinct IDs (past the
+     * set's growth and the size it keeps between blocks).
+     */
+    @Test
+    void aReusedBuilderStoresExactlyWhatTheDistinctSortedIdsGive() {
+        BlockKeys.Builder reused = new BlockKeys.Builder();
+        Random random = new Random(11);
+        for (int block = 0; block < 40; block++) {
+            reused.reset();
+            TreeSet<String> distinct = new TreeSet<>();
+            List<String> eventIds = new ArrayList<>();
+            int n = block % 7 == 0 ? 1024 : random.nextInt(1025);
+            int range = block % 5 == 0 ? 20_000 : 1 + random.nextInt(400);
+            String previous = null;
+            for (int i = 0; i < n; i++) {
+                String cid = random.nextInt(8) == 0 ? null
+                        : previous != null && random.nextBoolean() ? new String(previous.toCharArray())
+                        : "c-" + random.nextInt(range);
+                String eid = random.nextInt(10) == 0 ? null : "e-" + block + "-" + i;
+                reused.add(cid, eid);
+                if (cid != null) {
+                    distinct.add(cid);
+                    previous = cid;
+                }
+                if (eid != null) {
+                    eventIds.add(eid);
+                }
+            }
+            BlockKeys.Stored stored = reused.build();
+            String[] sorted = distinct.toArray(new String[0]);
+            long[] idHashes = Arrays.stream(sorted).mapToLong(BlockKeys::hash).toArray();
+            long[] eventHashes = eventIds.stream().mapToLong(BlockKeys::hash).toArray();
+            assertThat(stored.correlationIds()).as("block %d", block).isEqualTo(BlockKeys.idList(sorted));
+            assertThat(stored.correlationKeys()).isEqualTo(BlockKeys.filter(idHashes, idHashes.length));
+            assertThat(stored.eventKeys()).isEqualTo(BlockKeys.filter(eventHashes, eventHashes.length));
+        }
+    }
 }
