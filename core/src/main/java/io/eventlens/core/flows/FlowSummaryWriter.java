@@ -35,13 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class FlowSummaryWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowSummaryWriter.class);
-    /**
-     * Events waiting for the summarizer at most; more are read back from the store. Two of the
-     * capture writer's largest appends (8,192 events), so that a batch arriving while the summarizer
-     * is busy with the one before finds room (events held here are already in memory: the queue
-     * only keeps them a little longer).
-     */
-    static final int QUEUE_EVENTS = 16_384;
+    /** Events waiting for the summarizer at most; more are read back from the store. */
+    static final int QUEUE_EVENTS = 4_096;
     /** Events read from the store per page when catching up. */
     static final int PAGE = 4_096;
     private static final long IDLE_POLL_MS = 250;
