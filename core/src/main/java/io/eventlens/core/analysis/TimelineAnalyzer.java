@@ -279,7 +279,8 @@ public final class TimelineAnalyzer {
         for (int i = 0; i < n; i++) {
             CapturedEvent e = o[i];
             String channel = e.channel().name();
-            if (roleOf(channel) != ChannelRole.PLAIN) {
+            // the previous event's channel was plain: most flows stay on one channel
+            if (!(i > 0 && channel.equals(o[i - 1].channel().name())) && roleOf(channel) != ChannelRole.PLAIN) {
                 return null;   // a dead-letter or retry copy
             }
             List<io.eventlens.core.model.Header> headers = e.headers();

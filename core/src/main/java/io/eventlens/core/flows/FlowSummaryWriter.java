@@ -35,8 +35,14 @@ import org.slf4j.LoggerFactory;
 public final class FlowSummaryWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowSummaryWriter.class);
-    /** Events waiting for the summarizer at most; more are read back from the store. */
-    static final int QUEUE_EVENTS = 4_096;
+    /**
+     * Events waiting for the summarizer at most; more are read back from the store. Two of the
+     * capture writer's largest appends (8,192 events): room for the bursts in which the summarizer
+     * gets no CPU (a GC, two busy cores), since a batch dropped is read back and decoded again, which
+     * makes the summarizer slower still, so that once behind it stays behind. The events queued are
+     * in memory anyway (the writer's batch); the queue holds them only while the summarizer is behind.
+     */
+    static final int QUEUE_EVENTS = 16_384;
     /** Events read from the store per page when catching up. */
     static final int PAGE = 4_096;
     private static final long IDLE_POLL_MS = 250;
