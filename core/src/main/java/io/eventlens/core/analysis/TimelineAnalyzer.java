@@ -115,7 +115,7 @@ public final class TimelineAnalyzer {
     static final int MAX_JSON_CANDIDATES = 1_000;
     /** Channel names whose role is remembered at most (then the memory starts afresh). */
     private static final int ROLE_CACHE_SIZE = 4_096;
-    /** Healthy verdicts remembered by {@link #healthyFlow} at most (then the memory starts afresh). */
+    /** Healthy verdicts remembered by {@link #quickOutcome} at most (then the memory starts afresh). */
     private static final int VERDICT_CACHE_SIZE = 4_096;
 
     private final AnalysisSettings settings;
@@ -219,29 +219,30 @@ public final class TimelineAnalyzer {
         return new Timeline(correlationId, entries, verdict(entries));
     }
 
-    /** The most events {@link #healthyFlow} looks at; a larger flow is left to {@link #analyze}. */
+    /** The most events {@link #quickOutcome} looks at; a larger flow is left to {@link #analyze}. */
     public static final int QUICK_MAX_EVENTS = 32;
 
     /**
-     * The outcome of a small flow in which {@link #analyze} would find nothing: each event observed
-     * once, no dead-letter or retry copy, no delivery-attempt count above 1, no event ID seen twice,
-     * no sequence going back in its ordering stream, no lag, no clock skew, no foreign event, and no
+     * The outcome of a small flow in which {@link #analyze} would find nothing but LAG: each event
+     * observed once, no dead-letter or retry copy, no delivery-attempt count above 1, no event ID seen
+     * twice, no sequence going back in its ordering stream, no clock skew, no foreign event, and no
      * contracts to check. Computed without building the timeline (no entries, anomalies or maps);
-     * the flow summaries use it for the common healthy flow and analyze the others
+     * the flow summaries use it for the common flow and analyze the others
      * ({@code io.eventlens.core.flows.FlowSummary#summarize}).
      *
      * <p>When it is not null, it holds what {@link #analyze} gives for the same arguments: the same
-     * verdict (HEALTHY, its message and {@code atSeq} 0), one entry per event, the earliest and latest
-     * observed time, and the channels in order of first appearance.
+     * verdict (HEALTHY with {@code atSeq} 0 when nothing was found, else LAG naming the worst lag
+     * finding), one entry per event, the number of LAG anomalies, the earliest and latest observed
+     * time, and the channels in order of first appearance.
      *
      * @param correlationId the correlation ID asked for
      * @param events        its captured events in any order
-     * @return the healthy outcome, or {@code null} when the analysis may find something, when the flow
+     * @return the outcome, or {@code null} when the analysis may find anything but lag, when the flow
      *         is empty or has more than {@value #QUICK_MAX_EVENTS} events, when an event is null, or
      *         when this analyzer checks contracts: then call {@link #analyze}
      * @throws NullPointerException when an argument is null
      */
-    public HealthyFlow healthyFlow(String correlationId, List<CapturedEvent> events) {
+    public QuickOutcome quickOutcome(String correlationId, List<CapturedEvent> events) {
         Objects.requireNonNull(correlationId, "correlationId");
         Objects.requireNonNull(events, "events");
         int n = events.size();
@@ -269,10 +270,17 @@ public final class TimelineAnalyzer {
         String[] channels = new String[n];
         int channelCount = 0;
         Duration tolerance = settings.clockSkewTolerance();
+        // LAG findings in the order analyze adds them (per entry: previous step, then event time);
+        // the worst is the first with the largest excess over its SLO in ms, as verdict() picks it
+        int lags = 0;
+        long worstExcess = 0;
+        int worstAt = -1;
+        boolean worstIsStep = false;
         for (int i = 0; i < n; i++) {
             CapturedEvent e = o[i];
             String channel = e.channel().name();
-            if (roleOf(channel) != ChannelRole.PLAIN) {
+            // the previous event's channel was plain: most flows stay on one channel
+            if (!(i > 0 && channel.equals(o[i - 1].channel().name())) && roleOf(channel) != ChannelRole.PLAIN) {
                 return null;   // a dead-letter or retry copy
             }
             List<io.eventlens.core.model.Header> headers = e.headers();
@@ -295,12 +303,22 @@ public final class TimelineAnalyzer {
             Instant observed = e.observedAt();
             Duration slo = settings.lagSloFor(channel);
             if (i > 0 && exceeds(o[i - 1].observedAt(), observed, slo)) {
-                return null;
+                long excess = Duration.between(o[i - 1].observedAt(), observed).toMillis() - slo.toMillis();
+                if (lags++ == 0 || excess > worstExcess) {
+                    worstExcess = excess;
+                    worstAt = i;
+                    worstIsStep = true;
+                }
             }
             Instant declared = e.derived().declaredEventTimeValue();
             if (declared != null) {
                 if (!PROBE.equals(e.source().sourceKind()) && exceeds(declared, observed, slo)) {
-                    return null;
+                    long excess = Duration.between(declared, observed).toMillis() - slo.toMillis();
+                    if (lags++ == 0 || excess > worstExcess) {
+                        worstExcess = excess;
+                        worstAt = i;
+                        worstIsStep = false;
+                    }
                 }
                 if (exceeds(observed, declared, tolerance)) {
                     return null;
@@ -346,8 +364,37 @@ public final class TimelineAnalyzer {
         }
         Instant first = o[0].observedAt();
         Instant last = o[n - 1].observedAt();
-        Verdict verdict = healthyVerdict(n, channelCount, Duration.between(first, last));
-        return new HealthyFlow(correlationId, verdict, n, first, last, Arrays.asList(channels).subList(0, channelCount));
+        Verdict verdict = lags == 0 ? healthyVerdict(n, channelCount, Duration.between(first, last))
+                : lagVerdict(o, worstAt, worstIsStep, worstExcess, lags);
+        return new QuickOutcome(correlationId, verdict, n, lags, first, last, Arrays.asList(channels).subList(0, channelCount));
+    }
+
+    /**
+     * The LAG verdict {@link #verdict(List, List)} gives when the only anomalies are {@code lags}
+     * LAG findings and the worst is the previous-step gap ({@code step}) or the event-time delay of
+     * {@code o[at]}: its message as {@link Pass#checkLag} words it.
+     */
+    private Verdict lagVerdict(CapturedEvent[] o, int at, boolean step, long excessMs, int lags) {
+        CapturedEvent e = o[at];
+        String channel = e.channel().name();
+        Duration slo = settings.lagSloFor(channel);
+        String message;
+        if (step) {
+            CapturedEvent previous = o[at - 1];
+            message = previous.channel().name() + " → " + channel + " took "
+                    + formatDuration(Duration.between(previous.observedAt(), e.observedAt())) + ", SLO " + formatDuration(slo);
+        } else {
+            message = "observed on " + channel + " "
+                    + formatDuration(Duration.between(e.derived().declaredEventTimeValue(), e.observedAt()))
+                    + " after its declared event time, SLO " + formatDuration(slo);
+        }
+        return new Verdict(VerdictKind.LAG, lagMessage(message, excessMs, lags), e.seq());
+    }
+
+    /** The LAG verdict's message of the worst finding's message, its excess over the SLO in ms and the number of findings. */
+    private static String lagMessage(String worst, long excessMs, int findings) {
+        return "lag: " + worst + " (" + formatDuration(Duration.ofMillis(excessMs)) + " over)"
+                + (findings > 1 ? "; " + findings + " lag findings in all" : "");
     }
 
     /**
@@ -1077,9 +1124,8 @@ public final class TimelineAnalyzer {
                     worst = f;
                 }
             }
-            String msg = "lag: " + worst.anomaly().message() + " (" + formatDuration(Duration.ofMillis(excessMs(worst.anomaly())))
-                    + " over)" + (lag.size() > 1 ? "; " + lag.size() + " lag findings in all" : "");
-            return new Verdict(VerdictKind.LAG, msg, worst.event().seq());
+            return new Verdict(VerdictKind.LAG, lagMessage(worst.anomaly().message(), excessMs(worst.anomaly()), lag.size()),
+                    worst.event().seq());
         }
         for (ExpectedStep x : expected) {
             if (x.kind() == ExpectedStep.Kind.IN_FLIGHT) {

@@ -2,7 +2,7 @@ package io.eventlens.core.flows;
 
 import io.eventlens.core.analysis.Anomaly;
 import io.eventlens.core.analysis.AnomalyKind;
-import io.eventlens.core.analysis.HealthyFlow;
+import io.eventlens.core.analysis.QuickOutcome;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineAnalyzer;
 import io.eventlens.core.analysis.TimelineEntry;
@@ -77,8 +77,8 @@ public record FlowSummary(String correlationId, FlowCategory category, String ve
 
     /**
      * The summary of one flow's events as {@code of(analyzer.analyze(correlationId, events))} gives
-     * it, without building the timeline when the analyzer finds the flow plainly healthy
-     * ({@link TimelineAnalyzer#healthyFlow}), which most flows are.
+     * it, without building the timeline when the analyzer finds at most lag in the flow
+     * ({@link TimelineAnalyzer#quickOutcome}), as in most flows.
      *
      * @param analyzer      the analysis whose verdict is summarized
      * @param correlationId the flow's correlation ID
@@ -86,14 +86,16 @@ public record FlowSummary(String correlationId, FlowCategory category, String ve
      * @throws NullPointerException when an argument or an event is null
      */
     public static FlowSummary summarize(TimelineAnalyzer analyzer, String correlationId, List<CapturedEvent> events) {
-        HealthyFlow healthy = analyzer.healthyFlow(correlationId, events);
-        return healthy != null ? of(healthy) : of(analyzer.analyze(correlationId, events));
+        QuickOutcome quick = analyzer.quickOutcome(correlationId, events);
+        return quick != null ? of(quick) : of(analyzer.analyze(correlationId, events));
     }
 
-    /** The summary of a plainly healthy flow ({@link TimelineAnalyzer#healthyFlow}). */
-    public static FlowSummary of(HealthyFlow flow) {
-        return new FlowSummary(flow.correlationId(), FlowCategory.HEALTHY, flow.verdict().message(), flow.eventCount(),
-                flow.firstObserved(), flow.lastObserved(), flow.channels().size(), flow.channels(), null);
+    /** The summary of a flow with nothing found but lag ({@link TimelineAnalyzer#quickOutcome}). */
+    public static FlowSummary of(QuickOutcome flow) {
+        boolean lag = flow.lagFindings() > 0;
+        return new FlowSummary(flow.correlationId(), lag ? FlowCategory.LAG : FlowCategory.HEALTHY, flow.verdict().message(),
+                flow.eventCount(), flow.firstObserved(), flow.lastObserved(), flow.channels().size(), flow.channels(),
+                lag ? Map.of(AnomalyKind.LAG, flow.lagFindings()) : null);
     }
 
     /** The summary of an analyzed timeline. */

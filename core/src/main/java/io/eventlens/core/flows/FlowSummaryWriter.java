@@ -37,9 +37,10 @@ public final class FlowSummaryWriter {
     private static final Logger LOG = LoggerFactory.getLogger(FlowSummaryWriter.class);
     /**
      * Events waiting for the summarizer at most; more are read back from the store. Two of the
-     * capture writer's largest appends (8,192 events), so that a batch arriving while the summarizer
-     * is busy with the one before finds room (events held here are already in memory: the queue
-     * only keeps them a little longer).
+     * capture writer's largest appends (8,192 events): room for the bursts in which the summarizer
+     * gets no CPU (a GC, two busy cores), since a batch dropped is read back and decoded again, which
+     * makes the summarizer slower still, so that once behind it stays behind. The events queued are
+     * in memory anyway (the writer's batch); the queue holds them only while the summarizer is behind.
      */
     static final int QUEUE_EVENTS = 16_384;
     /** Events read from the store per page when catching up. */

@@ -52,13 +52,12 @@ final class SeenFlows {
         return added;
     }
 
-    /** A 64-bit FNV-1a hash of the chars, finished with a SplitMix64 mix. */
+    /**
+     * The string's own hash (kept by the string: the summarizer looked the ID up by it already) and
+     * length, spread over 64 bits with a SplitMix64 mix. Only in memory, never stored.
+     */
     private static long hash(String s) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < s.length(); i++) {
-            h ^= s.charAt(i);
-            h *= 0x100000001b3L;
-        }
+        long h = (long) s.length() << 32 ^ (s.hashCode() & 0xFFFF_FFFFL) ^ 0x9E37_79B9_7F4A_7C15L;
         h ^= h >>> 30;
         h *= 0xbf58476d1ce4e5b9L;
         h ^= h >>> 27;

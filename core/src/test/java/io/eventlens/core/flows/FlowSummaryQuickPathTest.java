@@ -6,7 +6,7 @@ import io.eventlens.core.analysis.AnalysisSettings;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.ContractCheck;
 import io.eventlens.core.analysis.ContractViolation;
-import io.eventlens.core.analysis.HealthyFlow;
+import io.eventlens.core.analysis.QuickOutcome;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineAnalyzer;
 import io.eventlens.core.analysis.VerdictKind;
@@ -31,7 +31,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flow summaries' quick path ({@link TimelineAnalyzer#healthyFlow}, {@link FlowSummary#summarize})
+ * The flow summaries' quick path for flows with nothing found but lag ({@link TimelineAnalyzer#quickOutcome}, {@link FlowSummary#summarize})
  * gives exactly the summary of the full analysis, {@code FlowSummary.of(analyzer.analyze(...))}, on
  * many generated flows: duplicates and redeliveries, the same message read twice, dead letters and
  * retries (by channel name, configured, by headers in any letter case), delivery attempts, sequences
@@ -62,6 +62,7 @@ class FlowSummaryQuickPathTest {
     void theQuickSummaryIsTheFullAnalysisSummaryOnGeneratedFlows() {
         Random random = new Random(20261130);
         int quick = 0;
+        int lagged = 0;
         int full = 0;
         Map<VerdictKind, Integer> verdicts = new EnumMap<>(VerdictKind.class);
         for (int round = 0; round < 12_000; round++) {
@@ -71,16 +72,20 @@ class FlowSummaryQuickPathTest {
             Timeline timeline = analyzer.analyze(id, events);
             FlowSummary expected = FlowSummary.of(timeline);
             assertThat(FlowSummary.summarize(analyzer, id, events)).as("round %d: %s", round, events).isEqualTo(expected);
-            HealthyFlow healthy = analyzer.healthyFlow(id, events);
-            if (healthy != null) {
+            QuickOutcome outcome = analyzer.quickOutcome(id, events);
+            if (outcome != null) {
                 quick++;
                 // what the quick path claims holds of the full timeline too
-                assertThat(healthy.verdict()).as("round %d", round).isEqualTo(timeline.verdict());
+                assertThat(outcome.verdict()).as("round %d", round).isEqualTo(timeline.verdict());
                 assertThat(timeline.entries()).allSatisfy(e -> {
-                    assertThat(e.anomalies()).isEmpty();
+                    assertThat(e.anomalies()).allMatch(a -> a.kind() == AnomalyKind.LAG);
                     assertThat(e.observations()).hasSize(1);
                 });
-                assertThat(healthy.eventCount()).isEqualTo(events.size());
+                assertThat(outcome.lagFindings()).isEqualTo(timeline.anomalyCounts().get(AnomalyKind.LAG));
+                assertThat(outcome.eventCount()).isEqualTo(events.size());
+                if (outcome.lagFindings() > 0) {
+                    lagged++;
+                }
             } else {
                 full++;
             }
@@ -89,6 +94,7 @@ class FlowSummaryQuickPathTest {
         // the generated flows reach both paths and every verdict the analysis alone gives
         assertThat(quick).isGreaterThan(2_000);
         assertThat(full).isGreaterThan(2_000);
+        assertThat(lagged).isGreaterThan(500);
         assertThat(verdicts).containsKeys(VerdictKind.HEALTHY, VerdictKind.DEAD_LETTERED, VerdictKind.CONFLICTING_DUPLICATE,
                 VerdictKind.OUT_OF_ORDER, VerdictKind.LAG, VerdictKind.ISOLATION_BROKEN);
     }
@@ -97,7 +103,7 @@ class FlowSummaryQuickPathTest {
     void eachRuleThatFindsSomethingLeavesTheFlowToTheFullAnalysis() {
         TimelineAnalyzer analyzer = TimelineAnalyzer.withDefaults();
         List<CapturedEvent> healthy = benchFlow();
-        assertThat(analyzer.healthyFlow("c", healthy)).isNotNull();
+        assertThat(analyzer.quickOutcome("c", healthy)).isNotNull();
         assertThat(FlowSummary.summarize(analyzer, "c", healthy).category()).isEqualTo(FlowCategory.HEALTHY);
 
         // a redelivery (same ID, same payload, same channel)
@@ -109,7 +115,7 @@ class FlowSummaryQuickPathTest {
         twice.add(new CapturedEvent(11, healthy.get(2).channel(), healthy.get(2).source(), healthy.get(2).observedAt(),
                 healthy.get(2).capturedAt(), healthy.get(2).key(), healthy.get(2).headers(), healthy.get(2).payload(),
                 healthy.get(2).derived()));
-        assertThat(analyzer.healthyFlow("c", twice)).isNull();
+        assertThat(analyzer.quickOutcome("c", twice)).isNull();
         assertThat(FlowSummary.summarize(analyzer, "c", twice)).isEqualTo(FlowSummary.of(analyzer.analyze("c", twice)));
         // a sequence going back
         List<CapturedEvent> back = new ArrayList<>(healthy);
@@ -125,9 +131,12 @@ class FlowSummaryQuickPathTest {
         // a foreign probe event
         CapturedEvent foreign = withHeaders(healthy.get(3), List.of(Header.ofString(Header.PROBE_FOREIGN_CORRELATION_ID, "x")));
         assertQuickIsFull(analyzer, List.of(healthy.get(0), healthy.get(1), healthy.get(2), foreign), AnomalyKind.FOREIGN_EVENT);
-        // lag between steps
+        // lag between steps: the quick path's LAG verdict
         CapturedEvent late = copy(healthy.get(3), 4, healthy.get(3).observedAt().plusSeconds(3), 4, 4L, null);
-        assertQuickIsFull(analyzer, List.of(healthy.get(0), healthy.get(1), healthy.get(2), late), AnomalyKind.LAG);
+        List<CapturedEvent> lagging = List.of(healthy.get(0), healthy.get(1), healthy.get(2), late);
+        assertThat(analyzer.quickOutcome("c", lagging).verdict()).isEqualTo(analyzer.analyze("c", lagging).verdict());
+        assertThat(FlowSummary.summarize(analyzer, "c", lagging).category()).isEqualTo(FlowCategory.LAG);
+        assertThat(FlowSummary.summarize(analyzer, "c", lagging)).isEqualTo(FlowSummary.of(analyzer.analyze("c", lagging)));
     }
 
     @Test
@@ -145,12 +154,36 @@ class FlowSummaryQuickPathTest {
             List<CapturedEvent> ahead = List.of(
                     stepOn("orders", 0, "k", 1, 1), stepOn(other[0], Integer.parseInt(other[1]), other[2], 2, 5),
                     stepOn("orders", 0, "k", 3, 2));
-            assertThat(analyzer.healthyFlow("c", ahead)).as("%s", (Object) other).isNotNull();
+            assertThat(analyzer.quickOutcome("c", ahead)).as("%s", (Object) other).isNotNull();
             assertThat(FlowSummary.summarize(analyzer, "c", ahead)).isEqualTo(FlowSummary.of(analyzer.analyze("c", ahead)));
         }
         // keys of different bytes and the same text ("0x01" and the byte 01, shown as 0x01) are one stream
         List<CapturedEvent> sameText = List.of(stepOn("orders", 0, "0x01", 1, 3), stepOn("orders", 0, "\u0001", 2, 2));
         assertQuickIsFull(analyzer, sameText, AnomalyKind.OUT_OF_ORDER);
+    }
+
+    @Test
+    void theLagVerdictNamesTheFirstOfTheWorstFindingsAsTheAnalysisDoes() {
+        TimelineAnalyzer analyzer = TimelineAnalyzer.withDefaults();
+        // two gaps of 3 s (a tie: the first is named), then an event declared 9 s before it was observed (the worst)
+        List<CapturedEvent> tie = List.of(stepAt(1, 0, 0), stepAt(2, 3_000, 3_000), stepAt(3, 6_000, 6_000));
+        List<CapturedEvent> declaredLate = List.of(stepAt(1, 0, 0), stepAt(2, 3_000, 3_000), stepAt(3, 4_000, -5_000));
+        List<CapturedEvent> single = List.of(stepAt(1, 0, 0), stepAt(2, 2_001, 2_001));
+        for (List<CapturedEvent> events : List.of(tie, declaredLate, single)) {
+            Timeline timeline = analyzer.analyze("c", events);
+            assertThat(timeline.verdict().kind()).isEqualTo(VerdictKind.LAG);
+            assertThat(analyzer.quickOutcome("c", events).verdict()).isEqualTo(timeline.verdict());
+            assertThat(FlowSummary.summarize(analyzer, "c", events)).isEqualTo(FlowSummary.of(timeline));
+        }
+        assertThat(analyzer.quickOutcome("c", tie).verdict().atSeq()).isEqualTo(2);
+        assertThat(analyzer.quickOutcome("c", declaredLate).verdict().message()).contains("after its declared event time");
+    }
+
+    /** Step {@code seq} of flow "c" on orders, observed {@code atMs} after T0, declaring {@code declaredMs}. */
+    private static CapturedEvent stepAt(long seq, long atMs, long declaredMs) {
+        Instant at = T0.plusMillis(atMs);
+        return event(seq, "orders", new SourcePosition.Kafka(0, seq, TimestampType.CREATE_TIME), at, "c", "e-" + seq,
+                seq, T0.plusMillis(declaredMs), "json /timestamp", "k", "{\"n\":" + seq + "}", List.of());
     }
 
     /** A step of flow "c" on a channel, partition and key (null for none) with store sequence {@code seq} and a sequence. */
@@ -161,7 +194,7 @@ class FlowSummaryQuickPathTest {
     }
 
     private static void assertQuickIsFull(TimelineAnalyzer analyzer, List<CapturedEvent> events, AnomalyKind found) {
-        assertThat(analyzer.healthyFlow("c", events)).isNull();
+        assertThat(analyzer.quickOutcome("c", events)).isNull();
         Timeline timeline = analyzer.analyze("c", events);
         assertThat(timeline.has(found)).isTrue();
         assertThat(FlowSummary.summarize(analyzer, "c", events)).isEqualTo(FlowSummary.of(timeline));
