@@ -42,7 +42,7 @@ public final class FlowSummaryWriter {
      * makes the summarizer slower still, so that once behind it stays behind. The events queued are
      * in memory anyway (the writer's batch); the queue holds them only while the summarizer is behind.
      */
-    static final int QUEUE_EVENTS = 16_384;
+    static final int QUEUE_EVENTS = 4_096;
     /** Events read from the store per page when catching up. */
     static final int PAGE = 4_096;
     private static final long IDLE_POLL_MS = 250;
@@ -122,8 +122,11 @@ public final class FlowSummaryWriter {
             long deadline = System.nanoTime() + MAX_WAIT_NANOS;
             try {
                 // a short wait for room: reading the events back from the store later costs more
-                // than the writer pausing now, as long as the pause stays short
-                for (long left = MAX_WAIT_NANOS; !readingStore && queuedEvents > 0 && queuedEvents + events.size() > QUEUE_EVENTS
+                // than the writer pausing now, as long as the pause stays short; behind a source
+                // whose records wait (waitForRoom) also while the summarizer reads the store back,
+                // else every batch handed meanwhile is dropped and read back too, and decoding
+                // them again is slower than taking them from the queue: it would never catch up
+                for (long left = MAX_WAIT_NANOS; (waitForRoom || !readingStore) && queuedEvents > 0 && queuedEvents + events.size() > QUEUE_EVENTS
                         && (left > 0 || waitForRoom) && failure == null && thread.isAlive(); left = deadline - System.nanoTime()) {
                     TimeUnit.NANOSECONDS.timedWait(lock, waitForRoom ? MAX_WAIT_NANOS : left);
                 }

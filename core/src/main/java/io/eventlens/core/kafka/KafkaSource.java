@@ -61,9 +61,9 @@ public final class KafkaSource implements CaptureSource {
     /** Records per poll at most: one poll is one batch of the pipeline. */
     static final int MAX_POLL_RECORDS = 2_000;
     /** Bytes of one fetch response at most. */
-    static final int FETCH_MAX_BYTES = 8 * 1024 * 1024;
+    static final int FETCH_MAX_BYTES = 2 * 1024 * 1024;
     /** Bytes per partition in one fetch response at most (a larger single record still comes). */
-    static final int MAX_PARTITION_FETCH_BYTES = 2 * 1024 * 1024;
+    static final int MAX_PARTITION_FETCH_BYTES = 1024 * 1024;
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     /** Distinct header names shared among events at most (beyond, each event keeps its own string). */
     static final int MAX_HEADER_NAMES = 1_024;
