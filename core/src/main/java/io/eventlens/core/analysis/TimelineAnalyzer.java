@@ -407,7 +407,8 @@ public final class TimelineAnalyzer {
         if (n >= 64 || channels >= 64 || ms < 0 || ms >= 1L << 40) {
             return healthy(shape(n, n, channels, span));
         }
-        Long key = ms << 12 | (long) n << 6 | channels;
+        // the span in the low bits: Long's hash folds the high half onto them, and spans vary most
+        Long key = (long) n << 56 | (long) channels << 48 | ms;
         Verdict v = healthyVerdicts.get(key);
         if (v == null) {
             v = healthy(shape(n, n, channels, span));
