@@ -201,7 +201,7 @@ public final class TimelineAnalyzer {
         for (CapturedEvent e : events) {
             Objects.requireNonNull(e, "event");
             // the fallback changes only an event without an event time (asking costs a map per event)
-            ordered.add(e.derived().eventTime() != null ? e : EventExtractor.withBrokerTimestampFallback(e));
+            ordered.add(e.derived().eventTimeValue() != null ? e : EventExtractor.withBrokerTimestampFallback(e));
         }
         ordered.sort(OBSERVED_ORDER);
         if (ordered.isEmpty()) {

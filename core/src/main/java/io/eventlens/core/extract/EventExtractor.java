@@ -370,7 +370,7 @@ public final class EventExtractor {
         Objects.requireNonNull(derived, "derived");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(observedAt, "observedAt");
-        if (derived.eventTime() != null) {
+        if (derived.eventTimeValue() != null) {
             return derived;
         }
         String rule = brokerTimestampRule(source);

@@ -291,26 +291,27 @@ final class EventBlockCodec {
         }
         putBytes(e.payload());
 
+        // the value and rule accessors: DerivedFields keeps them flat, its Derived accessors allocate
         DerivedFields d = e.derived();
-        int flags = (d.correlationId() != null ? 1 : 0)
-                | (d.eventId() != null ? 2 : 0)
-                | (d.eventType() != null ? 4 : 0)
-                | (d.eventTime() != null ? 8 : 0)
-                | (d.sequence() != null ? 16 : 0)
-                | (d.causationId() != null ? 32 : 0);
+        int flags = (d.correlationIdValue() != null ? 1 : 0)
+                | (d.eventIdValue() != null ? 2 : 0)
+                | (d.eventTypeValue() != null ? 4 : 0)
+                | (d.eventTimeValue() != null ? 8 : 0)
+                | (d.sequenceValue() != null ? 16 : 0)
+                | (d.causationIdValue() != null ? 32 : 0);
         put(flags);
-        putDerivedString(d.correlationId(), SLOT_RULE);
-        putDerivedString(d.eventId(), SLOT_RULE + 1);
-        putDerivedString(d.eventType(), SLOT_RULE + 2);
-        if (d.eventTime() != null) {
-            putInstant(d.eventTime().value());
-            putStringRef(d.eventTime().rule(), SLOT_RULE + 3);
+        putDerivedString(d.correlationIdValue(), d.correlationIdRule(), SLOT_RULE);
+        putDerivedString(d.eventIdValue(), d.eventIdRule(), SLOT_RULE + 1);
+        putDerivedString(d.eventTypeValue(), d.eventTypeRule(), SLOT_RULE + 2);
+        if (d.eventTimeValue() != null) {
+            putInstant(d.eventTimeValue());
+            putStringRef(d.eventTimeRule(), SLOT_RULE + 3);
         }
-        if (d.sequence() != null) {
-            putVarLong(zigZag(d.sequence().value()));
-            putStringRef(d.sequence().rule(), SLOT_RULE + 4);
+        if (d.sequenceValue() != null) {
+            putVarLong(zigZag(d.sequenceValue()));
+            putStringRef(d.sequenceRule(), SLOT_RULE + 4);
         }
-        putDerivedString(d.causationId(), SLOT_RULE + 5);
+        putDerivedString(d.causationIdValue(), d.causationIdRule(), SLOT_RULE + 5);
     }
 
     /**
@@ -326,12 +327,13 @@ final class EventBlockCodec {
             n += utf8Max(h.name()) + bytesMax(h.value());
         }
         DerivedFields d = e.derived();
-        return n + derivedMax(d.correlationId()) + derivedMax(d.eventId()) + derivedMax(d.eventType())
-                + derivedMax(d.eventTime()) + derivedMax(d.sequence()) + derivedMax(d.causationId());
+        return n + derivedMax(d.correlationIdValue(), d.correlationIdRule()) + derivedMax(d.eventIdValue(), d.eventIdRule())
+                + derivedMax(d.eventTypeValue(), d.eventTypeRule()) + derivedMax(d.eventTimeValue(), d.eventTimeRule())
+                + derivedMax(d.sequenceValue(), d.sequenceRule()) + derivedMax(d.causationIdValue(), d.causationIdRule());
     }
 
-    private static long derivedMax(Derived<?> f) {
-        return f == null ? 0 : 20 + utf8Max(f.rule()) + (f.value() instanceof String s ? utf8Max(s) : 0);
+    private static long derivedMax(Object value, String rule) {
+        return value == null ? 0 : 20 + utf8Max(rule) + (value instanceof String s ? utf8Max(s) : 0);
     }
 
     /** An upper bound of the bytes a tag-2 position takes. */
@@ -498,10 +500,10 @@ final class EventBlockCodec {
         }
     }
 
-    private void putDerivedString(Derived<String> d, int ruleSlot) {
-        if (d != null) {
-            putUtf8(d.value());
-            putStringRef(d.rule(), ruleSlot);
+    private void putDerivedString(String value, String rule, int ruleSlot) {
+        if (value != null) {
+            putUtf8(value);
+            putStringRef(rule, ruleSlot);
         }
     }
 
