@@ -65,9 +65,11 @@ public final class CapturePipeline {
     public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 8L * 1024 * 1024;
     /**
      * Default in-flight bound in events: each event costs heap beyond its bytes (record, headers,
-     * derived fields), about 1 KB for a 200-byte record, so small records are bounded by count.
+     * derived fields), about 0.8 KB for a 200-byte record, so small records are bounded by count.
+     * 4,096 since 2026-11-30 (was 8,192): what is in flight is what each young collection copies;
+     * the capture of the bench was as fast with half (docs/decisions/0006-capture-pipeline.md).
      */
-    public static final int DEFAULT_MAX_IN_FLIGHT_EVENTS = 8_192;
+    public static final int DEFAULT_MAX_IN_FLIGHT_EVENTS = 4_096;
     /** Events merged into one store append at most. */
     static final int MAX_EVENTS_PER_APPEND = 8_192;
     private static final long PROGRESS_INTERVAL_MS = 250;

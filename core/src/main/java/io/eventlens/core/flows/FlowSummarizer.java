@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
 public final class FlowSummarizer {
 
     /** Default bound of the events held in memory, in estimated heap bytes. */
-    public static final long DEFAULT_MAX_BYTES = 8L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BYTES = 4L * 1024 * 1024;
     /** A flush is due this long after the previous one. */
     public static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
     /** Estimated heap bytes of one event beyond its payload, key and header bytes. */

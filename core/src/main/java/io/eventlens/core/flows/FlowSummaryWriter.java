@@ -36,11 +36,10 @@ public final class FlowSummaryWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowSummaryWriter.class);
     /**
-     * Events waiting for the summarizer at most; more are read back from the store. Two of the
-     * capture writer's largest appends (8,192 events): room for the bursts in which the summarizer
-     * gets no CPU (a GC, two busy cores), since a batch dropped is read back and decoded again, which
-     * makes the summarizer slower still, so that once behind it stays behind. The events queued are
-     * in memory anyway (the writer's batch); the queue holds them only while the summarizer is behind.
+     * Events waiting for the summarizer at most. Behind a source whose records wait to be read, the
+     * writer waits for room ({@link #committed}); behind a live one a batch that finds no room is read
+     * back from the store later. Small, because what waits here is held in the heap and young
+     * collections copy it (docs/decisions/0009-flow-summaries.md, amendments).
      */
     static final int QUEUE_EVENTS = 4_096;
     /** Events read from the store per page when catching up. */
