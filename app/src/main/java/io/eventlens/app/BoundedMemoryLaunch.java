@@ -174,29 +174,6 @@ final class BoundedMemoryLaunch {
         }
     }
 
-    /**
-     * The collector of a headless child ({@code capture}, {@code demo}, {@code import}, {@code report}):
-     * the parallel (throughput) collector with a young generation of half the heap, unless the user's
-     * options choose a collector or size the young generation. These commands are batch work where
-     * pauses block nobody; what counts is the CPU left to the work and how much of it survives to be
-     * copied. Measured on the bench's 1M-record capture (2 cores, machine idle): 6.2–6.7 s instead of
-     * 6.9–7.0 s with G1, and 19.1 s instead of 26.4 s for 5M records, at the same peak RSS
-     * (docs/decisions/0010-bounded-memory-launch.md). The desktop app keeps G1, whose short pauses
-     * keep the UI smooth.
-     *
-     * @param jvmArguments this JVM's options
-     * @return the options to add, or an empty list
-     */
-    static List<String> throughputCollector(List<String> jvmArguments) {
-        for (String a : jvmArguments) {
-            if ((a.startsWith("-XX:+Use") && a.endsWith("GC")) || a.startsWith("-XX:NewRatio") || a.startsWith("-Xmn")
-                    || a.startsWith("-XX:NewSize") || a.startsWith("-XX:MaxNewSize")) {
-                return List.of();
-            }
-        }
-        return List.of("-XX:+UseParallelGC", "-XX:NewRatio=1");
-    }
-
     /** Whether the user gave a heap option. */
     static boolean heapGiven(List<String> jvmArguments) {
         for (String a : jvmArguments) {
@@ -219,9 +196,6 @@ final class BoundedMemoryLaunch {
         command.addAll(classSharing(jvmArguments, archiveFile(desktop ? "desktop" : "cli", classPath)));
         command.addAll(jvmArguments);
         command.add(heap);
-        if (!desktop) {
-            command.addAll(throughputCollector(jvmArguments));
-        }
         command.add("-D" + CHILD_PROPERTY + "=child");
         // what the jar's manifest grants under java -jar (Enable-Native-Access), for JavaFX's and
         // LZ4's native libraries (the child runs with -cp, where the manifest does not count); and

@@ -48,14 +48,4 @@ class BoundedMemoryLaunchTest {
         }
         assertThat(BoundedMemoryLaunch.classSharing(List.of(), null)).as("no cache folder").isEmpty();
     }
-
-    @Test
-    void headlessChildrenUseTheThroughputCollectorUnlessTheUserChoseOne() {
-        assertThat(BoundedMemoryLaunch.throughputCollector(List.of("-Dfoo=1", "-Xlog:gc:file=gc.log")))
-                .containsExactly("-XX:+UseParallelGC", "-XX:NewRatio=1");
-        for (String own : List.of("-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseSerialGC", "-XX:+UseParallelGC", "-Xmn64m",
-                "-XX:NewRatio=3", "-XX:NewSize=32m", "-XX:MaxNewSize=64m")) {
-            assertThat(BoundedMemoryLaunch.throughputCollector(List.of(own))).as(own).isEmpty();
-        }
-    }
 }
