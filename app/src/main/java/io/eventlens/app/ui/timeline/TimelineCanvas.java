@@ -549,7 +549,20 @@ public final class TimelineCanvas extends Region {
             };
             String label = ellipsize(ghost.label(), 22) + " · " + what;
             double half = label.length() * 3.0;
-            g.fillText(label, Math.max(half + 4, Math.min(ghost.x(), canvas.getWidth() - 4 - half)), ghost.y() + r + 3);
+            // within the plot area (left of it the lane titles are drawn over whatever is there)
+            double lx = Math.max(layout.plotLeft() - 8 + half, Math.min(ghost.x(), canvas.getWidth() - 4 - half));
+            double below = ghost.y() + r + 3;
+            // an expected step close to the flow's last events (a flow of a few ms) would write its
+            // label over theirs: it goes above the marker instead
+            boolean clash = false;
+            for (TimelineLayout.Label placed : layout.labels()) {
+                double placedHalf = placed.text().length() * 3.0;
+                if (Math.abs(placed.y() - below) < 11 && Math.abs(placed.x() - lx) < half + placedHalf + 4) {
+                    clash = true;
+                    break;
+                }
+            }
+            g.fillText(label, lx, clash ? ghost.y() - r - 14 : below);
         }
     }
 
