@@ -342,10 +342,7 @@ public final class KafkaSource implements CaptureSource {
      * {@link #MAX_HEADER_NAMES} at most), and records of one millisecond share one observed time.
      */
     private CapturedEvent toEvent(ConsumerRecord<byte[], byte[]> r, Instant capturedAt, FieldDeriver derive) {
-        Channel channel = channels.get(r.topic());
-        if (channel == null) {
-            channel = channels.computeIfAbsent(r.topic(), Channel::kafkaTopic);
-        }
+        Channel channel = channels.computeIfAbsent(r.topic(), Channel::kafkaTopic);
         TimestampType type = switch (r.timestampType()) {
             case CREATE_TIME -> TimestampType.CREATE_TIME;
             case LOG_APPEND_TIME -> TimestampType.LOG_APPEND_TIME;

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param coordinates the answer's coordinates, for example {@code "poll-3#1"}, or {@code null}
  */
-record ProbePosition(String coordinates) implements SourcePosition {
+public record ProbePosition(String coordinates) implements SourcePosition {
 
     @Override
     public String sourceKind() {

@@ -6,6 +6,7 @@ import io.eventlens.core.analysis.AnalysisSettings;
 import io.eventlens.core.analysis.AnomalyKind;
 import io.eventlens.core.analysis.ContractCheck;
 import io.eventlens.core.analysis.ContractViolation;
+import io.eventlens.core.analysis.ProbePosition;
 import io.eventlens.core.analysis.QuickOutcome;
 import io.eventlens.core.analysis.Timeline;
 import io.eventlens.core.analysis.TimelineAnalyzer;
@@ -294,7 +295,7 @@ class FlowSummaryQuickPathTest {
         int partition = r.nextInt(partitions);
         long offset = !distinct && r.nextInt(6) == 0 ? offsets[partition] : offsets[partition]++;
         return switch (kind) {
-            case 5 -> new Probe(r.nextBoolean() ? null : "answer-" + (distinct ? offset : r.nextInt(3)));
+            case 5 -> new ProbePosition(r.nextBoolean() ? null : "answer-" + (distinct ? offset : r.nextInt(3)));
             case 6 -> new Other("amqp", distinct ? "q@" + offset : r.nextInt(3) + "@" + r.nextInt(3), r.nextBoolean() ? "queue" : null);
             case 7 -> new Other("kafka", partition + "@" + offset, "partition " + partition);
             default -> new SourcePosition.Kafka(partition, offset,
@@ -339,39 +340,6 @@ class FlowSummaryQuickPathTest {
         return new CapturedEvent(seq, Channel.kafkaTopic(channel), position, at, at,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), headers,
                 payload.getBytes(StandardCharsets.UTF_8), derived);
-    }
-
-    /** A probe observation: no ordering stream, coordinates when the answer had an ID. */
-    private record Probe(String coordinates) implements SourcePosition {
-        @Override
-        public String sourceKind() {
-            return "probe";
-        }
-
-        @Override
-        public String orderingStream() {
-            return null;
-        }
-
-        @Override
-        public String messageCoordinates() {
-            return coordinates;
-        }
-
-        @Override
-        public String describe() {
-            return coordinates == null ? "poll" : coordinates;
-        }
-
-        @Override
-        public Map<String, Object> attributes() {
-            return new LinkedHashMap<>();
-        }
-
-        @Override
-        public String observedTimeMeaning() {
-            return "probe poll time";
-        }
     }
 
     /** Another source's position (possibly of kind "kafka" without being a Kafka position). */
