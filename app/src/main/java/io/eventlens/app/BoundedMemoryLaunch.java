@@ -30,6 +30,16 @@ final class BoundedMemoryLaunch {
 
     /** The heap of the child JVM: enough for the pipeline's bounded in-flight data and H2's cache. */
     static final String CAPTURE_HEAP = "-Xmx256m";
+    /**
+     * JIT options of a headless child: C2 inlines hot callees of at most 100 bytecode bytes (default
+     * 325) and none whose compiled code exceeds 1,000 bytes (default 2,500). A short command spends
+     * a large part of its CPU compiling: of a 1M-record capture's 18 s of CPU, about 7 s went to
+     * the compiler threads, most of it to a few large methods compiled again and again as their
+     * inlined callees met new types. Smaller compilation units cost less to compile and recompile;
+     * the capture of the bench took 15 to 20% less wall time and CPU
+     * (docs/decisions/0010-bounded-memory-launch.md, amendments). Before the user's options, which win.
+     */
+    static final List<String> HEADLESS_COMPILER = List.of("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
     /** The heap of the desktop app's child JVM: the app, a live capture and the demo's broker. */
     static final String DESKTOP_HEAP = "-Xmx512m";
     /** Set on the child JVM (and honoured as an opt-out when the user sets it to {@code false}). */
@@ -184,16 +194,22 @@ final class BoundedMemoryLaunch {
         return false;
     }
 
-    private static Optional<Integer> relaunch(String[] args, List<String> jvmArguments, String heap, boolean desktop) {
-        Optional<String> java = javaExecutable();
-        String classPath = System.getProperty("java.class.path");
-        if (java.isEmpty() || classPath == null || classPath.isBlank()) {
-            return Optional.empty();
-        }
+    /**
+     * The command line of the child JVM: class sharing ({@link #classSharing}), for a headless
+     * command {@link #HEADLESS_COMPILER}, then this JVM's own options (so the user's options win),
+     * the heap bound, the child marker and the native-access grants, and {@code Main} with {@code args}.
+     *
+     * @param archive the class-sharing archive, or null for none
+     */
+    static List<String> childCommand(String java, String classPath, String[] args, List<String> jvmArguments,
+                                     String heap, boolean desktop, Path archive) {
         List<String> command = new ArrayList<>();
-        command.add(java.get());
-        // before the user's options, so that their own -Xlog and sharing options still win
-        command.addAll(classSharing(jvmArguments, archiveFile(desktop ? "desktop" : "cli", classPath)));
+        command.add(java);
+        // before the user's options, so that their own -Xlog, sharing and JIT options still win
+        command.addAll(classSharing(jvmArguments, archive));
+        if (!desktop) {
+            command.addAll(HEADLESS_COMPILER);
+        }
         command.addAll(jvmArguments);
         command.add(heap);
         command.add("-D" + CHILD_PROPERTY + "=child");
@@ -208,6 +224,17 @@ final class BoundedMemoryLaunch {
         command.add(classPath);
         command.add(Main.class.getName());
         command.addAll(List.of(args));
+        return command;
+    }
+
+    private static Optional<Integer> relaunch(String[] args, List<String> jvmArguments, String heap, boolean desktop) {
+        Optional<String> java = javaExecutable();
+        String classPath = System.getProperty("java.class.path");
+        if (java.isEmpty() || classPath == null || classPath.isBlank()) {
+            return Optional.empty();
+        }
+        List<String> command = childCommand(java.get(), classPath, args, jvmArguments, heap, desktop,
+                archiveFile(desktop ? "desktop" : "cli", classPath));
         Process child;
         try {
             child = new ProcessBuilder(command).inheritIO().start();

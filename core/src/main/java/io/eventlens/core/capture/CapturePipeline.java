@@ -625,7 +625,7 @@ public final class CapturePipeline {
             return this;
         }
 
-        /** At most this many events delivered and not yet committed (default 8,192). */
+        /** At most this many events delivered and not yet committed (default {@value CapturePipeline#DEFAULT_MAX_IN_FLIGHT_EVENTS}). */
         public Builder maxInFlightEvents(int events) {
             this.maxInFlightEvents = events;
             return this;

@@ -41,7 +41,7 @@ public final class FlowSummaryWriter {
      * back from the store later. Small, because what waits here is held in the heap and young
      * collections copy it (docs/decisions/0009-flow-summaries.md, amendments).
      */
-    static final int QUEUE_EVENTS = 4_096;
+    static final int QUEUE_EVENTS = 2_048;
     /** Events read from the store per page when catching up. */
     static final int PAGE = 4_096;
     private static final long IDLE_POLL_MS = 250;
