@@ -60,10 +60,16 @@ public final class KafkaSource implements CaptureSource {
     public static final String KIND = "kafka";
     /** Records per poll at most: one poll is one batch of the pipeline. */
     static final int MAX_POLL_RECORDS = 2_000;
-    /** Bytes of one fetch response at most. */
-    static final int FETCH_MAX_BYTES = 2 * 1024 * 1024;
-    /** Bytes per partition in one fetch response at most (a larger single record still comes). */
-    static final int MAX_PARTITION_FETCH_BYTES = 1024 * 1024;
+    /**
+     * Bytes of one fetch response at most (448 KiB): the consumer reads each response into one
+     * array, and G1 allocates an array of half a heap region or more (512 KiB in the bounded child's
+     * 256 MB heap) as a humongous object, outside the young generation: 2 MiB responses were 290 MB
+     * of humongous allocations in a 1M-record capture and doubled its GC pauses
+     * (docs/decisions/0006-capture-pipeline.md, amendments).
+     */
+    static final int FETCH_MAX_BYTES = 448 * 1024;
+    /** Bytes per partition in one fetch response at most (a larger single record batch still comes). */
+    static final int MAX_PARTITION_FETCH_BYTES = 256 * 1024;
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     /** Distinct header names shared among events at most (beyond, each event keeps its own string). */
     static final int MAX_HEADER_NAMES = 1_024;
