@@ -50,11 +50,12 @@ class BoundedMemoryLaunchTest {
     }
 
     @Test
-    void aHeadlessChildGetsTheSmallerInliningBeforeTheUsersOwnOptionsAndTheDesktopDoesNot() {
+    void aHeadlessChildGetsItsJitAndGcOptionsBeforeTheUsersOwnOptionsAndTheDesktopDoesNot() {
         List<String> user = List.of("-XX:FreqInlineSize=325", "-Dfoo=1");
         List<String> headless = BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture", "--kafka", "h:9092"},
                 user, BoundedMemoryLaunch.CAPTURE_HEAP, false, null);
         assertThat(headless).containsSubsequence("java", "-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000",
+                "-XX:SurvivorRatio=3", "-XX:TargetSurvivorRatio=80",
                 "-XX:FreqInlineSize=325", "-Dfoo=1", "-Xmx256m", "-Deventlens.boundedLaunch=child",
                 "-cp", "app.jar", Main.class.getName(), "capture", "--kafka", "h:9092");
         // the JVM takes the last of repeated -XX options: the user's own value wins
@@ -62,6 +63,6 @@ class BoundedMemoryLaunchTest {
 
         List<String> desktop = BoundedMemoryLaunch.childCommand("java", "app.jar", new String[0], List.of(),
                 BoundedMemoryLaunch.DESKTOP_HEAP, true, null);
-        assertThat(desktop).doesNotContainAnyElementsOf(BoundedMemoryLaunch.HEADLESS_COMPILER).contains("-Xmx512m");
+        assertThat(desktop).doesNotContainAnyElementsOf(BoundedMemoryLaunch.HEADLESS_OPTIONS).contains("-Xmx512m");
     }
 }
