@@ -85,7 +85,7 @@ public final class FlowsView extends VBox {
         list.setId("flowList");
         list.getStyleClass().addAll("flow-list", "dense");
         list.setFixedCellSize(ROW_HEIGHT);
-        list.setPlaceholder(placeholder());
+        list.setPlaceholder(placeholder(vm));
         list.setCellFactory(lv -> new FlowCell());
         vm.rows().addListener(beforeListView);
         list.setItems(vm.rows());
@@ -126,9 +126,10 @@ public final class FlowsView extends VBox {
                 }));
     }
 
-    private static Label placeholder() {
-        Label l = new Label("No findings yet. Flows with a dead letter, a conflicting duplicate, an out-of-order "
-                + "event or lag are listed here, worst first, as soon as they are analyzed.");
+    private static Label placeholder(FlowsViewModel vm) {
+        Label l = new Label();
+        l.setId("flowsEmpty");
+        l.textProperty().bind(vm.emptyListTextProperty());
         l.setWrapText(true);
         l.getStyleClass().add("muted");
         l.setPadding(new Insets(12));

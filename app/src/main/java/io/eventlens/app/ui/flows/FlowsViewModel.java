@@ -70,6 +70,9 @@ public final class FlowsViewModel {
     private final BooleanProperty showHealthy = new SimpleBooleanProperty(this, "showHealthy");
     private final ReadOnlyBooleanWrapper moreAvailable = new ReadOnlyBooleanWrapper(this, "moreAvailable");
     private final ReadOnlyBooleanWrapper analyzing = new ReadOnlyBooleanWrapper(this, "analyzing");
+    /** What the empty list says: whether nothing is analyzed yet, or every flow analyzed is healthy. */
+    private final javafx.beans.binding.StringBinding emptyListText = javafx.beans.binding.Bindings.createStringBinding(
+            () -> emptyListText(counts.get(), analyzing.get()), counts, analyzing);
 
     private CaptureStore store;
     private FlowSummaries summaries;
@@ -506,6 +509,30 @@ public final class FlowsViewModel {
     /** True while the flows of events past the stored summaries are being computed. */
     public ReadOnlyBooleanProperty analyzingProperty() {
         return analyzing.getReadOnlyProperty();
+    }
+
+    /**
+     * What the list says while it lists no flow: "No findings yet ..." while nothing is analyzed or
+     * flows are still being analyzed; once flows were analyzed and none has a finding, how many were
+     * (so that an empty list of a finished capture reads as a result, not as work still to come).
+     */
+    public javafx.beans.value.ObservableStringValue emptyListTextProperty() {
+        return emptyListText;
+    }
+
+    static String emptyListText(Map<FlowCategory, Long> byCategory, boolean analyzingFlows) {
+        long total = 0;
+        for (long n : byCategory.values()) {
+            total += n;
+        }
+        if (total == 0 || analyzingFlows) {
+            return "No findings yet. Flows with a dead letter, a conflicting duplicate, an out-of-order "
+                    + "event or lag are listed here, worst first, as soon as they are analyzed.";
+        }
+        return total == 1
+                ? "No findings in the 1 flow analyzed: it is healthy. Tick \"Show healthy flows too\" to list it."
+                : String.format(java.util.Locale.ROOT, "No findings in the %,d flows analyzed: every one is healthy. "
+                        + "Tick \"Show healthy flows too\" to list them.", total);
     }
 
     /** True to list plain healthy flows too ("show healthy flows too"). */

@@ -219,6 +219,24 @@ class FlowsViewModelTest {
     }
 
     @Test
+    void anEmptyListSaysWhetherFlowsAreStillToComeOrAllAnalyzedFlowsAreHealthy() {
+        assertThat(vm.emptyListTextProperty().get()).as("nothing shown").startsWith("No findings yet.");
+
+        write(flow("c-1", FlowCategory.HEALTHY, 3, 100), flow("c-2", FlowCategory.HEALTHY, 4, 200));
+        vm.show(store);
+
+        assertThat(vm.rows()).isEmpty();
+        assertThat(vm.emptyListTextProperty().get())
+                .isEqualTo("No findings in the 2 flows analyzed: every one is healthy. Tick \"Show healthy flows too\" to list them.");
+        assertThat(FlowsViewModel.emptyListText(java.util.Map.of(FlowCategory.HEALTHY, 250_000L), false))
+                .startsWith("No findings in the 250,000 flows analyzed");
+        assertThat(FlowsViewModel.emptyListText(java.util.Map.of(FlowCategory.HEALTHY, 1L), false))
+                .startsWith("No findings in the 1 flow analyzed: it is healthy.");
+        assertThat(FlowsViewModel.emptyListText(java.util.Map.of(FlowCategory.HEALTHY, 5L), true))
+                .as("while flows are still analyzed").startsWith("No findings yet.");
+    }
+
+    @Test
     void openingARowOpensItsCorrelationId() {
         write(flow("c-lag", FlowCategory.LAG, 2, 100));
         vm.show(store);
