@@ -197,11 +197,16 @@ public final class WholeProcessBench {
             }
             Run plain = median(byTool.get("plain poll loop"));
             System.out.println();
-            System.out.println("| process | median wall | median peak RSS | CPU (user + system) |");
-            System.out.println("|---|---|---|---|");
+            // the wall-time range beside the median: on a shared machine the rounds spread by 10-30%,
+            // so a ratio of medians within that spread is not a difference
+            System.out.println("| process | median wall | wall min–max | median peak RSS | CPU (user + system) |");
+            System.out.println("|---|---|---|---|---|");
             byTool.forEach((tool, rs) -> {
                 Run m = median(rs);
-                System.out.printf(Locale.ROOT, "| %s | %.2f s | %,d MB | %.2f s |%n", tool, m.wallS, m.rssKb / 1024, m.cpuS);
+                double min = rs.stream().mapToDouble(Run::wallS).min().orElse(0);
+                double max = rs.stream().mapToDouble(Run::wallS).max().orElse(0);
+                System.out.printf(Locale.ROOT, "| %s | %.2f s | %.2f–%.2f s | %,d MB | %.2f s |%n", tool, m.wallS, min, max,
+                        m.rssKb / 1024, m.cpuS);
             });
             System.out.printf(Locale.ROOT, "%ncapture / plain poll loop: %.2fx wall, %.2fx CPU%n", capture.wallS / plain.wallS,
                     capture.cpuS / plain.cpuS);
