@@ -381,14 +381,21 @@ public final class TimelineAnalyzer {
         String message;
         if (step) {
             CapturedEvent previous = o[at - 1];
-            message = previous.channel().name() + " → " + channel + " took "
-                    + formatDuration(Duration.between(previous.observedAt(), e.observedAt())) + ", SLO " + formatDuration(slo);
+            message = stepLagMessage(previous.channel().name(), channel, Duration.between(previous.observedAt(), e.observedAt()), slo);
         } else {
-            message = "observed on " + channel + " "
-                    + formatDuration(Duration.between(e.derived().declaredEventTimeValue(), e.observedAt()))
-                    + " after its declared event time, SLO " + formatDuration(slo);
+            message = eventTimeLagMessage(channel, Duration.between(e.derived().declaredEventTimeValue(), e.observedAt()), slo);
         }
         return new Verdict(VerdictKind.LAG, lagMessage(message, excessMs, lags), e.seq());
+    }
+
+    /** The message of a previous-step LAG finding (docs/reference/anomalies-and-verdicts.md). */
+    private static String stepLagMessage(String fromChannel, String toChannel, Duration gap, Duration slo) {
+        return fromChannel + " → " + toChannel + " took " + formatDuration(gap) + ", SLO " + formatDuration(slo);
+    }
+
+    /** The message of an event-time LAG finding (docs/reference/anomalies-and-verdicts.md). */
+    private static String eventTimeLagMessage(String channel, Duration late, Duration slo) {
+        return "observed on " + channel + " " + formatDuration(late) + " after its declared event time, SLO " + formatDuration(slo);
     }
 
     /** The LAG verdict's message of the worst finding's message, its excess over the SLO in ms and the number of findings. */
@@ -983,9 +990,7 @@ public final class TimelineAnalyzer {
                     ev.put("observedAt", e.observedAt().toString());
                     ev.put("gapMs", gap.toMillis());
                     ev.put("sloMs", slo.toMillis());
-                    found.add(new Anomaly(AnomalyKind.LAG,
-                            previousStep.channel().name() + " → " + channel + " took " + formatDuration(gap)
-                                    + ", SLO " + formatDuration(slo),
+                    found.add(new Anomaly(AnomalyKind.LAG, stepLagMessage(previousStep.channel().name(), channel, gap, slo),
                             "lag.previous-step", ev, previousStep.seq()));
                 }
             }
@@ -1001,9 +1006,7 @@ public final class TimelineAnalyzer {
                     ev.put("observedAt", e.observedAt().toString());
                     ev.put("gapMs", late.toMillis());
                     ev.put("sloMs", slo.toMillis());
-                    found.add(new Anomaly(AnomalyKind.LAG,
-                            "observed on " + channel + " " + formatDuration(late)
-                                    + " after its declared event time, SLO " + formatDuration(slo),
+                    found.add(new Anomaly(AnomalyKind.LAG, eventTimeLagMessage(channel, late, slo),
                             "lag.event-time", ev, 0));
                 }
             }
