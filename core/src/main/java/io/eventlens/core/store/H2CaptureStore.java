@@ -184,6 +184,7 @@ public final class H2CaptureStore implements CaptureStore {
                 throw CaptureStoreException.of(mvFile, "H2 refused the URL " + url, null);
             }
             if (!readOnly) {
+                limitPageCache(writer);
                 migrate(mvFile, url);
                 try (Statement st = writer.createStatement()) {
                     // H2 writes commits to the file up to a second later: make the migrated schema
@@ -232,6 +233,38 @@ public final class H2CaptureStore implements CaptureStore {
         } catch (RuntimeException | Error e) {   // H2 reading damaged data can throw anything
             cleanup(writer, pool, mvFile);
             throw CaptureStoreException.of(mvFile, "not an EventLens capture store, or it is damaged", e);
+        }
+    }
+
+    /**
+     * H2's page cache of a store opened for writing, in KiB (H2 rounds it to whole MiB; its default is
+     * 16 MiB): docs/decisions/0006-capture-pipeline.md, "H2's page cache while writing".
+     */
+    static final int WRITER_PAGE_CACHE_KB = 1024;
+
+    /**
+     * Shrinks H2's page cache of the store that {@code writer} opened to {@value #WRITER_PAGE_CACHE_KB}
+     * KiB for this process only. H2 keeps the pages of every chunk it writes in that cache, the event
+     * blocks' data included, although a capture never reads them back (reads of decoded blocks go
+     * through {@link BlockCache}); once 16 MiB of them had outlived the young generation, each page
+     * that the cache dropped died in the old one, and from about 1M events on a capture spent its
+     * time in G1's concurrent and mixed collections. {@code SET CACHE_SIZE} would store the setting
+     * in the file, which a capture file must not carry (docs/decisions/0007-untrusted-capture-files.md),
+     * so the setting is made on H2's {@code Database} object of this connection instead.
+     */
+    private static void limitPageCache(Connection writer) throws SQLException {
+        org.h2.engine.Session session = writer.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
+        if (session instanceof org.h2.engine.SessionLocal local) {
+            local.getDatabase().setCacheSize(WRITER_PAGE_CACHE_KB);
+        }
+    }
+
+    /** H2's page cache of this store in MiB, as H2 reports it ({@code info.CACHE_MAX_SIZE}); for tests. */
+    int pageCacheMiB() throws SQLException {
+        try (Connection c = readers.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                     + " WHERE SETTING_NAME = 'info.CACHE_MAX_SIZE'")) {
+            return rs.next() ? Integer.parseInt(rs.getString(1)) : -1;
         }
     }
 

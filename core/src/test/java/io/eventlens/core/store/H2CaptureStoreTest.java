@@ -264,6 +264,19 @@ class H2CaptureStoreTest {
     }
 
     @Test
+    void aStoreOpenForWritingKeepsASmallPageCacheThatTheFileDoesNotRemember() throws Exception {
+        assertThat(((H2CaptureStore) store).pageCacheMiB()).isEqualTo(H2CaptureStore.WRITER_PAGE_CACHE_KB / 1024);
+        store.append(events("orders", 0, 10), List.of());
+        store.close();
+
+        // the setting lives in this process only: read-only, the file opens with H2's default cache
+        try (H2CaptureStore reader = H2CaptureStore.openReadOnly(dir.resolve("capture"))) {
+            assertThat(reader.pageCacheMiB()).isGreaterThan(H2CaptureStore.WRITER_PAGE_CACHE_KB / 1024);
+        }
+        store = CaptureStore.open(dir.resolve("capture"));
+    }
+
+    @Test
     void aStoreOpenInThisProcessCannotBeOpenedTwice() {
         assertThatThrownBy(() -> CaptureStore.open(dir.resolve("capture.mv.db")))
                 .isInstanceOf(CaptureStoreException.class)
