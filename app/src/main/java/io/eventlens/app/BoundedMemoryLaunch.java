@@ -159,38 +159,71 @@ final class BoundedMemoryLaunch {
      * @return the options, or an empty list
      */
     static List<String> classSharing(List<String> jvmArguments, Path archive) {
-        if (archive == null) {
+        if (archive == null || sharingChosen(jvmArguments)) {
             return List.of();
-        }
-        for (String a : jvmArguments) {
-            if (a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit") || a.startsWith("-Xshare")
-                    || a.startsWith("-XX:AOTCache") || a.startsWith("-XX:AOTMode") || a.equals("-D" + CLASS_SHARING_PROPERTY + "=false")) {
-                return List.of();
-            }
         }
         return List.of("-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr",
                 "-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
     }
 
     /**
-     * The class-sharing archive of this kind of child ({@code desktop} or {@code cli}, which load
-     * different classes), Java runtime and class path in the user's cache folder
-     * ({@code cds/eventlens-<kind>-<feature version>-<hash>.jsa}; each installation and runtime has its
-     * own, so two of them never rewrite each other's), or null when that folder cannot be made or written.
+     * Whether the user's JVM options already choose an archive or cache or turn sharing off
+     * ({@code -XX:SharedArchiveFile}, {@code -XX:ArchiveClassesAtExit}, {@code -Xshare},
+     * {@code -XX:AOTCache}, {@code -XX:AOTMode}, the packaged launcher's own archive), or hold
+     * {@code -D}{@value #CLASS_SHARING_PROPERTY}{@code =false}: the child then gets neither an
+     * archive nor an ahead-of-time cache of ours.
      */
-    static Path archiveFile(String kind, String classPath) {
+    static boolean sharingChosen(List<String> jvmArguments) {
+        for (String a : jvmArguments) {
+            if (a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit") || a.startsWith("-Xshare")
+                    || a.startsWith("-XX:AOTCache") || a.startsWith("-XX:AOTMode") || a.startsWith("-XX:AOTConfiguration")
+                    || a.equals("-D" + CLASS_SHARING_PROPERTY + "=false")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The folder of class-sharing archives and ahead-of-time caches in the user's cache folder
+     * ({@code cds}), or null when it cannot be made or written.
+     */
+    static Path sharingFolder() {
         try {
             Path folder = io.eventlens.app.ui.services.UserFolders.userCache().resolve("cds");
             Files.createDirectories(folder);
-            if (!Files.isWritable(folder)) {
-                return null;
-            }
-            String identity = System.getProperty("java.home") + '\n' + System.getProperty("java.vm.version") + '\n' + classPath;
-            String hash = Integer.toHexString(identity.hashCode()) + Integer.toHexString(identity.length());
-            return folder.resolve("eventlens-" + kind + "-" + Runtime.version().feature() + "-" + hash + ".jsa");
+            return Files.isWritable(folder) ? folder : null;
         } catch (java.io.IOException | RuntimeException e) {
             return null;   // no cache: the child starts as a plain JVM does
         }
+    }
+
+    /** The hash of this Java runtime and {@code classPath} that names their archives and caches. */
+    static String installation(String classPath) {
+        String identity = System.getProperty("java.home") + '\n' + System.getProperty("java.vm.version") + '\n' + classPath;
+        return Integer.toHexString(identity.hashCode()) + Integer.toHexString(identity.length());
+    }
+
+    /**
+     * The class-sharing archive of this kind of child ({@code desktop} or {@code cli}, which load
+     * different classes), Java runtime and class path in {@code folder}
+     * ({@code eventlens-<kind>-<feature version>-<hash>.jsa}; each installation and runtime has its
+     * own, so two of them never rewrite each other's), or null without a folder.
+     */
+    static Path archiveFile(Path folder, String kind, String classPath) {
+        return folder == null ? null
+                : folder.resolve("eventlens-" + kind + "-" + Runtime.version().feature() + "-" + installation(classPath) + ".jsa");
+    }
+
+    /**
+     * What the jar's manifest grants under {@code java -jar} ({@code Enable-Native-Access}), for
+     * JavaFX's and LZ4's native libraries (the child runs with {@code -cp}, where the manifest does
+     * not count); and on JDK 24+ the {@code sun.misc.Unsafe} use of JavaFX and Kafka's clients (JEP 498).
+     */
+    static List<String> moduleOptions() {
+        return Runtime.version().feature() >= 24
+                ? List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
+                : List.of("--enable-native-access=ALL-UNNAMED");
     }
 
     /** Whether the user gave a heap option. */
@@ -204,31 +237,27 @@ final class BoundedMemoryLaunch {
     }
 
     /**
-     * The command line of the child JVM: class sharing ({@link #classSharing}), for a headless
+     * The command line of the child JVM: the sharing options (a class-sharing archive,
+     * {@link #classSharing}, or an ahead-of-time cache, {@link AotCache#options}), for a headless
      * command {@link #HEADLESS_OPTIONS}, then this JVM's own options (so the user's options win),
-     * the heap bound, the child marker and the native-access grants, and {@code Main} with {@code args}.
+     * the heap bound, the child marker and the {@linkplain #moduleOptions native-access grants}, and
+     * {@code Main} with {@code args}.
      *
-     * @param archive the class-sharing archive, or null for none
+     * @param sharing the sharing options, possibly none
      */
     static List<String> childCommand(String java, String classPath, String[] args, List<String> jvmArguments,
-                                     String heap, boolean desktop, Path archive) {
+                                     String heap, boolean desktop, List<String> sharing) {
         List<String> command = new ArrayList<>();
         command.add(java);
         // before the user's options, so that their own -Xlog, sharing, JIT and GC options still win
-        command.addAll(classSharing(jvmArguments, archive));
+        command.addAll(sharing);
         if (!desktop) {
             command.addAll(HEADLESS_OPTIONS);
         }
         command.addAll(jvmArguments);
         command.add(heap);
         command.add("-D" + CHILD_PROPERTY + "=child");
-        // what the jar's manifest grants under java -jar (Enable-Native-Access), for JavaFX's and
-        // LZ4's native libraries (the child runs with -cp, where the manifest does not count); and
-        // JDK 24+ asks before sun.misc.Unsafe use (JEP 498) by JavaFX and Kafka's clients
-        command.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) {
-            command.add("--sun-misc-unsafe-memory-access=allow");
-        }
+        command.addAll(moduleOptions());
         command.add("-cp");
         command.add(classPath);
         command.add(Main.class.getName());
@@ -242,9 +271,17 @@ final class BoundedMemoryLaunch {
         if (java.isEmpty() || classPath == null || classPath.isBlank()) {
             return Optional.empty();
         }
-        List<String> command = childCommand(java.get(), classPath, args, jvmArguments, heap, desktop,
-                archiveFile(desktop ? "desktop" : "cli", classPath));
+        Path folder = sharingFolder();
+        // a headless command on Java 25+ from a jar: its own ahead-of-time cache; otherwise AppCDS
+        AotCache aot = desktop || folder == null || sharingChosen(jvmArguments) ? null
+                : AotCache.of(folder, args[0], installation(classPath), classPath, Runtime.version().feature(),
+                        ProcessHandle.current().pid());
+        boolean training = aot != null && aot.training();
+        List<String> sharing = aot != null ? aot.options()
+                : classSharing(jvmArguments, archiveFile(folder, desktop ? "desktop" : "cli", classPath));
+        List<String> command = childCommand(java.get(), classPath, args, jvmArguments, heap, desktop, sharing);
         Process child;
+        long started = System.nanoTime();
         try {
             child = new ProcessBuilder(command).inheritIO().start();
         } catch (java.io.IOException e) {
@@ -265,7 +302,14 @@ final class BoundedMemoryLaunch {
         Runtime.getRuntime().addShutdownHook(stopChild);
         try {
             int code = child.waitFor();
-            Runtime.getRuntime().removeShutdownHook(stopChild);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopChild);
+            } catch (IllegalStateException shuttingDown) {
+                return Optional.of(code);   // this JVM is being stopped: no cache is assembled now
+            }
+            if (training) {
+                aot.afterTraining(code, (System.nanoTime() - started) / 1_000_000, java.get(), moduleOptions(), classPath);
+            }
             return Optional.of(code);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

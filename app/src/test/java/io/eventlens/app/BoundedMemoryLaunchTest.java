@@ -43,7 +43,7 @@ class BoundedMemoryLaunchTest {
                 "-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr",
                 "-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
         for (String own : List.of("-XX:SharedArchiveFile=/opt/eventlens/lib/app/eventlens.jsa", "-Xshare:off",
-                "-XX:ArchiveClassesAtExit=x.jsa", "-Deventlens.classSharing=false")) {
+                "-XX:ArchiveClassesAtExit=x.jsa", "-XX:AOTCache=app.aot", "-XX:AOTMode=off", "-Deventlens.classSharing=false")) {
             assertThat(BoundedMemoryLaunch.classSharing(List.of("-Dfoo=1", own), archive)).as(own).isEmpty();
         }
         assertThat(BoundedMemoryLaunch.classSharing(List.of(), null)).as("no cache folder").isEmpty();
@@ -53,7 +53,7 @@ class BoundedMemoryLaunchTest {
     void aHeadlessChildGetsItsJitAndGcOptionsBeforeTheUsersOwnOptionsAndTheDesktopDoesNot() {
         List<String> user = List.of("-XX:FreqInlineSize=325", "-Dfoo=1");
         List<String> headless = BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture", "--kafka", "h:9092"},
-                user, BoundedMemoryLaunch.CAPTURE_HEAP, false, null);
+                user, BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of());
         assertThat(headless).containsSubsequence("java", "-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000",
                 "-XX:SurvivorRatio=3", "-XX:TargetSurvivorRatio=80",
                 "-XX:FreqInlineSize=325", "-Dfoo=1", "-Xmx256m", "-Deventlens.boundedLaunch=child",
@@ -62,7 +62,7 @@ class BoundedMemoryLaunchTest {
         assertThat(headless.lastIndexOf("-XX:FreqInlineSize=325")).isGreaterThan(headless.indexOf("-XX:FreqInlineSize=100"));
 
         List<String> desktop = BoundedMemoryLaunch.childCommand("java", "app.jar", new String[0], List.of(),
-                BoundedMemoryLaunch.DESKTOP_HEAP, true, null);
+                BoundedMemoryLaunch.DESKTOP_HEAP, true, List.of());
         assertThat(desktop).doesNotContainAnyElementsOf(BoundedMemoryLaunch.HEADLESS_OPTIONS).contains("-Xmx512m");
     }
 }

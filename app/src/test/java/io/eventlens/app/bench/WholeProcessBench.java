@@ -128,8 +128,11 @@ public final class WholeProcessBench {
             }
             List<String> tools = new ArrayList<>(byTool.keySet());
             // one untimed capture of the tiny topic per jar first: the first run of a new jar writes
-            // its class-sharing archive at exit (docs/decisions/0010-bounded-memory-launch.md), once
-            // per install, which the rounds would otherwise count against whichever jar runs first
+            // its class-sharing archive or, on Java 25+, trains its ahead-of-time cache at exit
+            // (docs/decisions/0010-bounded-memory-launch.md), once per install, which the rounds
+            // would otherwise count against whichever jar runs first. A 5-event training run is
+            // short, so on Java 25+ the first round trains once more (it is slower: the median
+            // of the rounds is what the table shows)
             List<String> jars = new ArrayList<>(List.of(jar.toString()));
             if (!compareJar.isEmpty()) {
                 jars.add(Path.of(compareJar).toAbsolutePath().toString());
@@ -140,7 +143,7 @@ public final class WholeProcessBench {
                         "--from", "earliest", "--max-events", "5", "--out", warm.toString()), null);
                 Files.deleteIfExists(warm);
             }
-            System.out.println("warmed up: one 5-event capture per jar (writes its class-sharing archive once)");
+            System.out.println("warmed up: one 5-event capture per jar (writes its class-sharing archive or trains its cache)");
             Path bigCapture = null;
             for (int round = 1; round <= (appOnly ? 1 : runs); round++) {
                 for (int i = 0; i < tools.size(); i++) {

@@ -1,0 +1,148 @@
+package io.eventlens.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AotCacheTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyAJarClassPathOnJava25OrLaterGetsACache() throws IOException {
+        Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1});
+        Path folder = Files.createDirectories(dir.resolve("cds"));
+
+        assertThat(AotCache.of(folder, "capture", "abc", jar.toString(), 25, 7)).isNotNull();
+        assertThat(AotCache.of(folder, "capture", "abc", jar.toString(), 24, 7)).as("Java 24").isNull();
+        assertThat(AotCache.of(null, "capture", "abc", jar.toString(), 25, 7)).as("no cache folder").isNull();
+        assertThat(AotCache.of(folder, "capture", "abc", jar + java.io.File.pathSeparator + dir, 25, 7))
+                .as("a folder on the class path: the JVM would fail the training run").isNull();
+        assertThat(AotCache.of(folder, "capture", "abc", dir.resolve("missing.jar").toString(), 25, 7)).isNull();
+    }
+
+    @Test
+    void aFirstRunTrainsALaterRunUsesTheCacheAndANewJarTrainsAgain() throws IOException {
+        Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1});
+        Path folder = Files.createDirectories(dir.resolve("cds"));
+        AotCache first = AotCache.of(folder, "capture", "abc", jar.toString(), 25, 7);
+
+        assertThat(first.training()).isTrue();
+        assertThat(first.options()).containsSubsequence(AotCache.LOGGING)
+                .contains("-XX:AOTMode=record", "-XX:AOTConfiguration=" + folder.resolve(
+                        first.file().getFileName().toString().replace(".aot", "-7.aotconf")))
+                .noneMatch(o -> o.startsWith("-XX:AOTCache"));
+
+        Files.write(first.file(), new byte[] {0});
+        AotCache later = AotCache.of(folder, "capture", "abc", jar.toString(), 25, 8);
+        assertThat(later.training()).isFalse();
+        assertThat(later.options()).contains("-XX:AOTCache=" + first.file()).doesNotContain("-XX:AOTMode=record");
+
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+        AotCache updated = AotCache.of(folder, "capture", "abc", jar.toString(), 25, 9);
+        assertThat(updated.file()).isNotEqualTo(first.file());
+        assertThat(updated.training()).isTrue();
+        assertThat(AotCache.of(folder, "import", "abc", jar.toString(), 25, 9).file())
+                .as("each command has its own cache").isNotEqualTo(updated.file());
+    }
+
+    /**
+     * The real JVM: a short training run of a jar, the assembly, the one run that trains again, runs
+     * with the cache, and a failed assembly.
+     */
+    @Test
+    void theJvmTrainsAssemblesAndUsesTheCacheAndAFailedAssemblyIsNotTriedAgain() throws Exception {
+        int feature = Runtime.version().feature();
+        assumeTrue(feature >= AotCache.MIN_FEATURE, "the JVM running the tests is older than Java 25");
+        Path jar = helloJar();
+        Path folder = Files.createDirectories(dir.resolve("cds"));
+        String java = BoundedMemoryLaunch.javaExecutable().orElseThrow();
+        AotCache aot = AotCache.of(folder, "capture", "abc", jar.toString(), feature, 7);
+
+        Run training = run(java, aot.options(), jar);
+        assertThat(training.code()).as(training.err()).isZero();
+        assertThat(training.out()).as("the JVM's notes stay off stdout").isEqualTo("hello\n");
+        assertThat(training.err()).as("and off stderr").isEmpty();
+        assertThat(aot.afterTraining(training.code(), 500, java, List.of(), jar.toString())).isTrue();
+        assertThat(aot.file()).isRegularFile();
+
+        // a short training run: the next run trains once more, the one beside it uses the cache
+        AotCache again = AotCache.of(folder, "capture", "abc", jar.toString(), feature, 8);
+        assertThat(again.training()).isTrue();
+        AotCache beside = AotCache.of(folder, "capture", "abc", jar.toString(), feature, 9);
+        assertThat(beside.training()).isFalse();
+        Run cached = run(java, beside.options(), jar);
+        assertThat(cached.code()).as(cached.err()).isZero();
+        assertThat(cached.out()).isEqualTo("hello\n");
+        assertThat(cached.err()).isEmpty();
+
+        Run retraining = run(java, again.options(), jar);
+        assertThat(again.afterTraining(retraining.code(), 500, java, List.of(), jar.toString())).isTrue();
+        assertThat(AotCache.of(folder, "capture", "abc", jar.toString(), feature, 10).training())
+                .as("the second training is final, however short").isFalse();
+        assertThat(Files.list(folder)).as("only the cache is left").containsExactly(aot.file());
+
+        // a damaged training configuration: the assembly fails, and the next run is not a training run
+        AotCache other = AotCache.of(folder, "import", "abc", jar.toString(), feature, 11);
+        Files.writeString(Path.of(other.options().getLast().substring("-XX:AOTConfiguration=".length())), "not a configuration");
+        assertThat(other.afterTraining(0, 60_000, java, List.of(), jar.toString())).isFalse();
+        assertThat(AotCache.of(folder, "import", "abc", jar.toString(), feature, 12)).isNull();
+        assertThat(AotCache.of(folder, "capture", "abc", jar.toString(), feature, 12).training()).isFalse();
+    }
+
+    @Test
+    void aFailedTrainingRunLeavesNoFilesAndIsTriedAgain() throws IOException {
+        Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1});
+        Path folder = Files.createDirectories(dir.resolve("cds"));
+        AotCache aot = AotCache.of(folder, "capture", "abc", jar.toString(), 25, 7);
+        Path configuration = Path.of(aot.options().getLast().substring("-XX:AOTConfiguration=".length()));
+        Files.writeString(configuration, "recorded");
+
+        assertThat(aot.afterTraining(3, 60_000, "java", List.of(), jar.toString())).isFalse();
+        assertThat(Files.list(folder)).isEmpty();
+        assertThat(AotCache.of(folder, "capture", "abc", jar.toString(), 25, 8)).isNotNull();
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run run(String java, List<String> options, Path jar) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(options);
+        command.addAll(List.of("-cp", jar.toString(), "Hello"));
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private Path helloJar() throws IOException {
+        Path src = Files.writeString(dir.resolve("Hello.java"),
+                "public class Hello { public static void main(String[] a) { System.out.println(\"hello\"); } }");
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString());
+        assertThat(rc).isZero();
+        Path jar = dir.resolve("hello.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("Hello.class"));
+            out.write(Files.readAllBytes(classes.resolve("Hello.class")));
+            out.closeEntry();
+        }
+        return jar;
+    }
+}
