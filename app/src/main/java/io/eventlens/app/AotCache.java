@@ -39,7 +39,7 @@ final class AotCache {
     /** The first Java feature version whose JVM records method profiles into the cache (JEP 515). */
     static final int MIN_FEATURE = 25;
     /** A training run shorter than this (ms) gives a provisional cache, which the next run replaces. */
-    static final long SHORT_TRAINING_MILLIS = 3_000;
+    static final long SHORT_TRAINING_MILLIS = 10_000;
     /** How long the assembly of a cache may take before it is given up. */
     private static final long CREATE_TIMEOUT_SECONDS = 120;
     /**
@@ -160,16 +160,18 @@ final class AotCache {
 
     /**
      * The command line that assembles the cache from the training run's configuration into
-     * {@code target}: the same runtime, module options and class path as the child.
+     * {@code target}: the same runtime, heap bound, module options and class path as the child.
+     *
+     * @param jvmOptions the child's heap bound and module options
      */
-    List<String> createCommand(String java, List<String> moduleOptions, String classPath, Path target) {
+    List<String> createCommand(String java, List<String> jvmOptions, String classPath, Path target) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(LOGGING);
         command.add("-XX:AOTMode=create");
         command.add("-XX:AOTConfiguration=" + configuration);
         command.add("-XX:AOTCache=" + target);
-        command.addAll(moduleOptions);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath);
         return command;
@@ -185,15 +187,16 @@ final class AotCache {
      *
      * @param exitCode   the training run's exit code
      * @param runMillis  how long the training run took, in ms
+     * @param jvmOptions the child's heap bound and module options, for the assembling JVM
      * @return whether a cache is in place now
      */
-    boolean afterTraining(int exitCode, long runMillis, String java, List<String> moduleOptions, String classPath) {
+    boolean afterTraining(int exitCode, long runMillis, String java, List<String> jvmOptions, String classPath) {
         try {
             if (exitCode != 0 || !Files.isRegularFile(configuration) || Files.size(configuration) == 0) {
                 return false;
             }
             Path target = folder.resolve(configuration.getFileName() + ".tmp");
-            Process create = new ProcessBuilder(createCommand(java, moduleOptions, classPath, target))
+            Process create = new ProcessBuilder(createCommand(java, jvmOptions, classPath, target))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -308,7 +308,9 @@ final class BoundedMemoryLaunch {
                 return Optional.of(code);   // this JVM is being stopped: no cache is assembled now
             }
             if (training) {
-                aot.afterTraining(code, (System.nanoTime() - started) / 1_000_000, java.get(), moduleOptions(), classPath);
+                List<String> options = new ArrayList<>(List.of(heap));
+                options.addAll(moduleOptions());
+                aot.afterTraining(code, (System.nanoTime() - started) / 1_000_000, java.get(), options, classPath);
             }
             return Optional.of(code);
         } catch (InterruptedException e) {

@@ -57,6 +57,10 @@ class AotCacheTest {
         assertThat(updated.training()).isTrue();
         assertThat(AotCache.of(folder, "import", "abc", jar.toString(), 25, 9).file())
                 .as("each command has its own cache").isNotEqualTo(updated.file());
+        assertThat(updated.createCommand("java", List.of("-Xmx256m", "--enable-native-access=ALL-UNNAMED"), jar.toString(),
+                folder.resolve("x.tmp"))).as("the assembling JVM gets the child's heap bound and module options")
+                .containsSubsequence("java", "-XX:AOTMode=create", "-XX:AOTCache=" + folder.resolve("x.tmp"),
+                        "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", jar.toString());
     }
 
     /**
