@@ -230,6 +230,14 @@ final class AotCache {
     }
 
     /**
+     * When the launcher is stopped (Ctrl-C, SIGTERM) during a training run: deletes what the run
+     * recorded (written as the child exits), so it does not wait for the next cache's clean-up.
+     */
+    void abandonTraining() {
+        deleted(configuration);
+    }
+
+    /**
      * Deletes this installation's other files of this command: the caches and markers of older jars,
      * and what killed runs left more than an hour ago (a run started at the same time as this one
      * may still be recording or assembling).

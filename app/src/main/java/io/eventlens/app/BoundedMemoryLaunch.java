@@ -298,6 +298,9 @@ final class BoundedMemoryLaunch {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (training) {
+                aot.abandonTraining();   // no cache is assembled while this JVM stops
+            }
         }, "eventlens-stop-child");
         Runtime.getRuntime().addShutdownHook(stopChild);
         try {
@@ -305,7 +308,7 @@ final class BoundedMemoryLaunch {
             try {
                 Runtime.getRuntime().removeShutdownHook(stopChild);
             } catch (IllegalStateException shuttingDown) {
-                return Optional.of(code);   // this JVM is being stopped: no cache is assembled now
+                return Optional.of(code);   // this JVM is being stopped: its hook abandoned the training
             }
             if (training) {
                 List<String> options = new ArrayList<>(List.of(heap));
