@@ -184,7 +184,7 @@ public final class H2CaptureStore implements CaptureStore {
                 throw CaptureStoreException.of(mvFile, "H2 refused the URL " + url, null);
             }
             if (!readOnly) {
-                limitPageCache(writer);
+                tuneForWriting(writer);
                 migrate(mvFile, url);
                 try (Statement st = writer.createStatement()) {
                     // H2 writes commits to the file up to a second later: make the migrated schema
@@ -238,25 +238,51 @@ public final class H2CaptureStore implements CaptureStore {
 
     /**
      * H2's page cache of a store opened for writing, in KiB (H2 rounds it to whole MiB; its default is
-     * 16 MiB): docs/decisions/0006-capture-pipeline.md, "H2's page cache while writing".
+     * 16 MiB): docs/decisions/0006-capture-pipeline.md, "H2's page cache and write delay while writing".
      */
     static final int WRITER_PAGE_CACHE_KB = 1024;
+    /**
+     * How long H2 keeps committed changes of a store opened for writing in memory before it writes
+     * them to the file as one chunk, in ms (H2's default {@code WRITE_DELAY} is 500 ms): the same decision.
+     */
+    static final int WRITER_WRITE_DELAY_MS = 100;
 
     /**
-     * Shrinks H2's page cache of the store that {@code writer} opened to {@value #WRITER_PAGE_CACHE_KB}
-     * KiB for this process only. H2 keeps the pages of every chunk it writes in that cache, the event
-     * blocks' data included, although a capture never reads them back (reads of decoded blocks go
-     * through {@link BlockCache}); once 16 MiB of them had outlived the young generation, each page
-     * that the cache dropped died in the old one, and from about 1M events on a capture spent its
-     * time in G1's concurrent and mixed collections. {@code SET CACHE_SIZE} would store the setting
-     * in the file, which a capture file must not carry (docs/decisions/0007-untrusted-capture-files.md),
-     * so the setting is made on H2's {@code Database} object of this connection instead.
+     * Sets H2's page cache ({@value #WRITER_PAGE_CACHE_KB} KiB) and write delay
+     * ({@value #WRITER_WRITE_DELAY_MS} ms) of the store that {@code writer} opened, for this process
+     * only (docs/decisions/0006-capture-pipeline.md).
+     * <ul>
+     *   <li>H2 keeps the pages of every chunk it writes in its page cache, the event blocks' data
+     *       included, although a capture never reads them back (reads of decoded blocks go through
+     *       {@link BlockCache}); once 16 MiB of them had outlived the young generation, each page
+     *       that the cache dropped died in the old one, and from about 1M events on a capture spent
+     *       its time in G1's concurrent and mixed collections.</li>
+     *   <li>H2 holds what was committed since its last chunk in memory, then writes it through one
+     *       buffer: after 500 ms of a full-rate capture, 6 to 10 MB, more than H2 reuses (4 MB), so
+     *       each chunk allocated new buffers outside G1's young generation. A chunk every 100 ms is
+     *       about 1.3 MB: 55 MB less resident memory for 1M events.</li>
+     * </ul>
+     * {@code SET CACHE_SIZE} and {@code SET WRITE_DELAY} would store the settings in the file, which a
+     * capture file must not carry (docs/decisions/0007-untrusted-capture-files.md), so they are made
+     * on H2's {@code Database} object of this connection instead.
      */
-    private static void limitPageCache(Connection writer) throws SQLException {
-        org.h2.engine.Session session = writer.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
-        if (session instanceof org.h2.engine.SessionLocal local) {
-            local.getDatabase().setCacheSize(WRITER_PAGE_CACHE_KB);
+    private static void tuneForWriting(Connection writer) throws SQLException {
+        org.h2.engine.Database database = database(writer);
+        if (database != null) {
+            database.setCacheSize(WRITER_PAGE_CACHE_KB);
+            database.setWriteDelay(WRITER_WRITE_DELAY_MS);
         }
+    }
+
+    /** H2's database object behind an embedded connection, or null for another kind of connection. */
+    private static org.h2.engine.Database database(Connection c) throws SQLException {
+        return c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local
+                ? local.getDatabase() : null;
+    }
+
+    /** H2's write delay of this store in ms (its {@code WRITE_DELAY}); for tests. */
+    int writeDelayMs() throws SQLException {
+        return database(writer).getWriteDelay();
     }
 
     /** H2's page cache of this store in MiB, as H2 reports it ({@code info.CACHE_MAX_SIZE}); for tests. */

@@ -264,14 +264,22 @@ class H2CaptureStoreTest {
     }
 
     @Test
-    void aStoreOpenForWritingKeepsASmallPageCacheThatTheFileDoesNotRemember() throws Exception {
+    void aStoreOpenForWritingKeepsASmallPageCacheAndWriteDelayThatTheFileDoesNotRemember() throws Exception {
         assertThat(((H2CaptureStore) store).pageCacheMiB()).isEqualTo(H2CaptureStore.WRITER_PAGE_CACHE_KB / 1024);
+        assertThat(((H2CaptureStore) store).writeDelayMs()).isEqualTo(H2CaptureStore.WRITER_WRITE_DELAY_MS);
         store.append(events("orders", 0, 10), List.of());
         store.close();
 
         // the setting lives in this process only: read-only, the file opens with H2's default cache
         try (H2CaptureStore reader = H2CaptureStore.openReadOnly(dir.resolve("capture"))) {
             assertThat(reader.pageCacheMiB()).isGreaterThan(H2CaptureStore.WRITER_PAGE_CACHE_KB / 1024);
+        }
+        // a setting stored in the file is listed when H2 opens it for writing (H2's default write delay: 500 ms)
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("capture").toAbsolutePath(), "sa", "");
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT SETTING_NAME FROM INFORMATION_SCHEMA.SETTINGS"
+                     + " WHERE SETTING_NAME = 'CACHE_SIZE' OR SETTING_NAME = 'WRITE_DELAY' AND SETTING_VALUE <> '500'")) {
+            assertThat(rs.next()).as("no setting stored in the file").isFalse();
         }
         store = CaptureStore.open(dir.resolve("capture"));
     }
