@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * it ran ({@code -XX:AOTMode=record -XX:AOTConfiguration=<file>}, written when the run exits), and
  * a second JVM assembles the cache from that ({@code -XX:AOTMode=create}, about 1.5 s and 50 MB).
  * The first run of a command is the training run; the launcher assembles the cache after that run
- * exited with 0, into a temporary file that is then moved into place, so that two commands started
+ * exited with 0, or stopped in order when the launcher was stopped (Ctrl-C, SIGTERM: a capture
+ * usually ends so; its exit then waits for the assembly, once), into a temporary file that is then moved into place, so that two commands started
  * at once never leave half a cache. Later runs start with {@code -XX:AOTCache=<file>}; the JVM
  * checks the cache against itself and the jar and runs without it when they do not match. A
  * training run shorter than {@value #SHORT_TRAINING_MILLIS} ms (a 5-event capture, say) records
@@ -185,7 +186,7 @@ final class AotCache {
      * run already replaced such a cache. A failed assembly leaves the marker that keeps later runs
      * from training again. Never throws: a run without a cache is only slower.
      *
-     * @param exitCode   the training run's exit code
+     * @param exitCode   the training run's exit code (0 also for a run the launcher stopped in order)
      * @param runMillis  how long the training run took, in ms
      * @param jvmOptions the child's heap bound and module options, for the assembling JVM
      * @return whether a cache is in place now
@@ -227,14 +228,6 @@ final class AotCache {
                 // a leftover configuration is deleted with the next cache of this installation
             }
         }
-    }
-
-    /**
-     * When the launcher is stopped (Ctrl-C, SIGTERM) during a training run: deletes what the run
-     * recorded (written as the child exits), so it does not wait for the next cache's clean-up.
-     */
-    void abandonTraining() {
-        deleted(configuration);
     }
 
     /**

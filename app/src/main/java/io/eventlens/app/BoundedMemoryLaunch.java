@@ -287,19 +287,27 @@ final class BoundedMemoryLaunch {
         } catch (java.io.IOException e) {
             return Optional.empty(); // run in this JVM instead
         }
+        List<String> assemblyOptions = new ArrayList<>(List.of(heap));
+        assemblyOptions.addAll(moduleOptions());
         Thread stopChild = new Thread(() -> {
+            boolean stopped = true;
             if (child.isAlive()) {
                 child.destroy(); // SIGTERM: the child's own hook commits its last batch
                 try {
                     if (!child.waitFor(60, TimeUnit.SECONDS)) {
                         child.destroyForcibly();
+                        stopped = false;
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    stopped = false;
                 }
             }
             if (training) {
-                aot.abandonTraining();   // no cache is assembled while this JVM stops
+                // a capture that runs until Ctrl-C is the usual one: a child that stopped in order
+                // trained as well as one that ended by itself, so its cache is assembled (once)
+                aot.afterTraining(stopped ? 0 : 1, (System.nanoTime() - started) / 1_000_000, java.get(),
+                        assemblyOptions, classPath);
             }
         }, "eventlens-stop-child");
         Runtime.getRuntime().addShutdownHook(stopChild);
@@ -308,12 +316,10 @@ final class BoundedMemoryLaunch {
             try {
                 Runtime.getRuntime().removeShutdownHook(stopChild);
             } catch (IllegalStateException shuttingDown) {
-                return Optional.of(code);   // this JVM is being stopped: its hook abandoned the training
+                return Optional.of(code);   // this JVM is being stopped: its hook ends the training
             }
             if (training) {
-                List<String> options = new ArrayList<>(List.of(heap));
-                options.addAll(moduleOptions());
-                aot.afterTraining(code, (System.nanoTime() - started) / 1_000_000, java.get(), options, classPath);
+                aot.afterTraining(code, (System.nanoTime() - started) / 1_000_000, java.get(), assemblyOptions, classPath);
             }
             return Optional.of(code);
         } catch (InterruptedException e) {

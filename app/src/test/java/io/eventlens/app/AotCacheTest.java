@@ -118,9 +118,6 @@ class AotCacheTest {
         assertThat(aot.afterTraining(3, 60_000, "java", List.of(), jar.toString())).isFalse();
         assertThat(Files.list(folder)).isEmpty();
 
-        Files.writeString(configuration, "recorded before the launcher was stopped");
-        aot.abandonTraining();
-        assertThat(Files.list(folder)).isEmpty();
         assertThat(AotCache.of(folder, "capture", "abc", jar.toString(), 25, 8)).isNotNull();
     }
 
