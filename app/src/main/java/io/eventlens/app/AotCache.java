@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The ahead-of-time cache of one headless command's child JVM on Java 25 and later
- * (docs/decisions/0010-bounded-memory-launch.md, "Ahead-of-time cache"): the classes it loads,
+ * (docs/decisions/0010-bounded-memory-launch.md, "an ahead-of-time cache per headless command"): the classes it loads,
  * already parsed and linked (JEP 483), and the method profiles of a run (JEP 515), so that the JIT
  * compiles the hot code sooner and with fewer recompilations.
  *
@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * a second JVM assembles the cache from that ({@code -XX:AOTMode=create}, about 1.5 s and 50 MB).
  * The first run of a command is the training run; the launcher assembles the cache after that run
  * exited with 0, or stopped in order when the launcher was stopped (Ctrl-C, SIGTERM: a capture
- * usually ends so; its exit then waits for the assembly, once), into a temporary file that is then moved into place, so that two commands started
- * at once never leave half a cache. Later runs start with {@code -XX:AOTCache=<file>}; the JVM
+ * usually ends so; its exit then waits for the assembly, once), into a temporary file that is
+ * then moved into place, so that two commands started at once never leave half a cache. Later runs start with {@code -XX:AOTCache=<file>}; the JVM
  * checks the cache against itself and the jar and runs without it when they do not match. A
  * training run shorter than {@value #SHORT_TRAINING_MILLIS} ms (a 5-event capture, say) records
  * few method profiles: its cache is used, but the next run trains once more and replaces it.
@@ -41,8 +41,11 @@ final class AotCache {
     static final int MIN_FEATURE = 25;
     /** A training run shorter than this (ms) gives a provisional cache, which the next run replaces. */
     static final long SHORT_TRAINING_MILLIS = 10_000;
-    /** How long the assembly of a cache may take before it is given up. */
-    private static final long CREATE_TIMEOUT_SECONDS = 120;
+    /**
+     * How long the assembly of a cache may take before it is given up (it takes 1.5–3 s on a 2-core
+     * machine; after Ctrl-C the user waits for it).
+     */
+    private static final long CREATE_TIMEOUT_SECONDS = 30;
     /**
      * The JVM's notes about the cache are not the command's output: its logging is silenced but for
      * other warnings, which go to stderr, and so does the rest of its own output (stdout carries the
