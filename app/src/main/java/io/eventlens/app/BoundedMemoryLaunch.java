@@ -289,6 +289,8 @@ final class BoundedMemoryLaunch {
         }
         List<String> assemblyOptions = new ArrayList<>(List.of(heap));
         assemblyOptions.addAll(moduleOptions());
+        java.util.function.IntConsumer endTraining = code -> aot.afterTraining(code,
+                (System.nanoTime() - started) / 1_000_000, java.get(), assemblyOptions, classPath);
         Thread stopChild = new Thread(() -> {
             boolean stopped = true;
             if (child.isAlive()) {
@@ -306,8 +308,7 @@ final class BoundedMemoryLaunch {
             if (training) {
                 // a capture that runs until Ctrl-C is the usual one: a child that stopped in order
                 // trained as well as one that ended by itself, so its cache is assembled (once)
-                aot.afterTraining(stopped ? 0 : 1, (System.nanoTime() - started) / 1_000_000, java.get(),
-                        assemblyOptions, classPath);
+                endTraining.accept(stopped ? 0 : 1);
             }
         }, "eventlens-stop-child");
         Runtime.getRuntime().addShutdownHook(stopChild);
@@ -319,7 +320,7 @@ final class BoundedMemoryLaunch {
                 return Optional.of(code);   // this JVM is being stopped: its hook ends the training
             }
             if (training) {
-                aot.afterTraining(code, (System.nanoTime() - started) / 1_000_000, java.get(), assemblyOptions, classPath);
+                endTraining.accept(code);
             }
             return Optional.of(code);
         } catch (InterruptedException e) {
