@@ -164,9 +164,9 @@ final class AotCache {
 
     /**
      * The command line that assembles the cache from the training run's configuration into
-     * {@code target}: the same runtime, heap bound, module options and class path as the child.
+     * {@code target}: the same runtime, layout options, heap bound, module options and class path as the child.
      *
-     * @param jvmOptions the child's heap bound and module options
+     * @param jvmOptions the child's layout options ({@link BoundedMemoryLaunch#layoutOptions}), heap bound and module options
      */
     List<String> createCommand(String java, List<String> jvmOptions, String classPath, Path target) {
         List<String> command = new ArrayList<>();
@@ -191,7 +191,8 @@ final class AotCache {
      *
      * @param exitCode   the training run's exit code (0 also for a run the launcher stopped in order)
      * @param runMillis  how long the training run took, in ms
-     * @param jvmOptions the child's heap bound and module options, for the assembling JVM
+     * @param jvmOptions the child's layout options ({@link BoundedMemoryLaunch#layoutOptions}), heap bound and
+     *                   module options, for the assembling JVM
      * @return whether a cache is in place now
      */
     boolean afterTraining(int exitCode, long runMillis, String java, List<String> jvmOptions, String classPath) {

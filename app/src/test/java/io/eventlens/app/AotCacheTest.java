@@ -107,6 +107,33 @@ class AotCacheTest {
         assertThat(AotCache.of(folder, "capture", "abc", jar.toString(), feature, 12).training()).isFalse();
     }
 
+    /**
+     * A child with compact object headers (the headless default on Java 25+): its cache is assembled
+     * with the same layout, and a run that must use the cache ({@code -XX:AOTMode=on}) can.
+     */
+    @Test
+    void aCacheTrainedWithCompactHeadersIsAssembledAndUsedWithThem() throws Exception {
+        int feature = Runtime.version().feature();
+        assumeTrue(feature >= AotCache.MIN_FEATURE, "the JVM running the tests is older than Java 25");
+        Path jar = helloJar();
+        Path folder = Files.createDirectories(dir.resolve("cds"));
+        String java = BoundedMemoryLaunch.javaExecutable().orElseThrow();
+        List<String> layout = BoundedMemoryLaunch.layoutOptions(BoundedMemoryLaunch.childJvmOptions(List.of()));
+        assertThat(layout).contains(BoundedMemoryLaunch.COMPACT_HEADERS);
+        AotCache aot = AotCache.of(folder, "capture", "coh", jar.toString(), feature, 7);
+        List<String> training = new ArrayList<>(aot.options());
+        training.addAll(layout);
+        assertThat(run(java, training, jar).code()).isZero();
+        assertThat(aot.afterTraining(0, 60_000, java, layout, jar.toString())).isTrue();
+
+        List<String> using = new ArrayList<>(AotCache.of(folder, "capture", "coh", jar.toString(), feature, 8).options());
+        using.addAll(layout);
+        using.add("-XX:AOTMode=on");   // fails the run when the cache cannot be used
+        Run cached = run(java, using, jar);
+        assertThat(cached.code()).as(cached.err()).isZero();
+        assertThat(cached.out()).isEqualTo("hello\n");
+    }
+
     @Test
     void aFailedTrainingRunLeavesNoFilesAndIsTriedAgain() throws IOException {
         Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1});

@@ -65,4 +65,27 @@ class BoundedMemoryLaunchTest {
                 BoundedMemoryLaunch.DESKTOP_HEAP, true, List.of());
         assertThat(desktop).doesNotContainAnyElementsOf(BoundedMemoryLaunch.HEADLESS_OPTIONS).contains("-Xmx512m");
     }
+
+    @Test
+    void compactObjectHeadersFromJava25AndTheUsersChoiceWins() {
+        assertThat(BoundedMemoryLaunch.headlessOptions(24)).isEqualTo(BoundedMemoryLaunch.HEADLESS_OPTIONS);
+        assertThat(BoundedMemoryLaunch.headlessOptions(25)).containsAll(BoundedMemoryLaunch.HEADLESS_OPTIONS)
+                .endsWith("-XX:+UseCompactObjectHeaders");
+        List<String> child = BoundedMemoryLaunch.childJvmOptions(List.of("-XX:-UseCompactObjectHeaders"));
+        if (Runtime.version().feature() >= 25) {
+            assertThat(child.indexOf("-XX:-UseCompactObjectHeaders")).isGreaterThan(child.indexOf("-XX:+UseCompactObjectHeaders"));
+        }
+        assertThat(child).endsWith("-XX:-UseCompactObjectHeaders");
+    }
+
+    @Test
+    void theAssemblyOfACacheGetsTheLayoutOptionsAndNothingThatRunsOrWrites() {
+        List<String> options = List.of("-XX:FreqInlineSize=100", "-XX:+UseCompactObjectHeaders", "-Xlog:gc:file=gc.log",
+                "-XX:StartFlightRecording=filename=x.jfr", "-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:-UseCompressedOops", "-XX:ObjectAlignmentInBytes=16",
+                "-XX:+UseParallelGC", "-Dfoo=1", "-XX:+UseCompactObjectHeadersX=1");
+        assertThat(BoundedMemoryLaunch.layoutOptions(options)).containsExactly("-XX:+UseCompactObjectHeaders",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:-UseCompressedOops", "-XX:ObjectAlignmentInBytes=16",
+                "-XX:+UseParallelGC");
+    }
 }
