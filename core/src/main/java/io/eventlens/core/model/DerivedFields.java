@@ -114,7 +114,10 @@ public final class DerivedFields {
 
     private static void check(String field, Object value, String rule) {
         if (value != null) {
-            Objects.requireNonNull(rule, field + " rule");
+            if (rule == null) {
+                // not requireNonNull(rule, field + " rule"): that builds its message for every event
+                throw new NullPointerException(field + " rule");
+            }
         } else if (rule != null) {
             throw new IllegalArgumentException(field + ": rule '" + rule + "' without a value");
         }
