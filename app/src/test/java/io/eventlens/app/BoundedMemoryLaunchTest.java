@@ -55,7 +55,7 @@ class BoundedMemoryLaunchTest {
         List<String> headless = BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture", "--kafka", "h:9092"},
                 user, BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of());
         assertThat(headless).containsSubsequence("java", "-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000",
-                "-XX:SurvivorRatio=3", "-XX:TargetSurvivorRatio=80",
+                "-XX:SurvivorRatio=3", "-XX:TargetSurvivorRatio=80", "-XX:MaxTenuringThreshold=4",
                 "-XX:FreqInlineSize=325", "-Dfoo=1", "-Xmx256m", "-Deventlens.boundedLaunch=child",
                 "-cp", "app.jar", Main.class.getName(), "capture", "--kafka", "h:9092");
         // the JVM takes the last of repeated -XX options: the user's own value wins
