@@ -188,10 +188,22 @@ final class BoundedMemoryLaunch {
      * archive nor an ahead-of-time cache of ours.
      */
     static boolean sharingChosen(List<String> jvmArguments) {
+        if (archiveNamed(jvmArguments)) {
+            return true;
+        }
         for (String a : jvmArguments) {
-            if (a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit") || a.startsWith("-Xshare")
-                    || a.startsWith("-XX:AOTCache") || a.startsWith("-XX:AOTMode") || a.startsWith("-XX:AOTConfiguration")
-                    || a.equals("-D" + CLASS_SHARING_PROPERTY + "=false")) {
+            if (a.startsWith("-Xshare") || a.startsWith("-XX:AOTMode") || a.equals("-D" + CLASS_SHARING_PROPERTY + "=false")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the user's JVM options name a class-sharing archive or an ahead-of-time cache or configuration to use or write. */
+    static boolean archiveNamed(List<String> jvmArguments) {
+        for (String a : jvmArguments) {
+            if (a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit")
+                    || a.startsWith("-XX:AOTCache") || a.startsWith("-XX:AOTConfiguration")) {
                 return true;
             }
         }
@@ -242,7 +254,7 @@ final class BoundedMemoryLaunch {
 
     /** A headless child's JVM options before the heap bound: its own, then the user's (the JVM takes the last of each). */
     static List<String> childJvmOptions(List<String> jvmArguments) {
-        List<String> options = new ArrayList<>(headlessOptions(Runtime.version().feature()));
+        List<String> options = new ArrayList<>(headlessOptions(Runtime.version().feature(), jvmArguments));
         options.addAll(jvmArguments);
         return options;
     }
@@ -265,9 +277,14 @@ final class BoundedMemoryLaunch {
         return out;
     }
 
-    /** The options a headless child starts with on this Java feature release: {@link #HEADLESS_OPTIONS}, and {@link #COMPACT_HEADERS} from Java 25. */
-    static List<String> headlessOptions(int javaFeature) {
-        if (javaFeature < COMPACT_HEADERS_SINCE) {
+    /**
+     * The options a headless child starts with on this Java feature release: {@link #HEADLESS_OPTIONS},
+     * and {@link #COMPACT_HEADERS} from Java 25 unless the user's options name an archive or cache
+     * of their own (the packaged launcher's archive, say): the JVM maps one only with the object
+     * layout it was made with, which is the default one.
+     */
+    static List<String> headlessOptions(int javaFeature, List<String> jvmArguments) {
+        if (javaFeature < COMPACT_HEADERS_SINCE || archiveNamed(jvmArguments)) {
             return HEADLESS_OPTIONS;
         }
         List<String> options = new ArrayList<>(HEADLESS_OPTIONS);
@@ -301,7 +318,7 @@ final class BoundedMemoryLaunch {
         // before the user's options, so that their own -Xlog, sharing, JIT and GC options still win
         command.addAll(sharing);
         if (!desktop) {
-            command.addAll(headlessOptions(Runtime.version().feature()));
+            command.addAll(headlessOptions(Runtime.version().feature(), jvmArguments));
         }
         command.addAll(jvmArguments);
         command.add(heap);

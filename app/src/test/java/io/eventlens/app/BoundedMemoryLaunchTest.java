@@ -68,9 +68,13 @@ class BoundedMemoryLaunchTest {
 
     @Test
     void compactObjectHeadersFromJava25AndTheUsersChoiceWins() {
-        assertThat(BoundedMemoryLaunch.headlessOptions(24)).isEqualTo(BoundedMemoryLaunch.HEADLESS_OPTIONS);
-        assertThat(BoundedMemoryLaunch.headlessOptions(25)).containsAll(BoundedMemoryLaunch.HEADLESS_OPTIONS)
+        assertThat(BoundedMemoryLaunch.headlessOptions(24, List.of())).isEqualTo(BoundedMemoryLaunch.HEADLESS_OPTIONS);
+        assertThat(BoundedMemoryLaunch.headlessOptions(25, List.of("-Xshare:off"))).containsAll(BoundedMemoryLaunch.HEADLESS_OPTIONS)
                 .endsWith("-XX:+UseCompactObjectHeaders");
+        // an archive the user (or the packaged launcher) names was made with the default layout
+        for (String own : List.of("-XX:SharedArchiveFile=/opt/eventlens/lib/app/eventlens.jsa", "-XX:AOTCache=app.aot")) {
+            assertThat(BoundedMemoryLaunch.headlessOptions(25, List.of(own))).as(own).isEqualTo(BoundedMemoryLaunch.HEADLESS_OPTIONS);
+        }
         List<String> child = BoundedMemoryLaunch.childJvmOptions(List.of("-XX:-UseCompactObjectHeaders"));
         if (Runtime.version().feature() >= 25) {
             assertThat(child.indexOf("-XX:-UseCompactObjectHeaders")).isGreaterThan(child.indexOf("-XX:+UseCompactObjectHeaders"));
