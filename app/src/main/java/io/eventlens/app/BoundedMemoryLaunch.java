@@ -48,8 +48,8 @@ final class BoundedMemoryLaunch {
      *   <li>Objects promoted after surviving 4 young collections (G1 chose 15 with the larger
      *       survivor space): the events in flight die within 2 or 3, while about 6 MB allocated at
      *       start-up and never freed (age table, {@code -Xlog:gc+age=trace}) were copied by 15
-     *       collections before: a third less GC pause time on 1M records, the same on 5M, and no
-     *       mixed collections at 5M (with 2: nine).</li>
+     *       collections before: a third less GC pause time on 1M records, the same on 5M (with
+     *       2: nine mixed collections at 5M).</li>
      * </ul>
      */
     static final List<String> HEADLESS_OPTIONS = List.of("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000",
