@@ -29,8 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one capture pipeline that runs any {@link CaptureSource} into a {@link CaptureStore}
- * (docs/decisions/0006-capture-pipeline.md): the source delivers batches, worker threads (on a
- * machine of up to {@value #EXTRACT_INLINE_MAX_CPUS} CPUs: the delivering thread) convert
+ * (docs/decisions/0006-capture-pipeline.md): the source delivers batches, worker threads convert
  * them and derive fields with the {@link EventExtractor}, one writer appends them to the store with
  * the source's resume positions (one transaction per append, in delivery order) and then
  * acknowledges them to the source. So a stopped or crashed capture resumes with no gap and no record
@@ -76,13 +75,6 @@ public final class CapturePipeline {
     private static final long PROGRESS_INTERVAL_MS = 250;
     /** Extraction threads at most (one per CPU up to this). */
     private static final int EXTRACT_THREADS_MAX = 4;
-    /**
-     * On a machine with at most this many CPUs, records are converted on the thread that delivers
-     * them, not handed to extraction threads: on 2 CPUs shared with the writer, the flow summaries
-     * and often the broker, the hand-off cost more than the parallelism gave (a 1M-record capture
-     * 3% less wall time and 5% less CPU inline; docs/decisions/0006-capture-pipeline.md).
-     */
-    static final int EXTRACT_INLINE_MAX_CPUS = 2;
     /** A batch is split between extraction threads only in chunks of at least this many records. */
     private static final int EXTRACT_CHUNK_MIN = 500;
     /** Resume positions named in the start-up log line at most. */
@@ -99,8 +91,7 @@ public final class CapturePipeline {
     private final TimelineAnalyzer flowAnalyzer;
     private final long flowMemoryBytes;
     private volatile FlowSummaryWriter summaries;
-    /** Extraction threads; 0: records are converted on the delivering thread. */
-    private final int parallelism;
+    private final int parallelism = Math.max(1, Math.min(EXTRACT_THREADS_MAX, Runtime.getRuntime().availableProcessors()));
 
     private final AtomicBoolean ran = new AtomicBoolean();
     private final CountDownLatch started = new CountDownLatch(1);
@@ -130,15 +121,6 @@ public final class CapturePipeline {
         this.maxInFlightEvents = b.maxInFlightEvents;
         this.flowAnalyzer = b.flowAnalyzer;
         this.flowMemoryBytes = b.flowMemoryBytes;
-        this.parallelism = b.extractionThreads;
-    }
-
-    /**
-     * The default number of extraction threads for {@code cpus} CPUs: none (conversion on the
-     * delivering thread) up to {@link #EXTRACT_INLINE_MAX_CPUS} CPUs, else one per CPU up to 4.
-     */
-    static int defaultExtractionThreads(int cpus) {
-        return cpus <= EXTRACT_INLINE_MAX_CPUS ? 0 : Math.min(EXTRACT_THREADS_MAX, cpus);
     }
 
     /**
@@ -353,14 +335,9 @@ public final class CapturePipeline {
         }
     }
 
-    /** Splits a batch over the extraction threads, or converts it on this (the delivering) thread when there are none. */
+    /** Splits a batch over the extraction threads. */
     private void extract(Pending p) {
         int n = p.taken;
-        if (parallelism == 0) {
-            p.partsLeft.set(1);
-            convert(p, 0, n);
-            return;
-        }
         int parts = (int) Math.min(parallelism, Math.max(1, n / EXTRACT_CHUNK_MIN));
         p.partsLeft.set(parts);
         for (int i = 0; i < parts; i++) {
@@ -393,7 +370,7 @@ public final class CapturePipeline {
 
     private CaptureStats pump(CaptureListener listener, long startNanos) {
         AtomicInteger threadNo = new AtomicInteger();
-        workers = parallelism == 0 ? null : Executors.newFixedThreadPool(parallelism, r -> {
+        workers = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "eventlens-capture-extract-" + threadNo.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -429,9 +406,7 @@ public final class CapturePipeline {
                 interrupted = true; // the writer commits what was delivered; wait for it all the same
             }
         }
-        if (workers != null) {
-            workers.shutdownNow();
-        }
+        workers.shutdownNow();
         if (summaries != null) {
             summaries.finish(SUMMARY_FINISH_WAIT);
         }
@@ -631,7 +606,6 @@ public final class CapturePipeline {
         private int maxInFlightEvents = DEFAULT_MAX_IN_FLIGHT_EVENTS;
         private TimelineAnalyzer flowAnalyzer = TimelineAnalyzer.withDefaults();
         private long flowMemoryBytes = FlowSummarizer.DEFAULT_MAX_BYTES;
-        private int extractionThreads = defaultExtractionThreads(Runtime.getRuntime().availableProcessors());
 
         private Builder(CaptureSource source, CaptureStore store, EventExtractor extractor) {
             this.source = Objects.requireNonNull(source, "source");
@@ -674,16 +648,6 @@ public final class CapturePipeline {
         }
 
         /**
-         * Converts records on this many extraction threads, or on the thread that delivers them when
-         * 0 (default: {@link CapturePipeline#defaultExtractionThreads} of this machine's CPUs).
-         * Either way a source's reader may run on several threads at once.
-         */
-        public Builder extractionThreads(int threads) {
-            this.extractionThreads = threads;
-            return this;
-        }
-
-        /**
          * The pipeline.
          *
          * @throws IllegalArgumentException naming the field when an in-flight bound is not positive
@@ -694,9 +658,6 @@ public final class CapturePipeline {
             }
             if (maxInFlightEvents <= 0) {
                 throw new IllegalArgumentException("maxInFlightEvents: must be positive, was " + maxInFlightEvents);
-            }
-            if (extractionThreads < 0 || extractionThreads > 64) {
-                throw new IllegalArgumentException("extractionThreads: must be 0 to 64, was " + extractionThreads);
             }
             if (flowMemoryBytes <= 0) {
                 throw new IllegalArgumentException("flowMemoryBytes: must be positive, was " + flowMemoryBytes);

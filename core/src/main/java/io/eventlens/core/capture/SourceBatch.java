@@ -7,9 +7,7 @@ import java.util.Objects;
 
 /**
  * Records a {@link CaptureSource} delivers at once, still in the source's own shape: the pipeline
- * converts them with {@code reader} on its worker threads, or on the delivering thread inside
- * {@code deliver} ({@link CapturePipeline.Builder#extractionThreads}); a reader may run on several
- * threads at once.
+ * converts them with {@code reader} on its worker threads, not on the source's thread.
  *
  * @param records    the records, in the order they are to be stored; not empty
  * @param reader     converts one record into a captured event

@@ -31,8 +31,6 @@ import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,29 +108,6 @@ class CapturePipelineTest {
         assertThat(store.positions("fake-broker-1")).as("no replayable positions").isEmpty();
         assertThat(progress).isNotEmpty();
         assertThat(progress.get(progress.size() - 1)).isEqualTo(stats);
-    }
-
-    /** Inline (on the pushers' threads) and on extraction threads: the same events stored and acknowledged once each. */
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 3})
-    void everyExtractionModeStoresEachMessageOnceOnTheThreadsItNames(int threads) {
-        FakePushSource source = new FakePushSource(3_000, 2, 100, 10, store);
-
-        CaptureStats stats = CapturePipeline.builder(source, store, EXTRACTOR).extractionThreads(threads).build().run(null);
-
-        assertThat(stats.events()).isEqualTo(3_000);
-        assertThat(eventIds(store)).hasSize(3_000);
-        assertThat(source.ackedTags()).hasSize(3_000).doesNotHaveDuplicates();
-        assertThat(source.violations()).isEmpty();
-        assertThat(source.readerThreads()).containsExactly(threads == 0 ? "fake-pusher" : "eventlens-capture-extract");
-    }
-
-    @Test
-    void twoCpusConvertOnTheDeliveringThreadMoreUseExtractionThreads() {
-        assertThat(CapturePipeline.defaultExtractionThreads(1)).isZero();
-        assertThat(CapturePipeline.defaultExtractionThreads(2)).isZero();
-        assertThat(CapturePipeline.defaultExtractionThreads(3)).isEqualTo(3);
-        assertThat(CapturePipeline.defaultExtractionThreads(16)).isEqualTo(4);
     }
 
     @Test
@@ -341,8 +316,6 @@ class CapturePipelineTest {
         assertThatThrownBy(() -> new CaptureLimits(0, Duration.ZERO)).hasMessageStartingWith("duration:");
         assertThatThrownBy(() -> CapturePipeline.builder(new FakePushSource(1, 2, 1, 0, store), store, EXTRACTOR)
                 .maxInFlightBytes(0).build()).hasMessageStartingWith("maxInFlightBytes:");
-        assertThatThrownBy(() -> CapturePipeline.builder(new FakePushSource(1, 2, 1, 0, store), store, EXTRACTOR)
-                .extractionThreads(-1).build()).hasMessageStartingWith("extractionThreads:");
     }
 
     /** Forwards everything to another source (to override one step). */

@@ -92,7 +92,6 @@ final class FakePushSource implements CaptureSource {
     private final Duration outageGrace;
 
     private final List<Long> ackedTags = new CopyOnWriteArrayList<>();
-    private final Set<String> readerThreads = ConcurrentHashMap.newKeySet();
     private final Set<Long> givenBack = ConcurrentHashMap.newKeySet();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicLong deliveredBytes = new AtomicLong();
@@ -199,7 +198,7 @@ final class FakePushSource implements CaptureSource {
                 blockedInDeliver.incrementAndGet();
                 int taken;
                 try {
-                    taken = context.deliver(new SourceBatch<>(batch, this::toEvent, Instant.now(), bytes,
+                    taken = context.deliver(new SourceBatch<>(batch, FakePushSource::toEvent, Instant.now(), bytes,
                             SourceBatch.BatchPositions.NONE, n -> acknowledge(batch, n, batchBytes)));
                 } finally {
                     blockedInDeliver.decrementAndGet();
@@ -227,8 +226,7 @@ final class FakePushSource implements CaptureSource {
         return new Message(tag, id, json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private CapturedEvent toEvent(Message m, Instant capturedAt, FieldDeriver derive) {
-        readerThreads.add(Thread.currentThread().getName().replaceAll("-\\d+$", ""));
+    private static CapturedEvent toEvent(Message m, Instant capturedAt, FieldDeriver derive) {
         List<Header> headers = List.of(Header.ofString("delivery-tag", Long.toString(m.tag())));
         return new CapturedEvent(0, CHANNEL, new FakePosition(m.tag()), capturedAt, capturedAt, null, headers,
                 m.payload(), derive.derive(CHANNEL, null, headers, m.payload()));
@@ -273,11 +271,6 @@ final class FakePushSource implements CaptureSource {
     }
 
     /** Tags the pipeline did not take (max events reached, stopping): never stored, never acknowledged. */
-    /** The names of the threads that converted messages, without their numbers ({@code fake-pusher}, {@code eventlens-capture-extract}). */
-    Set<String> readerThreads() {
-        return readerThreads;
-    }
-
     Set<Long> givenBack() {
         return givenBack;
     }
