@@ -69,11 +69,11 @@ class AotCacheTest {
      */
     @Test
     void theJvmTrainsAssemblesAndUsesTheCacheAndAFailedAssemblyIsNotTriedAgain() throws Exception {
-        int feature = Runtime.version().feature();
-        assumeTrue(feature >= AotCache.MIN_FEATURE, "the JVM running the tests is older than Java 25");
-        Path jar = helloJar();
-        Path folder = Files.createDirectories(dir.resolve("cds"));
-        String java = BoundedMemoryLaunch.javaExecutable().orElseThrow();
+        RealJvm jvm = realJvm();
+        int feature = jvm.feature();
+        Path jar = jvm.jar();
+        Path folder = jvm.folder();
+        String java = jvm.java();
         AotCache aot = AotCache.of(folder, "capture", "abc", jar.toString(), feature, 7);
 
         Run training = run(java, aot.options(), jar);
@@ -113,23 +113,20 @@ class AotCacheTest {
      */
     @Test
     void aCacheTrainedWithCompactHeadersIsAssembledAndUsedWithThem() throws Exception {
-        int feature = Runtime.version().feature();
-        assumeTrue(feature >= AotCache.MIN_FEATURE, "the JVM running the tests is older than Java 25");
-        Path jar = helloJar();
-        Path folder = Files.createDirectories(dir.resolve("cds"));
-        String java = BoundedMemoryLaunch.javaExecutable().orElseThrow();
+        RealJvm jvm = realJvm();
         List<String> layout = BoundedMemoryLaunch.layoutOptions(BoundedMemoryLaunch.childJvmOptions(List.of()));
         assertThat(layout).contains(BoundedMemoryLaunch.COMPACT_HEADERS);
-        AotCache aot = AotCache.of(folder, "capture", "coh", jar.toString(), feature, 7);
+        String jar = jvm.jar().toString();
+        AotCache aot = AotCache.of(jvm.folder(), "capture", "coh", jar, jvm.feature(), 7);
         List<String> training = new ArrayList<>(aot.options());
         training.addAll(layout);
-        assertThat(run(java, training, jar).code()).isZero();
-        assertThat(aot.afterTraining(0, 60_000, java, layout, jar.toString())).isTrue();
+        assertThat(run(jvm.java(), training, jvm.jar()).code()).isZero();
+        assertThat(aot.afterTraining(0, 60_000, jvm.java(), layout, jar)).isTrue();
 
-        List<String> using = new ArrayList<>(AotCache.of(folder, "capture", "coh", jar.toString(), feature, 8).options());
+        List<String> using = new ArrayList<>(AotCache.of(jvm.folder(), "capture", "coh", jar, jvm.feature(), 8).options());
         using.addAll(layout);
         using.add("-XX:AOTMode=on");   // fails the run when the cache cannot be used
-        Run cached = run(java, using, jar);
+        Run cached = run(jvm.java(), using, jvm.jar());
         assertThat(cached.code()).as(cached.err()).isZero();
         assertThat(cached.out()).isEqualTo("hello\n");
     }
@@ -149,6 +146,18 @@ class AotCacheTest {
     }
 
     private record Run(int code, String out, String err) {
+    }
+
+    /** This JVM's feature release, a small jar, an empty cache folder and the java executable. */
+    private record RealJvm(int feature, Path jar, Path folder, String java) {
+    }
+
+    /** What a test with the real JVM needs; skips the test before Java 25. */
+    private RealJvm realJvm() throws IOException {
+        int feature = Runtime.version().feature();
+        assumeTrue(feature >= AotCache.MIN_FEATURE, "the JVM running the tests is older than Java 25");
+        return new RealJvm(feature, helloJar(), Files.createDirectories(dir.resolve("cds")),
+                BoundedMemoryLaunch.javaExecutable().orElseThrow());
     }
 
     private Run run(String java, List<String> options, Path jar) throws Exception {
