@@ -317,10 +317,7 @@ final class BoundedMemoryLaunch {
         command.add(java);
         // before the user's options, so that their own -Xlog, sharing, JIT and GC options still win
         command.addAll(sharing);
-        if (!desktop) {
-            command.addAll(headlessOptions(Runtime.version().feature(), jvmArguments));
-        }
-        command.addAll(jvmArguments);
+        command.addAll(desktop ? jvmArguments : childJvmOptions(jvmArguments));
         command.add(heap);
         command.add("-D" + CHILD_PROPERTY + "=child");
         command.addAll(moduleOptions());
