@@ -391,7 +391,20 @@ class AmqpSourceTest {
             Assumptions.assumeTrue(retained, "the broker's retention did not run within 20 s");
             try (CaptureStore store = CaptureStore.open(file)) {
                 Running second = start(broker().exchange(exchange, List.of()).build(), store);
-                await().atMost(Duration.ofSeconds(30)).until(() -> second.source().truncated() > 0);
+                // RabbitMQ 3.10 on a busy machine once delivered nothing from the stream for 30 s right
+                // after its retention ran (neither the source's probe of the first offset nor its
+                // consumer got a message): without a delivery there is nothing to count
+                boolean delivered;
+                try {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> second.source().truncated() > 0 || store.eventCount() > 1);
+                    delivered = true;
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    delivered = false;
+                    second.stop();
+                }
+                Assumptions.assumeTrue(delivered, "the broker delivered nothing from the tap stream within 30 s after its retention ran");
+                // a gap is counted before its batch is delivered, so a stored event means it was counted
+                assertThat(second.source().truncated()).as("the gap before the first retained offset").isPositive();
                 long lost = second.source().truncated();
                 assertThat(lost).as("messages dropped by the tap's 100,000-byte retention").isBetween(100L, 3_000L + 20);
                 await().atMost(Duration.ofSeconds(30)).until(() -> store.eventCount() > 1
