@@ -50,34 +50,14 @@ public final class StoredBlocks {
      */
     public static List<Long> blocksWithoutKeys(Path mvFile) throws SQLException {
         List<Long> out = new ArrayList<>();
-        Connection c = connect(mvFile);
-        try (ResultSet rs = c.createStatement().executeQuery("SELECT b.first_seq FROM event_block b LEFT JOIN block_key k"
+        try (Connection c = connect(mvFile);
+             ResultSet rs = c.createStatement().executeQuery("SELECT b.first_seq FROM event_block b LEFT JOIN block_key k"
                      + " ON k.first_seq = b.first_seq WHERE k.first_seq IS NULL ORDER BY b.first_seq")) {
             while (rs.next()) {
                 out.add(rs.getLong(1));
             }
-        } finally {
-            closeAfterRecovery(c);
         }
         return out;
-    }
-
-    /**
-     * Closes a connection to a file whose writer was killed. H2's own {@code assert}s run under the
-     * tests' {@code -ea}; one of them (in {@code LobStorageMap.doRemoveLob}, as H2 removes temporary
-     * LOBs at close) failed once in a full run after H2 had completed the cut-short commit and the
-     * query had been read. That is H2 tidying up, not what the test checks, so only an
-     * {@link AssertionError} thrown by H2's own code is let pass; every other failure is thrown.
-     */
-    private static void closeAfterRecovery(Connection c) throws SQLException {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            if (!(e.getCause() instanceof AssertionError a) || a.getStackTrace().length == 0
-                    || !a.getStackTrace()[0].getClassName().startsWith("org.h2.")) {
-                throw e;
-            }
-        }
     }
 
     /** The number of rows of {@code table}. */
