@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * The first run of a command is the training run; the launcher assembles the cache after that run
  * exited with 0, or stopped in order when the launcher was stopped (Ctrl-C, SIGTERM: a capture
  * usually ends so; its exit then waits for the assembly, once), into a temporary file that is
- * then moved into place, so that two commands started at once never leave half a cache. Later runs start with {@code -XX:AOTCache=<file>}; the JVM
- * checks the cache against itself and the jar and runs without it when they do not match. A
+ * then moved into place, so that two commands started at once never leave half a cache. Later
+ * runs start with {@code -XX:AOTCache=<file>}; the JVM checks the cache against itself and the
+ * jar and runs without it when they do not match. A
  * training run shorter than {@value #SHORT_TRAINING_MILLIS} ms (a 5-event capture, say) records
  * few method profiles: its cache is used, but the next run trains once more and replaces it.
  *

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The test JVM's assertion settings (the parent pom's surefire {@code argLine}): our own assertions
- * run, H2's internal self-checks do not, as in production. Three of those failed while H2 closed a
+ * run, H2's internal self-checks do not, as in production. Two of those failed while H2 closed a
  * file, racing its own background threads, in tests whose checks had passed.
  */
 class TestJvmAssertionsTest {
