@@ -124,40 +124,47 @@ public final class FlowSummarizer {
      */
     public void accept(List<CapturedEvent> events) {
         for (CapturedEvent e : events) {
-            if (e.seq() <= fedThrough) {
-                continue;
-            }
-            String id = e.derived().correlationIdValue();
-            if (id != null) {
-                Flow f = active.get(id);
-                if (f == null) {
-                    f = new Flow(id);
-                    if (seen.mightContain(id)) {
-                        reloads++;
-                        for (CapturedEvent earlier : loader.events(id)) {
-                            if (earlier.seq() <= fedThrough) {   // the store may hold later ones already
-                                bytes += f.add(earlier);
-                            }
-                        }
-                    }
-                    active.put(id, f);
-                }
-                bytes += f.add(e);
-                if (!f.dirty) {
-                    f.dirty = true;
-                    f.dirtySince = e.seq();
-                    dirty.add(f);
-                }
-            }
-            fedThrough = e.seq();
-            if (bytes > pressureAt) {
-                flush(true);
-                evict();
-                // a single flow larger than the bound stays; flush again only once it grew a quarter more
-                pressureAt = Math.max(maxBytes, bytes + maxBytes / 4);
+            if (e.seq() > fedThrough) {
+                take(e);
             }
         }
         flushIfDue();
+    }
+
+    /**
+     * One event past {@code fedThrough} into its flow (a method of its own so that the JIT compiles
+     * it once, not again with each compilation of {@link #accept}'s loop).
+     */
+    private void take(CapturedEvent e) {
+        String id = e.derived().correlationIdValue();
+        if (id != null) {
+            Flow f = active.get(id);
+            if (f == null) {
+                f = new Flow(id);
+                if (seen.mightContain(id)) {
+                    reloads++;
+                    for (CapturedEvent earlier : loader.events(id)) {
+                        if (earlier.seq() <= fedThrough) {   // the store may hold later ones already
+                            bytes += f.add(earlier);
+                        }
+                    }
+                }
+                active.put(id, f);
+            }
+            bytes += f.add(e);
+            if (!f.dirty) {
+                f.dirty = true;
+                f.dirtySince = e.seq();
+                dirty.add(f);
+            }
+        }
+        fedThrough = e.seq();
+        if (bytes > pressureAt) {
+            flush(true);
+            evict();
+            // a single flow larger than the bound stays; flush again only once it grew a quarter more
+            pressureAt = Math.max(maxBytes, bytes + maxBytes / 4);
+        }
     }
 
     /** Flushes when the last flush is {@link #FLUSH_INTERVAL_NANOS} old (call it also while idle). */

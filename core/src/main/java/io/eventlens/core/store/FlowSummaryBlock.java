@@ -51,23 +51,7 @@ final class FlowSummaryBlock {
         Out body = new Out(64 + flows.size() * 40);
         body.varint(flows.size());
         for (FlowRecord f : flows) {
-            body.string(f.correlationId());
-            body.varint(word(dict, words, f.category()));
-            body.varint(Math.max(0, f.rank()));
-            body.varint(word(dict, words, f.verdictMessage()));
-            body.varlong(Math.max(0, f.eventCount()));
-            body.zigzag(f.firstObservedMs());
-            body.zigzag(f.lastObservedMs() - f.firstObservedMs());
-            body.varint(Math.max(0, f.channelCount()));
-            body.varint(f.channels().size());
-            for (String c : f.channels()) {
-                body.varint(word(dict, words, c));
-            }
-            body.varint(f.anomalyCounts().size());
-            for (Map.Entry<String, Integer> e : f.anomalyCounts().entrySet()) {
-                body.varint(word(dict, words, e.getKey()));
-                body.varint(Math.max(0, e.getValue()));
-            }
+            put(body, f, dict, words);
         }
         Out plain = new Out(body.pos + 16 + words.size() * 16);
         plain.varint(words.size());
@@ -93,6 +77,32 @@ final class FlowSummaryBlock {
         out[0] = (byte) FORMAT_PLAIN;
         System.arraycopy(plain.buf, 0, out, 1, plain.pos);
         return out;
+    }
+
+    /**
+     * One summary's fields into {@code body}, its strings but the correlation ID as dictionary
+     * indexes. A method of its own, not the body of {@link #encode}'s loop: the JIT then compiles it
+     * once, instead of again with each compilation of the loop (on-stack replacement, then the
+     * method; docs/decisions/0010-bounded-memory-launch.md, amendments).
+     */
+    private static void put(Out body, FlowRecord f, Map<String, Integer> dict, List<String> words) {
+        body.string(f.correlationId());
+        body.varint(word(dict, words, f.category()));
+        body.varint(Math.max(0, f.rank()));
+        body.varint(word(dict, words, f.verdictMessage()));
+        body.varlong(Math.max(0, f.eventCount()));
+        body.zigzag(f.firstObservedMs());
+        body.zigzag(f.lastObservedMs() - f.firstObservedMs());
+        body.varint(Math.max(0, f.channelCount()));
+        body.varint(f.channels().size());
+        for (String c : f.channels()) {
+            body.varint(word(dict, words, c));
+        }
+        body.varint(f.anomalyCounts().size());
+        for (Map.Entry<String, Integer> e : f.anomalyCounts().entrySet()) {
+            body.varint(word(dict, words, e.getKey()));
+            body.varint(Math.max(0, e.getValue()));
+        }
     }
 
     private static int word(Map<String, Integer> dict, List<String> words, String w) {
