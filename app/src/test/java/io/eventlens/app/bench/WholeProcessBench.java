@@ -143,7 +143,7 @@ public final class WholeProcessBench {
                 Run first = timed(dir, List.of(java, "-jar", j, "capture", "--kafka", bootstrap, "--topic", TOPIC,
                         "--from", "earliest", "--max-events", String.valueOf(records), "--out", warm.toString()), null);
                 Files.deleteIfExists(warm);
-                System.out.printf(Locale.ROOT, "first run of %s (trains its cache, not in the rounds): %.2f s, %,d KB RSS, %.2f s CPU%n",
+                System.out.printf(Locale.ROOT, "first run of %s (trains its cache if it has none; not in the rounds): %.2f s, %,d KB RSS, %.2f s CPU%n",
                         Path.of(j).getFileName(), first.wallS, first.rssKb, first.cpuS);
             }
             Path bigCapture = null;
