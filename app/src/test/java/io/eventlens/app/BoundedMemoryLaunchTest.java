@@ -67,6 +67,17 @@ class BoundedMemoryLaunchTest {
     }
 
     @Test
+    void aCaptureChildStartsWithHalfItsHeapYoungUnlessTheUserSaysOtherwise() {
+        List<String> capture = BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture"},
+                List.of("-XX:NewSize=64m"), BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of());
+        assertThat(capture).containsSubsequence("java", "-XX:NewSize=128m", "-XX:NewSize=64m", "-Xmx256m");
+        assertThat(BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"import", "f.ndjson"},
+                List.of(), BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of())).doesNotContain(BoundedMemoryLaunch.CAPTURE_NEW_SIZE);
+        assertThat(BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture"},
+                List.of(), BoundedMemoryLaunch.DESKTOP_HEAP, true, List.of())).doesNotContain(BoundedMemoryLaunch.CAPTURE_NEW_SIZE);
+    }
+
+    @Test
     void compactObjectHeadersFromJava25AndTheUsersChoiceWins() {
         assertThat(BoundedMemoryLaunch.headlessOptions(24, List.of())).isEqualTo(BoundedMemoryLaunch.HEADLESS_OPTIONS);
         assertThat(BoundedMemoryLaunch.headlessOptions(25, List.of("-Xshare:off"))).containsAll(BoundedMemoryLaunch.HEADLESS_OPTIONS)
