@@ -314,8 +314,9 @@ final class BoundedMemoryLaunch {
 
     /**
      * The command line of the child JVM: the sharing options (a class-sharing archive,
-     * {@link #classSharing}, or an ahead-of-time cache, {@link AotCache#options}), for a headless
-     * command {@link #HEADLESS_OPTIONS}, then this JVM's own options (so the user's options win),
+     * {@link #classSharing}, or an ahead-of-time cache, {@link AotCache#options}), for
+     * {@code capture} {@link #CAPTURE_NEW_SIZE}, for a headless command {@link #HEADLESS_OPTIONS},
+     * then this JVM's own options (so the user's options win),
      * the heap bound, the child marker and the {@linkplain #moduleOptions native-access grants}, and
      * {@code Main} with {@code args}.
      *
