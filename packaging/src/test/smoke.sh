@@ -2,7 +2,7 @@
 # Smoke run of the packaged app-image, part of `mvn verify` (CI: ./dev test). smoke.sh IMAGE WORK VERSION
 # Checks, through the image's own launcher and runtime only (no JDK, no Maven on the path):
 #   --version; the runtime's modules (JavaFX named, no jdk.compiler); the one-line no-display message (exit 5);
-#   the demo captured to a file (the bounded child JVM runs on the image's runtime); a headless timeline of
+#   the demo captured to a file (the bounded child JVM runs on the image's runtime, with an ahead-of-time cache of its own); a headless timeline of
 #   that capture as JSON; and the app without its demo folder (timeline works, demo says what is missing).
 set -euo pipefail
 IMAGE=$1 WORK=$2 VERSION=$3
@@ -35,6 +35,9 @@ if grep -qi "exception\|unnamed module\|sun.misc.Unsafe" <<<"$msg"; then fail "n
 
 "$L" demo --duration 3s --out "$WORK/sample.mv.db" 2>"$WORK/demo.err" >/dev/null || fail "demo exited $?: $(tail -5 "$WORK/demo.err")"
 if grep -q "sun.misc.Unsafe\|unnamed module" "$WORK/demo.err"; then fail "demo warned: $(grep -m2 'Unsafe\|unnamed' "$WORK/demo.err")"; fi
+# the headless child trains its own ahead-of-time cache (not the launcher's desktop archive), quietly
+compgen -G "$HOME/.cache/eventlens/cds/eventlens-demo-*.aot" >/dev/null || fail "no ahead-of-time cache of demo: $(ls "$HOME/.cache/eventlens/cds" 2>&1)"
+if grep -q "\[error\]\|aot\]\|cds\]" "$WORK/demo.err"; then fail "demo's JVM complained: $(grep -m2 'error\]\|aot\]\|cds\]' "$WORK/demo.err")"; fi
 set +e
 probe=$("$L" timeline --capture "$WORK/sample" --correlation-id no-such-id 2>&1 >/dev/null)
 set -e

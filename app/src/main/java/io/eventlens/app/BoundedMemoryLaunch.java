@@ -75,6 +75,8 @@ final class BoundedMemoryLaunch {
     static final String CAPTURE_NEW_SIZE = "-XX:NewSize=128m";
     /** The heap of the desktop app's child JVM: the app, a live capture and the demo's broker. */
     static final String DESKTOP_HEAP = "-Xmx512m";
+    /** The system property that the packaged launcher (jpackage) sets to the path of its executable. */
+    static final String PACKAGED_LAUNCHER_PROPERTY = "jpackage.app-path";
     /** Set on the child JVM (and honoured as an opt-out when the user sets it to {@code false}). */
     static final String CHILD_PROPERTY = "eventlens.boundedLaunch";
     /** {@code -Deventlens.classSharing=false} on the command line keeps the child JVM from class data sharing. */
@@ -130,11 +132,82 @@ final class BoundedMemoryLaunch {
         if (args.length == 0 || !LONG_COMMANDS.contains(args[0])) {
             return Optional.empty(); // decided without java.management: short commands start faster
         }
-        List<String> jvmArguments = jvmArguments();
-        if (jvmArguments == null || !wanted(args, jvmArguments)) {
+        List<String> all = jvmArguments();
+        if (all == null) {
+            return Optional.empty();
+        }
+        // the packaged launcher's options are the desktop app's: a headless child starts without them
+        List<String> jvmArguments = withoutLauncherOptions(all,
+                launcherOptions(System.getProperty(PACKAGED_LAUNCHER_PROPERTY), System.getProperty("java.class.path")));
+        if (!wanted(args, jvmArguments)) {
             return Optional.empty();
         }
         return relaunch(args, jvmArguments, CAPTURE_HEAP, false);
+    }
+
+    /**
+     * The JVM options that the packaged launcher (jpackage) gave this JVM from its configuration
+     * file, in their order, with {@code $APPDIR} expanded; an empty list when this JVM was not
+     * started by the packaged launcher or its configuration cannot be read.
+     *
+     * <p>They are the desktop app's (packaging/src/main/jpackage.sh): its class-sharing archive
+     * {@code -XX:SharedArchiveFile=$APPDIR/eventlens.jsa}, made at packaging time from the window's
+     * start, JavaFX's module grants and exports, and the launcher's logging. A headless child
+     * inherited them before: the desktop archive kept it from its own ahead-of-time cache and from
+     * compact object headers ({@link #sharingChosen}, {@link #archiveNamed}), and the launcher's
+     * {@code -Xlog:all=warning} turned the cache's notes back on. Without them a 1M-record
+     * {@code capture} from the launcher runs as fast as from {@code java -jar}
+     * (docs/decisions/0010-bounded-memory-launch.md, "the packaged launcher's headless child").
+     * The user's own options reach the child as they reached the launcher: through
+     * {@code JAVA_TOOL_OPTIONS}, which the child inherits.
+     *
+     * @param appPath   the launcher's executable, the {@value #PACKAGED_LAUNCHER_PROPERTY} system
+     *                  property that the packaged launcher sets (null when there is none)
+     * @param classPath this JVM's class path, whose first entry is the app's jar in the
+     *                  launcher's {@code $APPDIR}, beside the configuration file
+     *                  {@code <launcher name>.cfg} (section {@code [JavaOptions]}, lines
+     *                  {@code java-options=<option>})
+     */
+    static List<String> launcherOptions(String appPath, String classPath) {
+        if (appPath == null || appPath.isBlank() || classPath == null || classPath.isBlank()) {
+            return List.of();
+        }
+        Path appDir = Path.of(classPath.split(java.io.File.pathSeparator)[0]).toAbsolutePath().getParent();
+        String name = Path.of(appPath).getFileName().toString().replaceFirst("(?i)\\.exe$", "");
+        Path cfg = appDir == null ? null : appDir.resolve(name + ".cfg");
+        if (cfg == null || !Files.isRegularFile(cfg)) {
+            return List.of();
+        }
+        List<String> options = new ArrayList<>();
+        try {
+            boolean javaOptions = false;
+            for (String line : Files.readAllLines(cfg, java.nio.charset.StandardCharsets.UTF_8)) {
+                String l = line.strip();
+                if (l.startsWith("[")) {
+                    javaOptions = l.equals("[JavaOptions]");
+                } else if (javaOptions && l.startsWith("java-options=")) {
+                    options.add(l.substring("java-options=".length()).replace("$APPDIR", appDir.toString()));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();   // the child then inherits them all, as before
+        }
+        return options;
+    }
+
+    /**
+     * {@code jvmArguments} without {@code launcherOptions}: the last occurrence of each, as the
+     * launcher's options come after those of {@code JAVA_TOOL_OPTIONS} among a JVM's input arguments.
+     */
+    static List<String> withoutLauncherOptions(List<String> jvmArguments, List<String> launcherOptions) {
+        List<String> out = new ArrayList<>(jvmArguments);
+        for (String option : launcherOptions) {
+            int at = out.lastIndexOf(option);
+            if (at >= 0) {
+                out.remove(at);
+            }
+        }
+        return out;
     }
 
     /**

@@ -2,9 +2,11 @@ package io.eventlens.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BoundedMemoryLaunchTest {
 
@@ -102,5 +104,47 @@ class BoundedMemoryLaunchTest {
         assertThat(BoundedMemoryLaunch.layoutOptions(options)).containsExactly("-XX:+UseCompactObjectHeaders",
                 "-XX:+UnlockExperimentalVMOptions", "-XX:-UseCompressedOops", "-XX:ObjectAlignmentInBytes=16",
                 "-XX:+UseParallelGC");
+    }
+
+    @Test
+    void aHeadlessChildOfThePackagedLauncherStartsWithoutTheDesktopsOptions(@TempDir Path image) throws Exception {
+        Path app = Files.createDirectories(image.resolve("lib/app"));
+        Path launcher = Files.createDirectories(image.resolve("bin")).resolve("eventlens");
+        // as jpackage writes it (packaging/src/main/jpackage.sh)
+        Files.writeString(app.resolve("eventlens.cfg"), """
+                [Application]
+                app.classpath=$APPDIR/eventlens-app.jar
+                app.mainclass=io.eventlens.app.Main
+                app.classpath=$APPDIR/h2.jar
+
+                [JavaOptions]
+                java-options=-Djpackage.app-version=0.1.0
+                java-options=--enable-native-access=javafx.graphics,ALL-UNNAMED
+                java-options=-Xlog:disable
+                java-options=-Xlog:all=warning,cds*=off:stderr
+                java-options=--add-exports=javafx.base/com.sun.javafx.event=ALL-UNNAMED
+                java-options=-XX:SharedArchiveFile=$APPDIR/eventlens.jsa
+                """);
+        String classPath = app.resolve("eventlens-app.jar") + java.io.File.pathSeparator + app.resolve("h2.jar");
+        List<String> launcherOptions = BoundedMemoryLaunch.launcherOptions(launcher.toString(), classPath);
+        assertThat(launcherOptions).hasSize(6).contains("-XX:SharedArchiveFile=" + app.resolve("eventlens.jsa"));
+
+        // the user's JAVA_TOOL_OPTIONS come first among the input arguments, the launcher's after them
+        List<String> input = new java.util.ArrayList<>(List.of("-Xlog:disable", "-Dsome.flag=1"));
+        input.addAll(launcherOptions);
+        List<String> users = BoundedMemoryLaunch.withoutLauncherOptions(input, launcherOptions);
+        assertThat(users).containsExactly("-Xlog:disable", "-Dsome.flag=1");
+        // so the child takes its own cache and compact headers, and none of the launcher's logging
+        assertThat(BoundedMemoryLaunch.sharingChosen(input)).isTrue();
+        assertThat(BoundedMemoryLaunch.sharingChosen(users)).isFalse();
+        List<String> child = BoundedMemoryLaunch.childCommand("java", classPath, new String[] {"capture"}, users,
+                BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of());
+        assertThat(child).noneMatch(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xlog:all")
+                || a.contains("javafx"));
+
+        // not the packaged launcher, or a configuration it cannot read: nothing is taken away
+        assertThat(BoundedMemoryLaunch.launcherOptions(null, classPath)).isEmpty();
+        assertThat(BoundedMemoryLaunch.launcherOptions(image.resolve("bin/other").toString(), classPath)).isEmpty();
+        assertThat(BoundedMemoryLaunch.launcherOptions(launcher.toString(), "/elsewhere/eventlens.jar")).isEmpty();
     }
 }
