@@ -140,11 +140,21 @@ public final class WholeProcessBench {
             }
             for (String j : jars) {
                 Path warm = dir.resolve("first-run.mv.db");
-                Run first = timed(dir, List.of(java, "-jar", j, "capture", "--kafka", bootstrap, "--topic", TOPIC,
-                        "--from", "earliest", "--max-events", String.valueOf(records), "--out", warm.toString()), null);
-                Files.deleteIfExists(warm);
-                System.out.printf(Locale.ROOT, "first run of %s (trains its cache if it has none; not in the rounds): %.2f s, %,d KB RSS, %.2f s CPU%n",
-                        Path.of(j).getFileName(), first.wallS, first.rssKb, first.cpuS);
+                // on a fast machine even the full-size first run may take less than 10 s: its cache is
+                // then provisional and the next run trains again, so that run is not counted either
+                for (int attempt = 1; attempt <= 2; attempt++) {
+                    long before = System.currentTimeMillis();
+                    Run first = timed(dir, List.of(java, "-jar", j, "capture", "--kafka", bootstrap, "--topic", TOPIC,
+                            "--from", "earliest", "--max-events", String.valueOf(records), "--out", warm.toString()), null);
+                    Files.deleteIfExists(warm);
+                    boolean provisional = provisionalCacheSince(before);
+                    System.out.printf(Locale.ROOT, "%s run of %s (trains its cache if it has none; not in the rounds): %.2f s, %,d KB RSS, %.2f s CPU%s%n",
+                            attempt == 1 ? "first" : "second", Path.of(j).getFileName(), first.wallS, first.rssKb, first.cpuS,
+                            provisional ? " (under 10 s: a provisional cache, which the next run trains again)" : "");
+                    if (!provisional) {
+                        break;
+                    }
+                }
             }
             Path bigCapture = null;
             for (int round = 1; round <= (appOnly ? 1 : runs); round++) {
@@ -372,6 +382,26 @@ public final class WholeProcessBench {
         System.out.printf(Locale.ROOT, "import of %,d probe events (%,d MB NDJSON): %.2f s, %,d MB RSS; jq -c . %.2f s;"
                 + " import runs at %.2fx jq's speed%n", records, Files.size(ndjson) >> 20, im.wallS, im.rssKb / 1024,
                 j.wallS, j.wallS / im.wallS);
+    }
+
+    /**
+     * Whether a {@code capture} run that started at {@code sinceMs} (epoch ms) left a provisional
+     * ahead-of-time cache in the user's cache folder, the one the launched JVMs use
+     * ({@code <cache>/cds/eventlens-capture-*.provisional}, docs/decisions/0010-bounded-memory-launch.md).
+     */
+    private static boolean provisionalCacheSince(long sinceMs) throws IOException {
+        Path cds = io.eventlens.app.ui.services.UserFolders.userCache().resolve("cds");
+        if (!Files.isDirectory(cds)) {
+            return false;
+        }
+        try (var markers = Files.newDirectoryStream(cds, "eventlens-capture-*.provisional")) {
+            for (Path m : markers) {
+                if (Files.getLastModifiedTime(m).toMillis() >= sinceMs) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Captures the 5-event topic into a fresh store and returns its path. */
