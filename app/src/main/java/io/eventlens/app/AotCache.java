@@ -59,6 +59,11 @@ final class AotCache {
      * logging; that output is switched off for that run (a diagnostic option).
      */
     static final List<String> TRAINING_QUIET = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput");
+    /**
+     * Set on a training run's JVM ({@code -Deventlens.aotTraining=true}): it collects its heap once
+     * more when it exits, before the JVM writes the recording ({@link BoundedMemoryLaunch#exitWithParent}).
+     */
+    static final String TRAINING_PROPERTY = "eventlens.aotTraining";
 
     private final Path folder;
     private final String prefix;
@@ -157,6 +162,7 @@ final class AotCache {
             options.add("-XX:AOTCache=" + cache);
         } else {
             options.addAll(TRAINING_QUIET);
+            options.add("-D" + TRAINING_PROPERTY + "=true");
             options.add("-XX:AOTMode=record");
             options.add("-XX:AOTConfiguration=" + configuration);
         }

@@ -42,14 +42,15 @@ class AotCacheTest {
 
         assertThat(first.training()).isTrue();
         assertThat(first.options()).containsSubsequence(AotCache.LOGGING)
-                .contains("-XX:AOTMode=record", "-XX:AOTConfiguration=" + folder.resolve(
+                .contains("-XX:AOTMode=record", "-D" + AotCache.TRAINING_PROPERTY + "=true", "-XX:AOTConfiguration=" + folder.resolve(
                         first.file().getFileName().toString().replace(".aot", "-7.aotconf")))
                 .noneMatch(o -> o.startsWith("-XX:AOTCache"));
 
         Files.write(first.file(), new byte[] {0});
         AotCache later = AotCache.of(folder, "capture", "abc", jar.toString(), 25, 8);
         assertThat(later.training()).isFalse();
-        assertThat(later.options()).contains("-XX:AOTCache=" + first.file()).doesNotContain("-XX:AOTMode=record");
+        assertThat(later.options()).contains("-XX:AOTCache=" + first.file())
+                .doesNotContain("-XX:AOTMode=record", "-D" + AotCache.TRAINING_PROPERTY + "=true");
 
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
         AotCache updated = AotCache.of(folder, "capture", "abc", jar.toString(), 25, 9);
