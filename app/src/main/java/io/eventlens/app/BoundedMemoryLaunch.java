@@ -89,7 +89,9 @@ final class BoundedMemoryLaunch {
     /**
      * In the child JVM: stops this process gracefully (its shutdown hooks commit the last batch)
      * when the parent that launched it is gone, so killing the parent with SIGKILL leaves no
-     * capture running behind the user's back. Does nothing in a JVM that is not such a child.
+     * capture running behind the user's back. In a training run's child ({@link AotCache#TRAINING_PROPERTY})
+     * it also registers {@link #shrinkHeapBeforeRecording} as a shutdown hook. Does nothing in a JVM
+     * that is not such a child.
      */
     static void exitWithParent() {
         if (!"child".equals(System.getProperty(CHILD_PROPERTY))) {
