@@ -40,8 +40,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       for; skipped, and said so, when kcat is not installed);</li>
  *   <li>{@code java -jar eventlens.jar capture --max-events N} into a fresh capture store, exactly
  *       as users run it (no heap flag; {@code -Xlog:gc} only records pause times to a file), after
- *       one untimed 5-event capture per jar that writes its class-sharing archive, as a user's
- *       first run after an install does.</li>
+ *       one untimed full-size capture per jar that trains its ahead-of-time cache, as a user's
+ *       first run after an install does;</li>
+ *   <li>the packaged app's {@code bin/eventlens capture} the same way, when {@code bench.packaged}
+ *       names a built app-image ({@code -Xlog:gc} through {@code JAVA_TOOL_OPTIONS}, the only way
+ *       its user gives JVM options).</li>
  * </ol>
  * It prints each run, then the medians and the ratios capture/plain and capture/kcat, peak RSS and
  * the share of the capture's wall time spent in GC pauses. Then it times, as processes,
@@ -60,6 +63,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * profiling a capture by hand); {@code bench.app=false} skips the desktop app,
  * {@code bench.import=false} skips the artifact import ({@link #importBench}),
  * {@code bench.appOnly=true} runs one capture (for the file) and then only the desktop app,
+ * {@code bench.packaged} (the packaged app-image folder, {@code packaging/target/image/eventlens}; its capture
+ * is skipped, and said so, when it has no {@code bin/eventlens}),
  * {@code bench.appJvm} (extra JVM options of the desktop app's processes), {@code bench.appLogs=DIR}
  * (keeps each app run's stdout and stderr there), {@code bench.lagging=true} (every record's event time is
  * the run's start, as the first benchmarks had it: later records are observed seconds after their
@@ -122,6 +127,10 @@ public final class WholeProcessBench {
                 System.out.println("kcat is not installed: its column is skipped (apt-get install kcat)");
             }
             byTool.put("eventlens capture", new ArrayList<>());
+            Path packaged = captureOnly ? null : packagedLauncher();
+            if (packaged != null) {
+                byTool.put("packaged capture", new ArrayList<>());
+            }
             String compareJar = System.getProperty("bench.compareJar", "").trim();
             if (!compareJar.isEmpty()) {
                 byTool.put("compare capture", new ArrayList<>());
@@ -134,18 +143,24 @@ public final class WholeProcessBench {
             // provisional cache that the next run trains again, so the first run is the full-size
             // capture, whose time is shown on its own (what a user's first capture after an install
             // or upgrade costs)
-            List<String> jars = new ArrayList<>(List.of(jar.toString()));
+            List<List<String>> launchers = new ArrayList<>(List.of(List.of(java, "-jar", jar.toString())));
             if (!compareJar.isEmpty()) {
-                jars.add(Path.of(compareJar).toAbsolutePath().toString());
+                launchers.add(List.of(java, "-jar", Path.of(compareJar).toAbsolutePath().toString()));
             }
-            for (String j : jars) {
+            if (packaged != null) {
+                launchers.add(List.of(packaged.toString()));
+            }
+            for (List<String> launcher : launchers) {
+                String j = launcher.getLast();
                 Path warm = dir.resolve("first-run.mv.db");
                 // on a fast machine even the full-size first run may take less than 10 s: its cache is
                 // then provisional and the next run trains again, so that run is not counted either
                 for (int attempt = 1; attempt <= 2; attempt++) {
                     long before = System.currentTimeMillis();
-                    Run first = timed(dir, List.of(java, "-jar", j, "capture", "--kafka", bootstrap, "--topic", TOPIC,
-                            "--from", "earliest", "--max-events", String.valueOf(records), "--out", warm.toString()), null);
+                    List<String> cmd = new ArrayList<>(launcher);
+                    cmd.addAll(List.of("capture", "--kafka", bootstrap, "--topic", TOPIC,
+                            "--from", "earliest", "--max-events", String.valueOf(records), "--out", warm.toString()));
+                    Run first = timed(dir, cmd, null);
                     Files.deleteIfExists(warm);
                     boolean provisional = provisionalCacheSince(before);
                     System.out.printf(Locale.ROOT, "%s run of %s (trains its cache if it has none; not in the rounds): %.2f s, %,d KB RSS, %.2f s CPU%s%n",
@@ -165,6 +180,22 @@ public final class WholeProcessBench {
                                 PlainPollLoop.class.getName(), bootstrap, TOPIC, String.valueOf(records)), null);
                         case "kcat -J" -> timed(dir, List.of(kcat, "-C", "-b", bootstrap, "-t", TOPIC, "-o", "beginning",
                                 "-e", "-q", "-J"), dir.resolve("kcat.json"));
+                        case "packaged capture" -> {
+                            Path out = dir.resolve("packaged-" + round + ".mv.db");
+                            Path gcDir = Files.createDirectories(dir.resolve("gc-packaged-" + round));
+                            Run c = timed(dir, List.of(packaged.toString(), "capture",
+                                    "--kafka", bootstrap, "--topic", TOPIC, "--from", "earliest",
+                                    "--max-events", String.valueOf(records), "--out", out.toString()), null,
+                                    Map.of("JAVA_TOOL_OPTIONS", "-Xlog:gc:file=" + gcDir.resolve("gc-%p.log")));
+                            double gcMs = 0;
+                            try (var logs = Files.newDirectoryStream(gcDir)) {
+                                for (Path log : logs) {
+                                    gcMs += gcPauseMs(log);   // the launcher's JVM and its child, each its own file
+                                }
+                            }
+                            Files.deleteIfExists(out);
+                            yield c.withGcMs(gcMs);
+                        }
                         case "compare capture" -> {
                             Path out = dir.resolve("compare-" + round + ".mv.db");
                             Path gc = dir.resolve("gc-compare-" + round + ".log");
@@ -232,6 +263,14 @@ public final class WholeProcessBench {
             double gcShare = byTool.get("eventlens capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
                     .sorted().toArray()[runs / 2];
             System.out.printf(Locale.ROOT, "capture GC pauses: %.1f%% of wall time (median)%n", gcShare * 100);
+            if (packaged != null) {
+                Run p = median(byTool.get("packaged capture"));
+                double packagedGc = byTool.get("packaged capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
+                        .sorted().toArray()[runs / 2];
+                System.out.printf(Locale.ROOT, "packaged capture (%s) / plain poll loop: %.2fx wall, %.2fx CPU, GC pauses"
+                        + " %.1f%%; packaged / java -jar capture: %.2fx wall%n", packaged, p.wallS / plain.wallS,
+                        p.cpuS / plain.cpuS, packagedGc * 100, p.wallS / capture.wallS);
+            }
             if (!compareJar.isEmpty()) {
                 Run other = median(byTool.get("compare capture"));
                 double otherGc = byTool.get("compare capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
@@ -382,6 +421,23 @@ public final class WholeProcessBench {
         System.out.printf(Locale.ROOT, "import of %,d probe events (%,d MB NDJSON): %.2f s, %,d MB RSS; jq -c . %.2f s;"
                 + " import runs at %.2fx jq's speed%n", records, Files.size(ndjson) >> 20, im.wallS, im.rssKb / 1024,
                 j.wallS, j.wallS / im.wallS);
+    }
+
+    /**
+     * The packaged app's launcher, {@code bin/eventlens} in the app-image folder that {@code bench.packaged}
+     * names, or null (said so) when that property is not set or the image is not built.
+     */
+    private static Path packagedLauncher() {
+        String image = System.getProperty("bench.packaged", "").trim();
+        if (image.isEmpty()) {
+            return null;
+        }
+        Path launcher = Path.of(image, "bin", "eventlens").toAbsolutePath();
+        if (!Files.isExecutable(launcher)) {
+            System.out.println("packaged app: not built at " + image + " (./dev build): its capture is skipped");
+            return null;
+        }
+        return launcher;
     }
 
     /**
