@@ -107,7 +107,6 @@ final class EventBlockCodec {
      * timestamp type, two instants of two varints, key, header count, payload, derived flags.
      */
     static final int MIN_EVENT_BYTES = 14;
-    private static final net.jpountz.lz4.LZ4Factory LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance();
 
     private byte[] buf = new byte[64 * 1024];
     private int pos;
@@ -195,7 +194,7 @@ final class EventBlockCodec {
      *         {@link #add}, {@link #reset} or {@code compress}
      */
     int compress() {
-        net.jpountz.lz4.LZ4Compressor compressor = LZ4.fastCompressor();
+        net.jpountz.lz4.LZ4Compressor compressor = Lz4.compressor();
         int max = compressor.maxCompressedLength(pos) + 6;
         if (packed.length < max) {
             packed = new byte[Math.max(max, packed.length + (packed.length >> 1))];
@@ -722,7 +721,7 @@ final class EventBlockCodec {
         }
         int n;
         try {
-            n = LZ4.safeDecompressor().decompress(data, p, compressed, out, 0, out.length);
+            n = Lz4.DECOMPRESSOR.decompress(data, p, compressed, out, 0, out.length);
         } catch (net.jpountz.lz4.LZ4Exception e) {
             throw new DamagedBlockException(null, firstSeq, eventCount, "LZ4 data is damaged: " + e.getMessage(), e);
         }

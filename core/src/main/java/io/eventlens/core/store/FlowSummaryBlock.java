@@ -34,7 +34,6 @@ final class FlowSummaryBlock {
     static final int FORMAT_LZ4 = 2;
     /** A plain block is at most this many times its compressed size (LZ4's bound is about 255). */
     private static final int LZ4_MAX_RATIO = 300;
-    private static final net.jpountz.lz4.LZ4Factory LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance();
 
     private FlowSummaryBlock() {
     }
@@ -59,7 +58,7 @@ final class FlowSummaryBlock {
             plain.string(w);
         }
         plain.bytes(body.buf, body.pos);
-        net.jpountz.lz4.LZ4Compressor compressor = LZ4.fastCompressor();
+        net.jpountz.lz4.LZ4Compressor compressor = Lz4.compressor();
         byte[] packed = new byte[compressor.maxCompressedLength(plain.pos) + 6];
         packed[0] = (byte) FORMAT_LZ4;
         int p = 1;
@@ -229,7 +228,7 @@ final class FlowSummaryBlock {
             plain = new byte[(int) declared];
             int n;
             try {
-                n = LZ4.safeDecompressor().decompress(data, in.pos, compressed, plain, 0, plain.length);
+                n = Lz4.DECOMPRESSOR.decompress(data, in.pos, compressed, plain, 0, plain.length);
             } catch (net.jpountz.lz4.LZ4Exception e) {
                 throw new IllegalArgumentException("LZ4 data is damaged: " + e.getMessage(), e);
             }
