@@ -260,24 +260,19 @@ public final class WholeProcessBench {
                 System.out.printf(Locale.ROOT, "capture / kcat -J:         %.2fx wall%n",
                         capture.wallS / median(byTool.get("kcat -J")).wallS);
             }
-            double gcShare = byTool.get("eventlens capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
-                    .sorted().toArray()[runs / 2];
-            System.out.printf(Locale.ROOT, "capture GC pauses: %.1f%% of wall time (median)%n", gcShare * 100);
+            System.out.printf(Locale.ROOT, "capture GC pauses: %.1f%% of wall time (median)%n",
+                    medianGcShare(byTool.get("eventlens capture")) * 100);
             if (packaged != null) {
                 Run p = median(byTool.get("packaged capture"));
-                double packagedGc = byTool.get("packaged capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
-                        .sorted().toArray()[runs / 2];
                 System.out.printf(Locale.ROOT, "packaged capture (%s) / plain poll loop: %.2fx wall, %.2fx CPU, GC pauses"
                         + " %.1f%%; packaged / java -jar capture: %.2fx wall%n", packaged, p.wallS / plain.wallS,
-                        p.cpuS / plain.cpuS, packagedGc * 100, p.wallS / capture.wallS);
+                        p.cpuS / plain.cpuS, medianGcShare(byTool.get("packaged capture")) * 100, p.wallS / capture.wallS);
             }
             if (!compareJar.isEmpty()) {
                 Run other = median(byTool.get("compare capture"));
-                double otherGc = byTool.get("compare capture").stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS)
-                        .sorted().toArray()[runs / 2];
                 System.out.printf(Locale.ROOT, "compare capture (%s) / plain poll loop: %.2fx wall, %.2fx CPU, GC pauses"
                         + " %.1f%%; capture / compare capture: %.2fx wall%n", compareJar, other.wallS / plain.wallS,
-                        other.cpuS / plain.cpuS, otherGc * 100, capture.wallS / other.wallS);
+                        other.cpuS / plain.cpuS, medianGcShare(byTool.get("compare capture")) * 100, capture.wallS / other.wallS);
             }
             if ("false".equals(System.getProperty("bench.timeline"))) {
                 return;
@@ -513,6 +508,11 @@ public final class WholeProcessBench {
         Run withGcMs(double ms) {
             return new Run(wallS, rssKb, cpuS, ms);
         }
+    }
+
+    /** The median over {@code runs} of the share of each run's wall time spent in GC pauses (0..1). */
+    private static double medianGcShare(List<Run> runs) {
+        return runs.stream().mapToDouble(r -> r.gcMs / 1000 / r.wallS).sorted().toArray()[runs.size() / 2];
     }
 
     private static Run median(List<Run> runs) {
