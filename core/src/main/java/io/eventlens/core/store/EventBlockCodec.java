@@ -194,22 +194,13 @@ final class EventBlockCodec {
      *         {@link #add}, {@link #reset} or {@code compress}
      */
     int compress() {
-        net.jpountz.lz4.LZ4Compressor compressor = Lz4.compressor();
-        int max = compressor.maxCompressedLength(pos) + 6;
+        int max = Lz4.maxPackedLength(pos);
         if (packed.length < max) {
             packed = new byte[Math.max(max, packed.length + (packed.length >> 1))];
         }
-        packed[0] = (byte) FORMAT_LZ4;
-        int p = 1;
-        long v = pos;
-        while ((v & ~0x7FL) != 0) {
-            packed[p++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        packed[p++] = (byte) v;
-        int n = compressor.compress(buf, 0, pos, packed, p, max - p);
-        storedPlain = p + n >= pos;
-        return storedPlain ? pos : p + n;
+        int n = Lz4.pack(FORMAT_LZ4, buf, pos, packed);
+        storedPlain = n >= pos;
+        return storedPlain ? pos : n;
     }
 
     /** The buffer holding the stored block after {@link #compress} (its first {@code compress()} bytes). */

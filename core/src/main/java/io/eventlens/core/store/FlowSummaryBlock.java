@@ -58,19 +58,10 @@ final class FlowSummaryBlock {
             plain.string(w);
         }
         plain.bytes(body.buf, body.pos);
-        net.jpountz.lz4.LZ4Compressor compressor = Lz4.compressor();
-        byte[] packed = new byte[compressor.maxCompressedLength(plain.pos) + 6];
-        packed[0] = (byte) FORMAT_LZ4;
-        int p = 1;
-        long v = plain.pos;
-        while ((v & ~0x7FL) != 0) {
-            packed[p++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        packed[p++] = (byte) v;
-        int n = compressor.compress(plain.buf, 0, plain.pos, packed, p, packed.length - p);
-        if (compress && p + n < plain.pos + 1) {
-            return Arrays.copyOf(packed, p + n);
+        byte[] packed = new byte[Lz4.maxPackedLength(plain.pos)];
+        int n = Lz4.pack(FORMAT_LZ4, plain.buf, plain.pos, packed);
+        if (compress && n < plain.pos + 1) {
+            return Arrays.copyOf(packed, n);
         }
         byte[] out = new byte[plain.pos + 1];
         out[0] = (byte) FORMAT_PLAIN;

@@ -32,6 +32,33 @@ final class Lz4 {
         return Fastest.COMPRESSOR;
     }
 
+    /**
+     * The most bytes {@link #pack} writes for {@code plainLength} bytes: the format byte, the length
+     * (a varint of at most 5 bytes) and LZ4's bound.
+     */
+    static int maxPackedLength(int plainLength) {
+        return compressor().maxCompressedLength(plainLength) + 6;
+    }
+
+    /**
+     * Writes a compressed block as both block formats store it: {@code format}, the plain length
+     * (unsigned LEB128 varint), then the LZ4 block compression of {@code plain[0, plainLength)}.
+     *
+     * @param packed at least {@link #maxPackedLength} bytes
+     * @return how many bytes of {@code packed} were written
+     */
+    static int pack(int format, byte[] plain, int plainLength, byte[] packed) {
+        packed[0] = (byte) format;
+        int p = 1;
+        long v = plainLength;
+        while ((v & ~0x7FL) != 0) {
+            packed[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        packed[p++] = (byte) v;
+        return p + compressor().compress(plain, 0, plainLength, packed, p, packed.length - p);
+    }
+
     /** Holds the fastest compressor, so that only a writer loads it. */
     private static final class Fastest {
         static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
