@@ -5,6 +5,7 @@ import io.eventlens.core.store.CaptureStoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "eventlens", mixinStandardHelpOptions = true, versionProvider = EventLensCommand.Version.class,
         description = {"EventLens: the event-flow inspector (capture, timeline, import, report, export, check-contracts, replay, demo).",
                 "Without arguments, java -jar eventlens.jar opens the desktop app."},
-        subcommands = {CaptureCommand.class, TimelineCommand.class, ImportCommand.class, ReportCommand.class, ExportCommand.class, CheckContractsCommand.class, ReplayCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -33,6 +33,35 @@ import picocli.CommandLine.Spec;
             "3:input error: bad or missing file, unreachable broker (the message names it)",
             "4:internal error (a bug; stack trace on stderr)"})
 public final class EventLensCommand implements Runnable {
+
+    /**
+     * The subcommands' names, in the order the root's usage lists them. Added to the root by
+     * {@link #commandLine(String...)}, not by the {@code @Command} annotation, so that a command line
+     * for one subcommand builds only that one's model (docs/decisions/0023-one-subcommand-model.md).
+     */
+    static final List<String> SUBCOMMANDS = List.of("capture", "timeline", "import", "report", "export",
+            "check-contracts", "replay", "demo", "help");
+
+    /**
+     * A new instance of the subcommand named {@code name}, one of {@link #SUBCOMMANDS}. A switch, not
+     * a map of constructor references: the JVM's ahead-of-time cache keeps resolved method
+     * references, and one to picocli's {@code HelpCommand} (Java 5 bytecode, which the cache cannot
+     * hold) made Java 25's cache assembly crash (docs/decisions/0023-one-subcommand-model.md).
+     */
+    static Object newSubcommand(String name) {
+        return switch (name) {
+            case "capture" -> new CaptureCommand();
+            case "timeline" -> new TimelineCommand();
+            case "import" -> new ImportCommand();
+            case "report" -> new ReportCommand();
+            case "export" -> new ExportCommand();
+            case "check-contracts" -> new CheckContractsCommand();
+            case "replay" -> new ReplayCommand();
+            case "demo" -> new DemoCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
+    }
 
     @Spec
     CommandSpec spec;
@@ -49,12 +78,30 @@ public final class EventLensCommand implements Runnable {
      * with {@code setOut}/{@code setErr}.
      */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * A command line for {@code eventlens} as {@link #commandLine()}, for running {@code args}: when
+     * {@code args[0]} names a subcommand other than {@code help}, the root holds only that subcommand
+     * (its parsing, help and errors are the same; the others' models are not built: about 0.1–0.2 s
+     * less start-up for every command, docs/decisions/0023-one-subcommand-model.md); otherwise all of them.
+     */
+    public static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new EventLensCommand());
+        String first = args.length > 0 ? args[0] : null;
+        if (first != null && !first.equals("help") && SUBCOMMANDS.contains(first)) {
+            cl.addSubcommand(first, newSubcommand(first));
+        } else {
+            for (String name : SUBCOMMANDS) {
+                cl.addSubcommand(name, newSubcommand(name));
+            }
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.INTERNAL);
         cl.setExecutionExceptionHandler(EventLensCommand::handleExecutionException);
         CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, rest) -> {
             if (ex instanceof CommonOptions.BadFilter) {
                 // the expression and its caret are the help here; the usage text would bury them
                 PrintWriter err = ex.getCommandLine().getErr();
@@ -62,7 +109,7 @@ public final class EventLensCommand implements Runnable {
                 err.flush();
                 return ExitCodes.USAGE;
             }
-            return usage.handleParseException(ex, args);
+            return usage.handleParseException(ex, rest);
         });
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.INTERNAL);
@@ -71,7 +118,7 @@ public final class EventLensCommand implements Runnable {
 
     /** Runs {@code args} headless and returns the exit code (0, 1, 2, 3 or 4); never calls System.exit. */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
     private static int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {

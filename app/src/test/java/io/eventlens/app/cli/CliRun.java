@@ -14,11 +14,11 @@ import java.time.Duration;
  */
 record CliRun(int exitCode, String out, String err, Duration elapsed) {
 
-    /** Runs {@code eventlens args...} through {@link EventLensCommand#commandLine()}. */
+    /** Runs {@code eventlens args...} through {@link EventLensCommand#commandLine(String...)}, as {@code main} does. */
     static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var cl = EventLensCommand.commandLine();
+        var cl = EventLensCommand.commandLine(args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         long start = System.nanoTime();

@@ -3,6 +3,7 @@ package io.eventlens.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,45 @@ class CliUsageTest {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("capture", "demo", "Exit codes", "3", "input error");
+    }
+
+    @Test
+    void helpListsTheSubcommandsInTheirOrder() {
+        String out = CliRun.of("--help").out();
+
+        int at = 0;
+        for (String name : EventLensCommand.SUBCOMMANDS) {
+            int next = out.indexOf("  " + name + " ", at);
+            assertThat(next).as("'%s' listed after the one before it in:%n%s", name, out).isGreaterThan(at);
+            at = next;
+        }
+    }
+
+    @Test
+    void aCommandLineForOneSubcommandHoldsOnlyItWithTheSameHelp() {
+        for (String name : EventLensCommand.SUBCOMMANDS) {
+            if (name.equals("help")) {
+                assertThat(EventLensCommand.commandLine("help").getSubcommands()).containsOnlyKeys(EventLensCommand.SUBCOMMANDS);
+                continue;
+            }
+            CommandLine one = EventLensCommand.commandLine(name, "--help");
+            CommandLine all = EventLensCommand.commandLine();
+
+            assertThat(one.getSubcommands()).containsOnlyKeys(name);
+            assertThat(one.getSubcommands().get(name).getCommandSpec().name())
+                    .as("the @Command name of %s", name).isEqualTo(name);
+            assertThat(one.getSubcommands().get(name).getUsageMessage())
+                    .isEqualTo(all.getSubcommands().get(name).getUsageMessage());
+        }
+        assertThat(EventLensCommand.commandLine("--help").getSubcommands()).containsOnlyKeys(EventLensCommand.SUBCOMMANDS);
+    }
+
+    @Test
+    void aSubcommandsHelpIsItsOwnUsage() {
+        CliRun run = CliRun.of("timeline", "--help");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("Usage: eventlens timeline ").contains("--correlation-id");
     }
 
     @Test
