@@ -64,15 +64,24 @@ final class BoundedMemoryLaunch {
     /** The first Java feature release where {@link #COMPACT_HEADERS} is a product option. */
     static final int COMPACT_HEADERS_SINCE = 25;
     /**
-     * The least young generation of a {@code capture} child, half its heap (G1 sizes it between
-     * this and its default 60%; docs/decisions/0010-bounded-memory-launch.md, amendments). G1 starts
-     * with a young generation of 5% of the heap and grows it over its first collections, which a
-     * capture runs while the JIT compilers take both CPUs: they copy the same start-up objects and
-     * events in flight as later ones, at 35–75 ms each instead of 6–15 ms. From 128 MiB the first
-     * collection comes about 2.5 s in: a GC pause share of 4.6% instead of 5.0% at 1M records, the
-     * same at 5M, where the young generation grows past it anyway.
+     * Options of a {@code capture} child only, before the user's options, which win
+     * (docs/decisions/0010-bounded-memory-launch.md, amendments):
+     * <ul>
+     *   <li>{@code -XX:NewSize=128m}: the least young generation, half its heap (G1 sizes it between
+     *       this and its default 60%). G1 starts with a young generation of 5% of the heap and grows it
+     *       over its first collections, which a capture runs while the JIT compilers take both CPUs:
+     *       they copy the same start-up objects and events in flight as later ones, at 35–75 ms each
+     *       instead of 6–15 ms. From 128 MiB the first collection comes about 2.5 s in: a GC pause
+     *       share of 4.6% instead of 5.0% at 1M records, the same at 5M.</li>
+     *   <li>{@code -XX:-UseOnStackReplacement}: no on-stack replacement. The C2 compiler otherwise
+     *       compiles the loops of the writer, the block encoder and the source's batch as they run,
+     *       and then their methods again as a whole: during the first seconds, when the compilers
+     *       compete with the capture for the two CPUs. Each of those methods runs a batch at a time,
+     *       so it is compiled whole after a few batches all the same. 1M records: 3.75 s against
+     *       4.43 s (median of 5 alternating rounds), 5M: the same.</li>
+     * </ul>
      */
-    static final String CAPTURE_NEW_SIZE = "-XX:NewSize=128m";
+    static final List<String> CAPTURE_OPTIONS = List.of("-XX:NewSize=128m", "-XX:-UseOnStackReplacement");
     /** The heap of the desktop app's child JVM: the app, a live capture and the demo's broker. */
     static final String DESKTOP_HEAP = "-Xmx512m";
     /** The system property that the packaged launcher (jpackage) sets to the path of its executable. */
@@ -405,7 +414,7 @@ final class BoundedMemoryLaunch {
     /**
      * The command line of the child JVM: the sharing options (a class-sharing archive,
      * {@link #classSharing}, or an ahead-of-time cache, {@link AotCache#options}), for
-     * {@code capture} {@link #CAPTURE_NEW_SIZE}, for a headless command {@link #HEADLESS_OPTIONS},
+     * {@code capture} {@link #CAPTURE_OPTIONS}, for a headless command {@link #HEADLESS_OPTIONS},
      * then this JVM's own options (so the user's options win),
      * the heap bound, the child marker and the {@linkplain #moduleOptions native-access grants}, and
      * {@code Main} with {@code args}.
@@ -419,7 +428,7 @@ final class BoundedMemoryLaunch {
         // before the user's options, so that their own -Xlog, sharing, JIT and GC options still win
         command.addAll(sharing);
         if (!desktop && args.length > 0 && "capture".equals(args[0])) {
-            command.add(CAPTURE_NEW_SIZE);
+            command.addAll(CAPTURE_OPTIONS);
         }
         command.addAll(desktop ? jvmArguments : childJvmOptions(jvmArguments));
         command.add(heap);

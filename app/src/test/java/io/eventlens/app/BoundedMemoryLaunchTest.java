@@ -69,14 +69,15 @@ class BoundedMemoryLaunchTest {
     }
 
     @Test
-    void aCaptureChildStartsWithHalfItsHeapYoungUnlessTheUserSaysOtherwise() {
+    void aCaptureChildStartsWithHalfItsHeapYoungAndNoOnStackReplacementUnlessTheUserSaysOtherwise() {
         List<String> capture = BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture"},
-                List.of("-XX:NewSize=64m"), BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of());
-        assertThat(capture).containsSubsequence("java", "-XX:NewSize=128m", "-XX:NewSize=64m", "-Xmx256m");
+                List.of("-XX:NewSize=64m", "-XX:+UseOnStackReplacement"), BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of());
+        assertThat(capture).containsSubsequence("java", "-XX:NewSize=128m", "-XX:-UseOnStackReplacement",
+                "-XX:NewSize=64m", "-XX:+UseOnStackReplacement", "-Xmx256m");
         assertThat(BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"import", "f.ndjson"},
-                List.of(), BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of())).doesNotContain(BoundedMemoryLaunch.CAPTURE_NEW_SIZE);
+                List.of(), BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of())).doesNotContainAnyElementsOf(BoundedMemoryLaunch.CAPTURE_OPTIONS);
         assertThat(BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture"},
-                List.of(), BoundedMemoryLaunch.DESKTOP_HEAP, true, List.of())).doesNotContain(BoundedMemoryLaunch.CAPTURE_NEW_SIZE);
+                List.of(), BoundedMemoryLaunch.DESKTOP_HEAP, true, List.of())).doesNotContainAnyElementsOf(BoundedMemoryLaunch.CAPTURE_OPTIONS);
     }
 
     @Test

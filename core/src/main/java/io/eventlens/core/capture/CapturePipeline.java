@@ -641,7 +641,7 @@ public final class CapturePipeline {
             return this;
         }
 
-        /** At most this many estimated heap bytes of events of active flows are held for the summaries (default 32 MiB). */
+        /** At most this many estimated heap bytes of events of active flows are held for the summaries (default {@link FlowSummarizer#DEFAULT_MAX_BYTES}, 4 MiB). */
         public Builder flowMemoryBytes(long bytes) {
             this.flowMemoryBytes = bytes;
             return this;
