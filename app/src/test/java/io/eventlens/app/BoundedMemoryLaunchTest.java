@@ -73,7 +73,7 @@ class BoundedMemoryLaunchTest {
         List<String> capture = BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture"},
                 List.of("-XX:NewSize=64m", "-XX:+UseOnStackReplacement"), BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of());
         assertThat(capture).containsSubsequence("java", "-XX:NewSize=128m", "-XX:-UseOnStackReplacement",
-                "-XX:NewSize=64m", "-XX:+UseOnStackReplacement", "-Xmx256m");
+                "-XX:Tier4InvocationThreshold=15000", "-XX:NewSize=64m", "-XX:+UseOnStackReplacement", "-Xmx256m");
         assertThat(BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"import", "f.ndjson"},
                 List.of(), BoundedMemoryLaunch.CAPTURE_HEAP, false, List.of())).doesNotContainAnyElementsOf(BoundedMemoryLaunch.CAPTURE_OPTIONS);
         assertThat(BoundedMemoryLaunch.childCommand("java", "app.jar", new String[] {"capture"},
