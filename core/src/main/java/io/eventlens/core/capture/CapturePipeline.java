@@ -259,21 +259,46 @@ public final class CapturePipeline {
 
     // ------------------------------------------------------------------ the pipeline
 
-    /** One delivered batch (its first {@code taken} records) on its way to the store. */
+    /**
+     * One delivered batch (its first {@code taken} records) on its way to the store. Once extracted,
+     * it holds the events, the batch's resume positions and its acknowledgement, no longer the
+     * source's records: a Kafka batch's {@code ConsumerRecord}s (headers, buffers) then die young
+     * instead of waiting for the writer, and young collections copy less
+     * (docs/decisions/0006-capture-pipeline.md, "In flight").
+     */
     private static final class Pending {
-        final SourceBatch<?> batch;
+        /** The source's batch until extracted (read by the extraction threads), then null. */
+        volatile SourceBatch<?> batch;
+        final SourceBatch.Acknowledgement ack;
         final int taken;
         final long bytes;
         final CapturedEvent[] events;
         final CountDownLatch extracted = new CountDownLatch(1);
         final AtomicInteger partsLeft = new AtomicInteger();
         volatile Throwable failure;
+        /** Where the batch's streams resume once its events are stored; set when extracted. */
+        List<StreamPosition> positions = List.of();
 
         Pending(SourceBatch<?> batch, int taken, long bytes) {
             this.batch = batch;
+            this.ack = batch == null ? SourceBatch.Acknowledgement.NONE : batch.ack();
             this.taken = taken;
             this.bytes = bytes;
             this.events = new CapturedEvent[taken];
+        }
+
+        /** After the last extraction part: resolves the positions and lets the records go. */
+        void extractionDone() {
+            try {
+                if (failure == null) {
+                    positions = batch.positions().after(taken);
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                batch = null;
+                extracted.countDown();   // publishes positions to the writer
+            }
         }
     }
 
@@ -354,7 +379,7 @@ public final class CapturePipeline {
             p.failure = t;
         } finally {
             if (p.partsLeft.decrementAndGet() == 0) {
-                p.extracted.countDown();
+                p.extractionDone();
             }
         }
     }
@@ -498,7 +523,7 @@ public final class CapturePipeline {
                 }
                 System.arraycopy(p.events, 0, merged, n, p.events.length);
                 n += p.events.length;
-                for (StreamPosition sp : p.batch.positions().after(p.taken)) {
+                for (StreamPosition sp : p.positions) {
                     positions.put(new StreamKey(sp.source(), sp.stream()), sp);
                 }
                 groupBytes += p.bytes;
@@ -510,7 +535,7 @@ public final class CapturePipeline {
             }
             for (Pending p : group) {
                 try {
-                    p.batch.ack().committed(p.taken);
+                    p.ack.committed(p.taken);
                 } catch (RuntimeException e) {
                     LOG.warn("acknowledging {} stored events to {} failed; the source may deliver them again",
                             p.taken, source.endpoint(), e);
