@@ -40,8 +40,19 @@ final class AotCache {
 
     /** The first Java feature version whose JVM records method profiles into the cache (JEP 515). */
     static final int MIN_FEATURE = 25;
-    /** A training run shorter than this (ms) gives a provisional cache, which the next run replaces. */
+    /**
+     * A training run shorter than this (ms, as the launcher measures it: JVM start and the
+     * recording's dump at exit included) gives a provisional cache, which the next run replaces;
+     * used only when the run did not report its own length ({@link #SHORT_RUN_MILLIS}).
+     */
     static final long SHORT_TRAINING_MILLIS = 10_000;
+    /**
+     * A training run whose command ran shorter than this (ms, from {@code main} to the start of the
+     * JVM's exit, as the run reports it) gives a provisional cache. A 5-event capture runs about 1 s,
+     * a 1M-record capture 5–6 s; the recording's dump at exit, 2–5 s, is left out, so a fast machine's
+     * real capture is no longer taken for a short one (docs/decisions/0010-bounded-memory-launch.md).
+     */
+    static final long SHORT_RUN_MILLIS = 3_000;
     /**
      * How long the assembly of a cache may take before it is given up (it takes 1.5–3 s on a 2-core
      * machine; after Ctrl-C the user waits for it).
@@ -60,8 +71,9 @@ final class AotCache {
      */
     static final List<String> TRAINING_QUIET = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput");
     /**
-     * Set on a training run's JVM ({@code -Deventlens.aotTraining=true}): it collects its heap once
-     * more when it exits, before the JVM writes the recording ({@link BoundedMemoryLaunch#exitWithParent}).
+     * Set on a training run's JVM to the file where it reports how long its command ran, in ms
+     * ({@code -Deventlens.aotTraining=<file>}): when it exits it writes that file and collects its
+     * heap once more, before the JVM writes the recording ({@link BoundedMemoryLaunch#exitWithParent}).
      */
     static final String TRAINING_PROPERTY = "eventlens.aotTraining";
 
@@ -71,6 +83,8 @@ final class AotCache {
     private final Path configuration;
     private final Path failed;
     private final Path provisional;
+    /** Where a training run reports how long its command ran ({@link #TRAINING_PROPERTY}). */
+    private final Path report;
     /** Whether this run trains (records) rather than uses the cache; decided once, when the run starts. */
     private final boolean training;
     /** Whether this run trains again after a short training run: its cache is final, however short it is. */
@@ -83,6 +97,7 @@ final class AotCache {
         this.configuration = folder.resolve(prefix + jarStamp + "-" + pid + ".aotconf");
         this.failed = folder.resolve(prefix + jarStamp + ".failed");
         this.provisional = folder.resolve(prefix + jarStamp + ".provisional");
+        this.report = folder.resolve(prefix + jarStamp + "-" + pid + ".ran");
         boolean cached = Files.isRegularFile(cache);
         // a cache from a short training run is replaced once, by the next run's training: the
         // first of two runs started at once to delete the marker takes that turn
@@ -162,7 +177,7 @@ final class AotCache {
             options.add("-XX:AOTCache=" + cache);
         } else {
             options.addAll(TRAINING_QUIET);
-            options.add("-D" + TRAINING_PROPERTY + "=true");
+            options.add("-D" + TRAINING_PROPERTY + "=" + report);
             options.add("-XX:AOTMode=record");
             options.add("-XX:AOTConfiguration=" + configuration);
         }
@@ -223,8 +238,11 @@ final class AotCache {
             }
             Files.move(target, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             deleteOthers();
-            if (runMillis < SHORT_TRAINING_MILLIS && !retraining) {
-                Files.writeString(provisional, "trained by a run of " + runMillis + " ms: the next run trains again\n");
+            long ran = reportedRunMillis();
+            boolean shortRun = ran >= 0 ? ran < SHORT_RUN_MILLIS : runMillis < SHORT_TRAINING_MILLIS;
+            if (shortRun && !retraining) {
+                Files.writeString(provisional, "trained by a run of " + (ran >= 0 ? ran : runMillis)
+                        + " ms: the next run trains again\n");
             }
             return true;
         } catch (IOException | RuntimeException e) {
@@ -235,9 +253,19 @@ final class AotCache {
         } finally {
             try {
                 Files.deleteIfExists(configuration);
+                Files.deleteIfExists(report);
             } catch (IOException ignored) {
                 // a leftover configuration is deleted with the next cache of this installation
             }
+        }
+    }
+
+    /** How long the training run's command ran (ms) as it reported it, or -1 when it did not (or not readably). */
+    private long reportedRunMillis() {
+        try {
+            return Files.isRegularFile(report) ? Math.max(0, Long.parseLong(Files.readString(report).trim())) : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -251,7 +279,7 @@ final class AotCache {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, prefix + "*")) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                boolean leftover = name.endsWith(".aotconf") || name.endsWith(".tmp");
+                boolean leftover = name.endsWith(".aotconf") || name.endsWith(".tmp") || name.endsWith(".ran");
                 if (!f.equals(cache) && !f.equals(provisional) && (!leftover || Files.getLastModifiedTime(f).toMillis() < anHourAgo)) {
                     Files.deleteIfExists(f);
                 }

@@ -42,7 +42,8 @@ class AotCacheTest {
 
         assertThat(first.training()).isTrue();
         assertThat(first.options()).containsSubsequence(AotCache.LOGGING)
-                .contains("-XX:AOTMode=record", "-D" + AotCache.TRAINING_PROPERTY + "=true", "-XX:AOTConfiguration=" + folder.resolve(
+                .contains("-XX:AOTMode=record", "-D" + AotCache.TRAINING_PROPERTY + "=" + folder.resolve(
+                        first.file().getFileName().toString().replace(".aot", "-7.ran")), "-XX:AOTConfiguration=" + folder.resolve(
                         first.file().getFileName().toString().replace(".aot", "-7.aotconf")))
                 .noneMatch(o -> o.startsWith("-XX:AOTCache"));
 
@@ -50,7 +51,7 @@ class AotCacheTest {
         AotCache later = AotCache.of(folder, "capture", "abc", jar.toString(), 25, 8);
         assertThat(later.training()).isFalse();
         assertThat(later.options()).contains("-XX:AOTCache=" + first.file())
-                .doesNotContain("-XX:AOTMode=record", "-D" + AotCache.TRAINING_PROPERTY + "=true");
+                .doesNotContain("-XX:AOTMode=record").noneMatch(o -> o.startsWith("-D" + AotCache.TRAINING_PROPERTY));
 
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
         AotCache updated = AotCache.of(folder, "capture", "abc", jar.toString(), 25, 9);
@@ -106,6 +107,47 @@ class AotCacheTest {
         assertThat(other.afterTraining(0, 60_000, java, List.of(), jar.toString())).isFalse();
         assertThat(AotCache.of(folder, "import", "abc", jar.toString(), feature, 12)).isNull();
         assertThat(AotCache.of(folder, "capture", "abc", jar.toString(), feature, 12).training()).isFalse();
+    }
+
+    /**
+     * A training run is judged by how long its command ran, as it reported it, not by the launcher's
+     * wall time (which includes the JVM's start and its dump of the recording): a reported 5 s gives
+     * a final cache after 4 s of wall time, a reported 0.5 s a provisional one after 60 s.
+     */
+    @Test
+    void aTrainingRunIsJudgedByTheRunTimeItReported() throws Exception {
+        RealJvm jvm = realJvm();
+        Path jar = jvm.jar();
+        String java = jvm.java();
+
+        AotCache longRun = AotCache.of(jvm.folder(), "capture", "abc", jar.toString(), jvm.feature(), 7);
+        Run training = run(java, longRun.options(), jar);
+        assertThat(training.code()).as(training.err()).isZero();
+        Files.writeString(reportOf(longRun), "5000");
+        assertThat(longRun.afterTraining(0, 4_000, java, List.of(), jar.toString())).isTrue();
+        assertThat(AotCache.of(jvm.folder(), "capture", "abc", jar.toString(), jvm.feature(), 8).training())
+                .as("a 5 s run trained a final cache").isFalse();
+        assertThat(reportOf(longRun)).as("the report is deleted").doesNotExist();
+
+        AotCache shortRun = AotCache.of(jvm.folder(), "import", "abc", jar.toString(), jvm.feature(), 9);
+        assertThat(run(java, shortRun.options(), jar).code()).isZero();
+        Files.writeString(reportOf(shortRun), "500");
+        assertThat(shortRun.afterTraining(0, 60_000, java, List.of(), jar.toString())).isTrue();
+        assertThat(AotCache.of(jvm.folder(), "import", "abc", jar.toString(), jvm.feature(), 10).training())
+                .as("a 0.5 s run trained a provisional cache").isTrue();
+    }
+
+    @Test
+    void aTrainingChildReportsHowLongItsCommandRan() throws IOException {
+        Path report = dir.resolve("run.ran");
+        BoundedMemoryLaunch.endTraining(report, System.nanoTime() - 2_000_000_000L);
+
+        assertThat(Long.parseLong(Files.readString(report))).isBetween(2_000L, 60_000L);
+    }
+
+    private static Path reportOf(AotCache aot) {
+        String prefix = "-D" + AotCache.TRAINING_PROPERTY + "=";
+        return Path.of(aot.options().stream().filter(o -> o.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length()));
     }
 
     /**
