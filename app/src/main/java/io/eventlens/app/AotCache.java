@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * then moved into place, so that two commands started at once never leave half a cache. Later
  * runs start with {@code -XX:AOTCache=<file>}; the JVM checks the cache against itself and the
  * jar and runs without it when they do not match. A
- * training run shorter than {@value #SHORT_TRAINING_MILLIS} ms (a 5-event capture, say) records
- * few method profiles: its cache is used, but the next run trains once more and replaces it.
+ * training run whose command ran shorter than {@value #SHORT_RUN_MILLIS} ms (a 5-event capture,
+ * say; the run reports it, {@link #TRAINING_PROPERTY}) records few method profiles: its cache is
+ * used, but the next run trains once more and replaces it.
  *
  * <p>Only for a class path of jar files ({@code java -jar}): the JVM cannot record a class path
  * with a non-empty folder and then fails the run (exit code 1). After a failed assembly, a marker
@@ -156,7 +157,7 @@ final class AotCache {
 
     /**
      * Whether this run trains: no cache was assembled yet, or the one there came from a short
-     * training run ({@link #SHORT_TRAINING_MILLIS}) and this run is the one that replaces it.
+     * training run ({@link #SHORT_RUN_MILLIS}) and this run is the one that replaces it.
      */
     boolean training() {
         return training;
@@ -206,13 +207,14 @@ final class AotCache {
     /**
      * After a training run: assembles the cache when the run exited with 0 and left its
      * configuration, moves it into place and deletes this installation's older caches; otherwise
-     * only removes what the run left. A cache from a run shorter than {@value #SHORT_TRAINING_MILLIS} ms
-     * (a 5-event capture, say) holds few method profiles, so it is marked provisional unless this
-     * run already replaced such a cache. A failed assembly leaves the marker that keeps later runs
+     * only removes what the run left. A cache from a run whose command ran shorter than
+     * {@value #SHORT_RUN_MILLIS} ms as it reported (without a report: a run shorter than
+     * {@value #SHORT_TRAINING_MILLIS} ms of {@code runMillis}), a 5-event capture say, holds few
+     * method profiles, so it is marked provisional unless this run already replaced such a cache. A failed assembly leaves the marker that keeps later runs
      * from training again. Never throws: a run without a cache is only slower.
      *
      * @param exitCode   the training run's exit code (0 also for a run the launcher stopped in order)
-     * @param runMillis  how long the training run took, in ms
+     * @param runMillis  how long the training run took, in ms of wall time (used without a report)
      * @param jvmOptions the child's layout options ({@link BoundedMemoryLaunch#layoutOptions}), heap bound and
      *                   module options, for the assembling JVM
      * @return whether a cache is in place now
