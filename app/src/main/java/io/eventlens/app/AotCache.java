@@ -210,8 +210,9 @@ final class AotCache {
      * only removes what the run left. A cache from a run whose command ran shorter than
      * {@value #SHORT_RUN_MILLIS} ms as it reported (without a report: a run shorter than
      * {@value #SHORT_TRAINING_MILLIS} ms of {@code runMillis}), a 5-event capture say, holds few
-     * method profiles, so it is marked provisional unless this run already replaced such a cache. A failed assembly leaves the marker that keeps later runs
-     * from training again. Never throws: a run without a cache is only slower.
+     * method profiles, so it is marked provisional unless this run already replaced such a cache.
+     * A failed assembly leaves the marker that keeps later runs from training again. Never throws:
+     * a run without a cache is only slower.
      *
      * @param exitCode   the training run's exit code (0 also for a run the launcher stopped in order)
      * @param runMillis  how long the training run took, in ms of wall time (used without a report)
