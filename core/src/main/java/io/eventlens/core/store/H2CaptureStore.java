@@ -1171,7 +1171,8 @@ public final class H2CaptureStore implements CaptureStore {
         void accept(long firstSeq, int count, byte[] data) throws SQLException;
     }
 
-    private <T> T read(String what, SqlFunction<T> body) {
+    /** Runs {@code body} on a reader connection (package-private for tests). */
+    <T> T read(String what, SqlFunction<T> body) {
         ensureOpen();
         try (Connection c = readers.getConnection()) {
             return body.apply(c);
@@ -1762,12 +1763,21 @@ public final class H2CaptureStore implements CaptureStore {
         Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** How long {@link #close()} waits at most for reads still running on other threads. */
+    static final long CLOSE_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     private void ensureOpen() {
         if (closed) {
             throw CaptureStoreException.of(file, "capture store is closed", null);
         }
     }
 
+    /**
+     * Closes the database. A read still running on another thread keeps the file open until it
+     * ends (H2 closes a database with its last connection), so this waits for such reads, at most
+     * {@link #CLOSE_WAIT_NANOS}: the file is then closed when this returns and can be opened again
+     * at once, by this process or another.
+     */
     @Override
     public void close() {
         synchronized (writeLock) {
@@ -1777,6 +1787,10 @@ public final class H2CaptureStore implements CaptureStore {
             closed = true;
         }
         readers.dispose();
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        while (readers.getActiveConnections() > 0 && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
         try {
             writer.close();
         } catch (SQLException e) {

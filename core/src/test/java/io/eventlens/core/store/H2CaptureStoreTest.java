@@ -68,6 +68,41 @@ class H2CaptureStoreTest {
         return out;
     }
 
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void closeWaitsForAReadStillRunningSoTheFileOpensAgainAtOnce() throws Exception {
+        store.append(events("orders", 0, 3), List.of());
+        H2CaptureStore h2 = (H2CaptureStore) store;
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> h2.read("a slow read", c -> {
+            reading.countDown();
+            awaitQuietly(closing);    // the read goes on while close() runs
+            return null;
+        }));
+        reader.start();
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread closer = new Thread(store::close);
+        closer.start();
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> closer.getState() == Thread.State.TIMED_WAITING
+                || closer.getState() == Thread.State.WAITING || !closer.isAlive());
+        assertThat(closer.isAlive()).as("close() waits for the read").isTrue();
+        closing.countDown();
+        closer.join(WAIT.toMillis());
+        reader.join(WAIT.toMillis());
+
+        try (CaptureStore again = CaptureStore.open(store.file())) {   // without the wait: "locked"
+            assertThat(again.eventCount()).isEqualTo(3);
+        }
+    }
+
     @Test
     void openAddsTheMvDbSuffixAndCreatesTheFile() {
         assertThat(store.file()).isEqualTo(dir.resolve("capture.mv.db").toAbsolutePath());
