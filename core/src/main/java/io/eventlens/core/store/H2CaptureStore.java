@@ -31,7 +31,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.flywaydb.core.Flyway;
@@ -87,6 +89,8 @@ public final class H2CaptureStore implements CaptureStore {
     private static final String MV_DB = ".mv.db";
 
     private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
+    /** How long {@link #close()} waits at most for reads still running on other threads. */
+    static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Path file;
     private final JdbcConnectionPool readers;
@@ -1763,9 +1767,6 @@ public final class H2CaptureStore implements CaptureStore {
         Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** How long {@link #close()} waits at most for reads still running on other threads. */
-    static final long CLOSE_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-
     private void ensureOpen() {
         if (closed) {
             throw CaptureStoreException.of(file, "capture store is closed", null);
@@ -1789,7 +1790,7 @@ public final class H2CaptureStore implements CaptureStore {
         readers.dispose();
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         while (readers.getActiveConnections() > 0 && System.nanoTime() - deadline < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
         try {
             writer.close();

@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,7 @@ class H2CaptureStoreTest {
         return out;
     }
 
-    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -80,8 +82,8 @@ class H2CaptureStoreTest {
     void closeWaitsForAReadStillRunningSoTheFileOpensAgainAtOnce() throws Exception {
         store.append(events("orders", 0, 3), List.of());
         H2CaptureStore h2 = (H2CaptureStore) store;
-        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch closing = new CountDownLatch(1);
         Thread reader = new Thread(() -> h2.read("a slow read", c -> {
             reading.countDown();
             awaitQuietly(closing);    // the read goes on while close() runs
@@ -91,7 +93,7 @@ class H2CaptureStoreTest {
         assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
         Thread closer = new Thread(store::close);
         closer.start();
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> closer.getState() == Thread.State.TIMED_WAITING
+        Awaitility.await().atMost(WAIT).until(() -> closer.getState() == Thread.State.TIMED_WAITING
                 || closer.getState() == Thread.State.WAITING || !closer.isAlive());
         assertThat(closer.isAlive()).as("close() waits for the read").isTrue();
         closing.countDown();
