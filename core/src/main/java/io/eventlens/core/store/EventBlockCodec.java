@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The compact binary encoding of a block of consecutive captured events (the {@code data} column
@@ -620,6 +621,29 @@ final class EventBlockCodec {
         return out;
     }
 
+    /**
+     * Decodes in full only the events of a block whose correlation ID (or event ID) is {@code value};
+     * the others are read and checked like {@link #decodeIndexFields} without copying their key,
+     * header values or payload. Accepts and refuses exactly the blocks {@link #decode} does. A lookup
+     * of one flow (a handful of events in a block of up to {@value #MAX_EVENTS}) so makes objects for
+     * that flow's events only.
+     *
+     * @param eventId true to match the event ID, false the correlation ID (as {@link IndexFields} gives them)
+     * @param value   the ID, not null
+     * @return the matching events in block order, with their store sequences
+     * @throws DamagedBlockException as {@link #decode}
+     */
+    static List<CapturedEvent> decodeMatching(byte[] data, long firstSeq, int eventCount, boolean eventId, String value) {
+        Objects.requireNonNull(value, "value");
+        List<CapturedEvent> out = new ArrayList<>();
+        for (CapturedEvent e : decodeEach(data, firstSeq, eventCount, (r, i, seq) -> r.matching(i, seq, eventId, value))) {
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     /** Reads one event of a block (its index in the block and its store sequence) as a {@code T}. */
     @FunctionalInterface
     private interface EventRead<T> {
@@ -1057,6 +1081,54 @@ final class EventBlockCodec {
             }
             skipBytes("payload");
             skipDerived(flags());
+            return null;
+        }
+
+        /**
+         * The event when its correlation ID ({@code eventId} false) or event ID is {@code value}, else
+         * {@code null} after the same reads and checks as {@link #indexFields}; a matching event is read
+         * again from its start by {@link #event}, as in {@link #selected}.
+         */
+        CapturedEvent matching(int index, long seq, boolean eventId, String value) {
+            int start = p;
+            int known = dictionary.size();
+            event = index;
+            kind();
+            channelName();
+            source();
+            observedAt();
+            instant("capturedAt");
+            skipBytes("key");
+            int headerCount = headerCount();
+            for (int i = 0; i < headerCount; i++) {
+                stringRef("header name");
+                skipBytes("header value");
+            }
+            skipBytes("payload");
+            int flags = flags();
+            String id = null;
+            if ((flags & 1) != 0) {
+                if (eventId) {
+                    skipUtf8("correlation ID");
+                } else {
+                    id = utf8("correlation ID");
+                }
+                stringRef("rule");
+            }
+            if ((flags & 2) != 0) {
+                if (eventId) {
+                    id = utf8("event ID");
+                } else {
+                    skipUtf8("event ID");
+                }
+                stringRef("rule");
+            }
+            if (value.equals(id)) {
+                p = start;
+                dictionary.subList(known, dictionary.size()).clear();
+                return event(index, seq);
+            }
+            skipDerived(flags & ~3);
             return null;
         }
 

@@ -810,10 +810,10 @@ public final class H2CaptureStore implements CaptureStore {
     }
 
     /**
-     * Schema 3: tests every block's filter, then decodes the candidate blocks and keeps the exact
-     * matches; once {@code limit} events are found, the later candidates' index fields only, to
-     * count their matches. (A candidate without a match, a false positive of its filter, is rare:
-     * about 0.05% of the blocks per lookup, so a candidate is decoded whole at once.)
+     * Schema 3: tests every block's filter, then takes the exact matches of each candidate block
+     * from the block cache when it holds the block, else decodes only the matching events (a block
+     * read for a lookup is not cached); once {@code limit} events are found, the later candidates'
+     * index fields only, to count their matches.
      */
     private Lookup lookupByKeys(Connection c, IdKind kind, String value, int limit) throws SQLException {
         long hash = BlockKeys.hash(value);
@@ -848,9 +848,8 @@ public final class H2CaptureStore implements CaptureStore {
                     continue;
                 }
                 if (total < limit) {
-                    Block b = decoded(first, count, data);
-                    for (CapturedEvent e : b.isDamaged() ? List.<CapturedEvent>of() : b.events()) {
-                        if (value.equals(kind.of(e)) && ++total <= limit) {
+                    for (CapturedEvent e : matching(first, count, data, kind, value)) {
+                        if (++total <= limit) {
                             out.add(e);
                         }
                     }
@@ -1301,6 +1300,24 @@ public final class H2CaptureStore implements CaptureStore {
         return b;
     }
 
+    /**
+     * The events of a block with this ID, decoded without the block's other events and not cached
+     * (a lookup wants one flow of a block: during a capture the flow summaries' reloads made whole
+     * decoded blocks live through several young collections, docs/decisions/0009-flow-summaries.md),
+     * or none (the block recorded as damaged) when its bytes cannot be decoded.
+     */
+    private List<CapturedEvent> matching(long first, int count, byte[] data, IdKind kind, String value) {
+        if (damaged.containsKey(first)) {
+            return List.of();
+        }
+        try {
+            return EventBlockCodec.decodeMatching(data, first, count, kind == IdKind.EVENT, value);
+        } catch (DamagedBlockException e) {
+            skipDamaged(e);
+            return List.of();
+        }
+    }
+
     /** The index fields of a block, or none (the block recorded as damaged) when its bytes cannot be decoded. */
     private List<EventBlockCodec.IndexFields> indexFields(long first, int count, byte[] data) {
         if (damaged.containsKey(first)) {
@@ -1323,7 +1340,8 @@ public final class H2CaptureStore implements CaptureStore {
     }
 
     /**
-     * A small LRU of decoded blocks for paging tables and lookups (blocks never change once written),
+     * A small LRU of decoded blocks for paging tables (blocks never change once written; a lookup
+     * uses the blocks it holds but does not add to it),
      * bounded by the estimated heap bytes of the decoded events ({@value #MAX_HEAP_BYTES} bytes, at most
      * {@value #ENTRIES} blocks): a capture runs in a 256 MiB heap (docs/decisions/0010), and decoded
      * events take several times their encoded size.

@@ -123,7 +123,21 @@ class EventBlockCodecFuzzTest {
         }
         assertThat(selectFailure == null).as("the selective decoder agrees with the full decoder (full: %s, selective: %s)",
                 fullFailure, selectFailure).isEqualTo(fullFailure == null);
-        for (DamagedBlockException e : Arrays.asList(fullFailure, indexFailure, selectFailure)) {
+        // the matching decoder (a lookup's), by the correlation ID of the first event and the event ID of the last
+        String correlationId = events == null || events.isEmpty() ? "corr-1" : String.valueOf(events.get(0).derived().correlationIdValue());
+        String eventId = events == null || events.isEmpty() ? "evt-1" : String.valueOf(events.get(events.size() - 1).derived().eventIdValue());
+        List<CapturedEvent> byCorrelation = null;
+        List<CapturedEvent> byEventId = null;
+        DamagedBlockException matchFailure = null;
+        try {
+            byCorrelation = EventBlockCodec.decodeMatching(c.data(), c.firstSeq(), c.count(), false, correlationId);
+            byEventId = EventBlockCodec.decodeMatching(c.data(), c.firstSeq(), c.count(), true, eventId);
+        } catch (DamagedBlockException e) {
+            matchFailure = e;
+        }
+        assertThat(matchFailure == null).as("the matching decoder agrees with the full decoder (full: %s, matching: %s)",
+                fullFailure, matchFailure).isEqualTo(fullFailure == null);
+        for (DamagedBlockException e : Arrays.asList(fullFailure, indexFailure, selectFailure, matchFailure)) {
             if (e != null) {
                 assertThat(e.firstSeq()).isEqualTo(c.firstSeq());
                 assertThat(e.eventCount()).isEqualTo(c.count());
@@ -150,6 +164,10 @@ class EventBlockCodecFuzzTest {
             everyOther.add(events.get(i));
         }
         assertThat(selected).as("the selective decoder's events").isEqualTo(everyOther);
+        assertThat(byCorrelation).as("the matching decoder's events by correlation ID")
+                .isEqualTo(events.stream().filter(e -> correlationId.equals(e.derived().correlationIdValue())).toList());
+        assertThat(byEventId).as("the matching decoder's events by event ID")
+                .isEqualTo(events.stream().filter(e -> eventId.equals(e.derived().eventIdValue())).toList());
         if (c.from() != null && Arrays.equals(c.data(), c.from().data()) && c.count() == c.from().count()) {
             List<CapturedEvent> original = new ArrayList<>();
             for (int i = 0; i < c.count(); i++) {

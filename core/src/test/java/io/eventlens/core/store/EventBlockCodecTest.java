@@ -78,6 +78,27 @@ class EventBlockCodecTest {
     }
 
     @Test
+    void theMatchingDecoderGivesOnlyTheEventsWithTheId() {
+        EventBlockCodec codec = new EventBlockCodec();
+        codec.reset();
+        for (int i = 0; i < 6; i++) {
+            codec.add(full(i % 3));
+        }
+        codec.add(new CapturedEvent(0, Channel.kafkaTopic("t"), new SourcePosition.Kafka(0, 0, TimestampType.NONE),
+                Instant.ofEpochMilli(5), Instant.ofEpochMilli(6), null, List.of(), null, DerivedFields.NONE));
+        byte[] data = codec.toCompressedBytes();
+        List<CapturedEvent> all = EventBlockCodec.decode(data, 10, 7);
+
+        assertThat(EventBlockCodec.decodeMatching(data, 10, 7, false, "corr-ü-1"))
+                .containsExactly(all.get(1), all.get(4));
+        assertThat(EventBlockCodec.decodeMatching(data, 10, 7, true, "evt-2"))
+                .containsExactly(all.get(2), all.get(5));
+        assertThat(EventBlockCodec.decodeMatching(data, 10, 7, true, "corr-ü-1")).as("a correlation ID is not an event ID")
+                .isEmpty();
+        assertThat(EventBlockCodec.decodeMatching(data, 10, 7, false, "corr-ü-9")).isEmpty();
+    }
+
+    @Test
     void compressedBlocksRoundTripAndIncompressibleOnesStayPlain() {
         EventBlockCodec codec = new EventBlockCodec();
         codec.reset();
@@ -188,7 +209,8 @@ class EventBlockCodecTest {
     /** Asserts that both decoders refuse the block with a damaged-block error whose reason contains {@code why}. */
     private static void assertDamaged(byte[] data, long firstSeq, int eventCount, String why) {
         for (Runnable decoder : List.<Runnable>of(() -> EventBlockCodec.decode(data, firstSeq, eventCount),
-                () -> EventBlockCodec.decodeIndexFields(data, firstSeq, eventCount))) {
+                () -> EventBlockCodec.decodeIndexFields(data, firstSeq, eventCount),
+                () -> EventBlockCodec.decodeMatching(data, firstSeq, eventCount, false, "corr-ü-1"))) {
             assertThatThrownBy(decoder::run)
                     .isInstanceOfSatisfying(DamagedBlockException.class, e -> {
                         assertThat(e.firstSeq()).isEqualTo(firstSeq);
@@ -323,7 +345,8 @@ class EventBlockCodecTest {
             for (int n = 0; n < data.length; n++) {
                 byte[] prefix = Arrays.copyOf(data, n);
                 for (Runnable decoder : List.<Runnable>of(() -> EventBlockCodec.decode(prefix, 1, 5),
-                        () -> EventBlockCodec.decodeIndexFields(prefix, 1, 5))) {
+                        () -> EventBlockCodec.decodeIndexFields(prefix, 1, 5),
+                        () -> EventBlockCodec.decodeMatching(prefix, 1, 5, true, "evt-1"))) {
                     assertThatThrownBy(decoder::run).as("prefix of %d of the %d bytes of the %s block", n, data.length,
                             compressed ? "LZ4" : "plain").isInstanceOf(DamagedBlockException.class);
                 }
