@@ -249,124 +249,170 @@ public final class TimelineAnalyzer {
         if (contracts != null || n == 0 || n > QUICK_MAX_EVENTS) {
             return null;
         }
-        // observed order, as analyze sorts (a stable sort: any gives the same order)
+        // observed order, as analyze sorts (a stable sort: any gives the same order); events mostly
+        // come in that order, so the insertion is a call of its own, off the common path
         CapturedEvent[] o = new CapturedEvent[n];
         int filled = 0;
         for (CapturedEvent e : events) {
             if (e == null || filled == n) {
                 return null;
             }
-            int j = filled++;
-            while (j > 0 && observedOrder(o[j - 1], e) > 0) {
-                o[j] = o[j - 1];
-                j--;
+            if (filled > 0 && observedOrder(o[filled - 1], e) > 0) {
+                insertInObservedOrder(o, filled, e);
+            } else {
+                o[filled] = e;
             }
-            o[j] = e;
+            filled++;
         }
         if (filled != n) {
             return null;
         }
-        String[] ids = new String[n];
-        String[] channels = new String[n];
-        int channelCount = 0;
-        Duration tolerance = settings.clockSkewTolerance();
-        // LAG findings in the order analyze adds them (per entry: previous step, then event time);
-        // the worst is the first with the largest excess over its SLO in ms, as verdict() picks it
-        int lags = 0;
-        long worstExcess = 0;
-        int worstAt = -1;
-        boolean worstIsStep = false;
+        QuickScan scan = new QuickScan(n);
         for (int i = 0; i < n; i++) {
-            CapturedEvent e = o[i];
-            String channel = e.channel().name();
-            // the previous event's channel was plain: most flows stay on one channel
-            if (!(i > 0 && channel.equals(o[i - 1].channel().name())) && roleOf(channel) != ChannelRole.PLAIN) {
-                return null;   // a dead-letter or retry copy
-            }
-            List<io.eventlens.core.model.Header> headers = e.headers();
-            if (!headers.isEmpty()) {
-                if (DeadLetterChannels.hasDeadLetterHeaders(headers)) {
-                    return null;   // a dead-letter copy
-                }
-                Integer attempts = DeadLetterChannels.deliveryAttempts(headers);
-                if (attempts != null && attempts > 1) {
-                    return null;   // RETRIED
-                }
-                for (io.eventlens.core.model.Header h : headers) {
-                    if (h.name().equals(io.eventlens.core.model.Header.PROBE_FOREIGN_CORRELATION_ID)) {
-                        return null;   // FOREIGN_EVENT
-                    }
-                }
-            }
-            // LAG and CLOCK_SKEW as checkLag and checkClockSkew; the previous step is the previous event.
-            // The broker-timestamp fallback gives no declared time, so it need not be applied here.
-            Instant observed = e.observedAt();
-            Duration slo = settings.lagSloFor(channel);
-            if (i > 0 && exceeds(o[i - 1].observedAt(), observed, slo)) {
-                long excess = Duration.between(o[i - 1].observedAt(), observed).toMillis() - slo.toMillis();
-                if (lags++ == 0 || excess > worstExcess) {
-                    worstExcess = excess;
-                    worstAt = i;
-                    worstIsStep = true;
-                }
-            }
-            Instant declared = e.derived().declaredEventTimeValue();
-            if (declared != null) {
-                if (!PROBE.equals(e.source().sourceKind()) && exceeds(declared, observed, slo)) {
-                    long excess = Duration.between(declared, observed).toMillis() - slo.toMillis();
-                    if (lags++ == 0 || excess > worstExcess) {
-                        worstExcess = excess;
-                        worstAt = i;
-                        worstIsStep = false;
-                    }
-                }
-                if (exceeds(observed, declared, tolerance)) {
-                    return null;
-                }
-            }
-            // an event ID seen before: a duplicate, another channel's step, or another source's observation
-            String id = eventId(e);
-            for (int j = 0; j < i; j++) {
-                if (ids[j].equals(id)) {
-                    return null;
-                }
-            }
-            ids[i] = id;
-            // the same message read twice joins an entry
-            for (int j = 0; j < i; j++) {
-                if (sameMessage(o[j], e)) {
-                    return null;
-                }
-            }
-            // OUT_OF_ORDER and SEQUENCE_RESTART: against the latest earlier event of its ordering stream
-            Long sequence = e.derived().sequenceValue();
-            boolean kafka = e.source() instanceof SourcePosition.Kafka;
-            String orderingStream = sequence == null || kafka ? null : e.source().orderingStream();
-            if (sequence != null && (kafka || orderingStream != null)) {
-                for (int j = i - 1; j >= 0; j--) {
-                    CapturedEvent p = o[j];
-                    Long before = p.derived().sequenceValue();
-                    if (before != null && sameStream(p, e, orderingStream)) {
-                        if (sequence < before) {
-                            return null;
-                        }
-                        break;
-                    }
-                }
-            }
-            boolean known = false;
-            for (int j = 0; j < channelCount && !known; j++) {
-                known = channels[j].equals(channel);
-            }
-            if (!known) {
-                channels[channelCount++] = channel;
+            if (!quickStep(scan, o, i)) {
+                return null;
             }
         }
         Instant first = o[0].observedAt();
         Instant last = o[n - 1].observedAt();
-        Verdict verdict = lags == 0 ? healthyVerdict(n, channelCount, Duration.between(first, last))
-                : lagVerdict(o, worstAt, worstIsStep, worstExcess, lags);
-        return new QuickOutcome(correlationId, verdict, n, lags, first, last, Arrays.asList(channels).subList(0, channelCount));
+        Verdict verdict = scan.lags == 0 ? healthyVerdict(n, scan.channelCount, Duration.between(first, last))
+                : lagVerdict(o, scan.worstAt, scan.worstIsStep, scan.worstExcess, scan.lags);
+        return new QuickOutcome(correlationId, verdict, n, scan.lags, first, last,
+                Arrays.asList(scan.channels).subList(0, scan.channelCount));
+    }
+
+    /** Puts {@code e} into {@code o[0..filled]} after the last event that is not later in observed order. */
+    private static void insertInObservedOrder(CapturedEvent[] o, int filled, CapturedEvent e) {
+        int j = filled;
+        while (j > 0 && observedOrder(o[j - 1], e) > 0) {
+            o[j] = o[j - 1];
+            j--;
+        }
+        o[j] = e;
+    }
+
+    /** What {@link #quickOutcome} has found so far in a flow's events. */
+    private static final class QuickScan {
+        final String[] ids;
+        final String[] channels;
+        int channelCount;
+        // LAG findings in the order analyze adds them (per entry: previous step, then event time);
+        // the worst is the first with the largest excess over its SLO in ms, as verdict() picks it
+        int lags;
+        long worstExcess;
+        int worstAt = -1;
+        boolean worstIsStep;
+
+        QuickScan(int n) {
+            ids = new String[n];
+            channels = new String[n];
+        }
+
+        void lag(long excess, int at, boolean step) {
+            if (lags++ == 0 || excess > worstExcess) {
+                worstExcess = excess;
+                worstAt = at;
+                worstIsStep = step;
+            }
+        }
+    }
+
+    /**
+     * One event {@code o[i]} of {@link #quickOutcome}'s scan (a method of its own, so that the JIT
+     * compiles the per-event checks once, not again with each compilation of the scan's loop:
+     * docs/decisions/0010-bounded-memory-launch.md, "hot loop bodies as methods of their own").
+     *
+     * @return false when the analysis may find anything but lag in the flow
+     */
+    private boolean quickStep(QuickScan scan, CapturedEvent[] o, int i) {
+        CapturedEvent e = o[i];
+        String channel = e.channel().name();
+        // the previous event's channel was plain: most flows stay on one channel
+        if (!(i > 0 && channel.equals(o[i - 1].channel().name())) && roleOf(channel) != ChannelRole.PLAIN) {
+            return false;   // a dead-letter or retry copy
+        }
+        List<io.eventlens.core.model.Header> headers = e.headers();
+        if (!headers.isEmpty() && !quickHeaders(headers)) {
+            return false;
+        }
+        // LAG and CLOCK_SKEW as checkLag and checkClockSkew; the previous step is the previous event.
+        // The broker-timestamp fallback gives no declared time, so it need not be applied here.
+        Instant observed = e.observedAt();
+        Duration slo = settings.lagSloFor(channel);
+        if (i > 0 && exceeds(o[i - 1].observedAt(), observed, slo)) {
+            scan.lag(Duration.between(o[i - 1].observedAt(), observed).toMillis() - slo.toMillis(), i, true);
+        }
+        Instant declared = e.derived().declaredEventTimeValue();
+        if (declared != null) {
+            if (!PROBE.equals(e.source().sourceKind()) && exceeds(declared, observed, slo)) {
+                scan.lag(Duration.between(declared, observed).toMillis() - slo.toMillis(), i, false);
+            }
+            if (exceeds(observed, declared, settings.clockSkewTolerance())) {
+                return false;
+            }
+        }
+        // an event ID seen before: a duplicate, another channel's step, or another source's observation
+        String id = eventId(e);
+        String[] ids = scan.ids;
+        for (int j = 0; j < i; j++) {
+            if (ids[j].equals(id)) {
+                return false;
+            }
+        }
+        ids[i] = id;
+        // the same message read twice joins an entry
+        for (int j = 0; j < i; j++) {
+            if (sameMessage(o[j], e)) {
+                return false;
+            }
+        }
+        // OUT_OF_ORDER and SEQUENCE_RESTART: against the latest earlier event of its ordering stream
+        Long sequence = e.derived().sequenceValue();
+        if (sequence != null && i > 0 && goesBack(o, i, e, sequence)) {
+            return false;
+        }
+        String[] channels = scan.channels;
+        for (int j = 0; j < scan.channelCount; j++) {
+            if (channels[j].equals(channel)) {
+                return true;
+            }
+        }
+        channels[scan.channelCount++] = channel;
+        return true;
+    }
+
+    /** False when an event's headers make it a dead-letter copy, RETRIED or a FOREIGN_EVENT (quickOutcome). */
+    private static boolean quickHeaders(List<io.eventlens.core.model.Header> headers) {
+        if (DeadLetterChannels.hasDeadLetterHeaders(headers)) {
+            return false;   // a dead-letter copy
+        }
+        Integer attempts = DeadLetterChannels.deliveryAttempts(headers);
+        if (attempts != null && attempts > 1) {
+            return false;   // RETRIED
+        }
+        for (io.eventlens.core.model.Header h : headers) {
+            if (h.name().equals(io.eventlens.core.model.Header.PROBE_FOREIGN_CORRELATION_ID)) {
+                return false;   // FOREIGN_EVENT
+            }
+        }
+        return true;
+    }
+
+    /** True when {@code sequence} of {@code e = o[i]} is below the latest earlier one of its ordering stream (quickOutcome). */
+    private static boolean goesBack(CapturedEvent[] o, int i, CapturedEvent e, long sequence) {
+        boolean kafka = e.source() instanceof SourcePosition.Kafka;
+        String orderingStream = kafka ? null : e.source().orderingStream();
+        if (!kafka && orderingStream == null) {
+            return false;
+        }
+        for (int j = i - 1; j >= 0; j--) {
+            CapturedEvent p = o[j];
+            Long before = p.derived().sequenceValue();
+            if (before != null && sameStream(p, e, orderingStream)) {
+                return sequence < before;
+            }
+        }
+        return false;
     }
 
     /**
