@@ -178,10 +178,15 @@ public final class H2CaptureStore implements CaptureStore {
         Connection writer = null;
         JdbcConnectionPool pool = null;
         try {
+            // the schema version of the file, 0 for a new file that Flyway creates
+            int version = 0;
             if (Files.exists(mvFile)) {
-                CaptureFileCheck.check(mvFile);
-            } else if (mvFile.getParent() != null) {
+                version = CaptureFileCheck.check(mvFile);
+            } else {
                 Files.createDirectories(mvFile.getParent());
+                if (CaptureTemplate.copyTo(mvFile)) {
+                    version = CaptureFileCheck.latestVersion();
+                }
             }
             writer = org.h2.Driver.load().connect(url, credentials());
             if (writer == null) {
@@ -189,11 +194,13 @@ public final class H2CaptureStore implements CaptureStore {
             }
             if (!readOnly) {
                 tuneForWriting(writer);
-                migrate(mvFile, url);
-                try (Statement st = writer.createStatement()) {
-                    // H2 writes commits to the file up to a second later: make the migrated schema
-                    // durable now, so a capture killed at once leaves a whole store, not half a schema
-                    st.execute("CHECKPOINT");
+                if (version < CaptureFileCheck.latestVersion() || !migratedTo(writer, version)) {
+                    migrate(mvFile, url);
+                    try (Statement st = writer.createStatement()) {
+                        // H2 writes commits to the file up to a second later: make the migrated schema
+                        // durable now, so a capture killed at once leaves a whole store, not half a schema
+                        st.execute("CHECKPOINT");
+                    }
                 }
             }
             long last;
@@ -230,7 +237,7 @@ public final class H2CaptureStore implements CaptureStore {
             throw CaptureStoreException.of(mvFile, describe(e), e);
         } catch (IOException e) {
             cleanup(writer, pool, mvFile);
-            throw CaptureStoreException.of(mvFile, "cannot create the capture store's folder", e);
+            throw CaptureStoreException.of(mvFile, "cannot create the capture store (its folder or file)", e);
         } catch (CaptureStoreException e) {
             cleanup(writer, pool, mvFile);
             throw e;
@@ -343,7 +350,26 @@ public final class H2CaptureStore implements CaptureStore {
         return p;
     }
 
-    private static void migrate(Path mvFile, String url) {
+    /**
+     * Whether Flyway's history records schema {@code version} as applied: then a file whose
+     * definitions are those of the newest schema needs no migration, and Flyway (about 0.2 s of
+     * a capture's start) is not run (docs/decisions/0001-capture-store.md, "A new store from a
+     * template"). A file whose last migration stopped half-way is left to Flyway, which says so.
+     */
+    private static boolean migratedTo(Connection writer, int version) {
+        try (PreparedStatement ps = writer.prepareStatement(
+                "SELECT 1 FROM \"flyway_schema_history\" WHERE \"version\" = ? AND \"success\"")) {
+            ps.setString(1, Integer.toString(version));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Flyway migrates the store at {@code url} to the newest schema (package-private for {@link CaptureTemplate}). */
+    static void migrate(Path mvFile, String url) {
         try {
             Flyway.configure(H2CaptureStore.class.getClassLoader())
                     .dataSource(url, "sa", "")
