@@ -1086,49 +1086,18 @@ final class EventBlockCodec {
 
         /**
          * The event when its correlation ID ({@code eventId} false) or event ID is {@code value}, else
-         * {@code null} after the same reads and checks as {@link #indexFields}; a matching event is read
-         * again from its start by {@link #event}, as in {@link #selected}.
+         * {@code null}, judged by {@link #indexFields}; a matching event is read again from its start
+         * by {@link #event}, as in {@link #selected}.
          */
         CapturedEvent matching(int index, long seq, boolean eventId, String value) {
             int start = p;
             int known = dictionary.size();
-            event = index;
-            kind();
-            channelName();
-            source();
-            observedAt();
-            instant("capturedAt");
-            skipBytes("key");
-            int headerCount = headerCount();
-            for (int i = 0; i < headerCount; i++) {
-                stringRef("header name");
-                skipBytes("header value");
-            }
-            skipBytes("payload");
-            int flags = flags();
-            String id = null;
-            if ((flags & 1) != 0) {
-                if (eventId) {
-                    skipUtf8("correlation ID");
-                } else {
-                    id = utf8("correlation ID");
-                }
-                stringRef("rule");
-            }
-            if ((flags & 2) != 0) {
-                if (eventId) {
-                    id = utf8("event ID");
-                } else {
-                    skipUtf8("event ID");
-                }
-                stringRef("rule");
-            }
-            if (value.equals(id)) {
+            IndexFields f = indexFields(index, seq);
+            if (value.equals(eventId ? f.eventId() : f.correlationId())) {
                 p = start;
                 dictionary.subList(known, dictionary.size()).clear();
                 return event(index, seq);
             }
-            skipDerived(flags & ~3);
             return null;
         }
 
