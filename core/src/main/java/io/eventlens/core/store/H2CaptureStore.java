@@ -837,9 +837,10 @@ public final class H2CaptureStore implements CaptureStore {
 
     /**
      * Schema 3: tests every block's filter, then takes the exact matches of each candidate block
-     * from the block cache when it holds the block, else decodes only the matching events (a block
-     * read for a lookup is not cached); once {@code limit} events are found, the later candidates'
-     * index fields only, to count their matches.
+     * from the block cache when it holds the block; a block looked up for the first time in a while
+     * gets only its matching events decoded and is not cached, one looked up again is decoded whole
+     * and cached ({@link BlockCache#admit}); once {@code limit} events are found, the later
+     * candidates' index fields only, to count their matches.
      */
     private Lookup lookupByKeys(Connection c, IdKind kind, String value, int limit) throws SQLException {
         long hash = BlockKeys.hash(value);
@@ -873,7 +874,15 @@ public final class H2CaptureStore implements CaptureStore {
                 if (data == null) {
                     continue;
                 }
-                if (total < limit) {
+                if (total < limit && cache.admit(first)) {
+                    // looked up again: decoded whole and cached, as lookups in a row often want the same block
+                    Block b = decoded(first, count, data);
+                    for (CapturedEvent e : b.isDamaged() ? List.<CapturedEvent>of() : b.events()) {
+                        if (value.equals(kind.of(e)) && ++total <= limit) {
+                            out.add(e);
+                        }
+                    }
+                } else if (total < limit) {
                     for (CapturedEvent e : matching(first, count, data, kind, value)) {
                         if (++total <= limit) {
                             out.add(e);
@@ -1328,9 +1337,10 @@ public final class H2CaptureStore implements CaptureStore {
 
     /**
      * The events of a block with this ID, decoded without the block's other events and not cached
-     * (a lookup wants one flow of a block: during a capture the flow summaries' reloads made whole
-     * decoded blocks live through several young collections, docs/decisions/0009-flow-summaries.md),
-     * or none (the block recorded as damaged) when its bytes cannot be decoded.
+     * (a lookup wants one flow of a block: during a capture the flow summaries' occasional reloads
+     * made whole decoded blocks live through several young collections,
+     * docs/decisions/0009-flow-summaries.md), or none (the block recorded as damaged) when its bytes
+     * cannot be decoded.
      */
     private List<CapturedEvent> matching(long first, int count, byte[] data, IdKind kind, String value) {
         if (damaged.containsKey(first)) {
@@ -1366,8 +1376,8 @@ public final class H2CaptureStore implements CaptureStore {
     }
 
     /**
-     * A small LRU of decoded blocks for paging tables (blocks never change once written; a lookup
-     * uses the blocks it holds but does not add to it),
+     * A small LRU of decoded blocks for paging tables and repeated lookups (blocks never change
+     * once written; a lookup adds a block only when it looks it up a second time, {@link #admit}),
      * bounded by the estimated heap bytes of the decoded events ({@value #MAX_HEAP_BYTES} bytes, at most
      * {@value #ENTRIES} blocks): a capture runs in a 256 MiB heap (docs/decisions/0010), and decoded
      * events take several times their encoded size.
@@ -1387,9 +1397,31 @@ public final class H2CaptureStore implements CaptureStore {
         private record Cached(Block block, long weight) {
         }
 
+        /** Blocks looked up lately without being cached, most recent last; a ring of {@value #RECENT} first sequences. */
+        private final long[] recent = new long[RECENT];
+        private int recentNext;
+        private static final int RECENT = 64;
+
         synchronized Block get(long firstSeq) {
             Cached c = map.get(firstSeq);
             return c == null ? null : c.block();
+        }
+
+        /**
+         * Whether a lookup should decode this block whole and cache it: true when it was looked up
+         * among the last {@value #RECENT} uncached blocks (a second lookup: lookups in a row, such
+         * as a capture's flow summaries reading back flows spread over lagging partitions, often want
+         * the same block), else remembers it and says false (one lookup decodes only its matches).
+         */
+        synchronized boolean admit(long firstSeq) {
+            for (long r : recent) {
+                if (r == firstSeq) {
+                    return true;
+                }
+            }
+            recent[recentNext] = firstSeq;
+            recentNext = (recentNext + 1) % RECENT;
+            return false;
         }
 
         synchronized void put(long firstSeq, Block b, long payloadBytes) {
