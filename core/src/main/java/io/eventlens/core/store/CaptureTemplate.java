@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 
 /**
  * The empty capture store that a new capture file starts from: a store that Flyway migrated to the
@@ -45,13 +44,9 @@ public final class CaptureTemplate {
         Path out = Path.of(args[0]).toAbsolutePath();
         Files.createDirectories(out.getParent());
         Files.deleteIfExists(out);
-        String base = out.toString().substring(0, out.toString().length() - ".mv.db".length());
-        String url = "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE";
+        String url = H2CaptureStore.url(out);
         H2CaptureStore.migrate(out, url);
-        Properties credentials = new Properties();
-        credentials.setProperty("user", "sa");
-        credentials.setProperty("password", "");
-        try (Connection c = org.h2.Driver.load().connect(url, credentials); Statement st = c.createStatement()) {
+        try (Connection c = org.h2.Driver.load().connect(url, H2CaptureStore.credentials()); Statement st = c.createStatement()) {
             st.execute("SHUTDOWN COMPACT");
         }
     }

@@ -170,11 +170,7 @@ public final class H2CaptureStore implements CaptureStore {
         if (!OPEN_FILES.add(mvFile)) {
             throw CaptureStoreException.of(mvFile, "capture store is already open in this process", null);
         }
-        String base = mvFile.toString().substring(0, mvFile.toString().length() - MV_DB.length());
-        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would otherwise close the database while a
-        // capture's shutdown hook (Ctrl-C) is still committing its last batch; close() closes it.
-        String url = "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE"
-                + (readOnly ? ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE;TRACE_LEVEL_FILE=0" : "");
+        String url = url(mvFile) + (readOnly ? ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE;TRACE_LEVEL_FILE=0" : "");
         Connection writer = null;
         JdbcConnectionPool pool = null;
         try {
@@ -343,7 +339,18 @@ public final class H2CaptureStore implements CaptureStore {
         return last;
     }
 
-    private static java.util.Properties credentials() {
+    /**
+     * H2's URL of the store file {@code mvFile} (a normalized {@code .mv.db} path) for writing.
+     * DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would otherwise close the database while a
+     * capture's shutdown hook (Ctrl-C) is still committing its last batch; close() closes it.
+     */
+    static String url(Path mvFile) {
+        String base = mvFile.toString().substring(0, mvFile.toString().length() - MV_DB.length());
+        return "jdbc:h2:file:" + base + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /** The user and password of every store (H2's defaults: the file, not a password, is what is protected). */
+    static java.util.Properties credentials() {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("user", "sa");
         p.setProperty("password", "");
@@ -851,48 +858,41 @@ public final class H2CaptureStore implements CaptureStore {
                 if (k.keys() != null && !k.keys().mightContain(hash)) {
                     continue;
                 }
-                Block cached = cache.get(k.firstSeq());
-                if (cached != null) {
-                    for (CapturedEvent e : cached.isDamaged() ? List.<CapturedEvent>of() : cached.events()) {
-                        if (value.equals(kind.of(e)) && ++total <= limit) {
-                            out.add(e);
-                        }
-                    }
-                    continue;
-                }
                 long first = k.firstSeq();
-                int count;
-                byte[] data;
-                ps.setLong(1, first);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
+                Block cached = cache.get(first);
+                List<CapturedEvent> matches;
+                if (cached != null) {
+                    matches = matchesIn(cached, kind, value);
+                } else {
+                    int count;
+                    byte[] data;
+                    ps.setLong(1, first);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        count = rs.getInt(1);
+                        data = blockData(rs, 2, first, count);
+                    }
+                    if (data == null) {
                         continue;
                     }
-                    count = rs.getInt(1);
-                    data = blockData(rs, 2, first, count);
-                }
-                if (data == null) {
-                    continue;
-                }
-                if (total < limit && cache.admit(first)) {
-                    // looked up again: decoded whole and cached, as lookups in a row often want the same block
-                    Block b = decoded(first, count, data);
-                    for (CapturedEvent e : b.isDamaged() ? List.<CapturedEvent>of() : b.events()) {
-                        if (value.equals(kind.of(e)) && ++total <= limit) {
-                            out.add(e);
+                    if (total >= limit) {
+                        for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
+                            if (value.equals(kind.of(f))) {
+                                total++;
+                            }
                         }
+                        continue;
                     }
-                } else if (total < limit) {
-                    for (CapturedEvent e : matching(first, count, data, kind, value)) {
-                        if (++total <= limit) {
-                            out.add(e);
-                        }
-                    }
-                } else {
-                    for (EventBlockCodec.IndexFields f : indexFields(first, count, data)) {
-                        if (value.equals(kind.of(f))) {
-                            total++;
-                        }
+                    // looked up again: decoded whole and cached, as lookups in a row often want the same block;
+                    // else only the matching events, not cached (docs/decisions/0009-flow-summaries.md)
+                    matches = cache.admit(first) ? matchesIn(decoded(first, count, data), kind, value)
+                            : unlessDamaged(first, () -> EventBlockCodec.decodeMatching(data, first, count, kind == IdKind.EVENT, value));
+                }
+                for (CapturedEvent e : matches) {
+                    if (++total <= limit) {
+                        out.add(e);
                     }
                 }
             }
@@ -1335,32 +1335,33 @@ public final class H2CaptureStore implements CaptureStore {
         return b;
     }
 
-    /**
-     * The events of a block with this ID, decoded without the block's other events and not cached
-     * (a lookup wants one flow of a block: during a capture the flow summaries' occasional reloads
-     * made whole decoded blocks live through several young collections,
-     * docs/decisions/0009-flow-summaries.md), or none (the block recorded as damaged) when its bytes
-     * cannot be decoded.
-     */
-    private List<CapturedEvent> matching(long first, int count, byte[] data, IdKind kind, String value) {
-        if (damaged.containsKey(first)) {
-            return List.of();
+    /** The events of a decoded block with this ID (none for a damaged block). */
+    private static List<CapturedEvent> matchesIn(Block b, IdKind kind, String value) {
+        List<CapturedEvent> out = new ArrayList<>();
+        for (CapturedEvent e : b.isDamaged() ? List.<CapturedEvent>of() : b.events()) {
+            if (value.equals(kind.of(e))) {
+                out.add(e);
+            }
         }
-        try {
-            return EventBlockCodec.decodeMatching(data, first, count, kind == IdKind.EVENT, value);
-        } catch (DamagedBlockException e) {
-            skipDamaged(e);
-            return List.of();
-        }
+        return out;
     }
 
     /** The index fields of a block, or none (the block recorded as damaged) when its bytes cannot be decoded. */
     private List<EventBlockCodec.IndexFields> indexFields(long first, int count, byte[] data) {
+        return unlessDamaged(first, () -> EventBlockCodec.decodeIndexFields(data, first, count));
+    }
+
+    /**
+     * What {@code decode} reads of block {@code first} (its index fields, or only its events with
+     * one ID), or nothing when the block is recorded as damaged or its bytes cannot be decoded (then
+     * it is recorded).
+     */
+    private <T> List<T> unlessDamaged(long first, java.util.function.Supplier<List<T>> decode) {
         if (damaged.containsKey(first)) {
             return List.of();
         }
         try {
-            return EventBlockCodec.decodeIndexFields(data, first, count);
+            return decode.get();
         } catch (DamagedBlockException e) {
             skipDamaged(e);
             return List.of();
